@@ -1,0 +1,238 @@
+"""One sectioned configuration for every stage, read from TOML.
+
+Each section is a frozen dataclass; every field has a default and a one-line
+description (``textmine config`` prints them). Unknown keys and values of the
+wrong type or range are errors that name the file and the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args, get_origin, get_type_hints
+
+from .errors import ConfigError
+
+DEFAULT_THEMES = ("智能体", "具身智能", "算电协同", "大模型", "算力", "数据")
+
+
+def _opt(default: Any, help: str, *, min: float | None = None, choices: tuple = ()) -> Any:
+    meta = {"help": help, "min": min, "choices": choices}
+    if isinstance(default, (list, tuple)):
+        return field(default=tuple(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class CorpusConfig:
+    path: str = _opt("corpus", "folder of .txt/.md files, or a .csv/.jsonl table")
+    text_col: str = _opt("text", "table corpora: column holding the text")
+    id_col: str = _opt("", "table corpora: column with document ids (empty: row number)")
+    date_col: str = _opt("", "table corpora: column with dates (2017, 2017-05 or 2017-05-04)")
+    encoding: str = _opt("utf-8", "text encoding of the corpus files")
+
+
+@dataclass(frozen=True)
+class CleanConfig:
+    fold_traditional: bool = _opt(True, "fold Traditional to Simplified Chinese for counting (OpenCC t2s)")
+    drop_captions: bool = _opt(True, "drop figure/photo captions, credits and bylines")
+    drop_footnotes: bool = _opt(True, "drop footnote source lines (¹ 来源：…)")
+    join_page_breaks: bool = _opt(True, "re-join paragraphs cut mid-sentence by page breaks")
+    min_unit_chars: int = _opt(2, "units shorter than this (after cleaning) are dropped", min=1)
+
+
+@dataclass(frozen=True)
+class SegmentConfig:
+    backend: str = _opt("jieba", "segmentation engine", choices=("jieba",))
+    hmm: bool = _opt(True, "let jieba's HMM join unknown words")
+    domain_lexicon: bool = _opt(True, "load the bundled lexicon of this field's terms")
+    lexicons: tuple[str, ...] = _opt((), "your own lexicon files: one term per line (term [freq])")
+    protect_latin: bool = _opt(True, "keep Latin/mixed names with digits and hyphens whole (GPT-4o, 5G)")
+
+
+@dataclass(frozen=True)
+class FilterConfig:
+    stopwords: str = _opt("default", "stopword list", choices=("default", "none"))
+    extra_stopwords: tuple[str, ...] = _opt((), "files of more stopwords, one per line")
+    min_chars: int = _opt(2, "shorter terms never reach keyword or topic tables", min=1)
+
+
+@dataclass(frozen=True)
+class KeywordsConfig:
+    top_n: int = _opt(30, "keywords kept per document", min=1)
+    sublinear_tf: bool = _opt(False, "use 1 + log(tf) instead of raw counts in TF-IDF")
+
+
+@dataclass(frozen=True)
+class KeynessConfig:
+    top_n: int = _opt(30, "distinctive terms kept per document", min=1)
+    min_count: int = _opt(3, "a term needs at least this many occurrences in the target", min=1)
+
+
+@dataclass(frozen=True)
+class TopicsConfig:
+    engine: str = _opt("tomotopy", "topic model engine", choices=("tomotopy", "gensim"))
+    k: int = _opt(6, "number of topics", min=1)
+    iterations: int = _opt(500, "training iterations (tomotopy) or passes x 10 (gensim)", min=1)
+    min_unit_tokens: int = _opt(5, "paragraph units with fewer content tokens are left out", min=1)
+    top_n: int = _opt(15, "terms listed per topic", min=1)
+    workers: int = _opt(1, "threads for fitting; results are identical for any value", min=1)
+
+
+@dataclass(frozen=True)
+class TrendsConfig:
+    themes: tuple[str, ...] = _opt(DEFAULT_THEMES, "theme terms counted in every document")
+
+
+@dataclass(frozen=True)
+class OutputConfig:
+    dir: str = _opt("outputs", "folder the results are written to")
+    wordclouds: bool = _opt(True, "draw word clouds (PNG) per document and for the corpus")
+    plots: bool = _opt(True, "draw the trend plot (PNG)")
+
+
+@dataclass(frozen=True)
+class Config:
+    seed: int = _opt(42, "seed for every stochastic step", min=0)
+    corpus: CorpusConfig = field(default_factory=CorpusConfig)
+    clean: CleanConfig = field(default_factory=CleanConfig)
+    segment: SegmentConfig = field(default_factory=SegmentConfig)
+    filter: FilterConfig = field(default_factory=FilterConfig)
+    keywords: KeywordsConfig = field(default_factory=KeywordsConfig)
+    keyness: KeynessConfig = field(default_factory=KeynessConfig)
+    topics: TopicsConfig = field(default_factory=TopicsConfig)
+    trends: TrendsConfig = field(default_factory=TrendsConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+    #: folder that relative paths in the file are resolved against (not a TOML key)
+    base_dir: str = field(default=".", metadata={"internal": True})
+
+    def resolve_path(self, value: str) -> Path:
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else Path(self.base_dir) / path
+
+    def replace(self, **sections: Any) -> Config:
+        """Return a copy with fields replaced; section values may be dicts of changes."""
+        changes = {}
+        for name, value in sections.items():
+            current = getattr(self, name)
+            if dataclasses.is_dataclass(current) and isinstance(value, dict):
+                value = _build_section(type(current), {**_asdict(current), **value}, name, "<override>")
+            changes[name] = value
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The resolved configuration, as written into ``manifest.json``."""
+        out = _asdict(self)
+        out.pop("base_dir")
+        return out
+
+
+def _asdict(obj: Any) -> dict[str, Any]:
+    out = {}
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if dataclasses.is_dataclass(value):
+            value = _asdict(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        out[f.name] = value
+    return out
+
+
+def _check_value(section: str, key: str, value: Any, hint: Any, meta: dict, source: str) -> Any:
+    where = f"{source}: [{section}] {key}" if section else f"{source}: {key}"
+    if get_origin(hint) is tuple:
+        if isinstance(value, str):
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where} = {value!r} must be a list of strings")
+        return tuple(value)
+    expected = hint if isinstance(hint, type) else get_args(hint)[0]
+    if expected is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if expected is int and isinstance(value, bool) or not isinstance(value, expected):
+        raise ConfigError(f"{where} = {value!r} must be of type {expected.__name__}")
+    if meta.get("min") is not None and value < meta["min"]:
+        raise ConfigError(f"{where} = {value!r} is out of range; it must be at least {meta['min']}")
+    if meta.get("choices") and value not in meta["choices"]:
+        allowed = ", ".join(repr(c) for c in meta["choices"])
+        raise ConfigError(f"{where} = {value!r} is not allowed; expected one of {allowed}")
+    return value
+
+
+def _build_section(cls: type, values: dict[str, Any], section: str, source: str) -> Any:
+    hints = get_type_hints(cls)
+    known = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+    kwargs = {}
+    for key, value in values.items():
+        if key not in known:
+            options = ", ".join(known)
+            where = f"[{section}] " if section else ""
+            raise ConfigError(f"{source}: unknown key {where}{key!r}; known keys: {options}")
+        if dataclasses.is_dataclass(hints[key]):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{source}: [{key}] must be a table (a TOML section)")
+            kwargs[key] = _build_section(hints[key], value, key, source)
+        else:
+            kwargs[key] = _check_value(section, key, value, hints[key], dict(known[key].metadata), source)
+    return cls(**kwargs)
+
+
+def config_from_dict(values: dict[str, Any], *, source: str = "<dict>", base_dir: str | Path = ".") -> Config:
+    """Validate a nested dict (as read from TOML) into a :class:`Config`."""
+    config = _build_section(Config, values, "", source)
+    return dataclasses.replace(config, base_dir=str(base_dir))
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read a TOML config; ``None`` gives the defaults, with paths relative to the working folder."""
+    if path is None:
+        return Config()
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"config file {str(path)!r} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {str(path)!r} cannot be read: {exc}") from None
+    try:
+        values = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return config_from_dict(values, source=str(path), base_dir=path.parent)
+
+
+def describe_config(config: Config | None = None) -> str:
+    """The configuration as commented TOML: every key with its value and meaning."""
+    config = config or Config()
+    lines = []
+    for f in dataclasses.fields(config):
+        if f.metadata.get("internal"):
+            continue
+        value = getattr(config, f.name)
+        if not dataclasses.is_dataclass(value):
+            lines.append(f"{f.name} = {_toml_value(value)}  # {f.metadata['help']}")
+    for f in dataclasses.fields(config):
+        section = getattr(config, f.name)
+        if not dataclasses.is_dataclass(section):
+            continue
+        lines.append(f"\n[{f.name}]")
+        for sf in dataclasses.fields(section):
+            meta = sf.metadata
+            note = meta["help"]
+            if meta.get("choices"):
+                note += f" ({' | '.join(meta['choices'])})"
+            lines.append(f"{sf.name} = {_toml_value(getattr(section, sf.name))}  # {note}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return repr(value)

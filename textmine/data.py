@@ -1,0 +1,213 @@
+"""The plain data objects that flow through the pipeline.
+
+Corpus (documents + metadata) → Unit (cleaned paragraphs with offsets into the
+original file) → TokenizedUnit (terms with character offsets) → Dtm (sparse
+counts + vocabulary + row ids). All are immutable; functions return new ones.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import numpy as np
+import scipy.sparse as sp
+
+_DATE = re.compile(r"^\s*(\d{4})(?:[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?)?\s*$")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to year, month or day precision (reports are often dated '2025' or '2025-10')."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, value: object) -> PartialDate | None:
+        """Parse '2025', '2025-10', '2025-10-03' (also 2025年10月, 2025/10/3); None for empty."""
+        if value is None or (isinstance(value, float) and np.isnan(value)):
+            return None
+        text = str(value).strip()
+        if not text:
+            return None
+        if isinstance(value, (int, np.integer)) or re.fullmatch(r"\d{4}\.0", text):
+            text = text[:4]
+        match = _DATE.match(text)
+        if not match:
+            raise ValueError(f"{value!r} is not a date like 2017, 2017-05 or 2017-05-04")
+        year, month, day = (int(g) if g else None for g in match.groups())
+        if month is not None and not 1 <= month <= 12 or day is not None and not 1 <= day <= 31:
+            raise ValueError(f"{value!r} is not a valid date")
+        return cls(year, month, day)
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    def __str__(self) -> str:
+        if self.day:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 0, self.day or 0)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document: its id, original text, and metadata (title, publisher, date, ...)."""
+
+    id: str
+    text: str
+    meta: Mapping[str, str] = field(default_factory=dict)
+    date: PartialDate | None = None
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+
+    @property
+    def label(self) -> str:
+        """Short label for plots: the id plus the date when known."""
+        return f"{self.id} ({self.date})" if self.date else self.id
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """An ordered collection of documents; ids are unique."""
+
+    documents: tuple[Document, ...]
+    name: str = "corpus"
+
+    def __post_init__(self) -> None:
+        seen: set[str] = set()
+        for doc in self.documents:
+            if doc.id in seen:
+                raise ValueError(f"duplicate document id {doc.id!r}")
+            seen.add(doc.id)
+
+    def __iter__(self) -> Iterator[Document]:
+        return iter(self.documents)
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def __getitem__(self, doc_id: str) -> Document:
+        for doc in self.documents:
+            if doc.id == doc_id:
+                return doc
+        raise KeyError(doc_id)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(d.id for d in self.documents)
+
+    def by_date(self) -> Corpus:
+        """Documents ordered by date (undated last), ties kept in their original order."""
+        order = sorted(
+            range(len(self.documents)),
+            key=lambda i: (self.documents[i].date is None,
+                           self.documents[i].date.sort_key() if self.documents[i].date else (0, 0, 0), i),
+        )
+        return Corpus(tuple(self.documents[i] for i in order), self.name)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A cleaned paragraph (or heading) of a document.
+
+    ``text`` is what a reader sees (original script, junk removed); ``norm`` has
+    the same length, folded (width, Traditional→Simplified) for counting.
+    ``runs`` maps positions in ``text`` back to the original document text: each
+    ``(text_pos, original_pos)`` pair starts a run of characters that are
+    contiguous in the original.
+    """
+
+    doc_id: str
+    index: int
+    kind: str
+    text: str
+    norm: str
+    runs: tuple[tuple[int, int], ...]
+
+    @property
+    def id(self) -> str:
+        return f"{self.doc_id}:{self.index:04d}"
+
+    def original_offset(self, pos: int) -> int:
+        """Offset in the original document of ``text[pos]``."""
+        if not 0 <= pos < len(self.text):
+            raise IndexError(pos)
+        run = bisect.bisect_right(self.runs, (pos, float("inf"))) - 1
+        text_pos, original_pos = self.runs[run]
+        return original_pos + pos - text_pos
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map the span ``text[start:end]`` to ``(start, end)`` in the original document."""
+        return self.original_offset(start), self.original_offset(end - 1) + 1
+
+    @property
+    def start(self) -> int:
+        return self.original_offset(0)
+
+    @property
+    def end(self) -> int:
+        return self.original_offset(len(self.text) - 1) + 1
+
+
+@dataclass(frozen=True)
+class TokenizedUnit:
+    """The word tokens of one unit: normalised terms with their start offsets in ``Unit.text``."""
+
+    unit_id: str
+    doc_id: str
+    terms: tuple[str, ...]
+    starts: tuple[int, ...]
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+
+@dataclass(frozen=True)
+class Dtm:
+    """A document–term matrix: sparse counts, a sorted vocabulary, and the row ids."""
+
+    matrix: sp.csr_matrix
+    vocab: tuple[str, ...]
+    row_ids: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if self.matrix.shape != (len(self.row_ids), len(self.vocab)):
+            raise ValueError("matrix shape does not match row ids and vocabulary")
+
+    @property
+    def term_index(self) -> dict[str, int]:
+        return {t: i for i, t in enumerate(self.vocab)}
+
+    def term_counts(self) -> np.ndarray:
+        return np.asarray(self.matrix.sum(axis=0)).ravel()
+
+    def doc_freqs(self) -> np.ndarray:
+        return np.diff(self.matrix.tocsc().indptr)
+
+    def row_totals(self) -> np.ndarray:
+        return np.asarray(self.matrix.sum(axis=1)).ravel()
+
+    def group(self, groups: Sequence[str]) -> Dtm:
+        """Sum rows that share a group label (e.g. units → documents, documents → years)."""
+        if len(groups) != len(self.row_ids):
+            raise ValueError("one group label per row is needed")
+        labels = list(dict.fromkeys(groups))
+        index = {g: i for i, g in enumerate(labels)}
+        rows = np.array([index[g] for g in groups])
+        indicator = sp.csr_matrix((np.ones(len(rows)), (rows, np.arange(len(rows)))),
+                                  shape=(len(labels), len(rows)))
+        summed = (indicator @ self.matrix).astype(self.matrix.dtype).tocsr()
+        return Dtm(summed, self.vocab, tuple(labels))

@@ -1,0 +1,66 @@
+"""Build document–term matrices from term lists, streaming over documents."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from .data import Dtm
+
+
+def build_dtm(rows: Iterable[tuple[str, Sequence[str]]], *, vocab: Sequence[str] | None = None) -> Dtm:
+    """Count terms per row. ``rows`` yields ``(row_id, terms)``; it is consumed once.
+
+    With ``vocab`` (e.g. fitted on another corpus) only those columns are
+    counted; otherwise the vocabulary is every term seen, sorted, so the
+    matrix does not depend on document order.
+    """
+    fixed = {t: i for i, t in enumerate(vocab)} if vocab is not None else None
+    seen: dict[str, int] = {}
+    index = fixed if fixed is not None else seen
+    indptr, indices, data, row_ids = [0], [], [], []
+    for row_id, terms in rows:
+        if isinstance(terms, str):
+            raise TypeError(f"row {row_id!r}: terms must be a sequence of strings, not one string")
+        counts = Counter(terms)
+        for term, count in counts.items():
+            column = index.get(term)
+            if column is None:
+                if fixed is not None:
+                    continue
+                column = seen[term] = len(seen)
+            indices.append(column)
+            data.append(count)
+        indptr.append(len(indices))
+        row_ids.append(row_id)
+    n_cols = len(index)
+    matrix = sp.csr_matrix((np.array(data, dtype=np.int64), np.array(indices, dtype=np.int64),
+                            np.array(indptr, dtype=np.int64)), shape=(len(row_ids), n_cols))
+    if fixed is not None:
+        return Dtm(matrix, tuple(vocab), tuple(row_ids))
+    order = sorted(seen, key=seen.__getitem__)
+    sorted_terms = sorted(order)
+    permutation = np.array([seen[t] for t in sorted_terms], dtype=np.int64)
+    matrix = matrix[:, permutation] if n_cols else matrix
+    matrix.sort_indices()
+    return Dtm(matrix.tocsr(), tuple(sorted_terms), tuple(row_ids))
+
+
+def trim_dtm(dtm: Dtm, *, min_count: int = 1, min_df: int = 1, max_df_ratio: float = 1.0) -> Dtm:
+    """Keep terms with at least ``min_count`` occurrences, in at least ``min_df`` rows and at most
+    ``max_df_ratio`` of the rows (counts, not proportions, for the first two)."""
+    counts, dfs = dtm.term_counts(), dtm.doc_freqs()
+    n_rows = max(len(dtm.row_ids), 1)
+    keep = np.flatnonzero((counts >= min_count) & (dfs >= min_df) & (dfs / n_rows <= max_df_ratio))
+    return Dtm(dtm.matrix[:, keep].tocsr(), tuple(dtm.vocab[i] for i in keep), dtm.row_ids)
+
+
+def vocab_table(dtm: Dtm):
+    """``term,count,doc_freq`` for every term, most frequent first."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"term": dtm.vocab, "count": dtm.term_counts(), "doc_freq": dtm.doc_freqs()})
+    return frame.sort_values(["count", "term"], ascending=[False, True], kind="mergesort").reset_index(drop=True)

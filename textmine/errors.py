@@ -1,0 +1,40 @@
+"""Errors raised by textmine.
+
+Every message names what was wrong (the file, key, row or value) and what is
+allowed, so the command line can print it as a single line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class TextmineError(Exception):
+    """Base class for errors a user can act on. ``exit_code`` is used by the CLI."""
+
+    exit_code = 1
+
+
+class ConfigError(TextmineError):
+    """A configuration file, option or argument has a bad key or value."""
+
+    exit_code = 2
+
+
+class CorpusError(TextmineError):
+    """The corpus is missing, unreadable or has no usable documents."""
+
+    exit_code = 2
+
+
+class StageError(TextmineError):
+    """A stage cannot run on the data it was given (e.g. too little text for topics)."""
+
+    exit_code = 1
+
+
+def invalid_value(name: str, value: object, allowed: str | Iterable[object]) -> str:
+    """Build the standard message for a bad parameter value."""
+    if not isinstance(allowed, str):
+        allowed = ", ".join(repr(a) for a in allowed)
+    return f"{name} = {value!r} is not allowed; expected {allowed}"

@@ -1,0 +1,26 @@
+"""The CJK font every image uses: Noto Sans CJK SC, shipped inside the ``mplfonts`` package.
+
+No system font is ever looked up, so Chinese renders the same on any machine.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+
+from .errors import StageError
+
+FONT_FILE = "NotoSansCJKsc-Regular.otf"
+
+
+@lru_cache(maxsize=1)
+def cjk_font_path() -> Path:
+    """Path of the bundled CJK font (found without importing mplfonts, which would touch matplotlib)."""
+    spec = find_spec("mplfonts")
+    if spec is None or not spec.submodule_search_locations:
+        raise StageError("the CJK font package 'mplfonts' is not installed; reinstall textmine")
+    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / FONT_FILE
+    if not path.is_file():
+        raise StageError(f"the CJK font {FONT_FILE} is missing from the mplfonts package")
+    return path

@@ -1,0 +1,1 @@
+"""Reading corpora and writing results: the only modules that touch files."""

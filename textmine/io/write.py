@@ -1,0 +1,203 @@
+"""Write a run's tables, images and ``manifest.json`` into an output folder.
+
+Files are first written into a staging folder inside the output folder and
+moved into place one by one, ``manifest.json`` last, so an interrupted run
+never leaves a half-written file behind.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import platform
+import shutil
+import tempfile
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import TextmineError
+from .read import corpus_file_hashes
+
+PACKAGES = ("textmine", "jieba", "scikit-learn", "gensim", "tomotopy", "numpy", "scipy", "pandas",
+            "wordcloud", "matplotlib", "opencc", "stopwordsiso", "mplfonts")
+
+TABLE_FILES = {
+    "keywords": "keywords.csv", "vocab": "vocab.csv", "keyness": "keyness.csv", "topics": "topics.csv",
+    "doc_topics": "doc_topics.csv", "unit_topics": "unit_topics.csv", "trends": "trends.csv",
+}
+
+
+def package_versions(names: Iterable[str] = PACKAGES) -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def table_to_csv(frame: pd.DataFrame) -> bytes:
+    """CSV bytes that are the same on every run: fixed float format, LF line ends, UTF-8."""
+    return frame.to_csv(index=False, lineterminator="\n", float_format="%.6g").encode("utf-8")
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class OutputWriter:
+    """Collects files in a staging folder, then moves them into ``out_dir``."""
+
+    def __init__(self, out_dir: str | Path) -> None:
+        self.out_dir = Path(out_dir)
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            self.staging = Path(tempfile.mkdtemp(prefix=".textmine-", dir=self.out_dir))
+        except OSError as exc:
+            raise TextmineError(f"cannot write to output folder {str(self.out_dir)!r}: {exc.strerror or exc}") from None
+        self.hashes: dict[str, str] = {}
+
+    def path(self, name: str) -> Path:
+        target = (self.staging / name).resolve()
+        if self.staging.resolve() not in target.parents:
+            raise TextmineError(f"output name {name!r} would leave the output folder")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def write_bytes(self, name: str, data: bytes) -> None:
+        self.path(name).write_bytes(data)
+        self.hashes[name] = sha256_bytes(data)
+
+    def write_table(self, name: str, frame: pd.DataFrame) -> None:
+        self.write_bytes(name, table_to_csv(frame))
+
+    def add_file(self, name: str) -> None:
+        """Record the hash of a file written directly to ``self.path(name)``."""
+        self.hashes[name] = sha256_bytes(self.path(name).read_bytes())
+
+    def commit(self, manifest: dict) -> None:
+        manifest = {**manifest, "outputs": dict(sorted(self.hashes.items()))}
+        (self.staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
+                                                    encoding="utf-8")
+        for name in [*sorted(self.hashes), "manifest.json"]:
+            target = self.out_dir / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.staging / name, target)
+        self.discard()
+
+    def discard(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def units_table(prepared) -> pd.DataFrame:
+    """``unit_id,doc_id,kind,start,end,text`` — offsets are characters in the original file."""
+    return pd.DataFrame(
+        [{"unit_id": u.id, "doc_id": u.doc_id, "kind": u.kind, "start": u.start, "end": u.end, "text": u.text}
+         for u in prepared.units], columns=["unit_id", "doc_id", "kind", "start", "end", "text"])
+
+
+def tokens_table(prepared) -> pd.DataFrame:
+    """``unit_id,doc_id,n_tokens,tokens`` — the word tokens of each unit, separated by spaces."""
+    return pd.DataFrame(
+        [{"unit_id": t.unit_id, "doc_id": t.doc_id, "n_tokens": len(t.terms), "tokens": " ".join(t.terms)}
+         for t in prepared.tokens], columns=["unit_id", "doc_id", "n_tokens", "tokens"])
+
+
+def build_manifest(result, command: str) -> dict:
+    prepared = result.prepared
+    config = prepared.config
+    totals = prepared.token_totals()
+    units_per_doc: dict[str, int] = {}
+    for unit in prepared.units:
+        units_per_doc[unit.doc_id] = units_per_doc.get(unit.doc_id, 0) + 1
+    return {
+        "textmine": package_versions(["textmine"])["textmine"],
+        "command": command,
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "seed": config.seed,
+        "stages": list(result.stages),
+        "config": config.to_dict(),
+        "corpus": {
+            "path": config.corpus.path,
+            "files": corpus_file_hashes(prepared.corpus),
+            "documents": [{"id": d.id, "date": str(d.date) if d.date else None, "chars": len(d.text),
+                           "units": units_per_doc.get(d.id, 0), "tokens": totals.get(d.id, 0)}
+                          for d in prepared.corpus],
+            "dropped_blocks": prepared.dropped,
+        },
+        "lexicon": {"terms": len(prepared.lexicon.terms), "sha256": prepared.lexicon.hashes},
+        "stopwords": {"source": config.filter.stopwords, "count": prepared.stopword_count,
+                      "sha256": prepared.stopwords_sha256},
+        "packages": package_versions(),
+        "platform": {"system": platform.system(), "machine": platform.machine(),
+                     "python_implementation": platform.python_implementation()},
+        "timings": {k: round(v, 3) for k, v in result.timings.seconds.items()},
+    }
+
+
+def write_run(result, out_dir: str | Path, *, command: str = "textmine run", images: bool = True,
+              segments: bool = True) -> Path:
+    """Write every table of ``result`` (and images, unit and token tables) plus ``manifest.json``."""
+    from ..plots import save_figure, trend_plot, word_cloud
+
+    writer = OutputWriter(out_dir)
+    try:
+        prepared = result.prepared
+        config = prepared.config
+        if segments:
+            writer.write_table("units.csv", units_table(prepared))
+            writer.write_table("tokens.csv", tokens_table(prepared))
+        for key, frame in result.tables.items():
+            writer.write_table(TABLE_FILES.get(key, f"{key}.csv"), frame)
+        if images and config.output.wordclouds and "keywords" in result.tables:
+            _write_word_clouds(writer, result, word_cloud)
+        if images and config.output.plots and "trends" in result.tables:
+            labels = {d.id: d.label for d in prepared.corpus}
+            figure = trend_plot(result.tables["trends"], labels)
+            save_figure(figure, writer.path("trends.png"))
+            writer.add_file("trends.png")
+        writer.commit(build_manifest(result, command))
+    except BaseException:
+        writer.discard()
+        raise
+    return Path(out_dir)
+
+
+def _write_word_clouds(writer: OutputWriter, result, word_cloud) -> None:
+    seed = result.prepared.config.seed
+    keywords = result.tables["keywords"]
+    vocab = result.tables.get("vocab")
+    if vocab is not None and len(vocab):
+        top = vocab.head(150)
+        image = word_cloud(dict(zip(top["term"], top["count"])), seed=seed)
+        image.save(writer.path("wordcloud_corpus.png"), optimize=False)
+        writer.add_file("wordcloud_corpus.png")
+    for doc_id, rows in keywords.groupby("doc_id", sort=False):
+        if rows.empty:
+            continue
+        name = f"wordclouds/{_safe_name(doc_id)}.png"
+        word_cloud(dict(zip(rows["term"], rows["score"])), seed=seed).save(writer.path(name))
+        writer.add_file(name)
+
+
+def _safe_name(doc_id: str) -> str:
+    keep = "".join(c if c.isalnum() or c in "-_." else "_" for c in str(doc_id))
+    return keep.strip("._") or "document"
+
+
+def print_path(path: Path) -> str:
+    """A path as the user should see it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+__all__ = ["write_run", "OutputWriter", "package_versions", "table_to_csv", "units_table", "tokens_table",
+           "print_path"]

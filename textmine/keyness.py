@@ -1,0 +1,66 @@
+"""Keyness: which terms are distinctive for a target against a reference.
+
+Log-likelihood G² (Dunning 1993; Rayson & Garside 2000) with the log-ratio
+effect size (Hardie 2014): log2 of the ratio of relative frequencies, with 0.5
+added to zero counts.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import chi2
+
+from .data import Dtm
+
+
+def g2_and_log_ratio(target: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-term G² and log-ratio for term counts in a target and a reference."""
+    target = target.astype(float)
+    reference = reference.astype(float)
+    n_target, n_reference = target.sum(), reference.sum()
+    total = target + reference
+    expected_t = n_target * total / (n_target + n_reference)
+    expected_r = n_reference * total / (n_target + n_reference)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part_t = np.where(target > 0, target * np.log(target / expected_t), 0.0)
+        part_r = np.where(reference > 0, reference * np.log(reference / expected_r), 0.0)
+    g2 = 2 * (part_t + part_r)
+    smoothed_t = np.where(target > 0, target, 0.5) / n_target
+    smoothed_r = np.where(reference > 0, reference, 0.5) / n_reference
+    return g2, np.log2(smoothed_t / smoothed_r)
+
+
+def keyness(dtm: Dtm, target_rows: list[int], reference_rows: list[int] | None = None, *,
+            min_count: int = 3) -> pd.DataFrame:
+    """Terms over-represented in the target rows against the reference rows (default: all others)."""
+    if reference_rows is None:
+        reference_rows = [i for i in range(len(dtm.row_ids)) if i not in set(target_rows)]
+    target = np.asarray(dtm.matrix[target_rows].sum(axis=0)).ravel()
+    reference = np.asarray(dtm.matrix[reference_rows].sum(axis=0)).ravel()
+    g2, log_ratio = g2_and_log_ratio(target, reference)
+    keep = (target >= min_count) & (target / max(target.sum(), 1) > reference / max(reference.sum(), 1))
+    index = np.flatnonzero(keep)
+    frame = pd.DataFrame({
+        "term": np.array(dtm.vocab, dtype=object)[index],
+        "count_target": target[index],
+        "count_reference": reference[index],
+        "per_10k_target": target[index] / max(target.sum(), 1) * 1e4,
+        "per_10k_reference": reference[index] / max(reference.sum(), 1) * 1e4,
+        "g2": g2[index],
+        "p_value": chi2.sf(g2[index], df=1),
+        "log_ratio": log_ratio[index],
+    })
+    frame = frame.sort_values(["g2", "term"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+    frame.insert(len(frame.columns), "rank", np.arange(1, len(frame) + 1))
+    return frame
+
+
+def keyness_each_vs_rest(dtm: Dtm, *, top_n: int = 30, min_count: int = 3) -> pd.DataFrame:
+    """For each row (document), its ``top_n`` distinctive terms against all other rows."""
+    frames = []
+    for row, doc_id in enumerate(dtm.row_ids):
+        table = keyness(dtm, [row], min_count=min_count).head(top_n)
+        table.insert(0, "doc_id", doc_id)
+        frames.append(table)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

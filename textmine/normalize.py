@@ -1,0 +1,127 @@
+"""Text normalisation that never loses track of where a character came from.
+
+:class:`MappedText` pairs a string with the original offset of each of its
+characters; every edit returns a new one. The folding functions (width,
+Traditional→Simplified) keep the length, so a match in the folded text is a
+match at the same positions in the displayed text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+_SPACE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+# Characters next to which a space is an artefact of PDF extraction, not a word break.
+_CJK = r"\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’《》【】（）：；，。！？、…—·"
+
+
+@dataclass(frozen=True)
+class MappedText:
+    """A string plus, for each character, its offset in the original text."""
+
+    text: str
+    offsets: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str, start: int = 0) -> MappedText:
+        return cls(text, tuple(range(start, start + len(text))))
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __add__(self, other: MappedText) -> MappedText:
+        return MappedText(self.text + other.text, self.offsets + other.offsets)
+
+    def sub(self, pattern: re.Pattern[str], repl: str = "") -> MappedText:
+        """Replace every match of ``pattern`` by the literal ``repl``.
+
+        Replacement characters map to the offset of the first matched character.
+        """
+        pieces: list[str] = []
+        offsets: list[int] = []
+        last = 0
+        for match in pattern.finditer(self.text):
+            start, end = match.span()
+            if start == end:
+                continue
+            pieces.append(self.text[last:start])
+            offsets.extend(self.offsets[last:start])
+            pieces.append(repl)
+            offsets.extend([self.offsets[start]] * len(repl))
+            last = end
+        if last == 0 and not pieces:
+            return self
+        pieces.append(self.text[last:])
+        offsets.extend(self.offsets[last:])
+        return MappedText("".join(pieces), tuple(offsets))
+
+    def strip(self) -> MappedText:
+        text = self.text
+        start = len(text) - len(text.lstrip())
+        end = len(text.rstrip())
+        if start == 0 and end == len(text):
+            return self
+        return MappedText(text[start:end], self.offsets[start:end])
+
+    def runs(self) -> tuple[tuple[int, int], ...]:
+        """Compress the offsets into ``(text_pos, original_pos)`` starts of contiguous runs."""
+        runs: list[tuple[int, int]] = []
+        previous = None
+        for pos, offset in enumerate(self.offsets):
+            if previous is None or offset != previous + 1:
+                runs.append((pos, offset))
+            previous = offset
+        return tuple(runs)
+
+
+_SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
+
+
+def normalize_whitespace(text: MappedText) -> MappedText:
+    """Drop spaces next to Chinese characters; collapse other runs of white space to one space."""
+    text = text.sub(_SPACE, " ")
+    return text.sub(_SPACE_BETWEEN_CJK, "").strip()
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(char: str) -> str:
+    folded = unicodedata.normalize("NFKC", char)
+    return folded if len(folded) == 1 else char
+
+
+def fold_width(text: str) -> str:
+    """Full-width letters, digits and punctuation to their ordinary forms (NFKC, one char for one)."""
+    if text.isascii():
+        return text
+    return "".join(_fold_char(c) for c in text)
+
+
+class SimplifiedFolder:
+    """Traditional → Simplified Chinese with OpenCC (t2s), keeping the length of the text.
+
+    OpenCC converts phrase by phrase; in the rare case a phrase changes length,
+    the text is converted character by character instead so offsets stay valid.
+    """
+
+    def __init__(self) -> None:
+        self._converter = None
+
+    def __call__(self, text: str) -> str:
+        if self._converter is None:
+            import opencc
+
+            self._converter = opencc.OpenCC("t2s")
+        converted = self._converter.convert(text)
+        if len(converted) == len(text):
+            return converted
+        chars = [self._converter.convert(c) for c in text]
+        return "".join(c if len(c) == 1 else o for c, o in zip(chars, text))
+
+
+def fold_for_counting(text: str, folder: SimplifiedFolder | None) -> str:
+    """The counting form of a display text: width-folded, and Simplified if a folder is given."""
+    text = fold_width(text)
+    return folder(text) if folder is not None else text

@@ -1,0 +1,1 @@
+"""Bundled data files: the domain lexicon and the domain stopword list."""

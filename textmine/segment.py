@@ -1,0 +1,162 @@
+"""Chinese segmentation with a layered lexicon and protected spans.
+
+A :class:`Segmenter` owns its own jieba ``Tokenizer`` (never jieba's global
+default), loaded lazily on first use. Before jieba sees the text, protected
+spans are found — lexicon and theme terms (leftmost, longest first) and
+Latin-script names with digits and hyphens (GPT-4o, DeepSeek-R1, 5G) — and
+emitted as single tokens; jieba segments the text between them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterable, Iterator
+from typing import Protocol
+
+from .data import TokenizedUnit, Unit
+from .lexicon import Lexicon
+
+LATIN_NAME = r"(?<![A-Za-z0-9])[A-Za-z0-9]+(?:[-.+_][A-Za-z0-9]+)*(?![A-Za-z0-9])"  # GPT-4o, DeepSeek-R1, 5G
+_NOT_WORD = re.compile(r"^[\W_]+$")
+
+
+class Segmenter(Protocol):
+    """Anything that turns a (folded) text into ``(token, start)`` pairs."""
+
+    name: str
+
+    def tokenize(self, text: str) -> list[tuple[str, int]]: ...
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, preferring the longest at each position.
+
+    A trie-shaped pattern keeps matching fast for thousands of terms.
+    """
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def render(node: dict) -> str:
+        ends_here = "" in node
+        branches = [re.escape(c) + render(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends_here:
+            return "(?:" + body + ")?" if len(branches) > 1 or len(body) > 1 else body + "?"
+        return body
+
+    return render(trie)
+
+
+_LATIN_BEFORE = r"(?<![A-Za-z0-9])(?<![A-Za-z0-9][-.+_])"
+_LATIN_AFTER = r"(?![A-Za-z0-9])(?![-.+_][A-Za-z0-9])"
+
+
+def _term_pattern(terms: Iterable[str]) -> str:
+    """Lexicon terms, longest first; a Latin edge of a term must not continue a Latin name.
+
+    (DeepSeek in the lexicon must not cut DeepSeek-R1 apart.)
+    """
+    plain, latin_edged = [], []
+    for term in terms:
+        (latin_edged if term[0].isascii() and term[0].isalnum() or term[-1].isascii() and term[-1].isalnum()
+         else plain).append(term)
+    parts = []
+    for term in sorted(latin_edged, key=lambda t: (-len(t), t)):
+        before = _LATIN_BEFORE if term[0].isascii() and term[0].isalnum() else ""
+        after = _LATIN_AFTER if term[-1].isascii() and term[-1].isalnum() else ""
+        parts.append(before + re.escape(term) + after)
+    if plain:
+        parts.append(_trie_pattern(plain))
+    return "|".join(parts)
+
+
+class JiebaSegmenter:
+    """jieba with the layered lexicon and protected spans.
+
+    Parameters mirror ``[segment]`` in the config; ``lexicon`` holds the
+    protected terms (domain, user files, themes).
+    """
+
+    name = "jieba"
+
+    def __init__(self, lexicon: Lexicon | None = None, *, hmm: bool = True, protect_latin: bool = True) -> None:
+        self.lexicon = lexicon or Lexicon((), {})
+        self.hmm = hmm
+        self.protect_latin = protect_latin
+        self._tokenizer = None
+        self._protected: re.Pattern[str] | None = None
+        self._lock = threading.Lock()
+
+    def initialize(self) -> JiebaSegmenter:
+        """Load jieba's dictionary and the lexicon (done on first use; call it to pay the cost up front)."""
+        with self._lock:
+            if self._tokenizer is None:
+                import jieba
+
+                logging.getLogger("jieba").setLevel(logging.WARNING)
+                tokenizer = jieba.Tokenizer()
+                tokenizer.initialize()
+                for entry in self.lexicon.entries:
+                    tokenizer.add_word(entry.term, entry.freq)
+                parts = [p for p in (_term_pattern(self.lexicon.terms),
+                                     LATIN_NAME if self.protect_latin else "") if p]
+                self._protected = re.compile("|".join(parts)) if parts else None
+                self._tokenizer = tokenizer
+        return self
+
+    def protected_spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """Spans that are emitted whole, never cut."""
+        self.initialize()
+        if self._protected is not None:
+            for match in self._protected.finditer(text):
+                if match.end() > match.start():
+                    yield match.span()
+
+    def _cut(self, text: str, offset: int, out: list[tuple[str, int]]) -> None:
+        pos = offset
+        for token in self._tokenizer.cut(text, HMM=self.hmm):
+            out.append((token, pos))
+            pos += len(token)
+
+    def tokenize(self, text: str) -> list[tuple[str, int]]:
+        """All tokens of ``text`` with their start offsets, white space and punctuation included."""
+        self.initialize()
+        tokens: list[tuple[str, int]] = []
+        last = 0
+        for start, end in self.protected_spans(text):
+            if start > last:
+                self._cut(text[last:start], last, tokens)
+            tokens.append((text[start:end], start))
+            last = end
+        if last < len(text):
+            self._cut(text[last:], last, tokens)
+        return tokens
+
+    def lcut(self, text: str) -> list[str]:
+        """Word tokens only (no white space or punctuation), like ``jieba.lcut`` without the noise."""
+        return [t for t, _ in self.tokenize(text) if is_word(t)]
+
+
+def is_word(token: str) -> bool:
+    """False for white space and pure punctuation."""
+    return not token.isspace() and not _NOT_WORD.match(token)
+
+
+def segment_unit(unit: Unit, segmenter: Segmenter) -> TokenizedUnit:
+    """Word tokens of one unit, taken from its folded text, with offsets into ``unit.text``."""
+    pairs = [(t, s) for t, s in segmenter.tokenize(unit.norm) if is_word(t)]
+    return TokenizedUnit(unit.id, unit.doc_id, tuple(t for t, _ in pairs), tuple(s for _, s in pairs))
+
+
+def segment_units(units: Iterable[Unit], segmenter: Segmenter) -> Iterator[TokenizedUnit]:
+    """Segment units one at a time (a generator, so memory stays flat)."""
+    for unit in units:
+        yield segment_unit(unit, segmenter)

@@ -1,0 +1,141 @@
+"""One topic-model interface over several engines.
+
+Every engine takes the same term lists, ``k``, ``seed`` and ``iterations`` and
+returns a :class:`TopicModel` holding plain arrays, so tables, plots and
+evaluation never depend on the engine. Topics are numbered from 1 everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import StageError
+
+
+@dataclass(frozen=True, eq=False)
+class TopicModel:
+    engine: str
+    k: int
+    seed: int
+    vocab: tuple[str, ...]
+    topic_term: np.ndarray      # k × V, each row a distribution over the vocabulary
+    doc_topic: np.ndarray       # n × k, each row a distribution over topics
+    row_ids: tuple[str, ...]
+    params: dict = field(default_factory=dict)
+
+    def top_terms(self, topic: int, n: int = 10) -> list[tuple[str, float]]:
+        """The ``n`` most probable terms of topic ``topic`` (numbered from 1)."""
+        weights = self.topic_term[topic - 1]
+        order = np.lexsort((np.array(self.vocab, dtype=object), -np.round(weights, 12)))[:n]
+        return [(self.vocab[i], float(weights[i])) for i in order]
+
+
+def _progress(total: int, desc: str):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=desc, unit="it", disable=None, leave=False)
+
+
+def _fit_tomotopy(docs, *, k, seed, iterations, workers, progress):
+    import tomotopy as tp
+
+    model = tp.LDAModel(k=k, seed=seed)
+    for terms in docs:
+        model.add_doc(terms)
+    step = max(1, min(50, iterations))
+    done = 0
+    with _progress(iterations, f"topics (tomotopy, k={k})") if progress else _null() as bar:
+        while done < iterations:
+            n = min(step, iterations - done)
+            # The partition scheme with a fixed seed gives the same result for any worker count.
+            model.train(n, workers=workers, parallel=tp.ParallelScheme.PARTITION if workers > 1
+                        else tp.ParallelScheme.NONE)
+            done += n
+            if bar is not None:
+                bar.update(n)
+    vocab = tuple(model.used_vocabs)
+    topic_term = np.array([model.get_topic_word_dist(t) for t in range(k)], dtype=float)
+    doc_topic = np.array([doc.get_topic_dist() for doc in model.docs], dtype=float)
+    return vocab, topic_term, doc_topic, {"alpha": float(np.mean(model.alpha)), "eta": float(model.eta),
+                                          "ll_per_word": float(model.ll_per_word)}
+
+
+def _fit_gensim(docs, *, k, seed, iterations, workers, progress):
+    from gensim.corpora import Dictionary
+    from gensim.models import LdaModel
+
+    dictionary = Dictionary(docs)
+    bows = [dictionary.doc2bow(d) for d in docs]
+    passes = max(1, iterations // 10)
+    model = LdaModel(bows, num_topics=k, id2word=dictionary, random_state=seed, passes=passes,
+                     iterations=100, alpha="auto", eta="auto")
+    vocab = tuple(dictionary[i] for i in range(len(dictionary)))
+    topic_term = model.get_topics()
+    doc_topic = np.zeros((len(bows), k))
+    for row, bow in enumerate(bows):
+        for topic, weight in model.get_document_topics(bow, minimum_probability=0.0):
+            doc_topic[row, topic] = weight
+    return vocab, topic_term, doc_topic, {"passes": passes}
+
+
+class _null:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+ENGINES: dict[str, Callable] = {"tomotopy": _fit_tomotopy, "gensim": _fit_gensim}
+
+
+def fit_topics(docs: Sequence[Sequence[str]], row_ids: Sequence[str], *, k: int, engine: str = "tomotopy",
+               seed: int = 42, iterations: int = 500, workers: int = 1, progress: bool = False) -> TopicModel:
+    """Fit ``k`` topics over term lists ``docs`` (one per row id) with the named engine."""
+    if engine not in ENGINES:
+        raise StageError(f"topics engine {engine!r} is unknown; choose one of {', '.join(ENGINES)}")
+    if len(docs) != len(row_ids):
+        raise ValueError("one row id per document is needed")
+    if any(isinstance(d, str) for d in docs):
+        raise TypeError("each document must be a list of terms, not a string")
+    if len(docs) < k:
+        raise StageError(f"topics: {len(docs)} units with enough tokens is fewer than k = {k}; "
+                         f"lower [topics] k or min_unit_tokens")
+    vocab, topic_term, doc_topic, extra = ENGINES[engine](
+        docs, k=k, seed=seed, iterations=iterations, workers=workers, progress=progress)
+    params = {"k": k, "seed": seed, "iterations": iterations, "workers": workers, **extra}
+    return TopicModel(engine, k, seed, tuple(vocab), topic_term, doc_topic, tuple(row_ids), params)
+
+
+def topic_terms_table(model: TopicModel, top_n: int = 15) -> pd.DataFrame:
+    """``topic,rank,term,weight``."""
+    rows = [{"topic": t, "rank": r, "term": term, "weight": w}
+            for t in range(1, model.k + 1)
+            for r, (term, w) in enumerate(model.top_terms(t, top_n), start=1)]
+    return pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])
+
+
+def doc_topics_table(model: TopicModel, groups: Sequence[str] | None = None,
+                     weights: Sequence[float] | None = None, id_name: str = "doc_id") -> pd.DataFrame:
+    """``doc_id,topic,weight``; with ``groups`` the rows (units) are averaged per group,
+    weighted by ``weights`` (e.g. token counts), giving topic prevalence per document."""
+    matrix = model.doc_topic
+    ids = list(model.row_ids)
+    if groups is not None:
+        weights = np.ones(len(ids)) if weights is None else np.asarray(weights, dtype=float)
+        labels = list(dict.fromkeys(groups))
+        grouped = np.zeros((len(labels), model.k))
+        index = {g: i for i, g in enumerate(labels)}
+        totals = np.zeros(len(labels))
+        for row, group in enumerate(groups):
+            grouped[index[group]] += weights[row] * matrix[row]
+            totals[index[group]] += weights[row]
+        matrix = grouped / np.where(totals > 0, totals, 1)[:, None]
+        ids = labels
+    rows = [{id_name: ids[r], "topic": t + 1, "weight": float(matrix[r, t])}
+            for r in range(len(ids)) for t in range(model.k)]
+    return pd.DataFrame(rows, columns=[id_name, "topic", "weight"])
