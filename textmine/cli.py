@@ -103,13 +103,18 @@ def _resolve_config(args: argparse.Namespace) -> Config:
         if value is not None:
             changes.setdefault(section, {})[key] = value
 
+    def cli_path(value: str) -> str:
+        # Paths typed on the command line are relative to the working folder, not the config file.
+        same = Path(config.base_dir).resolve() == Path.cwd().resolve()
+        return value if same or Path(value).is_absolute() else str(Path(value).resolve())
+
     if getattr(args, "corpus", None):
-        set_("corpus", "path", str(Path(args.corpus).resolve()))
+        set_("corpus", "path", cli_path(args.corpus))
     set_("corpus", "text_col", getattr(args, "text_col", None))
     set_("corpus", "id_col", getattr(args, "id_col", None))
     set_("corpus", "date_col", getattr(args, "date_col", None))
     if getattr(args, "out", None):
-        set_("output", "dir", str(Path(args.out).resolve()))
+        set_("output", "dir", cli_path(args.out))
     if getattr(args, "themes", None) is not None:
         themes = [t.strip() for t in args.themes.replace("，", ",").split(",") if t.strip()]
         if not themes:
@@ -146,10 +151,9 @@ def _run_stages(args: argparse.Namespace, config: Config, stages: tuple[str, ...
     def on_stage(stage: str, seconds: float) -> None:
         _say(args, f"  {stage:<9} done in {seconds:.1f} s")
 
-    _say(args, f"textmine {args.command}: corpus {config.corpus.path}")
     result = run(config, stages, progress=not args.quiet, on_stage=on_stage)
     prepared = result.prepared
-    _say(args, f"  {len(prepared.corpus)} documents, {len(prepared.units)} units, "
+    _say(args, f"  {config.corpus.path}: {len(prepared.corpus)} documents, {len(prepared.units)} units, "
                f"{sum(len(t) for t in prepared.tokens):,} tokens")
     out_dir = config.resolve_path(config.output.dir)
     images = config.output.wordclouds or config.output.plots

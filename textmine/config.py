@@ -38,7 +38,7 @@ class CorpusConfig:
 class CleanConfig:
     fold_traditional: bool = _opt(True, "fold Traditional to Simplified Chinese for counting (OpenCC t2s)")
     drop_captions: bool = _opt(True, "drop figure/photo captions, credits and bylines")
-    drop_footnotes: bool = _opt(True, "drop footnote source lines (¹ 来源：…)")
+    drop_footnotes: bool = _opt(True, "drop footnote source lines (¹ 来源：… with URLs); explanatory notes are kept")
     join_page_breaks: bool = _opt(True, "re-join paragraphs cut mid-sentence by page breaks")
     min_unit_chars: int = _opt(2, "units shorter than this (after cleaning) are dropped", min=1)
 

@@ -22,7 +22,8 @@ from .normalize import MappedText, SimplifiedFolder, fold_for_counting, normaliz
 _BLOCK_SPLIT = re.compile(r"\n[ \t\u3000]*\n\s*")
 _SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 
-_FOOTNOTE = re.compile(rf"^\s*(?:[{_SUPERSCRIPTS}]+|\[\d+\]|注\s*\d*[:：])\s*\S|^\s*(?:数据|资料)?来源\s*[:：]")
+_NOTE_START = re.compile(rf"^\s*(?:[{_SUPERSCRIPTS}]+|\[\d+\]|注\s*\d*[:：])\s*\S")
+_SOURCE_LINE = re.compile(r"^\s*[¹²³⁴⁵⁶⁷⁸⁹⁰\d\[\]]*\s*(?:数据|资料|图片|图表)?(?:来源|出处)\s*[:：]|https?://|www\.")
 _CAPTIONS = [
     re.compile(r"^\s*图\s*\d+[\s:：.、-]"),                         # 图 3 生成式人工智能用户…
     re.compile(r"^\s*(?:图|表|上图|下图|左图|右图)为"),              # 图为2025世界人形机器人运动会…
@@ -62,10 +63,11 @@ def _blocks(text: str) -> Iterator[MappedText]:
 
 
 def classify_block(block: str, config: CleanConfig) -> str:
-    """``heading``, ``paragraph``, or the reason a block is dropped (``footnote``, ``caption``, ``byline``)."""
+    """``heading``, ``paragraph``, ``note`` (an explanatory footnote, kept), or the reason a block is
+    dropped (``footnote`` — a source line, ``caption``, ``byline``)."""
     stripped = block.strip()
-    if config.drop_footnotes and _FOOTNOTE.search(stripped):
-        return "footnote"
+    if _NOTE_START.search(stripped) or stripped.startswith(("来源", "数据来源", "资料来源")):
+        return "footnote" if config.drop_footnotes and _SOURCE_LINE.search(stripped) else "note"
     if config.drop_captions:
         if any(p.search(stripped) for p in _CAPTIONS):
             return "caption"
@@ -92,12 +94,12 @@ def split_document(doc: Document, config: CleanConfig, folder: SimplifiedFolder 
                    dropped: Counter[str] | None = None) -> list[Unit]:
     """Clean one document into paragraph and heading units (see module docs)."""
     pieces: list[tuple[str, MappedText]] = []
-    joinable = False  # the previous kept paragraph ended mid-sentence
+    open_paragraph = None  # index in pieces of a paragraph that ended mid-sentence
     for raw in _blocks(doc.text):
         if not raw.text.strip():
             continue
         kind = classify_block(raw.text, config)
-        if kind not in ("heading", "paragraph"):
+        if kind not in ("heading", "paragraph", "note"):
             if dropped is not None:
                 dropped[kind] += 1
             continue
@@ -106,12 +108,18 @@ def split_document(doc: Document, config: CleanConfig, folder: SimplifiedFolder 
             if dropped is not None and len(cleaned) == 0:
                 dropped["empty"] += 1
             continue
-        if config.join_page_breaks and joinable and kind == "paragraph":
-            pieces[-1] = ("paragraph", pieces[-1][1] + cleaned)
+        if kind == "note":  # notes sit between the halves of a paragraph cut by a page break
+            pieces.append((kind, cleaned))
+            continue
+        if config.join_page_breaks and open_paragraph is not None and kind == "paragraph":
+            index = open_paragraph
+            pieces[index] = ("paragraph", pieces[index][1] + cleaned)
         else:
+            index = len(pieces)
             pieces.append((kind, cleaned))
         # A long paragraph that stops without closing punctuation was cut by a page break.
-        joinable = kind == "paragraph" and len(pieces[-1][1]) >= 20 and _ends_mid_sentence(pieces[-1][1].text)
+        text = pieces[index][1].text
+        open_paragraph = index if kind == "paragraph" and len(text) >= 20 and _ends_mid_sentence(text) else None
     units = []
     for index, (kind, text) in enumerate(pieces, start=1):
         units.append(Unit(doc.id, index, kind, text.text, fold_for_counting(text.text, folder), text.runs()))

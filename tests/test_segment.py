@@ -1,0 +1,79 @@
+"""Segmentation with the domain lexicon: the field's terms come out whole, with honest counts."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+import textmine as tm
+
+FIELD_TERMS = ["智能体", "具身智能", "算电协同", "大模型", "生成式人工智能", "多模态", "人形机器人", "世界模型",
+               "东数西算", "数据标注", "新质生产力", "千行百业", "人工智能+"]
+LATIN_NAMES = ["DeepSeek", "GPT-4o", "Token"]
+
+
+@pytest.fixture(scope="module")
+def token_counts(prepared):
+    return Counter(t for unit in prepared.tokens for t in unit.terms)
+
+
+@pytest.mark.parametrize("term", FIELD_TERMS)
+def test_field_term_is_one_token_with_count_equal_to_occurrences(prepared, token_counts, term):
+    occurrences = sum(u.norm.count(term) for u in prepared.units)
+    assert occurrences > 0
+    assert token_counts[term] == occurrences
+
+
+def test_field_term_counts_on_the_bundled_corpus(token_counts):
+    # Checked against `grep -o` on the files: 大模型 occurs 117 times there,
+    # 2 of them in photo captions that cleaning drops.
+    assert {t: token_counts[t] for t in ("智能体", "具身智能", "算电协同", "大模型", "人工智能+")} == {
+        "智能体": 33, "具身智能": 25, "算电协同": 1, "大模型": 115, "人工智能+": 18}
+
+
+@pytest.mark.parametrize("name", LATIN_NAMES)
+def test_latin_names_are_kept_whole(prepared, token_counts, name):
+    pattern = re.compile(rf"(?<![A-Za-z0-9-]){re.escape(name)}(?![A-Za-z0-9-])")
+    occurrences = sum(len(pattern.findall(u.norm)) for u in prepared.units)
+    assert occurrences > 0
+    assert token_counts[name] == occurrences
+
+
+def test_plain_jieba_splits_what_textmine_keeps():
+    import jieba
+
+    plain = jieba.Tokenizer()
+    assert plain.lcut("具身智能") == ["具身", "智能"]
+    segmenter = tm.make_segmenter(tm.Config())
+    assert segmenter.lcut("具身智能与智能体，算电协同，大模型和多模态") == [
+        "具身智能", "与", "智能体", "算电协同", "大模型", "和", "多模态"]
+
+
+def test_theme_terms_are_protected_even_without_a_lexicon():
+    config = tm.Config().replace(segment={"domain_lexicon": False})
+    assert tm.make_segmenter(config).lcut("推进算电协同") == ["推进", "算电", "协同"]
+    assert tm.make_segmenter(config, ["算电协同"]).lcut("推进算电协同") == ["推进", "算电协同"]
+
+
+def test_mixed_names_with_digits_and_hyphens_stay_whole():
+    segmenter = tm.make_segmenter(tm.Config())
+    assert segmenter.lcut("DeepSeek-R1和Qwen3、GPT-4o在5G网络上") == ["DeepSeek-R1", "和", "Qwen3", "GPT-4o", "在",
+                                                                    "5G", "网络", "上"]
+
+
+def test_user_lexicon_file_is_a_layer(tmp_path):
+    lexicon = tmp_path / "mine.txt"
+    lexicon.write_text("# my terms\n智算集群 10\n", encoding="utf-8")
+    config = tm.Config().replace(segment={"lexicons": (str(lexicon),)})
+    segmenter = tm.make_segmenter(config)
+    assert "智算集群" in segmenter.lcut("建设万卡智算集群")
+    assert "mine.txt" in segmenter.lexicon.hashes
+
+
+def test_segmenters_do_not_share_state():
+    first = tm.JiebaSegmenter(tm.build_lexicon(domain=False, themes=["算电协同"]))
+    second = tm.JiebaSegmenter(tm.build_lexicon(domain=False))
+    assert first.lcut("算电协同") == ["算电协同"]
+    assert second.lcut("算电协同") == ["算电", "协同"]
