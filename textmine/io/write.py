@@ -170,15 +170,18 @@ def write_run(result, out_dir: str | Path, *, command: str = "textmine run", ima
 
 
 def _write_word_clouds(writer: OutputWriter, result, word_cloud) -> None:
+    from ..keywords import top_keywords
+
     seed = result.prepared.config.seed
-    keywords = result.tables["keywords"]
     vocab = result.tables.get("vocab")
     if vocab is not None and len(vocab):
         top = vocab.head(150)
         image = word_cloud(dict(zip(top["term"], top["count"])), seed=seed)
         image.save(writer.path("wordcloud_corpus.png"), optimize=False)
         writer.add_file("wordcloud_corpus.png")
-    for doc_id, rows in keywords.groupby("doc_id", sort=False):
+    config = result.prepared.config.keywords
+    clouds = top_keywords(result.prepared.doc_dtm(), top_n=120, sublinear_tf=config.sublinear_tf)
+    for doc_id, rows in clouds.groupby("doc_id", sort=False):
         if rows.empty:
             continue
         name = f"wordclouds/{_safe_name(doc_id)}.png"
