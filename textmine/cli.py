@@ -73,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
         group.add_argument("--text-col", metavar="NAME", help="table corpora: column with the text")
         group.add_argument("--id-col", metavar="NAME", help="table corpora: column with document ids")
         group.add_argument("--date-col", metavar="NAME", help="table corpora: column with dates (2017, 2017-05, …)")
+        group.add_argument("--encoding", metavar="NAME", help="corpus encoding: auto (default) or a codec name "
+                                                               "such as gb18030, big5, utf-16")
+        group.add_argument("--strict", action="store_true", help="exit 2 when any input file is skipped")
         command.add_argument("--out", metavar="DIR", help="output folder (default: [output] dir, 'outputs')")
         command.add_argument("--seed", type=int, metavar="N", help="seed for every stochastic step")
         command.add_argument("--themes", metavar="T1,T2,…", help="comma-separated theme terms ([trends] themes)")
@@ -113,6 +116,9 @@ def _resolve_config(args: argparse.Namespace) -> Config:
     set_("corpus", "text_col", getattr(args, "text_col", None))
     set_("corpus", "id_col", getattr(args, "id_col", None))
     set_("corpus", "date_col", getattr(args, "date_col", None))
+    set_("corpus", "encoding", getattr(args, "encoding", None))
+    if getattr(args, "strict", False):
+        set_("corpus", "strict", True)
     if getattr(args, "out", None):
         set_("output", "dir", cli_path(args.out))
     if getattr(args, "themes", None) is not None:
@@ -159,6 +165,11 @@ def _run_stages(args: argparse.Namespace, config: Config, stages: tuple[str, ...
     images = config.output.wordclouds or config.output.plots
     write_run(result, out_dir, command=_command_line(argv), images=images, segments=segments)
     _say(args, f"wrote {print_path(out_dir)}/ in {time.perf_counter() - started:.1f} s (see manifest.json)")
+    from .io.inputs import skipped_summary
+
+    summary = skipped_summary(prepared.corpus)
+    if summary:
+        _say(args, summary)
     return 0
 
 

@@ -31,7 +31,12 @@ class CorpusConfig:
     text_col: str = _opt("text", "table corpora: column holding the text")
     id_col: str = _opt("", "table corpora: column with document ids (empty: row number)")
     date_col: str = _opt("", "table corpora: column with dates (2017, 2017-05 or 2017-05-04)")
-    encoding: str = _opt("utf-8", "text encoding of the corpus files")
+    encoding: str = _opt("auto", "text encoding of the corpus files: auto (detect UTF-8, UTF-16, GB18030, Big5) "
+                                 "or a codec name")
+    max_file_mb: int = _opt(50, "input files larger than this (MB) are skipped as oversized", min=1)
+    max_line_chars: int = _opt(1_000_000, "a document with a longer line (characters) is skipped as oversized",
+                               min=1)
+    strict: bool = _opt(False, "stop with an error (exit 2) when any input is skipped, instead of a warning")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ counts + vocabulary + row ids). All are immutable; functions return new ones.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -80,11 +81,33 @@ class Document:
 
 
 @dataclass(frozen=True)
+class InputRecord:
+    """One input (a file, or a row of a table) and what became of it.
+
+    ``status`` is ``used`` or ``skipped``; a skipped input has a ``reason``
+    (empty, binary, undecodable, oversized, unsupported, unlisted, invalid) and a
+    ``detail`` saying what was seen. ``encoding``/``method`` say how the text was decoded.
+    """
+
+    name: str
+    status: str = "used"
+    reason: str = ""
+    detail: str = ""
+    encoding: str = ""
+    method: str = ""
+    chaos: float | None = None
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in dataclasses.asdict(self).items() if v not in ("", None)}
+
+
+@dataclass(frozen=True)
 class Corpus:
-    """An ordered collection of documents; ids are unique."""
+    """An ordered collection of documents; ids are unique. ``inputs`` records every input read or skipped."""
 
     documents: tuple[Document, ...]
     name: str = "corpus"
+    inputs: tuple[InputRecord, ...] = ()
 
     def __post_init__(self) -> None:
         seen: set[str] = set()
@@ -109,6 +132,11 @@ class Corpus:
     def ids(self) -> tuple[str, ...]:
         return tuple(d.id for d in self.documents)
 
+    @property
+    def skipped(self) -> tuple[InputRecord, ...]:
+        """Inputs left out of the analysis, each with its reason."""
+        return tuple(r for r in self.inputs if r.status == "skipped")
+
     def by_date(self) -> Corpus:
         """Documents ordered by date (undated last), ties kept in their original order."""
         order = sorted(
@@ -116,7 +144,7 @@ class Corpus:
             key=lambda i: (self.documents[i].date is None,
                            self.documents[i].date.sort_key() if self.documents[i].date else (0, 0, 0), i),
         )
-        return Corpus(tuple(self.documents[i] for i in order), self.name)
+        return Corpus(tuple(self.documents[i] for i in order), self.name, self.inputs)
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,8 @@ class Prepared:
 def load_corpus(config: Config) -> Corpus:
     c = config.corpus
     return read_corpus(config.resolve_path(c.path), text_col=c.text_col, id_col=c.id_col,
-                       date_col=c.date_col, encoding=c.encoding)
+                       date_col=c.date_col, encoding=c.encoding, max_file_mb=c.max_file_mb,
+                       max_line_chars=c.max_line_chars, strict=c.strict)
 
 
 def make_segmenter(config: Config, themes: Sequence[str] = ()) -> JiebaSegmenter:

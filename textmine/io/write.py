@@ -130,6 +130,8 @@ def build_manifest(result, command: str) -> dict:
                            "units": units_per_doc.get(d.id, 0), "tokens": totals.get(d.id, 0)}
                           for d in prepared.corpus],
             "dropped_blocks": prepared.dropped,
+            "inputs": [r.to_dict() for r in prepared.corpus.inputs if r.status == "used"],
+            "skipped": [r.to_dict() for r in prepared.corpus.skipped],
         },
         "lexicon": {"terms": len(prepared.lexicon.terms), "sha256": prepared.lexicon.hashes},
         "stopwords": {"source": config.filter.stopwords, "count": prepared.stopword_count,
