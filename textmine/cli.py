@@ -153,6 +153,9 @@ def _run_stages(args: argparse.Namespace, config: Config, stages: tuple[str, ...
     from .pipeline import run
 
     started = time.perf_counter()
+    from .io.atomic import check_output_folder
+
+    check_output_folder(config.resolve_path(config.output.dir))
 
     def on_stage(stage: str, seconds: float) -> None:
         _say(args, f"  {stage:<9} done in {seconds:.1f} s")

@@ -1,8 +1,8 @@
 """Write a run's tables, images and ``manifest.json`` into an output folder.
 
-Files are first written into a staging folder inside the output folder and
-moved into place one by one, ``manifest.json`` last, so an interrupted run
-never leaves a half-written file behind.
+Files are first written into a staging folder next to the output folder,
+which then replaces the output folder in one step (see :mod:`textmine.io.atomic`),
+so an interrupted run never leaves a half-written or half-replaced set behind.
 """
 
 from __future__ import annotations
@@ -10,17 +10,15 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-import os
 import platform
 import shutil
-import tempfile
 from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
-from ..errors import TextmineError
+from ..errors import ConfigError, TextmineError
 from .read import corpus_file_hashes
 
 PACKAGES = ("textmine", "jieba", "scikit-learn", "gensim", "tomotopy", "numpy", "scipy", "pandas",
@@ -43,7 +41,13 @@ def package_versions(names: Iterable[str] = PACKAGES) -> dict[str, str]:
 
 
 def table_to_csv(frame: pd.DataFrame) -> bytes:
-    """CSV bytes that are the same on every run: fixed float format, LF line ends, UTF-8."""
+    """CSV bytes that are the same on every run: fixed float format, LF line ends, UTF-8.
+
+    Text cells starting with ``= + - @`` are guarded against spreadsheet formulas (see :mod:`.csvsafe`).
+    """
+    from .csvsafe import guard_frame
+
+    frame = guard_frame(frame)
     return frame.to_csv(index=False, lineterminator="\n", float_format="%.6g").encode("utf-8")
 
 
@@ -52,13 +56,19 @@ def sha256_bytes(data: bytes) -> str:
 
 
 class OutputWriter:
-    """Collects files in a staging folder, then moves them into ``out_dir``."""
+    """Collects a run's files in a staging folder next to ``out_dir``, then swaps it into place.
+
+    See :mod:`textmine.io.atomic`: a killed run leaves the previous outputs
+    intact, and concurrent runs into one folder each leave a complete set.
+    """
 
     def __init__(self, out_dir: str | Path) -> None:
-        self.out_dir = Path(out_dir)
+        from .atomic import check_output_folder, new_staging
+
+        self.out_dir = Path(out_dir).resolve()
+        check_output_folder(self.out_dir)
         try:
-            self.out_dir.mkdir(parents=True, exist_ok=True)
-            self.staging = Path(tempfile.mkdtemp(prefix=".textmine-", dir=self.out_dir))
+            self.staging = new_staging(self.out_dir)
         except OSError as exc:
             raise TextmineError(f"cannot write to output folder {str(self.out_dir)!r}: {exc.strerror or exc}") from None
         self.hashes: dict[str, str] = {}
@@ -66,7 +76,8 @@ class OutputWriter:
     def path(self, name: str) -> Path:
         target = (self.staging / name).resolve()
         if self.staging.resolve() not in target.parents:
-            raise TextmineError(f"output name {name!r} would leave the output folder")
+            raise ConfigError(f"output name {name!r} would leave the output folder; "
+                              f"use a relative name without '..'")
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
@@ -82,13 +93,12 @@ class OutputWriter:
         self.hashes[name] = sha256_bytes(self.path(name).read_bytes())
 
     def commit(self, manifest: dict) -> None:
+        from .atomic import publish
+
         manifest = {**manifest, "outputs": dict(sorted(self.hashes.items()))}
         (self.staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                                     encoding="utf-8")
-        for name in [*sorted(self.hashes), "manifest.json"]:
-            target = self.out_dir / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.staging / name, target)
+        publish(self.staging, self.out_dir)
         self.discard()
 
     def discard(self) -> None:

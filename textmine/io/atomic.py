@@ -1,0 +1,190 @@
+"""Replace an output folder as a whole, so that no reader ever sees half a run.
+
+A run writes everything into a staging folder next to the output folder
+(``.<name>.textmine-new-<pid>-…``). :func:`publish` then, holding a lock file
+next to the output folder (``.<name>.textmine-lock``) so concurrent runs take
+turns:
+
+1. hard-links into the staging folder every earlier file the run did not
+   write again (outputs of other commands, your own notes), so nothing is lost;
+2. swaps staging and output folder. On Linux this is one atomic
+   ``renameat2(RENAME_EXCHANGE)``; elsewhere the old folder is renamed to
+   ``.<name>.textmine-old-…`` and the new one renamed into place — if a run is
+   killed between those two renames, the next run (or
+   :func:`recover_output_folder`) puts the old folder back;
+3. removes the old folder.
+
+A run killed before step 2 leaves the previous outputs untouched; its staging
+folder is removed by the next run into the same folder.
+
+:func:`check_output_folder` refuses a folder that already holds files but no
+``manifest.json`` — textmine replaces its output folder, so it will not take
+over a folder of other files (``--out .`` in a project folder, say).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import shutil
+import secrets
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+_NEW, _OLD, _LOCK = "textmine-new", "textmine-old", "textmine-lock"
+
+
+def _sibling(out_dir: Path, kind: str) -> str:
+    return f".{out_dir.name}.{kind}"
+
+
+def check_output_folder(out_dir: Path) -> None:
+    """A ConfigError unless ``out_dir`` is missing, empty (but for dot-files) or an earlier textmine output folder."""
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConfigError(f"output folder {str(out_dir)!r} is a file; give a folder with --out or [output] dir")
+    if not out_dir.is_dir() or (out_dir / "manifest.json").is_file():
+        return
+    foreign = sorted(p.name for p in out_dir.iterdir() if not p.name.startswith("."))
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
+        raise ConfigError(f"output folder {str(out_dir)!r} holds files textmine did not write ({shown}) and no "
+                          f"manifest.json; choose a new or empty folder with --out or [output] dir")
+
+
+def new_staging(out_dir: Path) -> Path:
+    """A fresh staging folder next to ``out_dir`` (created, with its parent if needed)."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    return _unique_dir(out_dir, _NEW, create=True)
+
+
+def _unique_dir(out_dir: Path, kind: str, *, create: bool) -> Path:
+    """``.<name>.<kind>-<pid>-<random>`` next to ``out_dir``; created with the usual permissions if asked."""
+    while True:
+        path = out_dir.parent / f"{_sibling(out_dir, kind)}-{os.getpid()}-{secrets.token_hex(4)}"
+        if not create:
+            if not path.exists():
+                return path
+            continue
+        try:
+            path.mkdir()
+            return path
+        except FileExistsError:
+            continue
+
+
+@contextlib.contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """An exclusive lock for publishing into ``out_dir`` (a no-op where ``fcntl`` is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    path = out_dir.parent / _sibling(out_dir, _LOCK)
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def recover_output_folder(out_dir: Path) -> None:
+    """Undo what a killed run left behind: put back a moved-away old folder, remove dead runs' staging folders.
+
+    Call it holding :func:`output_lock`.
+    """
+    out_dir = Path(out_dir)
+    parent = out_dir.parent
+    if not parent.is_dir():
+        return
+    pattern = re.compile(rf"^{re.escape(_sibling(out_dir, ''))}(textmine-new|textmine-old)-(\d+)-")
+    leftovers = []
+    for path in parent.iterdir():
+        match = pattern.match(path.name)
+        if match and path.is_dir():
+            leftovers.append((match.group(1), int(match.group(2)), path))
+    for kind, pid, path in sorted(leftovers, key=lambda x: x[2].stat().st_mtime, reverse=True):
+        if kind == _OLD and not out_dir.exists():
+            log.warning("restoring %s from %s, left by an interrupted run", out_dir, path.name)
+            os.rename(path, out_dir)
+        elif pid == os.getpid() or not _pid_alive(pid):
+            if kind == _NEW and pid == os.getpid():
+                continue  # this process's own staging folders are its business
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths with Linux ``renameat2(RENAME_EXCHANGE)``; False where unsupported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def _move_in(staging: Path, out_dir: Path) -> None:
+    os.rename(staging, out_dir)
+
+
+def _carry_over(out_dir: Path, staging: Path) -> None:
+    """Hard-link (or copy) into ``staging`` every file of ``out_dir`` the new run did not write."""
+    for source in out_dir.rglob("*"):
+        if source.is_dir() and not source.is_symlink():
+            continue
+        target = staging / source.relative_to(out_dir)
+        if target.exists() or target.is_symlink():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target, follow_symlinks=False)
+        except OSError:
+            shutil.copy2(source, target, follow_symlinks=False)
+
+
+def publish(staging: Path, out_dir: Path) -> None:
+    """Make the complete ``staging`` folder the new ``out_dir`` (see module docs)."""
+    out_dir = Path(out_dir)
+    with output_lock(out_dir):
+        recover_output_folder(out_dir)
+        check_output_folder(out_dir)
+        if not out_dir.exists():
+            _move_in(staging, out_dir)
+            return
+        _carry_over(out_dir, staging)
+        if _exchange(staging, out_dir):
+            shutil.rmtree(staging, ignore_errors=True)  # now holds the previous outputs
+            return
+        backup = _unique_dir(out_dir, _OLD, create=False)
+        os.rename(out_dir, backup)
+        _move_in(staging, out_dir)
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+__all__ = ["check_output_folder", "publish", "recover_output_folder", "output_lock"]

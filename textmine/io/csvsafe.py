@@ -1,0 +1,64 @@
+"""CSV cells that a spreadsheet would run as a formula are written as text.
+
+Corpus text can begin with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage
+return); Excel, LibreOffice and Google Sheets treat such a cell as a formula
+(CSV/formula injection: ``=HYPERLINK(…)``, ``=cmd|…``). Following the OWASP
+advice, every text cell that starts with one of these characters gets a
+leading apostrophe, which spreadsheets read as "this is text". Numbers are
+never changed (``-0.5`` in a numeric column stays a number).
+
+To keep this reversible, a text cell that already starts with apostrophes
+followed by such a character gets one more apostrophe; :func:`restore_text`
+(and :func:`read_output_csv`) remove exactly one, giving back the original
+text. Quotes and newlines inside cells are quoted as RFC 4180 says (pandas'
+default), so every cell reads back whole.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NEEDS_GUARD = re.compile(r"^'*[=+\-@\t\r]")
+_GUARDED = re.compile(r"^''*[=+\-@\t\r]")
+
+
+def guard_text(value: object) -> object:
+    """``'=1+1`` for ``=1+1``; other values unchanged (non-strings included)."""
+    if isinstance(value, str) and _NEEDS_GUARD.match(value):
+        return "'" + value
+    return value
+
+
+def restore_text(value: object) -> object:
+    """Undo :func:`guard_text`."""
+    if isinstance(value, str) and _GUARDED.match(value):
+        return value[1:]
+    return value
+
+
+def guard_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text columns are guarded (the frame itself is not changed)."""
+    text_columns = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+    changed = {}
+    for column in text_columns:
+        values = frame[column]
+        mask = values.map(lambda v: isinstance(v, str) and bool(_NEEDS_GUARD.match(v)))
+        if mask.any():
+            changed[column] = values.map(guard_text)
+    return frame.assign(**changed) if changed else frame
+
+
+def read_output_csv(path: str | Path, **kwargs) -> pd.DataFrame:
+    """Read a CSV textmine wrote, with guarded text cells restored to the original text."""
+    frame = pd.read_csv(path, keep_default_na=False, **kwargs)
+    for column in frame.columns:
+        if pd.api.types.is_string_dtype(frame[column]) or frame[column].dtype == object:
+            frame[column] = frame[column].map(restore_text)
+    return frame
+
+
+__all__ = ["FORMULA_START", "guard_text", "restore_text", "guard_frame", "read_output_csv"]
