@@ -123,7 +123,7 @@ class Config:
         for name, value in sections.items():
             current = getattr(self, name)
             if dataclasses.is_dataclass(current) and isinstance(value, dict):
-                value = _build_section(type(current), {**_asdict(current), **value}, name, "<override>")
+                value = _build_section(type(current), {**_asdict(current), **value}, name, "option")
             changes[name] = value
         return dataclasses.replace(self, **changes)
 

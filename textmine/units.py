@@ -79,7 +79,19 @@ def classify_block(block: str, config: CleanConfig) -> str:
 
 
 def clean_block(block: MappedText) -> MappedText:
-    """Remove inline junk (URLs, footnote marks, markup, page markers) and fix white space."""
+    """Remove inline junk (URLs, footnote marks, markup, page markers) and fix white space.
+
+    Passes repeat until nothing changes (``- # 标题`` loses both marks), so cleaning is idempotent.
+    """
+    for _ in range(8):
+        cleaned = _clean_pass(block)
+        if cleaned.text == block.text:
+            return cleaned
+        block = cleaned
+    return block
+
+
+def _clean_pass(block: MappedText) -> MappedText:
     block = block.sub(_HEADING_MARK)
     for pattern in _INLINE_JUNK:
         block = block.sub(pattern)
