@@ -61,11 +61,14 @@ class Decoded:
     encoding: str
     method: str
     chaos: float | None = None
+    note: str = ""
 
     def record(self) -> dict:
         out = {"encoding": self.encoding, "method": self.method}
         if self.chaos is not None:
             out["chaos"] = round(self.chaos, 4)
+        if self.note:
+            out["note"] = self.note
         return out
 
 
@@ -146,14 +149,22 @@ def decode_bytes(data: bytes, encoding: str = AUTO) -> Decoded:
     if b"\x00" not in data:
         try:
             return _checked(Decoded(_normalize_newlines(data.decode("utf-8")), "utf-8", "utf-8"))
-        except UnicodeDecodeError:
-            pass
+        except UnicodeDecodeError as exc:
+            if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+                # A file cut inside its last character (a truncated download or a byte-limited excerpt).
+                try:
+                    text = data[:exc.start].decode("utf-8")
+                except UnicodeDecodeError:
+                    pass
+                else:
+                    return _checked(Decoded(_normalize_newlines(text), "utf-8", "utf-8",
+                                            note="incomplete last character dropped"))
     found = _detect(data)
     if found is None:
         if b"\x00" in data:
             raise InputRejected("binary", "holds NUL bytes and is not UTF-16/UTF-32 text")
-        raise InputRejected("undecodable", "no encoding decodes it with confidence (tried UTF-8, GB18030, "
-                                           "Big5, UTF-16, UTF-32); name it with [corpus] encoding")
+        raise InputRejected("undecodable", "no encoding decodes it with confidence; tried UTF-8, GB18030, "
+                                           "Big5, UTF-16 and UTF-32; name it with [corpus] encoding")
     return _checked(Decoded(_normalize_newlines(found.text), found.encoding, found.method, found.chaos))
 
 

@@ -68,7 +68,8 @@ def _skip(inputs: list[InputRecord], name: str, reason: str, detail: str) -> Non
 
 
 def _used(name: str, decoded: Decoded) -> InputRecord:
-    return InputRecord(name, "used", encoding=decoded.encoding, method=decoded.method, chaos=decoded.chaos)
+    return InputRecord(name, "used", detail=decoded.note, encoding=decoded.encoding, method=decoded.method,
+                       chaos=decoded.chaos)
 
 
 def _check_encoding(encoding: str) -> None:
