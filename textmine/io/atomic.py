@@ -18,8 +18,9 @@ A run killed before step 2 leaves the previous outputs untouched; its staging
 folder is removed by the next run into the same folder.
 
 :func:`check_output_folder` refuses a folder that already holds files but no
-``manifest.json`` — textmine replaces its output folder, so it will not take
-over a folder of other files (``--out .`` in a project folder, say).
+``manifest.json`` (dot-files and a README aside) — textmine replaces its output
+folder, so it will not take over a folder of other files (``--out .`` in a
+project folder, say).
 """
 
 from __future__ import annotations
@@ -46,13 +47,14 @@ def _sibling(out_dir: Path, kind: str) -> str:
 
 
 def check_output_folder(out_dir: Path) -> None:
-    """A ConfigError unless ``out_dir`` is missing, empty (but for dot-files) or an earlier textmine output folder."""
+    """A ConfigError unless ``out_dir`` is missing, empty (but for dot-files and a README) or an earlier
+    textmine output folder."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise ConfigError(f"output folder {str(out_dir)!r} is a file; give a folder with --out or [output] dir")
     if not out_dir.is_dir() or (out_dir / "manifest.json").is_file():
         return
-    foreign = sorted(p.name for p in out_dir.iterdir() if not p.name.startswith("."))
+    foreign = sorted(p.name for p in out_dir.iterdir() if not p.name.startswith((".", "README")))
     if foreign:
         shown = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
         raise ConfigError(f"output folder {str(out_dir)!r} holds files textmine did not write ({shown}) and no "
