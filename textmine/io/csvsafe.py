@@ -46,9 +46,12 @@ def guard_frame(frame: pd.DataFrame) -> pd.DataFrame:
     changed = {}
     for column in text_columns:
         values = frame[column]
-        mask = values.map(lambda v: isinstance(v, str) and bool(_NEEDS_GUARD.match(v)))
+        try:
+            mask = values.str.match(_NEEDS_GUARD.pattern, na=False).astype(bool)
+        except AttributeError:  # an object column without strings
+            continue
         if mask.any():
-            changed[column] = values.map(guard_text)
+            changed[column] = values.where(~mask, "'" + values[mask])
     return frame.assign(**changed) if changed else frame
 
 
