@@ -100,6 +100,8 @@ def output_lock(out_dir: Path) -> Iterator[None]:
 
 
 def _pid_alive(pid: int) -> bool:
+    if os.name == "nt":  # pragma: no cover - os.kill(pid, 0) would send CTRL_C_EVENT there
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

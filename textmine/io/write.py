@@ -70,7 +70,8 @@ class OutputWriter:
         try:
             self.staging = new_staging(self.out_dir)
         except OSError as exc:
-            raise TextmineError(f"cannot write to output folder {str(self.out_dir)!r}: {exc.strerror or exc}") from None
+            raise TextmineError(f"cannot write to output folder {str(self.out_dir)!r} (a run is staged next to it, "
+                                f"in {str(self.out_dir.parent)!r}): {exc.strerror or exc}") from None
         self.hashes: dict[str, str] = {}
 
     def path(self, name: str) -> Path:
