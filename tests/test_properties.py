@@ -19,7 +19,7 @@ from textmine.normalize import MappedText, SimplifiedFolder, fold_for_counting, 
 from textmine.segment import JiebaSegmenter, segment_unit
 from textmine.units import clean_block, split_document
 
-EXAMPLES = 800
+EXAMPLES = 700
 SPACE = set(" \t\n\r\f\v\u3000\u00a0\u200b\ufeff\x1c\x1d\x1e\x1f\x85\u2028\u2029")
 
 FRAGMENTS = st.sampled_from([

@@ -438,7 +438,7 @@ sys.exit(main(sys.argv[2:]))
 """
 
 
-def test_killed_runs_leave_the_previous_outputs_intact(tmp_path):
+def test_killed_runs_leave_the_previous_outputs_intact_and_concurrent_runs_do_not_mix(tmp_path):
     corpus = _good_folder(tmp_path)
     (corpus / "empty.txt").write_bytes(b"")
     out = tmp_path / "out"
@@ -475,12 +475,15 @@ def test_killed_runs_leave_the_previous_outputs_intact(tmp_path):
     assert _snapshot(out) == before
     assert [p for p in tmp_path.iterdir() if p.name.startswith(".out.textmine-new-")]
 
-    # the next run cleans up after the killed runs and publishes a complete new set
-    os.chdir(tmp_path)
-    try:
-        assert main([*args, "--top", "3", "--quiet"]) == 0
-    finally:
-        os.chdir(Path(__file__).resolve().parents[1])
+    # two runs at once into the same folder clean up after the killed runs; the survivor is one whole set
+    procs = [subprocess.Popen([sys.executable, "-m", "textmine.cli", *args, "--top", str(top), "--quiet"],
+                              cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+             for top in (3, 4)]
+    assert [p.wait(timeout=300) for p in procs] == [0, 0]
+    for proc in procs:
+        proc.stderr.close()
     manifest = _consistent(out)
-    assert manifest["config"]["keywords"]["top_n"] == 3
+    top = manifest["config"]["keywords"]["top_n"]
+    keywords = pd.read_csv(out / "keywords.csv")
+    assert top in (3, 4) and keywords.groupby("doc_id")["rank"].max().to_dict() == {"a": top, "b": top}
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.textmine-lock", "c", "out"]
