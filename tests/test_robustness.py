@@ -219,6 +219,18 @@ def test_file_not_listed_in_metadata_is_reported(tmp_path, caplog):
         ("b.txt", "unlisted", "not listed in metadata.csv; add a row for it to include it")]
 
 
+def test_document_with_nothing_left_after_cleaning_is_named(caplog):
+    import textmine as tm
+
+    corpus = tm.Corpus((tm.Document("a", GOOD_A), tm.Document("photo", "图为2025世界人形机器人运动会现场")))
+    with caplog.at_level(logging.WARNING):
+        prepared = tm.prepare(tm.Config(), corpus)
+    assert {u.doc_id for u in prepared.units} == {"a"}
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
+        "document photo has no text left after cleaning (18 characters, all captions, source lines or shorter "
+        "than [clean] min_unit_chars); it counts as empty"]
+
+
 def test_table_rows_with_empty_text_or_bad_json_are_skipped(tmp_path):
     table = tmp_path / "t.jsonl"
     table.write_text(json.dumps({"id": "a", "text": GOOD_A}, ensure_ascii=False) + "\n{broken\n"

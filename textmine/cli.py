@@ -25,6 +25,7 @@ EXAMPLES = {
   textmine run --corpus reports/ --out results/  # your folder of .txt/.md files
   textmine run --corpus speeches.csv --text-col content --id-col id --date-col year
   textmine run --themes 智能体,具身智能,算力       # count your own theme terms
+  textmine run --corpus big5_texts/ --encoding big5 --strict   # stop (exit 2) if any file is unusable
 
 writes: keywords.csv keyness.csv topics.csv doc_topics.csv unit_topics.csv trends.csv
         vocab.csv units.csv tokens.csv trends.png wordcloud_corpus.png wordclouds/*.png

@@ -113,6 +113,11 @@ def prepare(config: Config, corpus: Corpus | None = None, *, timings: Timings | 
         units = split_units(corpus, config.clean)
     if not units.units:
         raise StageError("no text is left after cleaning; check the corpus and [clean] settings")
+    with_units = {u.doc_id for u in units.units}
+    for doc in corpus:
+        if doc.id not in with_units:
+            log.warning("document %s has no text left after cleaning (%d characters, all captions, source lines "
+                        "or shorter than [clean] min_unit_chars); it counts as empty", doc.id, len(doc.text))
     themes = fold_themes(config.trends.themes, config)
     with timings.stage("segment"):
         segmenter = make_segmenter(config, themes).initialize()
