@@ -20,7 +20,9 @@ reported in ``candidates.csv``:
   AI玩具) that jieba's dictionary does not have.
 
 score = log2(1 + freq) · clip(cohesion, 0, 8) · min(left_entropy, right_entropy, 4) / 8
-        + 3 · log2(1 + quoted) + latin bonus
+        + 3 · log2(1 + quoted)
+and for a single Latin token: log2(1 + freq) · min(left_entropy, right_entropy, 4) / 2, plus 3 when it
+is a mixed name with digits or hyphens (a name, not a number with a unit such as 128GB).
 
 A candidate that is almost always part of a longer candidate (at least 80 %
 of its occurrences) is dropped as a fragment of it; candidates that begin or
@@ -118,6 +120,14 @@ def _clauses(tokens: Sequence[tuple[str, int]]) -> list[list[tuple[str, int]]]:
     return [r for r in runs if r]
 
 
+_UNIT = re.compile(r"^\d[\d.]*(?:[KMGTP]?B|[kMG]?W|mAh|[kMG]?Hz|nm|mm|cm|km|kg|ml|g|L|x)$")
+
+
+def _mixed_name(term: str) -> bool:
+    """A Latin name with digits or hyphens (GPT-4o, DeepSeek-R1, Qwen3, 5G), not a number with a unit."""
+    return _latin_like(term) and bool(re.search(r"\d|-", term)) and not _UNIT.match(term)
+
+
 def _latin_like(term: str) -> bool:
     return bool(_LATIN_TOKEN.match(term)) and not term.isdigit() and bool(re.search(r"[A-Za-z]", term))
 
@@ -134,7 +144,7 @@ def _allowed(tokens: Sequence[str], tags: dict[str, str]) -> bool:
     for token in tokens:
         if _HAS_DIGIT.search(token) and not _latin_like(token):
             return False
-    return any(_HAS_HAN.search(t) for t in tokens)
+    return any(_HAS_HAN.search(t) for t in tokens) or tokens[-1] == _PLUS
 
 
 def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], bool],
@@ -174,7 +184,8 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
             term = "".join(gram)
             if len(term) <= max_chars and _allowed(gram, tags) and not known(term):
                 keep.add(gram)
-        elif len(gram) == 1 and c >= min(2, min_freq) and _latin_like(gram[0]) and not known(gram[0]) \
+        elif len(gram) == 1 and (c >= min(2, min_freq) or _mixed_name(gram[0])) and _latin_like(gram[0]) \
+                and not known(gram[0]) \
                 and not known(gram[0].lower()):
             keep.add(gram)
 
@@ -221,7 +232,7 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
         is_latin = len(gram) == 1 or bool(_LATIN.search(term))
         score = math.log2(1 + c) * min(max(coh, 0.0), 8.0) * min(le, re_, 4.0) / 8
         if len(gram) == 1:  # a Latin name jieba does not know: frequency and contexts only
-            score = math.log2(1 + c) * min(le, re_, 4.0) / 2
+            score = math.log2(1 + c) * min(le, re_, 4.0) / 2 + (3.0 if _mixed_name(term) else 0.0)
         score += 3 * math.log2(1 + q)
         index, start, end = example[gram]
         text = units[index].text
