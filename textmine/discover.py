@@ -34,6 +34,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -58,11 +59,12 @@ EDGE_WORDS = frozenset(
     "其中 之一 方面 相关 主要 目前 当前 同时 进行 非常 比较 真的 觉得 感觉 还有 而是 一直 有点 "
     "值得 应该 需要 必须 能够 可能 愿意 起来 下来 出来 上来 下去 进来 过来 回来 一下".split())
 # never inside a term either
-INNER_WORDS = frozenset("的 了 着 地 得 吗 呢 吧 不 没 很 太 挺 真 超".split())
+INNER_WORDS = frozenset("的 了 着 地 得 吗 呢 吧 不 没 很 太 挺 真 超 不要 不能 不会 不是 不用 不到 不了 没有".split())
 # jieba dictionary tags that never occur in a term: adverbs, prepositions, conjunctions, particles,
 # pronouns, modal and interjection words; and a term does not end in an adjective (大小合适, 速度很快)
 FUNCTION_TAGS = frozenset("d p c u uj ul uz uv ud ug y r e o".split())
 PREDICATE_TAGS = frozenset("a ad".split())
+VERB_TAGS = frozenset("v vg".split())
 
 _HAS_DIGIT = re.compile(r"\d")
 _HAS_HAN = re.compile(r"[\u3400-\u9fff]")
@@ -137,6 +139,8 @@ def _allowed(tokens: Sequence[str], tags: dict[str, str]) -> bool:
     no adjective at the end, '+' only at the end."""
     if any(tags.get(t) in FUNCTION_TAGS for t in tokens) or tags.get(tokens[-1]) in PREDICATE_TAGS:
         return False
+    if len(tokens[0]) == 1 and tags.get(tokens[0]) in VERB_TAGS and len(tokens[1]) > 1:
+        return False  # a one-character verb and its object: 看电影, 搞活动, 喝蒙牛
     if tokens[0] in EDGE_WORDS or tokens[-1] in EDGE_WORDS or tokens[0] == _PLUS:
         return False
     if any(t == _PLUS or t in INNER_WORDS for t in tokens[:-1]):
@@ -159,6 +163,7 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
     """
     units = list(units)
     tags = tags or {}
+    clock = time.process_time()
     clauses: list[list[tuple[str, int]]] = []
     clause_unit: list[int] = []
     quoted: Counter = Counter()
@@ -169,6 +174,7 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
             clauses.append(clause)
             clause_unit.append(index)
 
+    log.debug("discover: segmented %d units in %.1f s CPU", len(units), time.process_time() - clock)
     # pass 1: counts of every token n-gram (n = 1 … max_tokens), counted at C speed
     counts: Counter = Counter()
     total = 0
@@ -189,6 +195,7 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
                 and not known(gram[0].lower()):
             keep.add(gram)
 
+    log.debug("discover: %d n-grams counted, %d kept, %.1f s CPU", len(counts), len(keep), time.process_time() - clock)
     # pass 2: neighbours, documents and one example per kept n-gram
     left: dict[tuple, Counter] = defaultdict(Counter)
     right: dict[tuple, Counter] = defaultdict(Counter)
@@ -214,6 +221,8 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
                 if gram not in example:
                     start = clause[i][1]
                     example[gram] = (index, start, start + len("".join(gram)))
+
+    log.debug("discover: contexts collected, %.1f s CPU", time.process_time() - clock)
 
     def cohesion(gram: tuple) -> float:
         if len(gram) == 1:

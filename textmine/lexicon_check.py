@@ -46,12 +46,24 @@ def check_lexicon(prepared) -> pd.DataFrame:
             status = "never"
         else:
             status = "partial"
-        note = ""
-        if status in ("never", "partial"):
-            longer = sorted((t for t, n in tokens.items() if term in t and t != term and n), key=lambda t: -tokens[t])
-            if longer:
-                note = "inside " + ", ".join(f"{t} ({tokens[t]}×)" for t in longer[:3])
+        note = _how_it_was_cut(term, prepared) if status in ("never", "partial") else ""
         rows.append((term, ";".join(where), raw, single, status, note))
     order = {"never": 0, "partial": 1, "ok": 2, "absent": 3}
     rows.sort(key=lambda r: (order[r[4]], -r[2], r[0]))
     return pd.DataFrame(rows, columns=list(CHECK_COLUMNS))
+
+
+def _how_it_was_cut(term: str, prepared) -> str:
+    """The most common ways the occurrences that did not become one token were segmented."""
+    ways: Counter = Counter()
+    for unit, tokenized in zip(prepared.units, prepared.tokens):
+        start = unit.norm.find(term)
+        while start >= 0:
+            end = start + len(term)
+            pieces = [t for t, s in zip(tokenized.terms, tokenized.starts) if s < end and s + len(t) > start]
+            if pieces != [term]:
+                ways[" / ".join(pieces)] += 1
+            start = unit.norm.find(term, start + 1)
+    if not ways:
+        return ""
+    return "as " + "; ".join(f"{way} ({n}×)" for way, n in ways.most_common(3))
