@@ -134,10 +134,13 @@ def _latin_like(term: str) -> bool:
     return bool(_LATIN_TOKEN.match(term)) and not term.isdigit() and bool(re.search(r"[A-Za-z]", term))
 
 
-def _allowed(tokens: Sequence[str], tags: dict[str, str]) -> bool:
+def _allowed(tokens: Sequence[str], tags: dict[str, str], counts: Counter) -> bool:
     """A token n-gram that could be a term: no function word at an edge or inside, no number,
-    no adjective at the end, '+' only at the end."""
-    if any(tags.get(t) in FUNCTION_TAGS for t in tokens) or tags.get(tokens[-1]) in PREDICATE_TAGS:
+    no free-standing adjective at the end (大小合适, but 英伟达 whose 伟达 only occurs there), '+' only
+    at the end."""
+    if any(tags.get(t) in FUNCTION_TAGS for t in tokens):
+        return False
+    if tags.get(tokens[-1]) in PREDICATE_TAGS and counts[tokens[-1:]] > 2 * counts[tuple(tokens)]:
         return False
     if len(tokens[0]) == 1 and tags.get(tokens[0]) in VERB_TAGS and len(tokens[1]) > 1:
         return False  # a one-character verb and its object: 看电影, 搞活动, 喝蒙牛
@@ -188,7 +191,7 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
     for gram, c in counts.items():
         if len(gram) > 1 and (c >= min_freq or "".join(gram) in quoted_terms):
             term = "".join(gram)
-            if len(term) <= max_chars and _allowed(gram, tags) and not known(term):
+            if len(term) <= max_chars and _allowed(gram, tags, counts) and not known(term):
                 keep.add(gram)
         elif len(gram) == 1 and (c >= min(2, min_freq) or _mixed_name(gram[0])) and _latin_like(gram[0]) \
                 and not known(gram[0]) \
