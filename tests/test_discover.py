@@ -168,3 +168,24 @@ def test_domain_lexicon_provenance_is_auditable():
         seen = ";".join(sorted(d.id for d in corpus if row["term"] in d.text)) or "-"
         assert row["seen_in"] == seen, row["term"]
     assert len({r["term"] for r in rows}) == len(rows)
+
+
+def test_hotel_reviews_yield_room_types(tmp_path):
+    """A second domain: the hotel reviews of the online-shopping data set (about 10,000 reviews)."""
+    import zipfile
+
+    from conftest import shared_file
+
+    with zipfile.ZipFile(shared_file("online_shopping_10_cats.zip")) as archive:
+        name = next(n for n in archive.namelist() if n.endswith(".csv"))
+        with archive.open(name) as handle:
+            frame = pd.read_csv(handle)
+    hotel = frame[frame["cat"] == "酒店"]["review"].fillna("").astype(str)
+    corpus = tm.Corpus(tuple(tm.Document(str(i), text) for i, text in hotel.items()))
+    from textmine.discover import discover
+
+    table = discover(tm.Config(), corpus=corpus, top_n=50)
+    top = list(table.term[:30])
+    assert {"大床房", "标间"} <= set(top), top
+    row = table.set_index("term").loc["大床房"]
+    assert row.freq == sum(unit.norm.count("大床房") for unit in tm.split_units(corpus).units)

@@ -6,7 +6,8 @@ lexicon kept whole. Every run of 2 to ``max_tokens`` adjacent word tokens
 inside a clause is a possible term; it is scored from signals that are each
 reported in ``candidates.csv``:
 
-* ``freq`` — how often it occurs (aligned with token boundaries);
+* ``freq`` — how often it occurs in the cleaned text (scoring uses the occurrences that align with
+  token boundaries);
 * ``cohesion`` — the weakest pointwise mutual information over the ways of
   cutting it in two: ``min log2(p(ab) / (p(a) p(b)))``. A real term's parts
   belong together; a chance neighbourhood does not;
@@ -31,6 +32,7 @@ end with a function word (的, 和, 在, …) or contain a number are never list
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 import re
@@ -271,7 +273,10 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
                                  f"{units[index].doc_id}: {snippet}")
 
     ranked = sorted(scored.values(), key=lambda c: (-c.score, -c.freq, c.term))
-    return _drop_fragments(ranked, top_n)
+    best = _drop_fragments(ranked, top_n)
+    # report raw occurrences in the cleaned text (the n-gram counts above see only token-aligned ones)
+    text = "\n".join(unit.norm for unit in units)
+    return [dataclasses.replace(c, freq=max(c.freq, text.count(c.term))) for c in best]
 
 
 def _drop_fragments(ranked: list[Candidate], keep: int, share: float = 0.8) -> list[Candidate]:
