@@ -117,6 +117,14 @@ def test_lexicon_loop_add_then_the_next_run_uses_the_terms(tmp_path, monkeypatch
     assert not {"开源社区", "智能手表"} & set(pd.read_csv(tmp_path / "candidates.csv").term)
 
 
+def test_discover_and_lexicon_refuse_bad_arguments(tmp_path, capsys):
+    assert main(["discover", "--corpus", str(CORPUS), "--lexicon", str(tmp_path / "nope.txt")]) == 2
+    assert "--lexicon" in capsys.readouterr().err
+    assert main(["lexicon", "add", "--file", str(tmp_path / "x.txt")]) == 2
+    assert main(["lexicon", "add", "带#号", "--file", str(tmp_path / "x.txt")]) == 2
+    assert not (tmp_path / "x.txt").exists()
+
+
 def test_lexicon_check_flags_terms_that_never_take_effect(prepared, tmp_path):
     table = check_lexicon(prepared).set_index("term")
     assert table.loc["智能体", ["raw", "tokens", "status"]].tolist() == [33, 33, "ok"]
