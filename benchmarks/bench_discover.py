@@ -89,6 +89,12 @@ def bench_bundled(lines: list[str]) -> None:
     ]
 
 
+def _peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def bench_shopping(lines: list[str]) -> None:
     import pandas as pd
 
@@ -115,6 +121,7 @@ def bench_shopping(lines: list[str]) -> None:
         f"- **CPU time: {cpu:.1f} s on one core; wall time {seconds:.1f} s** (required: under 60 s) — cleaning, "
         f"segmentation, counting, scoring; the wall time includes waiting for the core while other jobs ran "
         f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the end)",
+        f"- peak memory of the benchmark process (both parts): {_peak_mb():.0f} MB",
         "", "Top 30 candidates:", "",
         "| rank | term | freq | signals | example |", "|---|---|---|---|---|",
     ]

@@ -32,6 +32,7 @@ end with a function word (的, 和, 在, …) or contain a number are never list
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import logging
 import math
@@ -113,12 +114,12 @@ def _entropy(counter: Counter, boundaries: int) -> float:
     return h
 
 
-def _clauses(tokens: Sequence[tuple[str, int]]) -> list[list[tuple[str, int]]]:
+def _clauses(tokens: Sequence[tuple[str, int]]) -> list[list[str]]:
     """Runs of word tokens between punctuation and white space ('+' stays, it can end a term: 人工智能+)."""
-    runs: list[list[tuple[str, int]]] = [[]]
-    for token, start in tokens:
+    runs: list[list[str]] = [[]]
+    for token, _ in tokens:
         if token == _PLUS or is_word(token):
-            runs[-1].append((token, start))
+            runs[-1].append(token)
         elif runs[-1]:
             runs.append([])
     return [r for r in runs if r]
@@ -169,21 +170,17 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
     units = list(units)
     tags = tags or {}
     clock = time.process_time()
-    clauses: list[list[tuple[str, int]]] = []
-    clause_unit: list[int] = []
+    token_lists: list[list[str]] = []
     quoted: Counter = Counter()
-    for index, unit in enumerate(units):
+    for unit in units:
         for found in _QUOTED.finditer(unit.norm):
             quoted[found.group(1)] += 1
-        for clause in _clauses(segmenter.tokenize(unit.norm)):
-            clauses.append(clause)
-            clause_unit.append(index)
+        token_lists.extend(_clauses(segmenter.tokenize(unit.norm)))
 
     log.debug("discover: segmented %d units in %.1f s CPU", len(units), time.process_time() - clock)
     # pass 1: counts of every token n-gram (n = 1 … max_tokens), counted at C speed
     counts: Counter = Counter()
     total = 0
-    token_lists = [[t for t, _ in clause] for clause in clauses]
     for words in token_lists:
         total += len(words)
         for n in range(1, min(max_tokens, len(words)) + 1):
@@ -201,14 +198,12 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
             keep.add(gram)
 
     log.debug("discover: %d n-grams counted, %d kept, %.1f s CPU", len(counts), len(keep), time.process_time() - clock)
-    # pass 2: neighbours, documents and one example per kept n-gram
+    # pass 2: the neighbours of every kept n-gram
     left: dict[tuple, Counter] = defaultdict(Counter)
     right: dict[tuple, Counter] = defaultdict(Counter)
     left_edge: Counter = Counter()
     right_edge: Counter = Counter()
-    docs: dict[tuple, set] = defaultdict(set)
-    example: dict[tuple, tuple[int, int, int]] = {}
-    for clause, words, index in zip(clauses, token_lists, clause_unit):
+    for words in token_lists:
         length = len(words)
         for n in range(1, min(max_tokens, length) + 1):
             for i, gram in enumerate(zip(*(words[k:] for k in range(n)))):
@@ -222,10 +217,6 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
                     right[gram][words[i + n]] += 1
                 else:
                     right_edge[gram] += 1
-                docs[gram].add(units[index].doc_id)
-                if gram not in example:
-                    start = clause[i][1]
-                    example[gram] = (index, start, start + len("".join(gram)))
 
     log.debug("discover: contexts collected, %.1f s CPU", time.process_time() - clock)
 
@@ -248,12 +239,8 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
         if len(gram) == 1:  # a Latin name jieba does not know: frequency and contexts only
             score = math.log2(1 + c) * min(le, re_, 4.0) / 2 + (3.0 if _mixed_name(term) else 0.0)
         score += 3 * math.log2(1 + q)
-        index, start, end = example[gram]
-        text = units[index].text
-        snippet = (text[max(0, start - context_chars):start] + "【" + text[start:end] + "】"
-                   + text[end:end + context_chars])
-        candidate = Candidate(term, round(score, 4), c, len(docs[gram]), round(coh, 3), round(le, 3),
-                              round(re_, 3), q, is_latin, f"{units[index].doc_id}: {snippet}")
+        candidate = Candidate(term, round(score, 4), c, 0, round(coh, 3), round(le, 3), round(re_, 3), q, is_latin,
+                              "")
         if term not in scored or scored[term].score < candidate.score:
             scored[term] = candidate
 
@@ -262,21 +249,33 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
         if not _HAS_HAN.search(term) or _HAS_DIGIT.search(term) or term[0] in EDGE_WORDS or term[-1] in EDGE_WORDS \
                 or any(w in term for w in INNER_WORDS):
             continue
-        for index, unit in enumerate(units):
-            start = unit.norm.find(term)
-            if start >= 0:
-                break
-        snippet = (units[index].text[max(0, start - context_chars):start] + "【" + term + "】"
-                   + units[index].text[start + len(term):start + len(term) + context_chars])
-        scored[term] = Candidate(term, round(3 * math.log2(1 + quoted[term]), 4), quoted[term], 1, float("nan"),
-                                 float("nan"), float("nan"), quoted[term], False,
-                                 f"{units[index].doc_id}: {snippet}")
+        scored[term] = Candidate(term, round(3 * math.log2(1 + quoted[term]), 4), quoted[term], 0, float("nan"),
+                                 float("nan"), float("nan"), quoted[term], False, "")
 
     ranked = sorted(scored.values(), key=lambda c: (-c.score, -c.freq, c.term))
-    best = _drop_fragments(ranked, top_n)
-    # report raw occurrences in the cleaned text (the n-gram counts above see only token-aligned ones)
+    return [_locate(c, units, context_chars) for c in _drop_fragments(ranked, top_n)]
+
+
+def _locate(candidate: Candidate, units: Sequence[Unit], context_chars: int) -> Candidate:
+    """Raw occurrences in the cleaned text (scoring saw only token-aligned ones), documents, and an example."""
+    offsets, position = [], 0
+    for unit in units:
+        offsets.append(position)
+        position += len(unit.norm) + 1
     text = "\n".join(unit.norm for unit in units)
-    return [dataclasses.replace(c, freq=max(c.freq, text.count(c.term))) for c in best]
+    term = candidate.term
+    hits = [m.start() for m in re.finditer(re.escape(term), text)]
+    if not hits:
+        return candidate
+    found = [bisect.bisect_right(offsets, hit) - 1 for hit in hits]
+    index = found[0]
+    start = hits[0] - offsets[index]
+    display = units[index].text
+    end = start + len(term)
+    snippet = (display[max(0, start - context_chars):start] + "【" + display[start:end] + "】"
+               + display[end:end + context_chars])
+    return dataclasses.replace(candidate, freq=len(hits), doc_freq=len({units[i].doc_id for i in found}),
+                               example=f"{units[index].doc_id}: {snippet}")
 
 
 def _drop_fragments(ranked: list[Candidate], keep: int, share: float = 0.8) -> list[Candidate]:
