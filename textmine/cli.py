@@ -39,6 +39,20 @@ writes: keywords.csv keyness.csv topics.csv doc_topics.csv unit_topics.csv trend
   textmine topics --k 8 --seed 7   # LDA over paragraph units → topics.csv, doc_topics.csv, unit_topics.csv""",
     "trends": """examples:
   textmine trends --themes 智能体,具身智能,算电协同   # → trends.csv, trends.png""",
+    "discover": """examples:
+  textmine discover                        # new-term candidates of corpus/ → outputs/candidates.csv
+  textmine discover --lexicon none --top 100   # only jieba's dictionary counts as known
+  textmine discover --corpus reviews.csv --text-col review --lexicon my_terms.txt
+
+writes: candidates.csv (term,score,freq,signals,example,…), best first. Accept terms with
+        'textmine lexicon add TERM …' and list that file in [segment] lexicons.""",
+    "lexicon": """examples:
+  textmine lexicon add 算电协同 智算集群            # append to the first [segment] lexicons file (or lexicon.txt)
+  textmine lexicon add --file my_terms.txt 东数西算  # append to a given file
+  textmine lexicon check                          # raw vs single-token occurrences of every lexicon term
+
+check prints each term whose raw occurrences did not all come out as one token, and
+writes lexicon_check.csv (term,source,raw,tokens,status,note) into --out.""",
     "config": """examples:
   textmine config > my.toml        # every setting with its default and meaning
   textmine config --config my.toml # check a config file and show it resolved""",
@@ -61,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
         "keywords": "TF-IDF keywords per document",
         "topics": "fit an LDA topic model over paragraph units",
         "trends": "count theme terms per document in date order",
+        "discover": "rank new-term candidates the lexicon does not know yet → candidates.csv",
+        "lexicon": "add accepted terms to a lexicon file, or check that every lexicon term takes effect",
         "config": "print every setting with its default and meaning",
     }
     for name, text in helps.items():
@@ -91,6 +107,16 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("--engine", metavar="NAME", help="topic engine: tomotopy or gensim")
         if name in ("run", "keywords", "trends"):
             command.add_argument("--no-images", action="store_true", help="skip word clouds and plots")
+        if name == "discover":
+            command.add_argument("--lexicon", default="default", metavar="none|default|FILE",
+                                 help="what counts as known: none (jieba's dictionary only), default (the "
+                                      "configured lexicon layers and themes), or jieba plus a lexicon FILE")
+            command.add_argument("--top", type=int, default=200, metavar="N", help="candidates listed (default 200)")
+        if name == "lexicon":
+            command.add_argument("action", choices=("add", "check"), help="add TERM … | check")
+            command.add_argument("terms", nargs="*", metavar="TERM", help="terms to add")
+            command.add_argument("--file", metavar="F", help="lexicon file for add (default: the first "
+                                 "[segment] lexicons file, else lexicon.txt)")
     return parser
 
 
@@ -127,7 +153,8 @@ def _resolve_config(args: argparse.Namespace) -> Config:
         if not themes:
             raise ConfigError("--themes needs at least one term, e.g. --themes 智能体,算力")
         set_("trends", "themes", themes)
-    set_("keywords", "top_n", getattr(args, "top", None))
+    if args.command not in ("discover", "lexicon"):
+        set_("keywords", "top_n", getattr(args, "top", None))
     set_("topics", "k", getattr(args, "k", None))
     set_("topics", "engine", getattr(args, "engine", None))
     if getattr(args, "no_images", False):
@@ -190,6 +217,69 @@ def _segment(args: argparse.Namespace, config: Config, argv: list[str]) -> int:
     return _run_stages(args, config, (), argv)
 
 
+def _discover(args: argparse.Namespace, config: Config) -> int:
+    from .discover import discover
+    from .io.write import print_path, table_to_csv
+
+    if args.top < 1:
+        raise ConfigError(f"--top = {args.top} is out of range; it must be at least 1")
+    lexicon = args.lexicon
+    if lexicon not in ("none", "default"):
+        path = Path(lexicon)
+        if not path.is_file():
+            raise ConfigError(f"--lexicon {lexicon!r} is not a file; use none, default or a lexicon file")
+    started = time.perf_counter()
+    table = discover(config, lexicon=lexicon, top_n=args.top)
+    out_dir = config.resolve_path(config.output.dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        temporary = out_dir / ".candidates.csv.tmp"
+        temporary.write_bytes(table_to_csv(table))
+        temporary.replace(out_dir / "candidates.csv")
+    except OSError as exc:
+        raise TextmineError(f"cannot write {print_path(out_dir)}/candidates.csv: {exc.strerror or exc}") from None
+    _say(args, f"{len(table)} candidates (lexicon: {lexicon}); best: {', '.join(table.term[:10])}")
+    _say(args, f"wrote {print_path(out_dir)}/candidates.csv in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _lexicon(args: argparse.Namespace, config: Config) -> int:
+    if args.action == "add":
+        from .io.lexicon_file import add_terms
+
+        if not args.terms:
+            raise ConfigError("lexicon add needs at least one TERM, e.g. textmine lexicon add 算电协同")
+        configured = [str(config.resolve_path(p)) for p in config.segment.lexicons]
+        target = Path(args.file) if args.file else Path(configured[0] if configured else "lexicon.txt")
+        added, present = add_terms(target, args.terms, note="textmine lexicon add")
+        print(f"added {len(added)} term(s) to {target}: {' '.join(added) or '-'}"
+              + (f"; already there: {' '.join(present)}" if present else ""))
+        if str(target.resolve()) not in {str(Path(p).resolve()) for p in configured}:
+            print(f"note: {target} is not in [segment] lexicons; add lexicons = [\"{target}\"] to your config "
+                  "so runs use it", file=sys.stderr)
+        return 0
+    from .io.write import print_path, table_to_csv
+    from .lexicon_check import STATUS_HELP, check_lexicon
+    from .pipeline import prepare
+
+    if args.terms:
+        raise ConfigError("lexicon check takes no terms; it checks every term of the configured lexicon")
+    table = check_lexicon(prepare(config, progress=not args.quiet))
+    counts = table.status.value_counts()
+    print(f"{len(table)} lexicon terms: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUS_HELP))
+    flagged = table[table.status.isin(["never", "partial"])]
+    for row in flagged.itertuples():
+        print(f"  {row.status:<8} {row.term}  raw {row.raw}, one token {row.tokens}  [{row.source}] {row.note}")
+    for status in ("never", "partial"):
+        if counts.get(status, 0):
+            print(f"{status}: {STATUS_HELP[status]}", file=sys.stderr)
+    out_dir = config.resolve_path(config.output.dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "lexicon_check.csv").write_bytes(table_to_csv(table))
+    _say(args, f"wrote {print_path(out_dir)}/lexicon_check.csv")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
@@ -204,6 +294,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "segment":
             return _segment(args, config, argv)
+        if args.command == "discover":
+            return _discover(args, config)
+        if args.command == "lexicon":
+            return _lexicon(args, config)
         stages = {"run": ("keywords", "keyness", "topics", "trends"), "keywords": ("keywords",),
                   "topics": ("topics",), "trends": ("trends",)}[args.command]
         return _run_stages(args, config, stages, argv, segments=args.command == "run")

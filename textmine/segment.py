@@ -2,9 +2,11 @@
 
 A :class:`Segmenter` owns its own jieba ``Tokenizer`` (never jieba's global
 default), loaded lazily on first use. Before jieba sees the text, protected
-spans are found — lexicon and theme terms (leftmost, longest first) and
-Latin-script names with digits and hyphens (GPT-4o, DeepSeek-R1, 5G) — and
-emitted as single tokens; jieba segments the text between them.
+spans are found — URLs and e-mail addresses, lexicon and theme terms
+(leftmost, longest first) and Latin-script names with digits and hyphens
+(GPT-4o, DeepSeek-R1, 5G) — and emitted as single tokens; jieba segments the
+text between them. URLs and e-mail addresses are then dropped: they are never
+word tokens, so no stage counts them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,12 @@ from .lexicon import Lexicon
 
 LATIN_NAME = r"(?<![A-Za-z0-9])[A-Za-z0-9]+(?:[-.+_][A-Za-z0-9]+)*(?![A-Za-z0-9])"  # GPT-4o, DeepSeek-R1, 5G
 _NOT_WORD = re.compile(r"^[\W_]+$")
+# URLs and e-mail addresses: protected (never cut into pieces) and then dropped from counting
+URL = (r"(?:https?://|ftp://|www\.)[^\s<>\"'，。；、！？（）()【】《》\u4e00-\u9fff]+"
+       r"|(?<![A-Za-z0-9.@-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:com|cn|net|org|gov|edu|io|ai)(?:\.cn)?"
+       r"(?:/[^\s<>\"'，。；、！？（）()【】《》\u4e00-\u9fff]*)?(?![A-Za-z0-9-])")
+EMAIL = r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+_DROPPED = re.compile(f"(?:{EMAIL}|{URL})")
 
 
 class Segmenter(Protocol):
@@ -106,7 +114,7 @@ class JiebaSegmenter:
                 tokenizer.initialize()
                 for entry in self.lexicon.entries:
                     tokenizer.add_word(entry.term, entry.freq)
-                parts = [p for p in (_term_pattern(self.lexicon.terms),
+                parts = [p for p in (EMAIL, URL, _term_pattern(self.lexicon.terms),
                                      LATIN_NAME if self.protect_latin else "") if p]
                 self._protected = re.compile("|".join(parts)) if parts else None
                 self._tokenizer = tokenizer
@@ -146,8 +154,8 @@ class JiebaSegmenter:
 
 
 def is_word(token: str) -> bool:
-    """False for white space and pure punctuation."""
-    return not token.isspace() and not _NOT_WORD.match(token)
+    """False for white space, pure punctuation, and URLs and e-mail addresses (kept whole, never counted)."""
+    return not token.isspace() and not _NOT_WORD.match(token) and not _DROPPED.fullmatch(token)
 
 
 def segment_unit(unit: Unit, segmenter: Segmenter) -> TokenizedUnit:

@@ -1,0 +1,199 @@
+"""New-term discovery, protected spans, the lexicon loop and the domain lexicon's provenance, on real text."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pandas as pd
+import pytest
+
+import textmine as tm
+from textmine.cli import main
+from textmine.discover import discover_terms, jieba_knows, jieba_tags
+from textmine.lexicon import read_domain_lexicon
+from textmine.lexicon_check import check_lexicon
+
+from conftest import CORPUS, REPO
+
+GOLD_FILE = REPO / "tests" / "data" / "discover_gold_ai.txt"
+FUNCTION_CHARS = set("的了着和与及或在是为于以对把被将从向由等也都而并")
+
+
+@pytest.fixture(scope="module")
+def candidates(tmp_path_factory):
+    """`textmine discover --lexicon none` on the bundled corpus, read back from candidates.csv."""
+    out = tmp_path_factory.mktemp("discover")
+    assert main(["discover", "--corpus", str(CORPUS), "--out", str(out), "--lexicon", "none", "--top", "200",
+                 "--quiet"]) == 0
+    return pd.read_csv(out / "candidates.csv", keep_default_na=False)
+
+
+@pytest.fixture(scope="module")
+def gold(prepared):
+    """Gold terms that occur at least 3 times in the cleaned text and that plain jieba cuts apart."""
+    import jieba
+
+    plain = jieba.Tokenizer()
+    terms = [t.strip() for t in GOLD_FILE.read_text(encoding="utf-8").splitlines()
+             if t.strip() and not t.startswith("#")]
+    text = "\n".join(u.norm for u in prepared.units)
+    return {t: text.count(t) for t in terms if text.count(t) >= 3 and len(plain.lcut(t)) > 1}, terms, text
+
+
+def test_candidates_csv_has_the_contract_columns_best_first(candidates):
+    assert list(candidates.columns[:5]) == ["term", "score", "freq", "signals", "example"]
+    assert len(candidates) == 200
+    assert candidates.score.is_monotonic_decreasing
+    first = candidates.iloc[0]
+    assert "cohesion=" in first.signals and "left_entropy=" in first.signals
+    doc_id, context = first.example.split(": ", 1)
+    assert doc_id in tm.read_corpus(CORPUS).ids and f"【{first.term}】" in context
+
+
+def test_three_quarters_of_the_fields_new_terms_are_in_the_top_200(candidates, gold):
+    eligible, _, _ = gold
+    assert len(eligible) >= 40
+    found = [t for t in eligible if t in set(candidates.term)]
+    assert len(found) / len(eligible) >= 0.75, sorted(set(eligible) - set(found))
+    # the core coinages are near the top
+    top20 = set(candidates.term[:20])
+    assert {"智能体", "具身智能", "大模型", "生成式人工智能", "人工智能+", "多模态"} <= top20
+
+
+def test_few_fragments_in_the_top_100(candidates, gold):
+    _, terms, text = gold
+
+    def fragment(term: str) -> bool:
+        if term[0] in FUNCTION_CHARS or term[-1] in FUNCTION_CHARS:
+            return True
+        total = text.count(term)
+        return term not in terms and any(term in g and g != term and text.count(g) * g.count(term) >= 0.8 * total
+                                         for g in terms)
+
+    top100 = list(candidates.term[:100])
+    assert not {"能体", "人工智", "身智能", "的大模型", "模型的"} & set(candidates.term)
+    assert sum(map(fragment, top100)) <= 15, [t for t in top100 if fragment(t)]
+
+
+def test_frequencies_are_the_raw_occurrences(candidates, gold):
+    _, _, text = gold
+    row = candidates.set_index("term").loc["具身智能"]
+    assert row.freq == text.count("具身智能") == 25
+
+
+def _units(*texts: str):
+    corpus = tm.Corpus(tuple(tm.Document(f"d{i}", t) for i, t in enumerate(texts)))
+    return tm.split_units(corpus).units
+
+
+def test_a_coinage_seen_once_in_quotes_and_mixed_names_are_candidates():
+    units = _units("各地积极推进“算电协同”，部署Qwen3和DeepSeek-R1模型。", "企业发布了GPT-4o的对比测试。")
+    segmenter = tm.JiebaSegmenter(tm.build_lexicon(domain=False), hmm=False).initialize()
+    known = jieba_knows(segmenter)
+    found = {c.term: c for c in discover_terms(units, segmenter, known=known, tags=jieba_tags(segmenter))}
+    assert found["算电协同"].quoted == 1 and found["算电协同"].freq == 1
+    assert {"Qwen3", "DeepSeek-R1", "GPT-4o"} <= {t for t, c in found.items() if c.latin}
+
+
+def test_known_terms_are_not_listed_with_the_default_lexicon(tmp_path):
+    assert main(["discover", "--corpus", str(CORPUS), "--out", str(tmp_path), "--top", "300", "--quiet"]) == 0
+    terms = set(pd.read_csv(tmp_path / "candidates.csv").term)
+    assert not {"智能体", "具身智能", "大模型", "人工智能+", "AI玩具"} & terms
+    assert "开源社区" in terms
+
+
+def test_lexicon_loop_add_then_the_next_run_uses_the_terms(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    lexicon = tmp_path / "mine.txt"
+    assert main(["lexicon", "add", "开源社区", "智能手表", "--file", str(lexicon)]) == 0
+    assert main(["lexicon", "add", "开源社区", "--file", str(lexicon)]) == 0      # no duplicate
+    lines = [l for l in lexicon.read_text(encoding="utf-8").splitlines() if not l.startswith("#")]
+    assert [l.split()[0] for l in lines] == ["开源社区", "智能手表"] and "added" in lines[0]
+    config = tm.Config().replace(corpus={"path": str(CORPUS)}, segment={"lexicons": (str(lexicon),)})
+    assert tm.make_segmenter(config).lcut("国内开源社区推出智能手表") == ["国内", "开源社区", "推出", "智能手表"]
+    assert main(["discover", "--corpus", str(CORPUS), "--out", str(tmp_path), "--lexicon", str(lexicon),
+                 "--quiet"]) == 0
+    assert not {"开源社区", "智能手表"} & set(pd.read_csv(tmp_path / "candidates.csv").term)
+
+
+def test_discover_and_lexicon_refuse_bad_arguments(tmp_path, capsys):
+    assert main(["discover", "--corpus", str(CORPUS), "--lexicon", str(tmp_path / "nope.txt")]) == 2
+    assert "--lexicon" in capsys.readouterr().err
+    assert main(["lexicon", "add", "--file", str(tmp_path / "x.txt")]) == 2
+    assert main(["lexicon", "add", "带#号", "--file", str(tmp_path / "x.txt")]) == 2
+    assert not (tmp_path / "x.txt").exists()
+
+
+def test_lexicon_check_flags_terms_that_never_take_effect(prepared, tmp_path):
+    table = check_lexicon(prepared).set_index("term")
+    assert table.loc["智能体", ["raw", "tokens", "status"]].tolist() == [33, 33, "ok"]
+    # 语言模型 occurs 3 times, always inside 大语言模型: it never comes out as a token
+    assert table.loc["语言模型", ["raw", "tokens", "status"]].tolist() == [3, 0, "never"]
+    assert table.loc["语言模型", "note"] == "as 大语言模型 (3×)"
+    assert table.loc["DeepSeek", "status"] == "partial"        # 2 of 23 are inside DeepSeek-R1
+    assert table.loc["推理模型", "status"] == "absent"
+    assert main(["lexicon", "check", "--corpus", str(CORPUS), "--out", str(tmp_path), "--quiet"]) == 0
+    written = pd.read_csv(tmp_path / "lexicon_check.csv")
+    assert list(written.columns) == ["term", "source", "raw", "tokens", "status", "note"]
+    assert written.status.iloc[0] == "never"
+
+
+@pytest.mark.parametrize("name", ["GPT-4o", "DeepSeek-R1", "人工智能+", "5G"])
+def test_protected_names_are_one_token_wherever_they_occur(prepared, name):
+    tokens = Counter(t for unit in prepared.tokens for t in unit.terms)
+    edge = r"(?<![A-Za-z0-9-])" if name[0].isascii() else ""
+    tail = r"(?![A-Za-z0-9]|-[A-Za-z0-9])" if name[-1].isascii() and name[-1].isalnum() else ""
+    pattern = re.compile(edge + re.escape(name) + tail)
+    occurrences = sum(len(pattern.findall(u.norm)) for u in prepared.units)
+    assert occurrences > 0 and tokens[name] == occurrences
+
+
+def test_qwen3_and_mixed_names_stay_whole_without_any_lexicon():
+    segmenter = tm.make_segmenter(tm.Config().replace(segment={"domain_lexicon": False}))
+    assert segmenter.lcut("Qwen3与GPT-4o、DeepSeek-R1在5G网络中对比") == [
+        "Qwen3", "与", "GPT-4o", "DeepSeek-R1", "在", "5G", "网络", "中", "对比"]
+
+
+def test_urls_and_emails_never_yield_tokens(config):
+    """Raw report text (before cleaning removes them) with its footnote URLs, and an e-mail address."""
+    raw = tm.read_corpus(CORPUS)["cnnic-genai-report-2025"].text
+    urls = re.findall(r"https?://\S+", raw)
+    assert len(urls) >= 10
+    segmenter = tm.make_segmenter(config)
+    tokens = segmenter.lcut(raw + "\n联系 ai-lab@example.edu.cn 或访问 www.cac.gov.cn 与 example.com/a。")
+    leaked = [t for t in tokens if re.search(r"https?|www|\.com|\.cn|\.html?|@", t)]
+    assert leaked == []
+    assert "联系" in tokens and "访问" in tokens
+
+
+def test_domain_lexicon_provenance_is_auditable():
+    rows, _ = read_domain_lexicon()
+    corpus = tm.read_corpus(CORPUS)
+    for row in rows:
+        assert row["source"] == "hand" or re.fullmatch(r"discovered:[\w.-]+", row["source"]), row
+        assert re.fullmatch(r"\d{4}-\d{2}", row["added"]), row
+        seen = ";".join(sorted(d.id for d in corpus if row["term"] in d.text)) or "-"
+        assert row["seen_in"] == seen, row["term"]
+    assert len({r["term"] for r in rows}) == len(rows)
+
+
+def test_hotel_reviews_yield_room_types(tmp_path):
+    """A second domain: the hotel reviews of the online-shopping data set (about 10,000 reviews)."""
+    import zipfile
+
+    from conftest import shared_file
+
+    with zipfile.ZipFile(shared_file("online_shopping_10_cats.zip")) as archive:
+        name = next(n for n in archive.namelist() if n.endswith(".csv"))
+        with archive.open(name) as handle:
+            frame = pd.read_csv(handle)
+    hotel = frame[frame["cat"] == "酒店"]["review"].fillna("").astype(str)
+    corpus = tm.Corpus(tuple(tm.Document(str(i), text) for i, text in hotel.items()))
+    from textmine.discover import discover
+
+    table = discover(tm.Config(), corpus=corpus, top_n=50)
+    top = list(table.term[:30])
+    assert {"大床房", "标间"} <= set(top), top
+    row = table.set_index("term").loc["大床房"]
+    assert row.freq == sum(unit.norm.count("大床房") for unit in tm.split_units(corpus).units)
