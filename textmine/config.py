@@ -45,7 +45,8 @@ class CleanConfig:
 
 @dataclass(frozen=True)
 class SegmentConfig:
-    backend: str = _opt("jieba", "segmentation engine", choices=("jieba",))
+    backend: str = _opt("auto", "segmentation engine: rjieba (jieba-rs, same dictionary, tested to agree with "
+                        "jieba) when installed, or the jieba reference", choices=("auto", "jieba", "rjieba"))
     hmm: bool = _opt(True, "let jieba's HMM join unknown words")
     domain_lexicon: bool = _opt(True, "load the bundled lexicon of this field's terms")
     lexicons: tuple[str, ...] = _opt((), "your own lexicon files: one term per line (term [freq])")

@@ -94,7 +94,10 @@ def make_segmenter(config: Config, themes: Sequence[str] = ()) -> JiebaSegmenter
     lexicon = build_lexicon(domain=config.segment.domain_lexicon,
                             files=[config.resolve_path(p) for p in config.segment.lexicons],
                             themes=themes, fold_traditional=config.clean.fold_traditional)
-    return JiebaSegmenter(lexicon, hmm=config.segment.hmm, protect_latin=config.segment.protect_latin)
+    from .fastseg import make_backend
+
+    return make_backend(config.segment.backend, lexicon, hmm=config.segment.hmm,
+                        protect_latin=config.segment.protect_latin)
 
 
 def fold_themes(themes: Sequence[str], config: Config) -> tuple[str, ...]:
