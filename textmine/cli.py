@@ -25,6 +25,8 @@ EXAMPLES = {
   textmine run --corpus reports/ --out results/  # your folder of .txt/.md files
   textmine run --corpus speeches.csv --text-col content --id-col id --date-col year
   textmine run --themes 智能体,具身智能,算力       # count your own theme terms
+  textmine run --scheduler dask --workers 4      # read, clean, segment on a local Dask cluster
+  textmine run --scheduler tcp://10.0.0.5:8786   # … or on an existing Dask cluster
 
 writes: keywords.csv keyness.csv topics.csv doc_topics.csv unit_topics.csv trends.csv
         vocab.csv units.csv tokens.csv trends.png wordcloud_corpus.png wordclouds/*.png
@@ -77,6 +79,13 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--seed", type=int, metavar="N", help="seed for every stochastic step")
         command.add_argument("--themes", metavar="T1,T2,…", help="comma-separated theme terms ([trends] themes)")
         command.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
+        scale = command.add_argument_group("scaling")
+        scale.add_argument("--scheduler", metavar="WHERE",
+                           help="run reading, cleaning and segmentation as Dask tasks: 'dask' (a local cluster) "
+                                "or a scheduler address tcp://host:port ([scale] scheduler)")
+        scale.add_argument("--workers", type=int, metavar="N", help="workers of the local Dask cluster")
+        scale.add_argument("--no-cache", action="store_true", help="segment everything; do not read or write "
+                                                                   "the segmentation cache ([scale] cache)")
         command.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
         if name == "segment":
             command.add_argument("--text", help="segment this text and print the tokens, one line")
@@ -121,6 +130,10 @@ def _resolve_config(args: argparse.Namespace) -> Config:
             raise ConfigError("--themes needs at least one term, e.g. --themes 智能体,算力")
         set_("trends", "themes", themes)
     set_("keywords", "top_n", getattr(args, "top", None))
+    set_("scale", "scheduler", getattr(args, "scheduler", None))
+    set_("scale", "workers", getattr(args, "workers", None))
+    if getattr(args, "no_cache", False):
+        set_("scale", "cache", False)
     set_("topics", "k", getattr(args, "k", None))
     set_("topics", "engine", getattr(args, "engine", None))
     if getattr(args, "no_images", False):

@@ -95,6 +95,18 @@ class OutputConfig:
 
 
 @dataclass(frozen=True)
+class ScaleConfig:
+    scheduler: str = _opt("", "where the parallel stages (read, clean, segment) run: empty for this process, "
+                              "'dask' for a local Dask cluster, or a Dask scheduler address tcp://host:port")
+    workers: int = _opt(2, "workers of the local Dask cluster (scheduler = 'dask')", min=1)
+    dask_processes: bool = _opt(True, "local Dask cluster: workers are processes (false: threads in this process)")
+    partition_docs: int = _opt(2000, "documents per Dask cleaning task", min=1)
+    partition_units: int = _opt(5000, "units per Dask segmentation task", min=1)
+    cache: bool = _opt(True, "keep segmentations on disk so a second run with the same inputs skips segmenting")
+    cache_dir: str = _opt(".textmine-cache", "folder of the segmentation cache (Parquet)")
+
+
+@dataclass(frozen=True)
 class Config:
     seed: int = _opt(42, "seed for every stochastic step", min=0)
     corpus: CorpusConfig = field(default_factory=CorpusConfig)
@@ -106,6 +118,7 @@ class Config:
     topics: TopicsConfig = field(default_factory=TopicsConfig)
     trends: TrendsConfig = field(default_factory=TrendsConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    scale: ScaleConfig = field(default_factory=ScaleConfig)
     #: folder that relative paths in the file are resolved against (not a TOML key)
     base_dir: str = field(default=".", metadata={"internal": True})
 

@@ -24,7 +24,8 @@ from ..errors import TextmineError
 from .read import corpus_file_hashes
 
 PACKAGES = ("textmine", "jieba", "scikit-learn", "gensim", "tomotopy", "numpy", "scipy", "pandas",
-            "wordcloud", "matplotlib", "opencc", "stopwordsiso", "mplfonts")
+            "wordcloud", "matplotlib", "opencc", "stopwordsiso", "mplfonts", "rjieba", "pyarrow", "dask",
+            "distributed")
 
 TABLE_FILES = {
     "keywords": "keywords.csv", "vocab": "vocab.csv", "keyness": "keyness.csv", "topics": "topics.csv",
@@ -138,6 +139,9 @@ def build_manifest(result, command: str) -> dict:
         "platform": {"system": platform.system(), "machine": platform.machine(),
                      "python_implementation": platform.python_implementation()},
         "timings": {k: round(v, 3) for k, v in result.timings.seconds.items()},
+        "segmentation": {k: v for k, v in getattr(prepared, "segment_info", {}).items() if k != "stats"},
+        "run_stats": {"peak_memory_mb": dict(getattr(result.timings, "peak_mb", {})),
+                      **getattr(prepared, "segment_info", {}).get("stats", {})},
     }
 
 

@@ -1,0 +1,123 @@
+"""The segmentation cache: tokens of each unit text, on disk as Parquet.
+
+Entries are keyed by the hash of a unit's folded text and stored under a
+folder named for everything else that decides the tokens (the *fingerprint*:
+backend and package versions, HMM, Latin-name protection, every lexicon term
+and frequency, the lexicon files' hashes, Traditional folding, textmine's
+version). A second run with the same inputs reads the tokens instead of
+segmenting; changing a lexicon file changes the fingerprint, so nothing stale
+is read. Stopwords are not part of the key: they filter tokens after
+segmentation, so changing them keeps the cache valid.
+
+Layout: ``<dir>/segments/<fingerprint>/fingerprint.json`` and
+``part-*.parquet`` files with columns ``key`` (string), ``terms``
+(list<string>), ``starts`` (list<int32>). Parts are written to a temporary
+name and renamed, so a crash never leaves a half-written part behind, and two
+runs may add parts at the same time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import uuid
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+MAX_PARTS = 16
+
+
+def unit_key(text: str) -> str:
+    """Content hash of a unit's folded text."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def fingerprint_digest(fingerprint: Mapping) -> str:
+    return hashlib.sha256(json.dumps(fingerprint, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:20]
+
+
+class SegmentCache:
+    """Read and add cached segmentations for one fingerprint."""
+
+    def __init__(self, root: str | Path, fingerprint: Mapping) -> None:
+        self.root = Path(root)
+        self.fingerprint = dict(fingerprint)
+        self.digest = fingerprint_digest(fingerprint)
+        self.folder = self.root / "segments" / self.digest
+
+    def parts(self) -> list[Path]:
+        return sorted(self.folder.glob("part-*.parquet")) if self.folder.is_dir() else []
+
+    def get(self, keys: Iterable[str]) -> dict[str, tuple[tuple[str, ...], tuple[int, ...]]]:
+        """Cached ``(terms, starts)`` for those of ``keys`` that are in the cache."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.parquet as pq
+
+        wanted = pa.array(sorted(set(keys)), type=pa.string())
+        found: dict[str, tuple[tuple[str, ...], tuple[int, ...]]] = {}
+        for part in self.parts():
+            try:
+                table = pq.read_table(part)
+            except (OSError, pa.ArrowException) as exc:  # a damaged part is ignored, not fatal
+                log.warning("ignoring unreadable cache part %s: %s", part.name, exc)
+                continue
+            table = table.filter(pc.is_in(table.column("key"), value_set=wanted))
+            for key, terms, starts in zip(table.column("key").to_pylist(), table.column("terms").to_pylist(),
+                                          table.column("starts").to_pylist()):
+                found[key] = (tuple(terms), tuple(starts))
+        return found
+
+    def put(self, entries: Mapping[str, tuple[Iterable[str], Iterable[int]]]) -> None:
+        """Add entries as one new part (and merge the parts when there are many)."""
+        if not entries:
+            return
+        import pyarrow as pa
+
+        keys = list(entries)
+        table = pa.table({
+            "key": pa.array(keys, type=pa.string()),
+            "terms": pa.array([list(entries[k][0]) for k in keys], type=pa.list_(pa.string())),
+            "starts": pa.array([list(entries[k][1]) for k in keys], type=pa.list_(pa.int32())),
+        })
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            meta = self.folder / "fingerprint.json"
+            if not meta.exists():
+                self._write_atomic(meta, json.dumps(self.fingerprint, indent=2, sort_keys=True,
+                                                    ensure_ascii=False).encode("utf-8"))
+            self._write_table(table)
+            if len(self.parts()) > MAX_PARTS:
+                self._compact()
+        except OSError as exc:  # a cache that cannot be written only costs time
+            log.warning("segmentation cache not written to %s: %s", self.folder, exc.strerror or exc)
+
+    def _write_table(self, table) -> Path:
+        import pyarrow.parquet as pq
+
+        target = self.folder / f"part-{uuid.uuid4().hex}.parquet"
+        tmp = target.with_suffix(".tmp")
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, target)
+        return target
+
+    def _compact(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        parts = self.parts()
+        tables = [pq.read_table(p) for p in parts]
+        merged = pa.concat_tables(tables)
+        self._write_table(merged)
+        for part in parts:
+            part.unlink(missing_ok=True)
+
+    @staticmethod
+    def _write_atomic(path: Path, data: bytes) -> None:
+        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)

@@ -1,0 +1,268 @@
+"""Cleaning and segmentation at scale: the segmentation cache, Dask, and per-stage peak memory.
+
+:func:`clean_and_segment` is the middle of :func:`textmine.pipeline.prepare`.
+In this process it cleans documents in partitions and segments only the unit
+texts the cache does not hold (identical texts once). With ``[scale] scheduler``
+set to ``dask`` (a local cluster) or a scheduler address (``tcp://host:port``),
+reading, cleaning and segmentation run as Dask tasks; partitions are gathered
+in order, so the results are the same, byte for byte, as in one process.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+from .config import CleanConfig, Config
+from .data import Corpus, Document, TokenizedUnit, Unit
+from .errors import ConfigError, TextmineError
+from .segment import is_word
+from .units import split_units
+
+log = logging.getLogger(__name__)
+
+
+# -- peak memory -------------------------------------------------------------------------------------
+
+class PeakMemory:
+    """Samples this process's resident memory in a background thread; ``peak_mb`` is the largest seen."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        self.interval = interval
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _sample(self) -> None:
+        import psutil
+
+        process = psutil.Process()
+        while True:
+            self.peak_mb = max(self.peak_mb, process.memory_info().rss / 2**20)
+            if self._stop.wait(self.interval):
+                break
+
+    def __enter__(self) -> PeakMemory:
+        self._thread = threading.Thread(target=self._sample, name="textmine-memory", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+
+# -- what decides the tokens -------------------------------------------------------------------------
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def segmentation_fingerprint(segmenter, config: Config) -> dict[str, Any]:
+    """Everything besides a unit's text that decides its tokens (the cache key's second half)."""
+    import hashlib
+
+    from .fastseg import backend_versions
+
+    lexicon = hashlib.sha256("\n".join(f"{e.term}\t{e.freq or ''}" for e in segmenter.lexicon.entries)
+                             .encode("utf-8")).hexdigest()
+    return {
+        "textmine": _version("textmine"),
+        "backend": segmenter.name,
+        "versions": backend_versions(segmenter),
+        "hmm": segmenter.hmm,
+        "protect_latin": segmenter.protect_latin,
+        "lexicon_terms_sha256": lexicon,
+        "lexicon_files_sha256": dict(sorted(segmenter.lexicon.hashes.items())),
+        "fold_traditional": config.clean.fold_traditional,
+        "opencc": _version("opencc") if config.clean.fold_traditional else None,
+    }
+
+
+# -- the work of one task ------------------------------------------------------------------------------
+
+def clean_part(documents: Sequence[Document], config: CleanConfig) -> tuple[list[Unit], dict[str, int]]:
+    result = split_units(documents, config)
+    return list(result.units), result.dropped
+
+
+def segment_texts(texts: Sequence[str], segmenter) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
+    """Word tokens and their starts for each text (the cacheable part of :func:`segment_unit`)."""
+    out = []
+    for text in texts:
+        pairs = [(t, s) for t, s in segmenter.tokenize(text) if is_word(t)]
+        out.append((tuple(t for t, _ in pairs), tuple(s for _, s in pairs)))
+    return out
+
+
+def _chunks(items: Sequence, size: int) -> list[Sequence]:
+    return [items[i:i + size] for i in range(0, len(items), size)] or []
+
+
+# -- Dask --------------------------------------------------------------------------------------------------
+
+def check_scheduler(value: str) -> str:
+    if value in ("", "dask") or value.startswith(("tcp://", "tls://", "inproc://")):
+        return value
+    raise ConfigError(f"[scale] scheduler = {value!r} is not allowed; expected '' (this process), 'dask' "
+                      f"(a local cluster) or a scheduler address like tcp://10.0.0.5:8786")
+
+
+@contextmanager
+def dask_client(config: Config) -> Iterator[Any]:
+    """A ``distributed.Client`` for ``[scale] scheduler``: a new local cluster, or an existing one."""
+    scheduler = check_scheduler(config.scale.scheduler)
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ConfigError("[scale] scheduler needs Dask: pip install 'dask[distributed]'") from None
+    if scheduler == "dask":
+        cluster = LocalCluster(n_workers=config.scale.workers, threads_per_worker=1,
+                               processes=config.scale.dask_processes, dashboard_address=None,
+                               silence_logs=logging.WARNING)
+        try:
+            with Client(cluster) as client:
+                yield client
+        finally:
+            cluster.close()
+    else:
+        try:
+            client = Client(scheduler, timeout="20s")
+        except OSError as exc:
+            raise TextmineError(f"cannot reach the Dask scheduler at {scheduler!r} ([scale] scheduler, "
+                                f"--scheduler): {exc}") from None
+        with client:
+            yield client
+
+
+def _gather_in_order(client, futures: list, desc: str, unit: str, progress: bool) -> list:
+    if progress and futures:
+        from distributed import as_completed
+        from tqdm.auto import tqdm
+
+        with tqdm(total=len(futures), desc=desc, unit=unit, disable=None, leave=False) as bar:
+            for _ in as_completed(futures):
+                bar.update(1)
+    return client.gather(futures)
+
+
+# -- the stage ------------------------------------------------------------------------------------------------
+
+@dataclass
+class SegmentInfo:
+    """How segmentation went: backend, scheduler, cache hits and misses."""
+
+    backend: str
+    versions: dict[str, str]
+    scheduler: str
+    cache: str | None
+    cache_hits: int = 0
+    cache_misses: int = 0
+    segmented_texts: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"backend": self.backend, "versions": self.versions, "scheduler": self.scheduler or "none",
+                "cache": self.cache, "stats": {"cache_hits": self.cache_hits, "cache_misses": self.cache_misses,
+                                               "segmented_texts": self.segmented_texts}}
+
+
+def clean_and_segment(corpus: Corpus | None, config: Config, segmenter, *, timings=None, progress: bool = False,
+                      read=None) -> tuple[Corpus, tuple[Unit, ...], dict[str, int], tuple[TokenizedUnit, ...],
+                                          SegmentInfo]:
+    """Read (when ``corpus`` is None, with ``read(config)``), clean and segment; see the module docs."""
+    from .fastseg import backend_versions
+
+    scheduler = check_scheduler(config.scale.scheduler)
+    cache = None
+    if config.scale.cache:
+        from .io.cache import SegmentCache
+
+        cache = SegmentCache(config.resolve_path(config.scale.cache_dir),
+                             segmentation_fingerprint(segmenter, config))
+    info = SegmentInfo(segmenter.name, backend_versions(segmenter), scheduler,
+                       cache.digest if cache is not None else None)
+    stage = timings.stage if timings is not None else _no_stage
+    if scheduler:
+        with dask_client(config) as client:
+            return _run(corpus, config, segmenter, cache, info, stage, progress, read, client)
+    return _run(corpus, config, segmenter, cache, info, stage, progress, read, None)
+
+
+@contextmanager
+def _no_stage(name: str) -> Iterator[None]:
+    yield
+
+
+def _run(corpus, config, segmenter, cache, info, stage, progress, read, client):
+    with stage("read"):
+        if corpus is None:
+            corpus = client.submit(read, config, pure=False).result() if client is not None else read(config)
+    with stage("clean"):
+        parts = _chunks(corpus.documents, config.scale.partition_docs)
+        if client is not None:
+            futures = client.map(clean_part, parts, config=config.clean, pure=False)
+            cleaned = _gather_in_order(client, futures, "clean", "part", progress)
+        else:
+            cleaned = [clean_part(p, config.clean) for p in _bar(parts, "clean", "part", progress and len(parts) > 1)]
+        units = tuple(u for part_units, _ in cleaned for u in part_units)
+        dropped: Counter[str] = Counter()
+        for _, part_dropped in cleaned:
+            dropped.update(part_dropped)
+    with stage("segment"):
+        keys = _keys(units)
+        known = cache.get(set(keys)) if cache is not None else {}
+        todo: dict[str, str] = {}
+        for key, unit in zip(keys, units):
+            if key not in known and key not in todo:
+                todo[key] = unit.norm
+        info.cache_hits = sum(1 for k in keys if k in known)
+        info.cache_misses = len(keys) - info.cache_hits
+        info.segmented_texts = len(todo)
+        new = _segment(list(todo.items()), segmenter, config, client, progress)
+        if cache is not None and new:
+            cache.put(new)
+        known.update(new)
+        tokens = tuple(TokenizedUnit(u.id, u.doc_id, *known[k]) for k, u in zip(keys, units))
+    return corpus, units, dict(sorted(dropped.items())), tokens, info
+
+
+def _keys(units: Sequence[Unit]) -> list[str]:
+    from .io.cache import unit_key
+
+    return [unit_key(u.norm) for u in units]
+
+
+def _segment(items: list[tuple[str, str]], segmenter, config: Config, client, progress: bool) -> dict:
+    if not items:
+        return {}
+    if client is None:
+        segmenter.initialize()
+        texts = [t for _, t in items]
+        bar = _bar(texts, "segment", "unit", progress)
+        results = segment_texts(bar, segmenter) if progress else segment_texts(texts, segmenter)
+        return {k: r for (k, _), r in zip(items, results)}
+    chunks = _chunks([t for _, t in items], config.scale.partition_units)
+    remote = client.scatter(segmenter, broadcast=True)
+    futures = client.map(segment_texts, chunks, segmenter=remote, pure=False)
+    results = [r for chunk in _gather_in_order(client, futures, "segment", "part", progress) for r in chunk]
+    return {k: r for (k, _), r in zip(items, results)}
+
+
+def _bar(items: Sequence, desc: str, unit: str, progress: bool):
+    if not progress:
+        return items
+    from tqdm.auto import tqdm
+
+    return tqdm(items, desc=desc, unit=unit, disable=None, leave=False)
+
