@@ -98,10 +98,19 @@ def clean_part(documents: Sequence[Document], config: CleanConfig) -> tuple[list
 
 def segment_texts(texts: Sequence[str], segmenter) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
     """Word tokens and their starts for each text (the cacheable part of :func:`segment_unit`)."""
+    words: dict[str, bool] = {}  # is_word per distinct token: far fewer checks than tokens
     out = []
     for text in texts:
-        pairs = [(t, s) for t, s in segmenter.tokenize(text) if is_word(t)]
-        out.append((tuple(t for t, _ in pairs), tuple(s for _, s in pairs)))
+        terms: list[str] = []
+        starts: list[int] = []
+        for token, start in segmenter.tokenize(text):
+            word = words.get(token)
+            if word is None:
+                word = words[token] = is_word(token)
+            if word:
+                terms.append(token)
+                starts.append(start)
+        out.append((tuple(terms), tuple(starts)))
     return out
 
 
@@ -266,3 +275,48 @@ def _bar(items: Sequence, desc: str, unit: str, progress: bool):
 
     return tqdm(items, desc=desc, unit=unit, disable=None, leave=False)
 
+
+
+# -- streaming -----------------------------------------------------------------------------------------------
+
+def stream_vocab(config: Config, *, chunk_docs: int = 5000, progress: bool = False):
+    """``term,count,doc_freq`` of a table corpus, read, cleaned, segmented and counted chunk by chunk.
+
+    Only one chunk of documents and its tokens are in memory at a time, plus the
+    counters, so memory grows with the vocabulary, not with the corpus. Uses the
+    segmentation cache like :func:`clean_and_segment`. Returns a DataFrame like
+    ``vocab.csv`` (most frequent first).
+    """
+    import pandas as pd
+
+    from .io.stream import iter_table_chunks
+    from .lexicon import load_stopwords
+    from .filters import TermFilter
+    from .pipeline import fold_themes, make_segmenter
+
+    segmenter = make_segmenter(config, fold_themes(config.trends.themes, config))
+    stopwords, _ = load_stopwords(config.filter.stopwords,
+                                  [config.resolve_path(p) for p in config.filter.extra_stopwords])
+    term_filter = TermFilter(stopwords, config.filter.min_chars, frozenset(segmenter.lexicon.terms))
+    counts: Counter[str] = Counter()
+    doc_freq: Counter[str] = Counter()
+    chunks = iter_table_chunks(config.resolve_path(config.corpus.path), text_col=config.corpus.text_col,
+                               id_col=config.corpus.id_col, chunk_docs=chunk_docs, encoding=config.corpus.encoding)
+    if progress:
+        from tqdm.auto import tqdm
+
+        chunks = tqdm(chunks, desc="stream", unit="chunk", disable=None, leave=False)
+    local = config.replace(scale={"scheduler": ""})
+    for documents in chunks:
+        corpus = Corpus(tuple(documents))
+        _, _, _, tokens, _ = clean_and_segment(corpus, local, segmenter)
+        per_doc: dict[str, set[str]] = {}
+        for unit in tokens:
+            terms = term_filter.terms(unit)
+            counts.update(terms)
+            per_doc.setdefault(unit.doc_id, set()).update(terms)
+        for terms in per_doc.values():
+            doc_freq.update(terms)
+    frame = pd.DataFrame({"term": list(counts), "count": list(counts.values()),
+                          "doc_freq": [doc_freq[t] for t in counts]})
+    return frame.sort_values(["count", "term"], ascending=[False, True], kind="mergesort").reset_index(drop=True)

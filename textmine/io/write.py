@@ -184,6 +184,8 @@ def _write_word_clouds(writer: OutputWriter, result, word_cloud) -> None:
         image.save(writer.path("wordcloud_corpus.png"), optimize=False)
         writer.add_file("wordcloud_corpus.png")
     config = result.prepared.config.keywords
+    if len(result.prepared.corpus) > getattr(result.prepared.config.output, "max_doc_wordclouds", 500):
+        return
     clouds = top_keywords(result.prepared.doc_dtm(), top_n=120, sublinear_tf=config.sublinear_tf)
     for doc_id, rows in clouds.groupby("doc_id", sort=False):
         if rows.empty:
