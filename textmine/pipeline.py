@@ -205,12 +205,14 @@ def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None
     if on_stage:
         on_stage("segment", sum(timings.seconds.values()))
     tables: dict[str, pd.DataFrame] = {}
+    from .scale import cached_stage
+
     for stage in stages:
         with timings.stage(stage):
             if stage == "topics":
-                tables.update(analyse_topics(prepared, progress=progress))
+                tables.update(cached_stage(prepared, stage, lambda: analyse_topics(prepared, progress=progress)))
             else:
-                tables.update(ANALYSES[stage](prepared))
+                tables.update(cached_stage(prepared, stage, lambda: ANALYSES[stage](prepared)))
         if on_stage:
             on_stage(stage, timings.seconds[stage])
     return RunResult(prepared, tables, timings, tuple(stages))

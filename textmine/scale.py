@@ -15,7 +15,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
@@ -178,11 +178,11 @@ class SegmentInfo:
     cache_hits: int = 0
     cache_misses: int = 0
     segmented_texts: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
+    tokens_digest: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"backend": self.backend, "versions": self.versions, "scheduler": self.scheduler or "none",
-                "cache": self.cache, "stats": {"cache_hits": self.cache_hits, "cache_misses": self.cache_misses,
+                "cache": self.cache, "tokens_sha256": self.tokens_digest, "stats": {"cache_hits": self.cache_hits, "cache_misses": self.cache_misses,
                                                "segmented_texts": self.segmented_texts}}
 
 
@@ -243,6 +243,13 @@ def _run(corpus, config, segmenter, cache, info, stage, progress, read, client):
             cache.put(new)
         known.update(new)
         tokens = tuple(TokenizedUnit(u.id, u.doc_id, *known[k]) for k, u in zip(keys, units))
+        if cache is not None:
+            import hashlib
+
+            digest = hashlib.sha256(cache.digest.encode())
+            for key, unit in zip(keys, units):
+                digest.update(f"{unit.id}\t{unit.doc_id}\t{key}\n".encode("utf-8"))
+            info.tokens_digest = digest.hexdigest()
     return corpus, units, dict(sorted(dropped.items())), tokens, info
 
 
@@ -320,3 +327,44 @@ def stream_vocab(config: Config, *, chunk_docs: int = 5000, progress: bool = Fal
     frame = pd.DataFrame({"term": list(counts), "count": list(counts.values()),
                           "doc_freq": [doc_freq[t] for t in counts]})
     return frame.sort_values(["count", "term"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+
+
+# -- cached analyses -------------------------------------------------------------------------------------------
+
+def stage_key(prepared, stage: str) -> str | None:
+    """What decides a stage's tables: the segmented text, document ids/dates, stopwords, config, seed, versions."""
+    import hashlib
+    import json
+
+    tokens = prepared.segment_info.get("tokens_sha256") if prepared.segment_info else None
+    if tokens is None:
+        return None
+    from .io.write import package_versions
+
+    config = prepared.config.to_dict()
+    for section in ("output", "scale", "corpus"):
+        config.pop(section, None)
+    payload = {"stage": stage, "tokens": tokens, "config": config, "stopwords": prepared.stopwords_sha256,
+               "documents": [[d.id, str(d.date) if d.date else None] for d in prepared.corpus],
+               "packages": package_versions()}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:24]
+
+
+def cached_stage(prepared, stage: str, compute) -> dict:
+    """The tables of ``stage`` from the result cache when its inputs are unchanged, else ``compute()`` them
+    (and keep them). Off with ``[scale] cache = false``."""
+    if not prepared.config.scale.cache:
+        return compute()
+    from .io.cache import ResultCache
+
+    key = stage_key(prepared, stage)
+    if key is None:
+        return compute()
+    cache = ResultCache(prepared.config.resolve_path(prepared.config.scale.cache_dir))
+    tables = cache.get(stage, key)
+    if tables is not None:
+        log.info("%s: tables read from the cache (%s)", stage, key)
+        return tables
+    tables = compute()
+    cache.put(stage, key, tables)
+    return tables

@@ -121,3 +121,47 @@ class SegmentCache:
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
         tmp.write_bytes(data)
         os.replace(tmp, path)
+
+
+class ResultCache:
+    """Tables of an analysis stage, one Parquet file per table, in a folder per stage key.
+
+    A folder is written under a temporary name and renamed when complete, so a
+    reader sees all of a stage's tables or none.
+    """
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root) / "results"
+
+    def get(self, stage: str, key: str):
+        import pandas as pd
+        import pyarrow as pa
+
+        folder = self.root / f"{stage}-{key}"
+        index = folder / "tables.json"
+        if not index.is_file():
+            return None
+        try:
+            names = json.loads(index.read_text(encoding="utf-8"))
+            return {name: pd.read_parquet(folder / f"{name}.parquet") for name in names}
+        except (OSError, ValueError, pa.ArrowException) as exc:
+            log.warning("ignoring unreadable cached tables %s: %s", folder.name, exc)
+            return None
+
+    def put(self, stage: str, key: str, tables: Mapping) -> None:
+        import shutil
+
+        folder = self.root / f"{stage}-{key}"
+        if folder.exists():
+            return
+        tmp = self.root / f".{stage}-{key}.{uuid.uuid4().hex}.tmp"
+        try:
+            tmp.mkdir(parents=True)
+            for name, frame in tables.items():
+                frame.to_parquet(tmp / f"{name}.parquet", index=False, compression="zstd")
+            (tmp / "tables.json").write_text(json.dumps(list(tables)), encoding="utf-8")
+            os.replace(tmp, folder)
+        except OSError as exc:
+            log.warning("cached tables not written to %s: %s", folder, exc.strerror or exc)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
