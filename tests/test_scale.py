@@ -126,3 +126,59 @@ def test_bad_scheduler_is_a_config_error(capsys):
 
     assert main(["run", "--corpus", str(CORPUS), "--scheduler", "yarn", "--quiet"]) == 2
     assert "[scale] scheduler = 'yarn'" in capsys.readouterr().err
+
+
+def test_warm_run_reads_analysis_tables_from_the_cache(tmp_path, corpus_copy):
+    from textmine.io.write import table_to_csv
+    from textmine.scale import stage_key
+
+    config = _config(tmp_path, corpus_copy).replace(output={"wordclouds": False, "plots": False})
+    first = tm.run(config, ("keywords", "keyness", "trends"))
+    folders = sorted(p.name.split("-")[0] for p in (tmp_path / "cache" / "results").iterdir())
+    assert folders == ["keyness", "keywords", "trends"]
+    second = tm.run(config, ("keywords", "keyness", "trends"))
+    for name, frame in first.tables.items():
+        assert table_to_csv(second.tables[name]) == table_to_csv(frame), name
+    other_seed = tm.prepare(config.replace(seed=7))
+    assert stage_key(other_seed, "topics") != stage_key(first.prepared, "topics")
+    assert stage_key(other_seed, "keywords") != stage_key(first.prepared, "keywords")  # the seed is in the key
+
+
+def test_streaming_vocabulary_equals_the_in_memory_one(tmp_path):
+    import pandas as pd
+
+    from textmine.scale import stream_vocab
+
+    corpus = tm.read_corpus(CORPUS)
+    table = tmp_path / "reports.csv"
+    pd.DataFrame({"id": corpus.ids, "text": [d.text for d in corpus]}).to_csv(table, index=False)
+    config = tm.Config().replace(corpus={"path": str(table), "id_col": "id"}, scale={"cache": False})
+    streamed = stream_vocab(config, chunk_docs=1)
+    expected = tm.vocab_table(tm.prepare(config).doc_dtm())
+    pd.testing.assert_frame_equal(streamed, expected, check_dtype=False)
+    assert streamed.loc[streamed.term == "大模型", "count"].item() == 115
+
+
+def test_sparse_keyness_each_vs_rest_equals_keyness_of_each_row(prepared):
+    from textmine.io.write import table_to_csv
+
+    dtm = prepared.doc_dtm()
+    fast = tm.keyness_each_vs_rest(dtm, top_n=30, min_count=3)
+    for row, doc_id in enumerate(dtm.row_ids):
+        expected = tm.keyness(dtm, [row], min_count=3).head(30)
+        got = fast[fast.doc_id == doc_id].drop(columns="doc_id").reset_index(drop=True)
+        assert table_to_csv(got) == table_to_csv(expected), doc_id
+
+
+def test_sparse_keywords_equal_a_dense_tfidf(prepared):
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    dtm = prepared.doc_dtm()
+    dense = TfidfTransformer().fit_transform(dtm.matrix).toarray()
+    table = tm.top_keywords(dtm, top_n=10)
+    for row, doc_id in enumerate(dtm.row_ids):
+        best = np.argsort(-dense[row], kind="stable")[:10]
+        got = table[table.doc_id == doc_id]
+        assert np.allclose(got.score.to_numpy(), dense[row][best])
+        assert got.term.iloc[0] == dtm.vocab[best[0]]

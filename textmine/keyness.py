@@ -89,12 +89,12 @@ def keyness_each_vs_rest(dtm: Dtm, *, top_n: int = 30, min_count: int = 3) -> pd
         pieces["per_10k_target"].append(target[order] / max(n_target, 1) * 1e4)
         pieces["per_10k_reference"].append(reference[order] / max(n_reference, 1) * 1e4)
         pieces["g2"].append(g2[order])
-        pieces["p_value"].append(chi2.sf(g2[order], df=1))
         pieces["log_ratio"].append(log_ratio[order])
         pieces["rank"].append(np.arange(1, len(order) + 1))
     if not pieces["doc_id"]:
         return pd.DataFrame()
-    return pd.DataFrame({name: np.concatenate(parts) for name, parts in pieces.items()})
+    pieces["p_value"] = [chi2.sf(np.concatenate(pieces["g2"]), df=1)]  # once, not per row
+    return pd.DataFrame({name: np.concatenate(pieces[name]) for name in ["doc_id", *columns]})
 
 
 def _g2_sparse(target: np.ndarray, reference: np.ndarray, n_target: float, n_reference: float):
