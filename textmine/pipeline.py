@@ -48,8 +48,9 @@ class Timings:
         from .scale import PeakMemory
 
         start = time.perf_counter()
+        memory = PeakMemory()
         try:
-            with PeakMemory() as memory:
+            with memory:
                 yield
         finally:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start

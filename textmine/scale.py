@@ -98,6 +98,9 @@ def clean_part(documents: Sequence[Document], config: CleanConfig) -> tuple[list
 
 def segment_texts(texts: Sequence[str], segmenter) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
     """Word tokens and their starts for each text (the cacheable part of :func:`segment_unit`)."""
+    fast = getattr(segmenter, "words", None)
+    if fast is not None:
+        return [fast(text) for text in texts]
     words: dict[str, bool] = {}  # is_word per distinct token: far fewer checks than tokens
     out = []
     for text in texts:
@@ -219,11 +222,25 @@ def _run(corpus, config, segmenter, cache, info, stage, progress, read, client):
             corpus = client.submit(read, config, pure=False).result() if client is not None else read(config)
     with stage("clean"):
         parts = _chunks(corpus.documents, config.scale.partition_docs)
-        if client is not None:
-            futures = client.map(clean_part, parts, config=config.clean, pure=False)
-            cleaned = _gather_in_order(client, futures, "clean", "part", progress)
+        unit_cache, part_keys, cleaned_parts = None, [], [None] * len(parts)
+        if cache is not None:
+            from .io.cache import UnitCache
+
+            unit_cache = UnitCache(cache.root)
+            part_keys = [_part_key(p, config) for p in parts]
+            cleaned_parts = [unit_cache.get(k) for k in part_keys]
+        todo = [i for i, done in enumerate(cleaned_parts) if done is None]
+        if client is not None and todo:
+            futures = client.map(clean_part, [parts[i] for i in todo], config=config.clean, pure=False)
+            fresh = _gather_in_order(client, futures, "clean", "part", progress)
         else:
-            cleaned = [clean_part(p, config.clean) for p in _bar(parts, "clean", "part", progress and len(parts) > 1)]
+            fresh = [clean_part(parts[i], config.clean)
+                     for i in _bar(todo, "clean", "part", progress and len(todo) > 1)]
+        for i, result in zip(todo, fresh):
+            cleaned_parts[i] = result
+            if unit_cache is not None:
+                unit_cache.put(part_keys[i], *result)
+        cleaned = cleaned_parts
         units = tuple(u for part_units, _ in cleaned for u in part_units)
         dropped: Counter[str] = Counter()
         for _, part_dropped in cleaned:
@@ -251,6 +268,21 @@ def _run(corpus, config, segmenter, cache, info, stage, progress, read, client):
                 digest.update(f"{unit.id}\t{unit.doc_id}\t{key}\n".encode("utf-8"))
             info.tokens_digest = digest.hexdigest()
     return corpus, units, dict(sorted(dropped.items())), tokens, info
+
+
+def _part_key(documents: Sequence[Document], config: Config) -> str:
+    """Cache key of a partition's cleaned units: document ids and texts, cleaning settings, versions."""
+    import hashlib
+    import json
+
+    from .config import _asdict
+
+    digest = hashlib.sha256(json.dumps({"clean": _asdict(config.clean), "textmine": _version("textmine"),
+                                        "opencc": _version("opencc")}, sort_keys=True).encode())
+    for doc in documents:
+        digest.update(f"{len(doc.id)}:{doc.id}{len(doc.text)}:".encode("utf-8"))
+        digest.update(doc.text.encode("utf-8"))
+    return digest.hexdigest()[:32]
 
 
 def _keys(units: Sequence[Unit]) -> list[str]:

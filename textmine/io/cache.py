@@ -165,3 +165,58 @@ class ResultCache:
             log.warning("cached tables not written to %s: %s", folder, exc.strerror or exc)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+class UnitCache:
+    """Cleaned units of a partition of documents, one Parquet file per partition key.
+
+    The key (made by the caller) covers the documents' ids and texts, the cleaning
+    settings and the versions that decide cleaning, so a hit is always current.
+    """
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root) / "units"
+
+    def get(self, key: str):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from ..data import Unit
+
+        path = self.root / f"{key}.parquet"
+        if not path.is_file():
+            return None
+        try:
+            table = pq.read_table(path)
+            dropped = json.loads(table.schema.metadata[b"dropped"].decode("utf-8"))
+        except (OSError, ValueError, KeyError, pa.ArrowException) as exc:
+            log.warning("ignoring unreadable cached units %s: %s", path.name, exc)
+            return None
+        columns = [table.column(name).to_pylist() for name in ("doc_id", "index", "kind", "text", "norm",
+                                                               "run_text", "run_original")]
+        units = [Unit(doc_id, index, kind, text, norm, tuple(zip(run_text, run_original)))
+                 for doc_id, index, kind, text, norm, run_text, run_original in zip(*columns)]
+        return units, dropped
+
+    def put(self, key: str, units, dropped: Mapping[str, int]) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.table({
+            "doc_id": pa.array([u.doc_id for u in units], type=pa.string()),
+            "index": pa.array([u.index for u in units], type=pa.int32()),
+            "kind": pa.array([u.kind for u in units], type=pa.string()),
+            "text": pa.array([u.text for u in units], type=pa.string()),
+            "norm": pa.array([u.norm for u in units], type=pa.string()),
+            "run_text": pa.array([[r[0] for r in u.runs] for u in units], type=pa.list_(pa.int64())),
+            "run_original": pa.array([[r[1] for r in u.runs] for u in units], type=pa.list_(pa.int64())),
+        }).replace_schema_metadata({"dropped": json.dumps(dict(dropped))})
+        target = self.root / f"{key}.parquet"
+        tmp = self.root / f".{key}.{uuid.uuid4().hex}.tmp"
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            pq.write_table(table, tmp, compression="zstd")
+            os.replace(tmp, target)
+        except OSError as exc:
+            log.warning("cached units not written to %s: %s", target, exc.strerror or exc)
+            tmp.unlink(missing_ok=True)

@@ -161,7 +161,8 @@ def write_run(result, out_dir: str | Path, *, command: str = "textmine run", ima
             writer.write_table(TABLE_FILES.get(key, f"{key}.csv"), frame)
         if images and config.output.wordclouds and "keywords" in result.tables:
             _write_word_clouds(writer, result, word_cloud)
-        if images and config.output.plots and "trends" in result.tables:
+        if images and config.output.plots and "trends" in result.tables \
+                and len(prepared.corpus) <= getattr(config.output, "max_doc_images", 500):
             labels = {d.id: d.label for d in prepared.corpus}
             figure = trend_plot(result.tables["trends"], labels)
             save_figure(figure, writer.path("trends.png"))
@@ -184,7 +185,7 @@ def _write_word_clouds(writer: OutputWriter, result, word_cloud) -> None:
         image.save(writer.path("wordcloud_corpus.png"), optimize=False)
         writer.add_file("wordcloud_corpus.png")
     config = result.prepared.config.keywords
-    if len(result.prepared.corpus) > getattr(result.prepared.config.output, "max_doc_wordclouds", 500):
+    if len(result.prepared.corpus) > getattr(result.prepared.config.output, "max_doc_images", 500):
         return
     clouds = top_keywords(result.prepared.doc_dtm(), top_n=120, sublinear_tf=config.sublinear_tf)
     for doc_id, rows in clouds.groupby("doc_id", sort=False):
