@@ -195,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     debug = getattr(args, "debug", False)
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
                         format="textmine: %(levelname)s: %(message)s")
+    if not debug:
+        logging.getLogger("distributed").setLevel(logging.WARNING)  # Dask's cluster start/stop chatter
     try:
         config = _resolve_config(args)
         if args.command == "config":
