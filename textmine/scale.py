@@ -231,7 +231,8 @@ def _run(corpus, config, segmenter, cache, info, stage, progress, read, client):
             cleaned_parts = [unit_cache.get(k) for k in part_keys]
         todo = [i for i, done in enumerate(cleaned_parts) if done is None]
         if client is not None and todo:
-            futures = client.map(clean_part, [parts[i] for i in todo], config=config.clean, pure=False)
+            data = client.scatter([parts[i] for i in todo])  # data first, so the task graph stays small
+            futures = client.map(clean_part, data, config=config.clean, pure=False)
             fresh = _gather_in_order(client, futures, "clean", "part", progress)
         else:
             fresh = [clean_part(parts[i], config.clean)
@@ -302,7 +303,7 @@ def _segment(items: list[tuple[str, str]], segmenter, config: Config, client, pr
         return {k: r for (k, _), r in zip(items, results)}
     chunks = _chunks([t for _, t in items], config.scale.partition_units)
     remote = client.scatter(segmenter, broadcast=True)
-    futures = client.map(segment_texts, chunks, segmenter=remote, pure=False)
+    futures = client.map(segment_texts, client.scatter(chunks), segmenter=remote, pure=False)
     results = [r for chunk in _gather_in_order(client, futures, "segment", "part", progress) for r in chunk]
     return {k: r for (k, _), r in zip(items, results)}
 
