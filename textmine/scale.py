@@ -138,6 +138,9 @@ def dask_client(config: Config) -> Iterator[Any]:
         from distributed import Client, LocalCluster
     except ImportError:
         raise ConfigError("[scale] scheduler needs Dask: pip install 'dask[distributed]'") from None
+    if not logging.getLogger("textmine").isEnabledFor(logging.DEBUG):
+        for name in [n for n in logging.root.manager.loggerDict if n.startswith("distributed")]:
+            logging.getLogger(name).setLevel(logging.WARNING)  # Dask's start/stop chatter, unless debugging
     if scheduler == "dask":
         cluster = LocalCluster(n_workers=config.scale.workers, threads_per_worker=1,
                                processes=config.scale.dask_processes, dashboard_address=None,
