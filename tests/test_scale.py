@@ -184,3 +184,16 @@ def test_sparse_keywords_equal_a_dense_tfidf(prepared):
         got = table[table.doc_id == doc_id]
         assert np.allclose(got.score.to_numpy(), dense[row][best])
         assert got.term.iloc[0] == dtm.vocab[best[0]]
+
+
+def test_stage_key_follows_the_content_of_files_named_in_the_config(tmp_path):
+    from textmine.scale import CACHED_STAGES, _config_files
+
+    rules = tmp_path / "themes.toml"
+    rules.write_text("[ai]\nterms = ['大模型']\n", encoding="utf-8")
+    config = tm.Config()
+    before = _config_files(config, {"trends": {"rules": str(rules)}, "seed": 42})
+    assert list(before) == [str(rules)]
+    rules.write_text("[ai]\nterms = ['大模型', '智能体']\n", encoding="utf-8")
+    assert _config_files(config, {"trends": {"rules": str(rules)}}) != before
+    assert CACHED_STAGES == {"keywords", "keyness", "topics", "trends"}  # a new stage is not cached until listed

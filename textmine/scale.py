@@ -380,16 +380,47 @@ def stage_key(prepared, stage: str) -> str | None:
     config = prepared.config.to_dict()
     for section in ("output", "scale", "corpus"):
         config.pop(section, None)
-    payload = {"stage": stage, "tokens": tokens, "config": config, "stopwords": prepared.stopwords_sha256,
+    payload = {"stage": stage, "tokens": tokens, "config": config, "files": _config_files(prepared.config, config),
+               "stopwords": prepared.stopwords_sha256,
                "documents": [[d.id, str(d.date) if d.date else None] for d in prepared.corpus],
                "packages": package_versions()}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:24]
 
 
+#: Stages whose inputs :func:`stage_key` is known to cover; a new stage is computed every time until it
+#: is added here (after checking that everything it reads is in the key).
+CACHED_STAGES = frozenset({"keywords", "keyness", "topics", "trends"})
+
+
+def _config_files(config: Config, values: Any) -> dict[str, str]:
+    """sha256 of every file a config value names (rule files, lexicons, stopword lists, …)."""
+    import hashlib
+
+    found: dict[str, str] = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str) and value and len(value) < 4096:
+            try:
+                path = config.resolve_path(value)
+                if path.is_file():
+                    found[value] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except (OSError, ValueError):
+                pass
+
+    walk(values)
+    return dict(sorted(found.items()))
+
+
 def cached_stage(prepared, stage: str, compute) -> dict:
     """The tables of ``stage`` from the result cache when its inputs are unchanged, else ``compute()`` them
     (and keep them). Off with ``[scale] cache = false``."""
-    if not prepared.config.scale.cache:
+    if not prepared.config.scale.cache or stage not in CACHED_STAGES:
         return compute()
     from .io.cache import ResultCache
 
