@@ -84,8 +84,8 @@ def _parser() -> argparse.ArgumentParser:
                            help="run reading, cleaning and segmentation as Dask tasks: 'dask' (a local cluster) "
                                 "or a scheduler address tcp://host:port ([scale] scheduler)")
         scale.add_argument("--workers", type=int, metavar="N", help="workers of the local Dask cluster")
-        scale.add_argument("--no-cache", action="store_true", help="segment everything; do not read or write "
-                                                                   "the segmentation cache ([scale] cache)")
+        scale.add_argument("--no-cache", action="store_true", help="compute everything; do not read or write the "
+                                                                   "cache of units, tokens and tables ([scale] cache)")
         command.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
         if name == "segment":
             command.add_argument("--text", help="segment this text and print the tokens, one line")

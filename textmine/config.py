@@ -105,8 +105,9 @@ class ScaleConfig:
     dask_processes: bool = _opt(True, "local Dask cluster: workers are processes (false: threads in this process)")
     partition_docs: int = _opt(2000, "documents per Dask cleaning task", min=1)
     partition_units: int = _opt(5000, "units per Dask segmentation task", min=1)
-    cache: bool = _opt(True, "keep segmentations on disk so a second run with the same inputs skips segmenting")
-    cache_dir: str = _opt(".textmine-cache", "folder of the segmentation cache (Parquet)")
+    cache: bool = _opt(True, "keep cleaned units, segmentations and analysis tables on disk, so a second run "
+                             "with the same inputs skips that work")
+    cache_dir: str = _opt(".textmine-cache", "folder of the cache (Parquet files; safe to delete)")
 
 
 @dataclass(frozen=True)
