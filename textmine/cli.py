@@ -26,6 +26,8 @@ EXAMPLES = {
   textmine run --corpus speeches.csv --text-col content --id-col id --date-col year
   textmine run --themes 智能体,具身智能,算力       # count your own theme terms
   textmine run --corpus big5_texts/ --encoding big5 --strict   # stop (exit 2) if any file is unusable
+  textmine run --scheduler dask --workers 4      # read, clean, segment on a local Dask cluster
+  textmine run --scheduler tcp://10.0.0.5:8786   # … or on an existing Dask cluster
 
 writes: keywords.csv keyness.csv topics.csv doc_topics.csv unit_topics.csv trends.csv
         vocab.csv units.csv tokens.csv trends.png wordcloud_corpus.png wordclouds/*.png
@@ -97,6 +99,13 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--seed", type=int, metavar="N", help="seed for every stochastic step")
         command.add_argument("--themes", metavar="T1,T2,…", help="comma-separated theme terms ([trends] themes)")
         command.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
+        scale = command.add_argument_group("scaling")
+        scale.add_argument("--scheduler", metavar="WHERE",
+                           help="run reading, cleaning and segmentation as Dask tasks: 'dask' (a local cluster) "
+                                "or a scheduler address tcp://host:port ([scale] scheduler)")
+        scale.add_argument("--workers", type=int, metavar="N", help="workers of the local Dask cluster")
+        scale.add_argument("--no-cache", action="store_true", help="compute everything; do not read or write the "
+                                                                   "cache of units, tokens and tables ([scale] cache)")
         command.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
         if name == "segment":
             command.add_argument("--text", help="segment this text and print the tokens, one line")
@@ -155,6 +164,10 @@ def _resolve_config(args: argparse.Namespace) -> Config:
         set_("trends", "themes", themes)
     if args.command not in ("discover", "lexicon"):
         set_("keywords", "top_n", getattr(args, "top", None))
+    set_("scale", "scheduler", getattr(args, "scheduler", None))
+    set_("scale", "workers", getattr(args, "workers", None))
+    if getattr(args, "no_cache", False):
+        set_("scale", "cache", False)
     set_("topics", "k", getattr(args, "k", None))
     set_("topics", "engine", getattr(args, "engine", None))
     if getattr(args, "no_images", False):
@@ -287,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
     debug = getattr(args, "debug", False)
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
                         format="textmine: %(levelname)s: %(message)s")
+    if not debug:
+        logging.getLogger("distributed").setLevel(logging.WARNING)  # Dask's cluster start/stop chatter
     try:
         config = _resolve_config(args)
         if args.command == "config":

@@ -50,7 +50,8 @@ class CleanConfig:
 
 @dataclass(frozen=True)
 class SegmentConfig:
-    backend: str = _opt("jieba", "segmentation engine", choices=("jieba",))
+    backend: str = _opt("auto", "segmentation engine: rjieba (jieba-rs, same dictionary, tested to agree with "
+                        "jieba) when installed, or the jieba reference", choices=("auto", "jieba", "rjieba"))
     hmm: bool = _opt(True, "let jieba's HMM join unknown words")
     domain_lexicon: bool = _opt(True, "load the bundled lexicon of this field's terms")
     lexicons: tuple[str, ...] = _opt((), "your own lexicon files: one term per line (term [freq])")
@@ -96,6 +97,22 @@ class OutputConfig:
     dir: str = _opt("outputs", "folder the results are written to")
     wordclouds: bool = _opt(True, "draw word clouds (PNG) per document and for the corpus")
     plots: bool = _opt(True, "draw the trend plot (PNG)")
+    max_doc_images: int = _opt(500, "per-document images (word clouds, the trend plot over documents) only for "
+                                    "corpora of at most this many documents; the corpus word cloud is always drawn",
+                               min=0)
+
+
+@dataclass(frozen=True)
+class ScaleConfig:
+    scheduler: str = _opt("", "where the parallel stages (read, clean, segment) run: empty for this process, "
+                              "'dask' for a local Dask cluster, or a Dask scheduler address tcp://host:port")
+    workers: int = _opt(2, "workers of the local Dask cluster (scheduler = 'dask')", min=1)
+    dask_processes: bool = _opt(True, "local Dask cluster: workers are processes (false: threads in this process)")
+    partition_docs: int = _opt(2000, "documents per Dask cleaning task", min=1)
+    partition_units: int = _opt(5000, "units per Dask segmentation task", min=1)
+    cache: bool = _opt(True, "keep cleaned units, segmentations and analysis tables on disk, so a second run "
+                             "with the same inputs skips that work")
+    cache_dir: str = _opt(".textmine-cache", "folder of the cache (Parquet files; safe to delete)")
 
 
 @dataclass(frozen=True)
@@ -110,6 +127,7 @@ class Config:
     topics: TopicsConfig = field(default_factory=TopicsConfig)
     trends: TrendsConfig = field(default_factory=TrendsConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    scale: ScaleConfig = field(default_factory=ScaleConfig)
     #: folder that relative paths in the file are resolved against (not a TOML key)
     base_dir: str = field(default=".", metadata={"internal": True})
 

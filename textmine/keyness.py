@@ -57,10 +57,58 @@ def keyness(dtm: Dtm, target_rows: list[int], reference_rows: list[int] | None =
 
 
 def keyness_each_vs_rest(dtm: Dtm, *, top_n: int = 30, min_count: int = 3) -> pd.DataFrame:
-    """For each row (document), its ``top_n`` distinctive terms against all other rows."""
-    frames = []
+    """For each row (document), its ``top_n`` distinctive terms against all other rows.
+
+    The same figures as :func:`keyness` with the default reference, computed from the sparse
+    matrix: a term a row does not contain can never be distinctive for it, so only the row's own
+    terms are scored, and the reference counts are the corpus totals minus the row's.
+    """
+    matrix = dtm.matrix.tocsr()
+    matrix.sort_indices()
+    totals = np.asarray(matrix.sum(axis=0)).ravel()
+    grand_total = totals.sum()
+    vocab = np.array(dtm.vocab, dtype=object)
+    columns = ["term", "count_target", "count_reference", "per_10k_target", "per_10k_reference", "g2",
+               "p_value", "log_ratio", "rank"]
+    pieces: dict[str, list] = {name: [] for name in ["doc_id", *columns]}
     for row, doc_id in enumerate(dtm.row_ids):
-        table = keyness(dtm, [row], min_count=min_count).head(top_n)
-        table.insert(0, "doc_id", doc_id)
-        frames.append(table)
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        cols, target = matrix.indices[start:end], matrix.data[start:end]
+        reference = totals[cols] - target
+        n_target, n_reference = target.sum(), grand_total - target.sum()
+        if n_reference == 0:
+            continue
+        g2, log_ratio = _g2_sparse(target, reference, n_target, n_reference)
+        keep = (target >= min_count) & (target / max(n_target, 1) > reference / max(n_reference, 1))
+        index = np.flatnonzero(keep)
+        order = index[np.lexsort((vocab[cols[index]], -g2[index]))][:top_n]
+        pieces["doc_id"].append(np.array([doc_id] * len(order), dtype=object))
+        pieces["term"].append(vocab[cols[order]])
+        pieces["count_target"].append(target[order])
+        pieces["count_reference"].append(reference[order])
+        pieces["per_10k_target"].append(target[order] / max(n_target, 1) * 1e4)
+        pieces["per_10k_reference"].append(reference[order] / max(n_reference, 1) * 1e4)
+        pieces["g2"].append(g2[order])
+        pieces["log_ratio"].append(log_ratio[order])
+        pieces["rank"].append(np.arange(1, len(order) + 1))
+    if not pieces["doc_id"]:
+        return pd.DataFrame()
+    pieces["p_value"] = [chi2.sf(np.concatenate(pieces["g2"]), df=1)]  # once, not per row
+    return pd.DataFrame({name: np.concatenate(pieces[name]) for name in ["doc_id", *columns]})
+
+
+def _g2_sparse(target: np.ndarray, reference: np.ndarray, n_target: float, n_reference: float):
+    """:func:`g2_and_log_ratio` for terms with ``target > 0``, given the full totals."""
+    target = target.astype(float)
+    reference = reference.astype(float)
+    n_target, n_reference = float(n_target), float(n_reference)
+    total = target + reference
+    expected_t = n_target * total / (n_target + n_reference)
+    expected_r = n_reference * total / (n_target + n_reference)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part_t = np.where(target > 0, target * np.log(target / expected_t), 0.0)
+        part_r = np.where(reference > 0, reference * np.log(reference / expected_r), 0.0)
+    g2 = 2 * (part_t + part_r)
+    smoothed_t = np.where(target > 0, target, 0.5) / n_target
+    smoothed_r = np.where(reference > 0, reference, 0.5) / n_reference
+    return g2, np.log2(smoothed_t / smoothed_r)

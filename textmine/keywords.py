@@ -17,16 +17,27 @@ def tfidf(dtm: Dtm, *, sublinear_tf: bool = False) -> np.ndarray:
 
 
 def top_keywords(dtm: Dtm, *, top_n: int = 30, sublinear_tf: bool = False) -> pd.DataFrame:
-    """``doc_id,term,score,rank`` — the ``top_n`` terms of each row by TF-IDF (ties broken by term)."""
+    """``doc_id,term,score,rank`` — the ``top_n`` terms of each row by TF-IDF (ties broken by term).
+
+    Works on the sparse matrix row by row, so a corpus of many documents never needs a dense
+    documents × terms array.
+    """
     if not dtm.vocab:
         return pd.DataFrame(columns=["doc_id", "term", "score", "rank"])
-    weights = tfidf(dtm, sublinear_tf=sublinear_tf)
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    weights = TfidfTransformer(sublinear_tf=sublinear_tf).fit_transform(dtm.matrix).tocsr()
     vocab = np.array(dtm.vocab, dtype=object)
-    frames = []
+    doc_ids, terms, scores, ranks = [], [], [], []
     for row, doc_id in enumerate(dtm.row_ids):
-        scores = weights[row]
-        nonzero = np.flatnonzero(scores > 0)
-        order = nonzero[np.lexsort((vocab[nonzero], -np.round(scores[nonzero], 12)))][:top_n]
-        frames.append(pd.DataFrame({"doc_id": doc_id, "term": vocab[order], "score": scores[order],
-                                    "rank": np.arange(1, len(order) + 1)}))
-    return pd.concat(frames, ignore_index=True)
+        start, end = weights.indptr[row], weights.indptr[row + 1]
+        columns, values = weights.indices[start:end], weights.data[start:end]
+        keep = values > 0
+        columns, values = columns[keep], values[keep]
+        order = np.lexsort((vocab[columns], -np.round(values, 12)))[:top_n]
+        doc_ids += [doc_id] * len(order)
+        terms.append(vocab[columns[order]])
+        scores.append(values[order])
+        ranks.append(np.arange(1, len(order) + 1))
+    return pd.DataFrame({"doc_id": np.array(doc_ids, dtype=object), "term": np.concatenate(terms),
+                         "score": np.concatenate(scores), "rank": np.concatenate(ranks)})

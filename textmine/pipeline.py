@@ -41,14 +41,20 @@ class Timings:
     """Seconds per stage, filled in as stages run."""
 
     seconds: dict[str, float] = field(default_factory=dict)
+    peak_mb: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
+        from .scale import PeakMemory
+
         start = time.perf_counter()
+        memory = PeakMemory()
         try:
-            yield
+            with memory:
+                yield
         finally:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+            self.peak_mb[name] = round(max(self.peak_mb.get(name, 0.0), memory.peak_mb), 1)
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,7 @@ class Prepared:
     stopword_count: int
     term_filter: TermFilter
     themes: tuple[str, ...]
+    segment_info: dict = field(default_factory=dict)
 
     def content_terms(self, unit: TokenizedUnit) -> list[str]:
         return self.term_filter.terms(unit)
@@ -95,7 +102,10 @@ def make_segmenter(config: Config, themes: Sequence[str] = ()) -> JiebaSegmenter
     lexicon = build_lexicon(domain=config.segment.domain_lexicon,
                             files=[config.resolve_path(p) for p in config.segment.lexicons],
                             themes=themes, fold_traditional=config.clean.fold_traditional)
-    return JiebaSegmenter(lexicon, hmm=config.segment.hmm, protect_latin=config.segment.protect_latin)
+    from .fastseg import make_backend
+
+    return make_backend(config.segment.backend, lexicon, hmm=config.segment.hmm,
+                        protect_latin=config.segment.protect_latin)
 
 
 def fold_themes(themes: Sequence[str], config: Config) -> tuple[str, ...]:
@@ -106,27 +116,25 @@ def fold_themes(themes: Sequence[str], config: Config) -> tuple[str, ...]:
 def prepare(config: Config, corpus: Corpus | None = None, *, timings: Timings | None = None,
             progress: bool = False) -> Prepared:
     """Read (unless ``corpus`` is given), clean and segment."""
+    from .scale import clean_and_segment
+
     timings = timings or Timings()
-    with timings.stage("read"):
-        corpus = corpus if corpus is not None else load_corpus(config)
-    with timings.stage("clean"):
-        units = split_units(corpus, config.clean)
-    if not units.units:
+    themes = fold_themes(config.trends.themes, config)
+    segmenter = make_segmenter(config, themes)
+    corpus, units, dropped, tokens, info = clean_and_segment(corpus, config, segmenter, timings=timings,
+                                                             progress=progress, read=load_corpus)
+    if not units:
         raise StageError("no text is left after cleaning; check the corpus and [clean] settings")
-    with_units = {u.doc_id for u in units.units}
+    with_units = {u.doc_id for u in units}
     for doc in corpus:
         if doc.id not in with_units:
             log.warning("document %s has no text left after cleaning (%d characters, all captions, source lines "
                         "or shorter than [clean] min_unit_chars); it counts as empty", doc.id, len(doc.text))
-    themes = fold_themes(config.trends.themes, config)
-    with timings.stage("segment"):
-        segmenter = make_segmenter(config, themes).initialize()
-        tokens = tuple(segment_unit(u, segmenter) for u in _bar(units.units, "segment", "unit", progress))
     stopwords, stop_hash = load_stopwords(config.filter.stopwords,
                                           [config.resolve_path(p) for p in config.filter.extra_stopwords])
     term_filter = TermFilter(stopwords, config.filter.min_chars, frozenset(segmenter.lexicon.terms))
-    return Prepared(config, corpus, units.units, units.dropped, tokens, segmenter.lexicon, stop_hash,
-                    len(stopwords), term_filter, themes)
+    return Prepared(config, corpus, units, dropped, tokens, segmenter.lexicon, stop_hash,
+                    len(stopwords), term_filter, themes, info.to_dict())
 
 
 def _bar(items: Sequence, desc: str, unit: str, progress: bool):
@@ -204,12 +212,14 @@ def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None
     if on_stage:
         on_stage("segment", sum(timings.seconds.values()))
     tables: dict[str, pd.DataFrame] = {}
+    from .scale import cached_stage
+
     for stage in stages:
         with timings.stage(stage):
             if stage == "topics":
-                tables.update(analyse_topics(prepared, progress=progress))
+                tables.update(cached_stage(prepared, stage, lambda: analyse_topics(prepared, progress=progress)))
             else:
-                tables.update(ANALYSES[stage](prepared))
+                tables.update(cached_stage(prepared, stage, lambda: ANALYSES[stage](prepared)))
         if on_stage:
             on_stage(stage, timings.seconds[stage])
     return RunResult(prepared, tables, timings, tuple(stages))

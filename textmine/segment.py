@@ -120,6 +120,16 @@ class JiebaSegmenter:
                 self._tokenizer = tokenizer
         return self
 
+    def __getstate__(self) -> dict:
+        # Loaded engines and the lock are not sent to other processes (Dask workers); a copy reloads them.
+        state = dict(self.__dict__)
+        state.update(_tokenizer=None, _protected=None, _lock=None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def protected_spans(self, text: str) -> Iterator[tuple[int, int]]:
         """Spans that are emitted whole, never cut."""
         self.initialize()

@@ -22,7 +22,8 @@ from ..errors import ConfigError, TextmineError
 from .read import corpus_file_hashes
 
 PACKAGES = ("textmine", "jieba", "scikit-learn", "gensim", "tomotopy", "numpy", "scipy", "pandas",
-            "wordcloud", "matplotlib", "opencc", "stopwordsiso", "mplfonts")
+            "wordcloud", "matplotlib", "opencc", "stopwordsiso", "mplfonts", "rjieba", "pyarrow", "dask",
+            "distributed")
 
 TABLE_FILES = {
     "keywords": "keywords.csv", "vocab": "vocab.csv", "keyness": "keyness.csv", "topics": "topics.csv",
@@ -151,6 +152,9 @@ def build_manifest(result, command: str) -> dict:
         "platform": {"system": platform.system(), "machine": platform.machine(),
                      "python_implementation": platform.python_implementation()},
         "timings": {k: round(v, 3) for k, v in result.timings.seconds.items()},
+        "segmentation": {k: v for k, v in getattr(prepared, "segment_info", {}).items() if k != "stats"},
+        "run_stats": {"peak_memory_mb": dict(getattr(result.timings, "peak_mb", {})),
+                      **getattr(prepared, "segment_info", {}).get("stats", {})},
     }
 
 
@@ -170,7 +174,8 @@ def write_run(result, out_dir: str | Path, *, command: str = "textmine run", ima
             writer.write_table(TABLE_FILES.get(key, f"{key}.csv"), frame)
         if images and config.output.wordclouds and "keywords" in result.tables:
             _write_word_clouds(writer, result, word_cloud)
-        if images and config.output.plots and "trends" in result.tables:
+        if images and config.output.plots and "trends" in result.tables \
+                and len(prepared.corpus) <= getattr(config.output, "max_doc_images", 500):
             labels = {d.id: d.label for d in prepared.corpus}
             figure = trend_plot(result.tables["trends"], labels)
             save_figure(figure, writer.path("trends.png"))
@@ -193,6 +198,8 @@ def _write_word_clouds(writer: OutputWriter, result, word_cloud) -> None:
         image.save(writer.path("wordcloud_corpus.png"), optimize=False)
         writer.add_file("wordcloud_corpus.png")
     config = result.prepared.config.keywords
+    if len(result.prepared.corpus) > getattr(result.prepared.config.output, "max_doc_images", 500):
+        return
     clouds = top_keywords(result.prepared.doc_dtm(), top_n=120, sublinear_tf=config.sublinear_tf)
     for doc_id, rows in clouds.groupby("doc_id", sort=False):
         if rows.empty:

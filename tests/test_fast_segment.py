@@ -1,0 +1,91 @@
+"""The fast backend (rjieba) agrees with the jieba reference: same lexicon, same protected spans, same tokens."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+
+import textmine as tm
+from textmine.fastseg import RjiebaSegmenter, resolve_backend
+from textmine.pipeline import fold_themes
+from textmine.scale import segment_texts
+from textmine.units import split_units
+
+from conftest import shared_file
+
+pytest.importorskip("rjieba")
+
+
+@pytest.fixture(scope="module")
+def pair():
+    config = tm.Config()
+    themes = fold_themes(config.trends.themes, config)
+    reference = tm.make_segmenter(config.replace(segment={"backend": "jieba"}), themes).initialize()
+    fast = tm.make_segmenter(config.replace(segment={"backend": "rjieba"}), themes).initialize()
+    assert type(reference) is tm.JiebaSegmenter and isinstance(fast, RjiebaSegmenter)
+    return reference, fast
+
+
+def _share_identical(texts, pair):
+    reference, fast = pair
+    expected, got = segment_texts(texts, reference), segment_texts(texts, fast)
+    return sum(a == b for a, b in zip(expected, got)) / len(texts), expected, got
+
+
+def test_auto_backend_is_rjieba_when_installed():
+    assert resolve_backend("auto") == "rjieba"
+    assert tm.make_segmenter(tm.Config()).name == "rjieba"
+    with pytest.raises(tm.ConfigError, match="backend"):
+        resolve_backend("pkuseg")
+
+
+def test_identical_tokens_on_every_unit_of_the_bundled_corpus(pair, prepared):
+    share, expected, got = _share_identical([u.norm for u in prepared.units], pair)
+    assert len(prepared.units) == 403
+    # Measured: all 403 units identical (the issue asks for at least 99%).
+    assert share == 1.0, [(a, b) for a, b in zip(expected, got) if a != b][:3]
+
+
+def test_identical_tokens_on_the_shopping_reviews(pair):
+    import pandas as pd
+
+    with zipfile.ZipFile(shared_file("online_shopping_10_cats.zip")) as archive:
+        with archive.open(archive.namelist()[0]) as handle:
+            reviews = pd.read_csv(handle, dtype=str, keep_default_na=False)["review"]
+    documents = [tm.Document(str(i), text) for i, text in enumerate(reviews) if i % 16 == 0]
+    units = split_units(documents).units
+    assert len(units) > 3500
+    share, _, _ = _share_identical([u.norm for u in units], pair)
+    # Every 16th review (the benchmark checks all 62,774): measured 99.99% identical.
+    assert share >= 0.99
+
+
+def test_every_lexicon_and_theme_term_is_segmented_the_same_way(pair):
+    reference, fast = pair
+    terms = reference.lexicon.terms
+    assert len(terms) > 80
+    for term in terms:
+        assert fast.lcut(term) == reference.lcut(term) == [term], term
+        # …and inside running text, next to words that could steal a character
+        sentence = f"我们认为{term}的发展是关键"
+        assert fast.lcut(sentence) == reference.lcut(sentence), term
+
+
+def test_lexicon_layers_and_latin_names_behave_as_in_the_reference(tmp_path):
+    lexicon = tmp_path / "mine.txt"
+    lexicon.write_text("智算集群 10\n", encoding="utf-8")
+    config = tm.Config().replace(segment={"lexicons": (str(lexicon),), "backend": "rjieba"})
+    fast = tm.make_segmenter(config)
+    reference = tm.make_segmenter(config.replace(segment={"backend": "jieba"}))
+    text = "DeepSeek-R1和GPT-4o在万卡智算集群上运行，2005-2008年，e-mail"
+    assert fast.tokenize(text) == reference.tokenize(text)
+    assert fast.lcut(text) == ["DeepSeek-R1", "和", "GPT-4o", "在", "万卡", "智算集群", "上", "运行", "2005-2008",
+                               "年", "e-mail"]
+
+
+def test_segmenter_survives_pickling_for_workers(pair):
+    import pickle
+
+    fast = pickle.loads(pickle.dumps(pair[1]))
+    assert fast.lcut("具身智能与智能体") == ["具身智能", "与", "智能体"]
