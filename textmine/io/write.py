@@ -24,7 +24,7 @@ from ..errors import TextmineError
 from .read import corpus_file_hashes
 
 PACKAGES = ("textmine", "jieba", "scikit-learn", "gensim", "tomotopy", "numpy", "scipy", "pandas",
-            "wordcloud", "matplotlib", "opencc", "stopwordsiso", "mplfonts")
+            "wordcloud", "matplotlib", "opencc", "stopwordsiso", "mplfonts", "networkx")
 
 TABLE_FILES = {
     "keywords": "keywords.csv", "vocab": "vocab.csv", "keyness": "keyness.csv", "topics": "topics.csv",
@@ -162,6 +162,9 @@ def write_run(result, out_dir: str | Path, *, command: str = "textmine run", ima
             figure = trend_plot(result.tables["trends"], labels)
             save_figure(figure, writer.path("trends.png"))
             writer.add_file("trends.png")
+        from .write_compare import write_comparison_files
+
+        write_comparison_files(writer, result, images=images and config.output.plots)
         writer.commit(build_manifest(result, command))
     except BaseException:
         writer.discard()
