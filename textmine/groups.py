@@ -33,10 +33,6 @@ def _value(doc: Document, field: str) -> str | None:
 
 
 def _key(value: str, field: str):
-    try:
-        return (0, float(value), "")
-    except ValueError:
-        pass
     if field in ("date", "year"):
         try:
             date = PartialDate.parse(value)
@@ -44,7 +40,10 @@ def _key(value: str, field: str):
                 return (1, date.sort_key(), "")
         except ValueError:
             pass
-    return (2, 0, value)
+    try:
+        return (0, float(value), "")
+    except ValueError:
+        return (2, 0, value)
 
 
 def _matches(doc: Document, field: str, op: str, wanted: str) -> bool:
