@@ -104,7 +104,8 @@ def test_default_trend_table(two_runs):
     counts = trends.pivot(index="theme", columns="doc_id", values="count")
     # the bundled theme rules add 'AI Agent' (3 in cnnic) to the 33 智能体, and 具身机器人 (1) to the 25 具身智能
     assert counts.loc["智能体"].sum() == 36 and counts.loc["具身智能"].sum() == 26
-    assert counts.loc["算电协同", "xinhua-ai-trends-2026"] == 1 and counts.loc["算电协同"].sum() == 1
+    # 算电协同 once as a word and twice written out (算力 near 电力), all in xinhua
+    assert counts.loc["算电协同", "xinhua-ai-trends-2026"] == 3 and counts.loc["算电协同"].sum() == 3
     totals = pd.read_csv(two_runs[0] / "tokens.csv").groupby("doc_id")["n_tokens"].sum()
     row = trends[(trends.theme == "大模型") & (trends.doc_id == "people-large-models-2025")].iloc[0]
     assert row["per_10k"] == pytest.approx(row["count"] / totals["people-large-models-2025"] * 1e4, rel=1e-5)
