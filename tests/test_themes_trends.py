@@ -182,17 +182,21 @@ def test_period_rows_are_honest(cpc_trends):
     assert p1921["tokens"] == docs[docs.theme == "阶级斗争"].set_index("doc_id").loc[
         ["congress01", "congress01-2"], "tokens"].sum()
     assert p1921["per_10k"] == pytest.approx(1 / p1921["tokens"] * 1e4)
-    single = periods[periods.n_docs == 1]
-    assert (single["ci_over"] == "paragraphs").all()
+    seen = periods[periods["count"] > 0]
+    assert set(seen[seen.n_docs == 1]["ci_over"]) == {"paragraphs"}
     assert (periods["ci_low"] <= periods["per_10k"] + 1e-9).all() and (periods["per_10k"] <= periods["ci_high"] + 1e-9).all()
+    # never seen: lower bound 0, upper bound the exact Poisson bound for 0 events (3.689 at 95 %) per 10k tokens
     zero = periods[periods["count"] == 0]
-    assert (zero["ci_low"] == 0).all() and (zero["ci_high"] == 0).all()
+    assert set(zero["ci_over"]) == {"poisson"} and (zero["ci_low"] == 0).all()
+    assert zero["ci_high"].to_numpy() == pytest.approx(3.6889 / zero["tokens"].to_numpy() * 1e4, rel=1e-4)
     # a clear rise: 2007 → 2012 for 生态文明 (2 → 15 mentions) has non-overlapping intervals
     from textmine.periods import trend_changes
 
     changes = trend_changes(periods)
     rise = changes[(changes.theme == "生态文明") & (changes.from_period == "2007")].iloc[0]
     assert rise["to_period"] == "2012" and rise["direction"] == "rise"
+    never = changes[(changes.theme == "生态文明") & (changes.to_period <= "2002")]
+    assert set(never["direction"]) == {"flat"} and (never["log2_ratio"] == 0).all()
     fall = changes[(changes.theme == "生态文明") & (changes.from_period == "2017")].iloc[0]
     assert fall["direction"] == "fall" and fall["rank"] >= 1
 

@@ -11,7 +11,9 @@ earlier rows byte-identical.
 The interval resamples documents when a period has two or more, and the
 paragraphs of the one document otherwise (column ``ci_over`` says which): with
 a single report per period, document resampling could only give a zero-width
-interval, which would look like certainty.
+interval, which would look like certainty. A theme never seen in a period gets
+the exact Poisson upper bound instead (``ci_over`` = ``poisson``), since no
+resampling can show uncertainty about what never occurred.
 """
 
 from __future__ import annotations
@@ -128,6 +130,17 @@ def bootstrap_rate(counts: np.ndarray, tokens: np.ndarray, *, resamples: int, co
     return float(low), float(high)
 
 
+def zero_count_upper(tokens: int, confidence: float = 0.95) -> float:
+    """Upper bound per 10k for a theme never seen in ``tokens`` tokens: the exact (Garwood) Poisson bound.
+
+    Resampling cannot show uncertainty about something that never occurred; 0 hits in a short
+    text is weaker evidence of absence than 0 hits in a long one (≈ 3.69 / tokens at 95 %).
+    """
+    from scipy.stats import chi2
+
+    return float(chi2.ppf(1 - (1 - confidence) / 2, 2) / 2 / tokens * 1e4)
+
+
 def period_trends(unit_counts: pd.DataFrame, themes: ThemeSet, corpus: Corpus, *, by: str = "date",
                   seed: int = 42, resamples: int = 1000, confidence: float = 0.95) -> pd.DataFrame:
     """``theme,period,n_docs,doc_freq,count,tokens,per_10k,ci_low,ci_high,ci_over,first_appearance``."""
@@ -152,6 +165,8 @@ def period_trends(unit_counts: pd.DataFrame, themes: ThemeSet, corpus: Corpus, *
             low, high = bootstrap_rate(c, n, resamples=resamples, confidence=confidence,
                                        rng=_rng(seed, theme, period.label))
             total, count = int(tokens.sum()), int(counts.sum())
+            if count == 0 and total:
+                over, high = "poisson", zero_count_upper(total, confidence)
             first = count > 0 and not seen
             seen = seen or count > 0
             rows.append({"theme": theme, "period": period.label, "n_docs": len(period.doc_ids),
@@ -180,9 +195,10 @@ def trend_changes(periods: pd.DataFrame) -> pd.DataFrame:
             rate_x = (x["count"] or 0.5) / x["tokens"] * 1e4 if x["tokens"] else 0.0
             rate_y = (y["count"] or 0.5) / y["tokens"] * 1e4 if y["tokens"] else 0.0
             change = float(y["per_10k"] - x["per_10k"])
+            seen = x["count"] > 0 or y["count"] > 0
             pair.append({"from_period": before, "to_period": after, "theme": theme,
                          "per_10k_from": float(x["per_10k"]), "per_10k_to": float(y["per_10k"]), "change": change,
-                         "log2_ratio": float(np.log2(rate_y / rate_x)) if rate_x and rate_y else 0.0,
+                         "log2_ratio": float(np.log2(rate_y / rate_x)) if seen and rate_x and rate_y else 0.0,
                          "ci_separated": bool(y["ci_low"] > x["ci_high"] or y["ci_high"] < x["ci_low"]),
                          "direction": "rise" if change > 0 else "fall" if change < 0 else "flat"})
         for direction in ("rise", "fall", "flat"):
