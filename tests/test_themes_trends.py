@@ -195,7 +195,7 @@ def test_period_rows_are_honest(cpc_trends):
     changes = trend_changes(periods)
     rise = changes[(changes.theme == "生态文明") & (changes.from_period == "2007")].iloc[0]
     assert rise["to_period"] == "2012" and rise["direction"] == "rise"
-    never = changes[(changes.theme == "生态文明") & (changes.to_period <= "2002")]
+    never = changes[(changes.theme == "生态文明") & (changes["to_period"] <= "2002")]
     assert set(never["direction"]) == {"flat"} and (never["log2_ratio"] == 0).all()
     fall = changes[(changes.theme == "生态文明") & (changes.from_period == "2017")].iloc[0]
     assert fall["direction"] == "fall" and fall["rank"] >= 1
