@@ -23,13 +23,20 @@ def period_trend_plot(periods: pd.DataFrame):
     for theme, rows in periods.groupby("theme", sort=False):
         rows = rows.set_index("period").reindex(labels)
         line = axes.plot(x, rows["per_10k"].to_numpy(float), marker="o", label=theme)[0]
-        axes.fill_between(x, rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float),
-                          color=line.get_color(), alpha=0.12, linewidth=0)
+        seen_here = rows["count"].to_numpy(float) > 0  # the Poisson bound of an unseen theme is in the CSV, not drawn
+        axes.fill_between(x, rows["ci_low"].to_numpy(float), rows["ci_high"].to_numpy(float), where=seen_here,
+                          color=line.get_color(), alpha=0.12, linewidth=0, interpolate=False)
+    # A period too short to say anything (a stub of a few dozen tokens) has a huge upper bound for an
+    # unseen theme; the axis is scaled to the observed rates and their intervals so the rest stays legible.
+    seen = periods[periods["count"] > 0]
+    top = max(float(periods["per_10k"].max()), float(seen["ci_high"].max()) if len(seen) else 0.0)
+    if top > 0:
+        axes.set_ylim(bottom=0, top=top * 1.08)
     axes.set_xticks(list(x))
     axes.set_xticklabels(labels, rotation=30 if len(labels) > 6 else 0, ha="right" if len(labels) > 6 else "center",
                          fontproperties=font, fontsize=8)
     axes.set_ylabel("每万词出现次数 (per 10k tokens)", fontproperties=font)
-    axes.set_title("主题趋势（按时期，阴影为自助法置信区间）Theme trends by period with bootstrap intervals",
+    axes.set_title("主题趋势（按时期，阴影为自助法置信区间）Theme trends by period, shaded: bootstrap interval",
                    fontproperties=font, fontsize=10)
     axes.grid(alpha=0.3)
     axes.legend(prop=font, fontsize=9, loc="upper left", bbox_to_anchor=(1.0, 1.0))

@@ -119,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("--engine", metavar="NAME", help="topic engine: tomotopy or gensim")
         if name in ("run", "keywords", "trends", "keyness", "network"):
             command.add_argument("--no-images", action="store_true", help="skip word clouds and plots")
-        if name == "trends":
+        if name in ("trends", "run"):
             command.add_argument("--by", metavar="PERIOD", help="period: date, year, month or a metadata field")
         if name == "keyness":
             command.add_argument("--target", metavar="EXPR", required=True, help="the group studied (see below)")

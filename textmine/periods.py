@@ -27,7 +27,7 @@ import pandas as pd
 
 from .data import Corpus, Document, TokenizedUnit, Unit
 from .errors import ConfigError
-from .themes import ThemeSet, find_unit_hits
+from .themes import ThemeSet, find_unit_hits, sentence_index
 
 PERIOD_COLUMNS = ["theme", "period", "n_docs", "doc_freq", "count", "tokens", "per_10k", "ci_low", "ci_high",
                   "ci_over", "first_appearance"]
@@ -39,9 +39,10 @@ def unit_theme_counts(units: Sequence[Unit], tokens: Sequence[TokenizedUnit], th
     """``unit_id,doc_id,theme,count,tokens`` — hits of each theme in each unit (every unit, zeros included)."""
     rows = []
     for unit, unit_tokens in zip(units, tokens):
+        sentences = sentence_index(unit.norm, unit_tokens.starts)
         for theme in themes.themes:
             rows.append((unit_tokens.unit_id, unit_tokens.doc_id, theme.name,
-                         len(find_unit_hits(theme, unit, unit_tokens)), len(unit_tokens.terms)))
+                         len(find_unit_hits(theme, unit, unit_tokens, sentences)), len(unit_tokens.terms)))
     return pd.DataFrame(rows, columns=["unit_id", "doc_id", "theme", "count", "tokens"])
 
 

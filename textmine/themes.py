@@ -253,10 +253,15 @@ def sentence_index(text: str, starts: Sequence[int]) -> list[int]:
     return [bisect.bisect_right(ends, s) for s in starts]
 
 
-def find_unit_hits(theme: Theme, unit: Unit, tokens: TokenizedUnit) -> list[Hit]:
-    """Every hit of ``theme`` in one segmented unit, in text order; overlapping hits count once."""
+def find_unit_hits(theme: Theme, unit: Unit, tokens: TokenizedUnit,
+                   sentences: Sequence[int] | None = None) -> list[Hit]:
+    """Every hit of ``theme`` in one segmented unit, in text order; overlapping hits count once.
+
+    ``sentences`` (from :func:`sentence_index`) may be passed when several themes are matched in one unit.
+    """
     ends = [s + len(t) for t, s in zip(tokens.terms, tokens.starts)]
-    sentences = sentence_index(unit.norm, tokens.starts)
+    if sentences is None:
+        sentences = sentence_index(unit.norm, tokens.starts)
     return _hits(theme, tokens.unit_id, tokens.doc_id, tokens.terms, tokens.starts, ends, sentences)
 
 
@@ -303,5 +308,6 @@ def _hits(theme: Theme, unit_id: str, doc_id: str, terms: Sequence[str], starts:
 def iter_hits(themes: ThemeSet, units: Iterable[Unit], tokens: Iterable[TokenizedUnit]) -> Iterator[Hit]:
     """Hits of every theme in every unit (units and tokens in the same order)."""
     for unit, unit_tokens in zip(units, tokens):
+        sentences = sentence_index(unit.norm, unit_tokens.starts)
         for theme in themes.themes:
-            yield from find_unit_hits(theme, unit, unit_tokens)
+            yield from find_unit_hits(theme, unit, unit_tokens, sentences)

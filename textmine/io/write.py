@@ -132,6 +132,7 @@ def build_manifest(result, command: str) -> dict:
             "dropped_blocks": prepared.dropped,
         },
         "lexicon": {"terms": len(prepared.lexicon.terms), "sha256": prepared.lexicon.hashes},
+        **_themes_manifest(prepared),
         "stopwords": {"source": config.filter.stopwords, "count": prepared.stopword_count,
                       "sha256": prepared.stopwords_sha256},
         "packages": package_versions(),
@@ -139,6 +140,15 @@ def build_manifest(result, command: str) -> dict:
                      "python_implementation": platform.python_implementation()},
         "timings": {k: round(v, 3) for k, v in result.timings.seconds.items()},
     }
+
+
+def _themes_manifest(prepared) -> dict:
+    """The theme rules a run counted, and the hash of the theme file they came from."""
+    themes = getattr(prepared, "theme_set", None)
+    if themes is None:
+        return {}
+    return {"themes": {"file": themes.source, "sha256": themes.sha256,
+                       "rules": {t.name: {"rule": t.rule, "exclude": list(t.exclude)} for t in themes.themes}}}
 
 
 def write_run(result, out_dir: str | Path, *, command: str = "textmine run", images: bool = True,
