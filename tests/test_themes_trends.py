@@ -231,3 +231,28 @@ def test_no_leakage_and_seeded_intervals(cpc, cpc_trends):
     pd.testing.assert_frame_equal(again, full)
     other = period_trends(units, cpc.theme_set, cpc.corpus, by="year", seed=7, resamples=400)
     assert not np.allclose(other["ci_high"], full["ci_high"])
+
+
+def test_periods_by_month_and_by_publisher(prepared):
+    from textmine.periods import assign_periods
+
+    by_month = assign_periods(prepared.corpus, "month")
+    # two reports known only to the year 2025 form their own period, before 2025-10
+    assert [(p.label, len(p.doc_ids)) for p in by_month] == [("2025", 2), ("2025-10", 1), ("2026-01", 1)]
+    by_publisher = assign_periods(prepared.corpus, "publisher")
+    assert by_publisher[-1].label == "新华社" and len(by_publisher) == 4
+
+
+@pytest.mark.parametrize("args, message", [
+    (["trends", "--themes", "nope.toml"], "theme file 'nope.toml' does not exist ([trends] theme_file)"),
+    (["trends", "--by", "colour"], "[trends] by = 'colour' is not allowed; expected date, year, month or a metadata"),
+    (["trends", "--themes", "bad.toml"], "bad.toml: theme 'x': unknown key 'excl'; known keys: rule, exclude, note"),
+])
+def test_theme_and_period_errors_are_one_line(args, message, tmp_path, capsys, monkeypatch):
+    from textmine.cli import main
+
+    (tmp_path / "bad.toml").write_text('"x" = { rule = "a", excl = ["b"] }\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code = main([*args, "--corpus", str(CORPUS), "--out", str(tmp_path / "out"), "--quiet", "--no-images"])
+    error = capsys.readouterr().err
+    assert code == 2 and error.count("\n") == 1 and message in error
