@@ -256,3 +256,13 @@ def test_theme_and_period_errors_are_one_line(args, message, tmp_path, capsys, m
     code = main([*args, "--corpus", str(CORPUS), "--out", str(tmp_path / "out"), "--quiet", "--no-images"])
     error = capsys.readouterr().err
     assert code == 2 and error.count("\n") == 1 and message in error
+
+
+def test_theme_names_are_folded_before_their_rules_are_looked_up():
+    import textmine as tm
+    from textmine.pipeline import load_themes
+
+    themes = load_themes(tm.Config().replace(trends={"themes": ["智能體", "數據中台"]}))
+    assert themes.names == ("智能体", "数据中台")
+    assert "AI Agent" in themes["智能体"].alternatives        # the bundled rule, found from a Traditional name
+    assert themes["数据中台"].alternatives == ("数据中台",)     # not in the file: a plain term

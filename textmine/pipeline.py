@@ -132,13 +132,17 @@ def load_themes(config: Config) -> ThemeSet:
 
     cfg = config.trends
     path = cfg.theme_file.strip()
+    folder = SimplifiedFolder() if config.clean.fold_traditional else None
+
+    def fold(term: str) -> str:
+        return fold_for_counting(term.strip(), folder)
+
     rules = None
     if path:
         rules = read_theme_file(path if path == "default" else config.resolve_path(path))
-    chosen = select_themes([t.strip() for t in cfg.themes if t.strip()], rules)
-    folder = SimplifiedFolder() if config.clean.fold_traditional else None
-    folded = tuple(t.folded(lambda term: fold_for_counting(term.strip(), folder)) for t in chosen.themes)
-    return ThemeSet(folded, chosen.sha256, chosen.source)
+        rules = ThemeSet(tuple(t.folded(fold) for t in rules.themes), rules.sha256, rules.source)
+    chosen = select_themes([fold(t) for t in cfg.themes if t.strip()], rules)
+    return ThemeSet(tuple(t.folded(fold) for t in chosen.themes), chosen.sha256, chosen.source)
 
 
 def protected_theme_terms(config: Config, theme_set: ThemeSet | None = None) -> tuple[str, ...]:
