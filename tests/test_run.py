@@ -34,10 +34,13 @@ def two_runs(tmp_path_factory):
 def test_run_writes_the_documented_outputs(two_runs):
     out = two_runs[0]
     for name in ("trends.csv", "keywords.csv", "keyness.csv", "topics.csv", "doc_topics.csv", "unit_topics.csv",
-                 "vocab.csv", "manifest.json", "trends.png", "wordcloud_corpus.png", "units.csv", "tokens.csv"):
+                 "vocab.csv", "manifest.json", "trends.png", "wordcloud_corpus.png", "units.csv", "tokens.csv",
+                 "trends_period.csv", "trend_changes.csv", "trends_period.png", "keyness_compare.csv", "keyness.png",
+                 "kwic.csv", "cooccurrence.csv", "cooccurrence_nodes.csv", "cooccurrence.png", "cooccurrence.gexf",
+                 "cooccurrence.graphml"):
         assert (out / name).is_file(), name
     assert len(list((out / "wordclouds").glob("*.png"))) == 4
-    assert list(pd.read_csv(out / "trends.csv").columns) == ["theme", "doc_id", "date", "count", "per_10k"]
+    assert list(pd.read_csv(out / "trends.csv").columns)[:5] == ["theme", "doc_id", "date", "count", "per_10k"]
     assert list(pd.read_csv(out / "keywords.csv").columns) == ["doc_id", "term", "score", "rank"]
     assert list(pd.read_csv(out / "topics.csv").columns) == ["topic", "rank", "term", "weight"]
     assert list(pd.read_csv(out / "doc_topics.csv").columns) == ["doc_id", "topic", "weight"]
@@ -100,8 +103,10 @@ def test_default_trend_table(two_runs):
                                           "cnnic-genai-report-2025", "xinhua-ai-trends-2026"]
     assert list(trends["date"][:4]) == ["2025", "2025", "2025-10", "2026-01-28"]
     counts = trends.pivot(index="theme", columns="doc_id", values="count")
-    assert counts.loc["智能体"].sum() == 33 and counts.loc["具身智能"].sum() == 25
-    assert counts.loc["算电协同", "xinhua-ai-trends-2026"] == 1 and counts.loc["算电协同"].sum() == 1
+    # the bundled theme rules add 'AI Agent' (3 in cnnic) to the 33 智能体, and 具身机器人 (1) to the 25 具身智能
+    assert counts.loc["智能体"].sum() == 36 and counts.loc["具身智能"].sum() == 26
+    # 算电协同 once as a word and twice written out (算力 near 电力), all in xinhua
+    assert counts.loc["算电协同", "xinhua-ai-trends-2026"] == 3 and counts.loc["算电协同"].sum() == 3
     totals = pd.read_csv(two_runs[0] / "tokens.csv").groupby("doc_id")["n_tokens"].sum()
     row = trends[(trends.theme == "大模型") & (trends.doc_id == "people-large-models-2025")].iloc[0]
     assert row["per_10k"] == pytest.approx(row["count"] / totals["people-large-models-2025"] * 1e4, rel=1e-5)

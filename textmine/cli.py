@@ -40,7 +40,36 @@ writes: keywords.csv keyness.csv topics.csv doc_topics.csv unit_topics.csv trend
     "topics": """examples:
   textmine topics --k 8 --seed 7   # LDA over paragraph units → topics.csv, doc_topics.csv, unit_topics.csv""",
     "trends": """examples:
-  textmine trends --themes 智能体,具身智能,算电协同   # → trends.csv, trends.png""",
+  textmine trends --themes 智能体,具身智能,算电协同   # → trends.csv, trends.png
+  textmine trends --themes my_themes.toml           # theme rules from a TOML file (every theme in it)
+  textmine trends --corpus reports.jsonl --text-col content --id-col id --date-col year --by year
+
+writes: trends.csv (per document), trends_period.csv (per period: count, rate per 10k, document
+        frequency, bootstrap interval), trend_changes.csv (risers and fallers), trends.png,
+        trends_period.png""",
+    "keyness": """examples:
+  textmine keyness --target xinhua-ai-trends-2026              # one report against the rest
+  textmine keyness --target "date>=2025-10" --reference "date<2025-10"
+  textmine keyness --corpus reports.jsonl --text-col content --id-col id --date-col year \\
+                   --target "year=2022" --reference "year=2017"
+  textmine keyness --target publisher=新华社 --reference publisher=CNNIC --min-count 5
+
+groups: ids (a,b) · FIELD=V1,V2 · FIELD>=V (also >, <, <=, !=) · latest · earliest; join with &
+writes: keyness_compare.csv (side,term,counts,per_10k,g2,chi2,p_value,log_ratio,rank), keyness.png,
+        keyness.csv (each document against the rest)""",
+    "kwic": """examples:
+  textmine kwic 算电协同                 # a theme: its rule decides what matches
+  textmine kwic 具身 --width 20          # any term (protected in segmentation, matched as a token)
+
+prints one line per hit (doc_id:offset, left, 【match】, right) and writes kwic.csv
+(query,doc_id,date,start,end,left,match,right,unit_id,rule); start/end are character
+offsets into the original file""",
+    "network": """examples:
+  textmine network --top 50                    # 50 candidate terms, sentence windows, Jaccard
+  textmine network --window paragraph --measure npmi
+
+writes: cooccurrence.csv (source,target,weight,cooccurrences,jaccard,npmi,g2,…),
+        cooccurrence_nodes.csv, cooccurrence.png, cooccurrence.gexf, cooccurrence.graphml""",
     "discover": """examples:
   textmine discover                        # new-term candidates of corpus/ → outputs/candidates.csv
   textmine discover --lexicon none --top 100   # only jieba's dictionary counts as known
@@ -76,7 +105,10 @@ def _parser() -> argparse.ArgumentParser:
         "segment": "clean and segment the corpus (or one --text) and show the tokens",
         "keywords": "TF-IDF keywords per document",
         "topics": "fit an LDA topic model over paragraph units",
-        "trends": "count theme terms per document in date order",
+        "trends": "count themes per document and per period, with bootstrap intervals",
+        "keyness": "distinctive terms of one group of documents against another",
+        "kwic": "show every occurrence of a term or theme in context (keyword in context)",
+        "network": "co-occurrence network of content terms within sentences or paragraphs",
         "discover": "rank new-term candidates the lexicon does not know yet → candidates.csv",
         "lexicon": "add accepted terms to a lexicon file, or check that every lexicon term takes effect",
         "config": "print every setting with its default and meaning",
@@ -114,7 +146,7 @@ def _parser() -> argparse.ArgumentParser:
         if name in ("topics", "run"):
             command.add_argument("--k", type=int, metavar="N", help="number of topics ([topics] k)")
             command.add_argument("--engine", metavar="NAME", help="topic engine: tomotopy or gensim")
-        if name in ("run", "keywords", "trends"):
+        if name in ("run", "keywords", "trends", "keyness", "network"):
             command.add_argument("--no-images", action="store_true", help="skip word clouds and plots")
         if name == "discover":
             command.add_argument("--lexicon", default="default", metavar="none|default|FILE",
@@ -126,6 +158,21 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("terms", nargs="*", metavar="TERM", help="terms to add")
             command.add_argument("--file", metavar="F", help="lexicon file for add (default: the first "
                                  "[segment] lexicons file, else lexicon.txt)")
+        if name in ("trends", "run"):
+            command.add_argument("--by", metavar="PERIOD", help="period: date, year, month or a metadata field")
+        if name == "keyness":
+            command.add_argument("--target", metavar="EXPR", required=True, help="the group studied (see below)")
+            command.add_argument("--reference", metavar="EXPR", help="the group compared with (default: the rest)")
+            command.add_argument("--min-count", type=int, metavar="N", help="minimum count on a term's own side")
+            command.add_argument("--top", type=int, metavar="N", help="terms kept per side ([keyness] top_n)")
+        if name == "kwic":
+            command.add_argument("query", metavar="TERM|THEME", nargs="+", help="terms or theme names")
+            command.add_argument("--width", type=int, metavar="N", help="characters of context on each side")
+        if name == "network":
+            command.add_argument("--top", type=int, metavar="N", help="candidate terms ([network] top_nodes)")
+            command.add_argument("--window", metavar="W", help="sentence or paragraph")
+            command.add_argument("--measure", metavar="M", help="jaccard, npmi or g2")
+            command.add_argument("--max-edges", type=int, metavar="N", help="strongest edges kept")
     return parser
 
 
@@ -157,17 +204,35 @@ def _resolve_config(args: argparse.Namespace) -> Config:
         set_("corpus", "strict", True)
     if getattr(args, "out", None):
         set_("output", "dir", cli_path(args.out))
-    if getattr(args, "themes", None) is not None:
+    if getattr(args, "themes", None) is not None and not args.themes.strip().lower().endswith(".toml"):
         themes = [t.strip() for t in args.themes.replace("，", ",").split(",") if t.strip()]
         if not themes:
             raise ConfigError("--themes needs at least one term, e.g. --themes 智能体,算力")
         set_("trends", "themes", themes)
-    if args.command not in ("discover", "lexicon"):
+    if args.command not in ("discover", "lexicon", "keyness", "network", "kwic"):
         set_("keywords", "top_n", getattr(args, "top", None))
     set_("scale", "scheduler", getattr(args, "scheduler", None))
     set_("scale", "workers", getattr(args, "workers", None))
     if getattr(args, "no_cache", False):
         set_("scale", "cache", False)
+    themes_arg = getattr(args, "themes", None)
+    if themes_arg is not None and themes_arg.strip().lower().endswith(".toml"):
+        changes["trends"] = {"theme_file": cli_path(themes_arg.strip()), "themes": []}
+    command = getattr(args, "command", "")
+    set_("trends", "by", getattr(args, "by", None))
+    if command == "keyness":
+        set_("keyness", "target", args.target)
+        set_("keyness", "reference", args.reference)
+        set_("keyness", "min_count", args.min_count)
+        set_("keyness", "top_n", args.top)
+    elif command == "network":
+        set_("network", "top_nodes", args.top)
+        set_("network", "window", args.window)
+        set_("network", "measure", args.measure)
+        set_("network", "max_edges", args.max_edges)
+    elif command == "kwic":
+        set_("kwic", "queries", list(args.query))
+        set_("kwic", "width", args.width)
     set_("topics", "k", getattr(args, "k", None))
     set_("topics", "engine", getattr(args, "engine", None))
     if getattr(args, "no_images", False):
@@ -189,7 +254,7 @@ def _command_line(argv: list[str]) -> str:
 
 
 def _run_stages(args: argparse.Namespace, config: Config, stages: tuple[str, ...], argv: list[str],
-                segments: bool = True) -> int:
+                segments: bool = True, after=None) -> int:
     from .io.write import print_path, write_run
     from .pipeline import run
 
@@ -208,6 +273,8 @@ def _run_stages(args: argparse.Namespace, config: Config, stages: tuple[str, ...
     out_dir = config.resolve_path(config.output.dir)
     images = config.output.wordclouds or config.output.plots
     write_run(result, out_dir, command=_command_line(argv), images=images, segments=segments)
+    if after is not None:
+        after(result)
     _say(args, f"wrote {print_path(out_dir)}/ in {time.perf_counter() - started:.1f} s (see manifest.json)")
     from .io.inputs import skipped_summary
 
@@ -218,13 +285,13 @@ def _run_stages(args: argparse.Namespace, config: Config, stages: tuple[str, ...
 
 
 def _segment(args: argparse.Namespace, config: Config, argv: list[str]) -> int:
-    from .pipeline import fold_themes, make_segmenter
+    from .pipeline import make_segmenter, protected_theme_terms
 
     if args.text is not None:
         from .normalize import SimplifiedFolder, fold_for_counting
 
         folder = SimplifiedFolder() if config.clean.fold_traditional else None
-        segmenter = make_segmenter(config, fold_themes(config.trends.themes, config))
+        segmenter = make_segmenter(config, protected_theme_terms(config))
         print(" / ".join(segmenter.lcut(fold_for_counting(args.text, folder))))
         return 0
     return _run_stages(args, config, (), argv)
@@ -293,6 +360,20 @@ def _lexicon(args: argparse.Namespace, config: Config) -> int:
     return 0
 
 
+def _print_kwic(config: Config):
+    def show(result) -> None:
+        from .kwic import format_kwic
+
+        table = result.tables["kwic"]
+        for query, rows in table.groupby("query", sort=False):
+            print(f"# {query}: {len(rows)} hits")
+            print(format_kwic(rows, width=config.kwic.width))
+        missing = [q for q in config.kwic.queries if q not in set(table["query"])]
+        for query in missing:
+            print(f"# {query}: 0 hits")
+    return show
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
@@ -313,9 +394,11 @@ def main(argv: list[str] | None = None) -> int:
             return _discover(args, config)
         if args.command == "lexicon":
             return _lexicon(args, config)
-        stages = {"run": ("keywords", "keyness", "topics", "trends"), "keywords": ("keywords",),
-                  "topics": ("topics",), "trends": ("trends",)}[args.command]
-        return _run_stages(args, config, stages, argv, segments=args.command == "run")
+        stages = {"run": ("keywords", "keyness", "topics", "trends", "kwic", "network"), "keywords": ("keywords",),
+                  "topics": ("topics",), "trends": ("trends",), "keyness": ("keyness",), "kwic": ("kwic",),
+                  "network": ("network",)}[args.command]
+        after = _print_kwic(config) if args.command == "kwic" else None
+        return _run_stages(args, config, stages, argv, segments=args.command == "run", after=after)
     except TextmineError as exc:
         if debug:
             raise

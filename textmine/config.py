@@ -75,6 +75,9 @@ class KeywordsConfig:
 class KeynessConfig:
     top_n: int = _opt(30, "distinctive terms kept per document", min=1)
     min_count: int = _opt(3, "a term needs at least this many occurrences in the target", min=1)
+    target: str = _opt("", "group compared in keyness_compare.csv/keyness.png: ids (a,b), FIELD=V1,V2, "
+                           "FIELD>=V; empty: the latest document")
+    reference: str = _opt("", "the group it is compared with (same syntax); empty: every other document")
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,27 @@ class TopicsConfig:
 @dataclass(frozen=True)
 class TrendsConfig:
     themes: tuple[str, ...] = _opt(DEFAULT_THEMES, "theme terms counted in every document")
+    theme_file: str = _opt("default", "TOML file of theme rules (variants, near, same sentence, exclusions) "
+                                      "used for the names in themes ('default': the bundled file; empty: none); "
+                                      "with an empty themes list, every theme of the file")
+    by: str = _opt("date", "period of trends_period.csv: date, year, month or any metadata field")
+    bootstrap: int = _opt(1000, "bootstrap resamples for the period confidence intervals", min=100)
+    confidence: float = _opt(0.95, "confidence level of the period intervals", min=0.5)
+
+
+@dataclass(frozen=True)
+class KwicConfig:
+    queries: tuple[str, ...] = _opt((), "terms or theme names for kwic.csv in a run (empty: every theme)")
+    width: int = _opt(30, "characters of context on each side", min=1)
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    window: str = _opt("sentence", "co-occurrence window", choices=("sentence", "paragraph"))
+    measure: str = _opt("jaccard", "edge weight", choices=("jaccard", "npmi", "g2"))
+    top_nodes: int = _opt(60, "most frequent content terms that may become nodes", min=2)
+    max_edges: int = _opt(120, "strongest edges kept", min=1)
+    min_cooccurrence: int = _opt(3, "windows two terms must share to be linked", min=1)
 
 
 @dataclass(frozen=True)
@@ -126,6 +150,8 @@ class Config:
     keyness: KeynessConfig = field(default_factory=KeynessConfig)
     topics: TopicsConfig = field(default_factory=TopicsConfig)
     trends: TrendsConfig = field(default_factory=TrendsConfig)
+    kwic: KwicConfig = field(default_factory=KwicConfig)
+    network: NetworkConfig = field(default_factory=NetworkConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     scale: ScaleConfig = field(default_factory=ScaleConfig)
     #: folder that relative paths in the file are resolved against (not a TOML key)

@@ -112,3 +112,55 @@ def _g2_sparse(target: np.ndarray, reference: np.ndarray, n_target: float, n_ref
     smoothed_t = np.where(target > 0, target, 0.5) / n_target
     smoothed_r = np.where(reference > 0, reference, 0.5) / n_reference
     return g2, np.log2(smoothed_t / smoothed_r)
+
+
+def chi_square(target: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Per-term Pearson chi² of the 2×2 table (term vs other terms, target vs reference), no continuity correction."""
+    a = target.astype(float)
+    c = reference.astype(float)
+    b = a.sum() - a
+    d = c.sum() - c
+    n = a + b + c + d
+    denominator = (a + b) * (c + d) * (a + c) * (b + d)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denominator > 0, n * (a * d - b * c) ** 2 / denominator, 0.0)
+
+
+COMPARE_COLUMNS = ["side", "term", "count_target", "count_reference", "per_10k_target", "per_10k_reference",
+                   "g2", "chi2", "p_value", "log_ratio", "rank"]
+
+
+def compare_groups(dtm: Dtm, target_rows: list[int], reference_rows: list[int], *, min_count: int = 3,
+                   top_n: int | None = None) -> pd.DataFrame:
+    """Distinctive terms of each side: ``side`` is ``target`` or ``reference``, ranked by G² within a side.
+
+    A term is key for the side where its relative frequency is higher, and needs at least
+    ``min_count`` occurrences on that side (the minimum-frequency guard). ``log_ratio`` is
+    log2(target rate / reference rate), so it is negative for reference-side terms.
+    """
+    if not target_rows or not reference_rows:
+        raise ValueError("both groups need at least one document")
+    if set(target_rows) & set(reference_rows):
+        raise ValueError("the target and reference groups overlap")
+    target = np.asarray(dtm.matrix[target_rows].sum(axis=0)).ravel()
+    reference = np.asarray(dtm.matrix[reference_rows].sum(axis=0)).ravel()
+    g2, log_ratio = g2_and_log_ratio(target, reference)
+    chi = chi_square(target, reference)
+    n_t, n_r = max(target.sum(), 1), max(reference.sum(), 1)
+    over = target / n_t > reference / n_r
+    under = target / n_t < reference / n_r
+    frames = []
+    for side, keep in (("target", over & (target >= min_count)), ("reference", under & (reference >= min_count))):
+        index = np.flatnonzero(keep)
+        frame = pd.DataFrame({
+            "side": side, "term": np.array(dtm.vocab, dtype=object)[index],
+            "count_target": target[index], "count_reference": reference[index],
+            "per_10k_target": target[index] / n_t * 1e4, "per_10k_reference": reference[index] / n_r * 1e4,
+            "g2": g2[index], "chi2": chi[index], "p_value": chi2.sf(g2[index], df=1), "log_ratio": log_ratio[index],
+        })
+        frame = frame.sort_values(["g2", "term"], ascending=[False, True], kind="mergesort")
+        if top_n is not None:
+            frame = frame.head(top_n)
+        frame["rank"] = np.arange(1, len(frame) + 1)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)[COMPARE_COLUMNS]

@@ -19,21 +19,21 @@ import pandas as pd
 from .config import Config
 from .data import Corpus, Dtm, TokenizedUnit, Unit
 from .dtm import build_dtm, vocab_table
-from .errors import StageError
+from .errors import ConfigError, StageError
 from .filters import TermFilter
 from .io.read import read_corpus
 from .keyness import keyness_each_vs_rest
 from .keywords import top_keywords
 from .lexicon import Lexicon, build_lexicon, load_stopwords
 from .normalize import SimplifiedFolder, fold_for_counting
-from .segment import JiebaSegmenter, segment_unit
+from .segment import JiebaSegmenter
 from .topics import doc_topics_table, fit_topics, topic_terms_table
+from .themes import ThemeSet
 from .trends import theme_counts
-from .units import split_units
 
 log = logging.getLogger(__name__)
 
-STAGES = ("keywords", "keyness", "topics", "trends")
+STAGES = ("keywords", "keyness", "topics", "trends", "kwic", "network")
 
 
 @dataclass
@@ -72,6 +72,7 @@ class Prepared:
     term_filter: TermFilter
     themes: tuple[str, ...]
     segment_info: dict = field(default_factory=dict)
+    theme_set: ThemeSet | None = None
 
     def content_terms(self, unit: TokenizedUnit) -> list[str]:
         return self.term_filter.terms(unit)
@@ -119,8 +120,9 @@ def prepare(config: Config, corpus: Corpus | None = None, *, timings: Timings | 
     from .scale import clean_and_segment
 
     timings = timings or Timings()
-    themes = fold_themes(config.trends.themes, config)
-    segmenter = make_segmenter(config, themes)
+    theme_set = load_themes(config)
+    themes = theme_set.names
+    segmenter = make_segmenter(config, protected_theme_terms(config, theme_set))
     corpus, units, dropped, tokens, info = clean_and_segment(corpus, config, segmenter, timings=timings,
                                                              progress=progress, read=load_corpus)
     if not units:
@@ -134,7 +136,33 @@ def prepare(config: Config, corpus: Corpus | None = None, *, timings: Timings | 
                                           [config.resolve_path(p) for p in config.filter.extra_stopwords])
     term_filter = TermFilter(stopwords, config.filter.min_chars, frozenset(segmenter.lexicon.terms))
     return Prepared(config, corpus, units, dropped, tokens, segmenter.lexicon, stop_hash,
-                    len(stopwords), term_filter, themes, info.to_dict())
+                    len(stopwords), term_filter, themes, info.to_dict(), theme_set)
+
+
+def load_themes(config: Config) -> ThemeSet:
+    """The themes of ``[trends]``: rules from ``theme_file`` for the names in ``themes``, folded for counting."""
+    from .themes import read_theme_file, select_themes
+
+    cfg = config.trends
+    path = cfg.theme_file.strip()
+    folder = SimplifiedFolder() if config.clean.fold_traditional else None
+
+    def fold(term: str) -> str:
+        return fold_for_counting(term.strip(), folder)
+
+    rules = None
+    if path:
+        rules = read_theme_file(path if path == "default" else config.resolve_path(path))
+        rules = ThemeSet(tuple(t.folded(fold) for t in rules.themes), rules.sha256, rules.source)
+    chosen = select_themes([fold(t) for t in cfg.themes if t.strip()], rules)
+    return ThemeSet(tuple(t.folded(fold) for t in chosen.themes), chosen.sha256, chosen.source)
+
+
+def protected_theme_terms(config: Config, theme_set: ThemeSet | None = None) -> tuple[str, ...]:
+    """Every term of the theme rules, and the KWIC queries that are not theme names: the lexicon's theme layer."""
+    theme_set = theme_set or load_themes(config)
+    queries = [q for q in fold_themes(config.kwic.queries, config) if q not in theme_set]
+    return fold_themes((*theme_set.terms, *queries), config)
 
 
 def _bar(items: Sequence, desc: str, unit: str, progress: bool):
@@ -160,7 +188,35 @@ def analyse_keyness(prepared: Prepared) -> dict[str, pd.DataFrame]:
         log.warning("keyness needs at least two documents; skipped")
         return {}
     cfg = prepared.config.keyness
-    return {"keyness": keyness_each_vs_rest(dtm, top_n=cfg.top_n, min_count=cfg.min_count)}
+    return {"keyness": keyness_each_vs_rest(dtm, top_n=cfg.top_n, min_count=cfg.min_count),
+            "keyness_compare": compare_keyness(prepared, dtm)}
+
+
+def compare_keyness(prepared: Prepared, dtm: Dtm | None = None) -> pd.DataFrame:
+    """``keyness_compare.csv``: ``[keyness] target`` against ``reference`` (default: latest document vs the rest)."""
+    from .groups import select_documents
+    from .keyness import compare_groups
+
+    dtm = dtm or prepared.doc_dtm()
+    cfg = prepared.config.keyness
+    target_expr = cfg.target.strip() or "latest"
+    target = select_documents(prepared.corpus, target_expr, name="[keyness] target")
+    if cfg.reference.strip():
+        reference = select_documents(prepared.corpus, cfg.reference, name="[keyness] reference")
+        reference_expr = cfg.reference.strip()
+    else:
+        reference = [d for d in prepared.corpus.ids if d not in target]
+        reference_expr = "rest"
+    if set(target) & set(reference):
+        raise ConfigError(f"[keyness] target {target_expr!r} and reference {reference_expr!r} share documents")
+    if not reference:
+        raise ConfigError(f"[keyness] target {target_expr!r} selects every document; nothing is left to compare with")
+    rows = {doc_id: i for i, doc_id in enumerate(dtm.row_ids)}
+    table = compare_groups(dtm, [rows[d] for d in target], [rows[d] for d in reference],
+                           min_count=cfg.min_count, top_n=cfg.top_n)
+    table.insert(0, "reference", reference_expr)
+    table.insert(0, "target", target_expr)
+    return table
 
 
 def analyse_topics(prepared: Prepared, *, progress: bool = False) -> dict[str, pd.DataFrame]:
@@ -182,11 +238,35 @@ def analyse_topics(prepared: Prepared, *, progress: bool = False) -> dict[str, p
 
 
 def analyse_trends(prepared: Prepared) -> dict[str, pd.DataFrame]:
-    return {"trends": theme_counts(prepared.tokens, prepared.themes, prepared.corpus)}
+    if prepared.theme_set is None:
+        return {"trends": theme_counts(prepared.tokens, prepared.themes, prepared.corpus)}
+    from .periods import document_trends, period_trends, trend_changes, unit_theme_counts
+
+    cfg = prepared.config.trends
+    units = unit_theme_counts(prepared.units, prepared.tokens, prepared.theme_set)
+    periods = period_trends(units, prepared.theme_set, prepared.corpus, by=cfg.by, seed=prepared.config.seed,
+                            resamples=cfg.bootstrap, confidence=cfg.confidence)
+    return {"trends": document_trends(units, prepared.theme_set, prepared.corpus), "trends_period": periods,
+            "trend_changes": trend_changes(periods)}
+
+
+def analyse_kwic(prepared: Prepared) -> dict[str, pd.DataFrame]:
+    from .kwic import kwic_table
+
+    queries = prepared.config.kwic.queries or prepared.themes
+    return {"kwic": kwic_table(prepared, queries, width=prepared.config.kwic.width)}
+
+
+def analyse_network(prepared: Prepared) -> dict[str, pd.DataFrame]:
+    from .network import cooccurrence_network
+
+    edges, nodes = cooccurrence_network(prepared, prepared.config.network, seed=prepared.config.seed)
+    return {"cooccurrence": edges, "cooccurrence_nodes": nodes}
 
 
 ANALYSES: dict[str, Callable[..., dict[str, pd.DataFrame]]] = {
     "keywords": analyse_keywords, "keyness": analyse_keyness, "topics": analyse_topics, "trends": analyse_trends,
+    "kwic": analyse_kwic, "network": analyse_network,
 }
 
 

@@ -382,6 +382,7 @@ def stage_key(prepared, stage: str) -> str | None:
         config.pop(section, None)
     payload = {"stage": stage, "tokens": tokens, "config": config, "files": _config_files(prepared.config, config),
                "stopwords": prepared.stopwords_sha256,
+               "themes": prepared.theme_set.sha256 if getattr(prepared, "theme_set", None) else None,
                "documents": [[d.id, str(d.date) if d.date else None] for d in prepared.corpus],
                "packages": package_versions()}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:24]

@@ -23,7 +23,7 @@ from .read import corpus_file_hashes
 
 PACKAGES = ("textmine", "jieba", "scikit-learn", "gensim", "tomotopy", "numpy", "scipy", "pandas",
             "wordcloud", "matplotlib", "opencc", "stopwordsiso", "mplfonts", "rjieba", "pyarrow", "dask",
-            "distributed")
+            "distributed", "networkx")
 
 TABLE_FILES = {
     "keywords": "keywords.csv", "vocab": "vocab.csv", "keyness": "keyness.csv", "topics": "topics.csv",
@@ -146,6 +146,7 @@ def build_manifest(result, command: str) -> dict:
             "skipped": [r.to_dict() for r in prepared.corpus.skipped],
         },
         "lexicon": {"terms": len(prepared.lexicon.terms), "sha256": prepared.lexicon.hashes},
+        **_themes_manifest(prepared),
         "stopwords": {"source": config.filter.stopwords, "count": prepared.stopword_count,
                       "sha256": prepared.stopwords_sha256},
         "packages": package_versions(),
@@ -156,6 +157,15 @@ def build_manifest(result, command: str) -> dict:
         "run_stats": {"peak_memory_mb": dict(getattr(result.timings, "peak_mb", {})),
                       **getattr(prepared, "segment_info", {}).get("stats", {})},
     }
+
+
+def _themes_manifest(prepared) -> dict:
+    """The theme rules a run counted, and the hash of the theme file they came from."""
+    themes = getattr(prepared, "theme_set", None)
+    if themes is None:
+        return {}
+    return {"themes": {"file": themes.source, "sha256": themes.sha256,
+                       "rules": {t.name: {"rule": t.rule, "exclude": list(t.exclude)} for t in themes.themes}}}
 
 
 def write_run(result, out_dir: str | Path, *, command: str = "textmine run", images: bool = True,
@@ -180,6 +190,9 @@ def write_run(result, out_dir: str | Path, *, command: str = "textmine run", ima
             figure = trend_plot(result.tables["trends"], labels)
             save_figure(figure, writer.path("trends.png"))
             writer.add_file("trends.png")
+        from .write_compare import write_comparison_files
+
+        write_comparison_files(writer, result, images=images and config.output.plots)
         writer.commit(build_manifest(result, command))
     except BaseException:
         writer.discard()

@@ -1,0 +1,209 @@
+"""Honest theme trends: per document and per period, with bootstrap intervals.
+
+Counting follows the theme rules (:mod:`textmine.themes`). A period is a date
+(at whatever precision the documents have), a year, a month or the value of any
+metadata field. Each period is computed from its own documents only — there is
+no smoothing, so a later document can never change an earlier period — and the
+bootstrap that gives its interval is seeded from the seed, the theme and the
+period label (not from positions), so adding documents to later periods leaves
+earlier rows byte-identical.
+
+The interval resamples documents when a period has two or more, and the
+paragraphs of the one document otherwise (column ``ci_over`` says which): with
+a single report per period, document resampling could only give a zero-width
+interval, which would look like certainty. A theme never seen in a period gets
+the exact Poisson upper bound instead (``ci_over`` = ``poisson``), since no
+resampling can show uncertainty about what never occurred.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .data import Corpus, Document, TokenizedUnit, Unit
+from .errors import ConfigError
+from .themes import ThemeSet, find_unit_hits, sentence_index
+
+PERIOD_COLUMNS = ["theme", "period", "n_docs", "doc_freq", "count", "tokens", "per_10k", "ci_low", "ci_high",
+                  "ci_over", "first_appearance"]
+CHANGE_COLUMNS = ["from_period", "to_period", "theme", "per_10k_from", "per_10k_to", "change", "log2_ratio",
+                  "ci_separated", "direction", "rank"]
+
+
+def unit_theme_counts(units: Sequence[Unit], tokens: Sequence[TokenizedUnit], themes: ThemeSet) -> pd.DataFrame:
+    """``unit_id,doc_id,theme,count,tokens`` — hits of each theme in each unit (every unit, zeros included)."""
+    rows = []
+    for unit, unit_tokens in zip(units, tokens):
+        sentences = sentence_index(unit.norm, unit_tokens.starts)
+        for theme in themes.themes:
+            rows.append((unit_tokens.unit_id, unit_tokens.doc_id, theme.name,
+                         len(find_unit_hits(theme, unit, unit_tokens, sentences)), len(unit_tokens.terms)))
+    return pd.DataFrame(rows, columns=["unit_id", "doc_id", "theme", "count", "tokens"])
+
+
+def document_trends(unit_counts: pd.DataFrame, themes: ThemeSet, corpus: Corpus) -> pd.DataFrame:
+    """``theme,doc_id,date,count,per_10k,tokens,first_appearance`` — one row per theme × document, by date.
+
+    The first five columns are the foundation's ``trends.csv``; ``first_appearance`` marks the
+    earliest document (in date order) where the theme occurs.
+    """
+    per_doc = unit_counts.groupby(["theme", "doc_id"], sort=False)["count"].sum()
+    doc_tokens = unit_counts.drop_duplicates("unit_id").groupby("doc_id")["tokens"].sum()
+    rows = []
+    for theme in themes.names:
+        seen = False
+        for doc in corpus.by_date():
+            count = int(per_doc.get((theme, doc.id), 0))
+            total = int(doc_tokens.get(doc.id, 0))
+            first = count > 0 and not seen
+            seen = seen or count > 0
+            rows.append({"theme": theme, "doc_id": doc.id, "date": str(doc.date) if doc.date else "",
+                         "count": count, "per_10k": count / total * 1e4 if total else 0.0,
+                         "tokens": total, "first_appearance": first})
+    return pd.DataFrame(rows, columns=["theme", "doc_id", "date", "count", "per_10k", "tokens", "first_appearance"])
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    sort_key: tuple
+    doc_ids: tuple[str, ...]
+
+
+def assign_periods(corpus: Corpus, by: str = "date") -> list[Period]:
+    """Group documents into periods in time order.
+
+    ``date``: the date as given (2025, 2025-10, 2025-10-03 are different periods); ``year``;
+    ``month`` (documents dated only to the year form their own period ``YYYY``); any other value
+    is a metadata field, ordered by the earliest date of its documents, then numerically.
+    """
+    groups: dict[str, list[Document]] = {}
+    fields = sorted({k for d in corpus for k in d.meta})
+    for doc in corpus:
+        if by in ("date", "year", "month"):
+            if doc.date is None:
+                label = "undated"
+            elif by == "year":
+                label = f"{doc.date.year:04d}"
+            elif by == "month" and doc.date.month:
+                label = f"{doc.date.year:04d}-{doc.date.month:02d}"
+            elif by == "month":
+                label = f"{doc.date.year:04d}"
+            else:
+                label = str(doc.date)
+        else:
+            if by not in fields:
+                raise ConfigError(f"[trends] by = {by!r} is not allowed; expected date, year, month or a metadata "
+                                  f"field ({', '.join(fields) or 'none in this corpus'})")
+            label = str(doc.meta.get(by, "")).strip() or "(none)"
+        groups.setdefault(label, []).append(doc)
+    periods = []
+    for order, (label, docs) in enumerate(groups.items()):
+        dates = [d.date.sort_key() for d in docs if d.date]
+        earliest = min(dates) if dates else (10**6, 0, 0)
+        try:
+            numeric = float(label)
+        except ValueError:
+            numeric = float("inf")
+        periods.append(Period(label, (label == "undated", earliest, numeric, order), tuple(d.id for d in docs)))
+    return sorted(periods, key=lambda p: p.sort_key)
+
+
+def _rng(seed: int, theme: str, period: str) -> np.random.Generator:
+    return np.random.default_rng([seed, zlib.crc32(theme.encode("utf-8")), zlib.crc32(period.encode("utf-8"))])
+
+
+def bootstrap_rate(counts: np.ndarray, tokens: np.ndarray, *, resamples: int, confidence: float,
+                   rng: np.random.Generator) -> tuple[float, float]:
+    """Percentile interval of sum(counts)/sum(tokens)·10⁴ when the rows are resampled with replacement."""
+    if len(counts) == 0 or tokens.sum() == 0:
+        return 0.0, 0.0
+    picks = rng.integers(0, len(counts), size=(resamples, len(counts)))
+    totals = tokens[picks].sum(axis=1)
+    rates = np.where(totals > 0, counts[picks].sum(axis=1) / np.maximum(totals, 1) * 1e4, 0.0)
+    alpha = (1 - confidence) / 2
+    low, high = np.quantile(rates, [alpha, 1 - alpha])
+    return float(low), float(high)
+
+
+def zero_count_upper(tokens: int, confidence: float = 0.95) -> float:
+    """Upper bound per 10k for a theme never seen in ``tokens`` tokens: the exact (Garwood) Poisson bound.
+
+    Resampling cannot show uncertainty about something that never occurred; 0 hits in a short
+    text is weaker evidence of absence than 0 hits in a long one (≈ 3.69 / tokens at 95 %).
+    """
+    from scipy.stats import chi2
+
+    return float(chi2.ppf(1 - (1 - confidence) / 2, 2) / 2 / tokens * 1e4)
+
+
+def period_trends(unit_counts: pd.DataFrame, themes: ThemeSet, corpus: Corpus, *, by: str = "date",
+                  seed: int = 42, resamples: int = 1000, confidence: float = 0.95) -> pd.DataFrame:
+    """``theme,period,n_docs,doc_freq,count,tokens,per_10k,ci_low,ci_high,ci_over,first_appearance``."""
+    if not 0 < confidence < 1:
+        raise ConfigError(f"[trends] confidence = {confidence!r} is out of range; it must be between 0.5 and 1")
+    periods = assign_periods(corpus, by)
+    doc_counts = unit_counts.groupby(["theme", "doc_id"], sort=False)[["count", "tokens"]].sum()
+    rows = []
+    for theme in themes.names:
+        seen = False
+        theme_units = unit_counts[unit_counts["theme"] == theme]
+        for period in periods:
+            counts = np.array([doc_counts.loc[(theme, d), "count"] if (theme, d) in doc_counts.index else 0
+                               for d in period.doc_ids], dtype=float)
+            tokens = np.array([doc_counts.loc[(theme, d), "tokens"] if (theme, d) in doc_counts.index else 0
+                               for d in period.doc_ids], dtype=float)
+            if len(period.doc_ids) >= 2:
+                over, c, n = "documents", counts, tokens
+            else:
+                units = theme_units[theme_units["doc_id"].isin(period.doc_ids)]
+                over, c, n = "paragraphs", units["count"].to_numpy(float), units["tokens"].to_numpy(float)
+            low, high = bootstrap_rate(c, n, resamples=resamples, confidence=confidence,
+                                       rng=_rng(seed, theme, period.label))
+            total, count = int(tokens.sum()), int(counts.sum())
+            if count == 0 and total:
+                over, high = "poisson", zero_count_upper(total, confidence)
+            first = count > 0 and not seen
+            seen = seen or count > 0
+            rows.append({"theme": theme, "period": period.label, "n_docs": len(period.doc_ids),
+                         "doc_freq": int((counts > 0).sum()), "count": count, "tokens": total,
+                         "per_10k": count / total * 1e4 if total else 0.0, "ci_low": low, "ci_high": high,
+                         "ci_over": over, "first_appearance": first})
+    return pd.DataFrame(rows, columns=PERIOD_COLUMNS)
+
+
+def trend_changes(periods: pd.DataFrame) -> pd.DataFrame:
+    """Risers and fallers between consecutive periods.
+
+    ``change`` is the difference in rate per 10k; ``log2_ratio`` the log2 ratio of the rates
+    with 0.5 added to a zero count; ``ci_separated`` is true when the two intervals do not
+    overlap (a change a reader can trust more than one inside the noise). Within each pair of
+    periods, risers and fallers are ranked by the size of the change.
+    """
+    rows = []
+    order = list(dict.fromkeys(periods["period"]))
+    for before, after in zip(order, order[1:]):
+        a = periods[periods["period"] == before].set_index("theme")
+        b = periods[periods["period"] == after].set_index("theme")
+        pair = []
+        for theme in a.index:
+            x, y = a.loc[theme], b.loc[theme]
+            rate_x = (x["count"] or 0.5) / x["tokens"] * 1e4 if x["tokens"] else 0.0
+            rate_y = (y["count"] or 0.5) / y["tokens"] * 1e4 if y["tokens"] else 0.0
+            change = float(y["per_10k"] - x["per_10k"])
+            seen = x["count"] > 0 or y["count"] > 0
+            pair.append({"from_period": before, "to_period": after, "theme": theme,
+                         "per_10k_from": float(x["per_10k"]), "per_10k_to": float(y["per_10k"]), "change": change,
+                         "log2_ratio": float(np.log2(rate_y / rate_x)) if seen and rate_x and rate_y else 0.0,
+                         "ci_separated": bool(y["ci_low"] > x["ci_high"] or y["ci_high"] < x["ci_low"]),
+                         "direction": "rise" if change > 0 else "fall" if change < 0 else "flat"})
+        for direction in ("rise", "fall", "flat"):
+            chosen = sorted((r for r in pair if r["direction"] == direction), key=lambda r: (-abs(r["change"]),
+                                                                                         r["theme"]))
+            rows += [{**r, "rank": i} for i, r in enumerate(chosen, start=1)]
+    return pd.DataFrame(rows, columns=CHANGE_COLUMNS)
