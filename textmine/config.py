@@ -92,6 +92,8 @@ class TopicsConfig:
     min_term_count: int = _opt(0, "terms seen fewer times across the fitted units are left out of the model",
                                min=0)
     drop_top: int = _opt(0, "tomotopy: leave out this many most frequent terms", min=0)
+    alpha: float = _opt(0.1, "tomotopy: initial document–topic prior (re-estimated while fitting)", min=0.0001)
+    eta: float = _opt(0.05, "tomotopy: topic–term prior (larger: broader topics; see benchmarks/)", min=0.0001)
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,8 @@ def topic_units(prepared, min_tokens: int) -> tuple[list[list[str]], list[str], 
 
 
 def engine_options(cfg) -> dict:
-    return {"term_weight": cfg.term_weight, "min_term_count": cfg.min_term_count, "drop_top": cfg.drop_top}
+    return {"term_weight": cfg.term_weight, "min_term_count": cfg.min_term_count, "drop_top": cfg.drop_top,
+            "alpha": cfg.alpha, "eta": cfg.eta}
 
 
 def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engine: str, seeds: Sequence[int],
@@ -140,5 +141,5 @@ def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: 
     from .topicmap import topic_map_html
 
     html = topic_map_html(model, tables, marginal=marginal, lam=cfg.relevance_lambda,
-                          title=f"textmine topic map — {cfg.engine}, k = {model.k}, seed = {seed}")
+                          title=f"{cfg.engine}, k = {model.k}, seed = {seed}")
     return TopicOutcome(model, tables, html, figure, tuple(runs))

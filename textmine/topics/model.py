@@ -45,7 +45,8 @@ def _fit_tomotopy(docs, *, k, seed, iterations, workers, progress, **options):
 
     weighting = {"one": tp.TermWeight.ONE, "idf": tp.TermWeight.IDF, "pmi": tp.TermWeight.PMI}
     model = tp.LDAModel(k=k, seed=seed, tw=weighting[options.get("term_weight", "one")],
-                        min_cf=options.get("min_term_count", 0), rm_top=options.get("drop_top", 0))
+                        min_cf=options.get("min_term_count", 0), rm_top=options.get("drop_top", 0),
+                        alpha=options.get("alpha", 0.1), eta=options.get("eta", 0.01))
     for terms in docs:
         model.add_doc(terms)
     step = max(1, min(50, iterations))

@@ -124,7 +124,7 @@ _UI_TEXT = "主题地图 相关性 概率 代表段落 报告 不稳定 稳定�
 
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
-<title>%%TITLE%%</title>
+<title>textmine topic map — %%TITLE%%</title>
 <style>
 %%FONT%%
 body{font-family:'TextmineCJK',sans-serif;margin:16px;color:#222}
@@ -133,8 +133,9 @@ h1{font-size:18px;margin:0 0 8px}
 #map{border:1px solid #ccc;background:#fafafa}
 #side{flex:1;min-width:360px}
 .bar{display:flex;align-items:center;font-size:13px;margin:2px 0}
-.bar .t{width:110px;text-align:right;padding-right:6px;overflow:hidden;white-space:nowrap}
+.bar .t{width:110px;flex:none;text-align:right;padding-right:6px;overflow:hidden;white-space:nowrap}
 .bar .b{height:12px;background:#4c78a8}
+#docs .bar .t{width:240px}
 .bar .o{height:12px;background:#ccc}
 .ex{font-size:13px;border-left:3px solid #4c78a8;padding:2px 8px;margin:6px 0}
 .meta{color:#666;font-size:12px}
