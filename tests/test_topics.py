@@ -222,3 +222,16 @@ def test_shopping_reviews_topics_follow_the_categories(tmp_path):
     truth = sample.set_index("id")["cat"].reindex(dominant.index)
     assert len(dominant) > 0.95 * len(sample)           # one row per review (very short ones drop out)
     assert normalized_mutual_info_score(truth, dominant) > 0.3
+
+
+@pytest.mark.parametrize("k, message", [
+    ("30:5", "--k = '30:5' is out of range"),
+    ("five", "--k = 'five' is not allowed"),
+    ("1:3", "--k = '1:3' is out of range"),
+])
+def test_bad_k_is_a_one_line_error(k, message, capsys, tmp_path):
+    from textmine.cli import main
+
+    assert main(["topics", "--corpus", str(CORPUS), "--k", k, "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("textmine: error: ") and message in err[0]

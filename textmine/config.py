@@ -76,7 +76,7 @@ class TopicsConfig:
     engine: str = _opt("tomotopy", "topic model engine (nmf: scikit-learn NMF on TF-IDF)",
                        choices=("tomotopy", "gensim", "nmf"))
     k: int = _opt(6, "number of topics", min=1)
-    iterations: int = _opt(500, "training iterations (tomotopy) or passes x 10 (gensim)", min=1)
+    iterations: int = _opt(400, "training iterations (tomotopy) or passes x 10 (gensim)", min=1)
     min_unit_tokens: int = _opt(5, "paragraph units with fewer content tokens are left out", min=1)
     top_n: int = _opt(15, "terms listed per topic", min=1)
     workers: int = _opt(1, "fits run side by side (stability seeds, k range); results are identical for any value",
@@ -92,7 +92,9 @@ class TopicsConfig:
     min_term_count: int = _opt(0, "terms seen fewer times across the fitted units are left out of the model",
                                min=0)
     drop_top: int = _opt(0, "tomotopy: leave out this many most frequent terms", min=0)
-    alpha: float = _opt(0.1, "tomotopy: initial document–topic prior (re-estimated while fitting)", min=0.0001)
+    alpha: float = _opt(0.01, "tomotopy: document–topic prior per topic (small: a unit is about few topics)",
+                        min=0.0001)
+    optimize_alpha: bool = _opt(False, "tomotopy: re-estimate alpha while fitting")
     eta: float = _opt(0.05, "tomotopy: topic–term prior (larger: broader topics; see benchmarks/)", min=0.0001)
 
 

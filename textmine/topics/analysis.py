@@ -51,7 +51,7 @@ def topic_units(prepared, min_tokens: int) -> tuple[list[list[str]], list[str], 
 
 def engine_options(cfg) -> dict:
     return {"term_weight": cfg.term_weight, "min_term_count": cfg.min_term_count, "drop_top": cfg.drop_top,
-            "alpha": cfg.alpha, "eta": cfg.eta}
+            "alpha": cfg.alpha, "eta": cfg.eta, "optimize_alpha": cfg.optimize_alpha}
 
 
 def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engine: str, seeds: Sequence[int],

@@ -47,6 +47,8 @@ def _fit_tomotopy(docs, *, k, seed, iterations, workers, progress, **options):
     model = tp.LDAModel(k=k, seed=seed, tw=weighting[options.get("term_weight", "one")],
                         min_cf=options.get("min_term_count", 0), rm_top=options.get("drop_top", 0),
                         alpha=options.get("alpha", 0.1), eta=options.get("eta", 0.01))
+    if not options.get("optimize_alpha", True):
+        model.optim_interval = 0
     for terms in docs:
         model.add_doc(terms)
     step = max(1, min(50, iterations))
