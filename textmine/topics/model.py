@@ -58,7 +58,7 @@ def _fit_tomotopy(docs, *, k, seed, iterations, workers, progress, **options):
             n = min(step, iterations - done)
             # One thread per fit: measured with tomotopy 0.14, PARTITION with 2 threads repeats itself
             # but differs from 1 thread, and COPY_MERGE does not even repeat. ``workers`` runs whole
-            # fits side by side instead (textmine.topics.runs), so results never depend on it.
+            # fits side by side instead (analysis.fit_runs), so results never depend on it.
             model.train(n, workers=1, parallel=tp.ParallelScheme.NONE)
             done += n
             if bar is not None:
@@ -116,8 +116,10 @@ def fit_topics(docs: Sequence[Sequence[str]], row_ids: Sequence[str], *, k: int,
                **options) -> TopicModel:
     """Fit ``k`` topics over term lists ``docs`` (one per row id) with the named engine.
 
-    ``options`` are engine settings (tomotopy: ``term_weight``, ``min_term_count``, ``drop_top``);
-    engines ignore those they do not know. One fit always runs on one thread."""
+    ``options`` are engine settings (tomotopy: ``term_weight``, ``min_term_count``, ``drop_top``, ``alpha``,
+    ``eta``, ``optimize_alpha``; nmf: ``min_term_count``); engines ignore those they do not know, and
+    missing ones take the library's defaults. One fit always runs on one thread; ``workers`` is
+    accepted for compatibility and ignored (see :func:`textmine.topics.analysis.fit_runs`)."""
     if engine not in ENGINES:
         raise StageError(f"topics engine {engine!r} is unknown; choose one of {', '.join(ENGINES)}")
     if len(docs) != len(row_ids):
