@@ -38,7 +38,14 @@ writes: keywords.csv keyness.csv topics.csv doc_topics.csv unit_topics.csv trend
     "keywords": """examples:
   textmine keywords --top 20       # TF-IDF keywords per document → keywords.csv, vocab.csv, word clouds""",
     "topics": """examples:
-  textmine topics --k 8 --seed 7   # LDA over paragraph units → topics.csv, doc_topics.csv, unit_topics.csv""",
+  textmine topics --k 8 --seed 7   # LDA over paragraph units → topics.csv, doc_topics.csv, unit_topics.csv
+  textmine topics --k 5:30:5       # fit k = 5, 10, …, 30; propose one → topic_k_selection.csv/.png
+  textmine topics --engine nmf     # scikit-learn NMF instead of tomotopy LDA
+
+writes: topics.csv doc_topics.csv unit_topics.csv topic_summary.csv topic_relevance.csv
+        topic_examples.csv topic_dates.csv topic_map.html (offline) manifest.json
+        (+ topic_k_selection.csv, topic_k_selection.png with a k range); topics whose top-10 terms
+        change across seeds are marked unstable=True in every table""",
     "trends": """examples:
   textmine trends --themes 智能体,具身智能,算电协同   # → trends.csv, trends.png
   textmine trends --themes my_themes.toml           # theme rules from a TOML file (every theme in it)
@@ -144,8 +151,11 @@ def _parser() -> argparse.ArgumentParser:
         if name in ("keywords", "run"):
             command.add_argument("--top", type=int, metavar="N", help="keywords per document ([keywords] top_n)")
         if name in ("topics", "run"):
-            command.add_argument("--k", type=int, metavar="N", help="number of topics ([topics] k)")
-            command.add_argument("--engine", metavar="NAME", help="topic engine: tomotopy or gensim")
+            command.add_argument("--k", metavar="N|A:B:STEP",
+                                 help="number of topics ([topics] k), or a range to choose k from ([topics] k_range)")
+            command.add_argument("--engine", metavar="NAME", help="topic engine: tomotopy, gensim or nmf")
+            command.add_argument("--fit-workers", type=int, metavar="N",
+                                 help="topic fits run side by side ([topics] workers); results do not depend on it")
         if name in ("run", "keywords", "trends", "keyness", "network"):
             command.add_argument("--no-images", action="store_true", help="skip word clouds and plots")
         if name == "discover":
@@ -233,7 +243,19 @@ def _resolve_config(args: argparse.Namespace) -> Config:
     elif command == "kwic":
         set_("kwic", "queries", list(args.query))
         set_("kwic", "width", args.width)
-    set_("topics", "k", getattr(args, "k", None))
+    if getattr(args, "k", None) is not None:
+        from .topics.select import parse_k
+
+        if ":" in args.k:
+            parse_k(args.k)
+            set_("topics", "k_range", args.k)
+        else:
+            try:
+                set_("topics", "k", int(args.k))
+            except ValueError:
+                parse_k(args.k)
+            set_("topics", "k_range", "")
+    set_("topics", "workers", getattr(args, "fit_workers", None))
     set_("topics", "engine", getattr(args, "engine", None))
     if getattr(args, "no_images", False):
         changes.setdefault("output", {}).update(wordclouds=False, plots=False)

@@ -82,12 +82,29 @@ class KeynessConfig:
 
 @dataclass(frozen=True)
 class TopicsConfig:
-    engine: str = _opt("tomotopy", "topic model engine", choices=("tomotopy", "gensim"))
+    engine: str = _opt("tomotopy", "topic model engine (nmf: scikit-learn NMF on TF-IDF)",
+                       choices=("tomotopy", "gensim", "nmf"))
     k: int = _opt(6, "number of topics", min=1)
-    iterations: int = _opt(500, "training iterations (tomotopy) or passes x 10 (gensim)", min=1)
+    iterations: int = _opt(400, "training iterations (tomotopy) or passes x 10 (gensim)", min=1)
     min_unit_tokens: int = _opt(5, "paragraph units with fewer content tokens are left out", min=1)
     top_n: int = _opt(15, "terms listed per topic", min=1)
-    workers: int = _opt(1, "threads for fitting; results are identical for any value", min=1)
+    workers: int = _opt(1, "fits run side by side (stability seeds, k range); results are identical for any value",
+                        min=1)
+    k_range: str = _opt("", "choose k from a range A:B:STEP (e.g. 5:30:5) by the documented rule; empty: use k")
+    stability_runs: int = _opt(3, "fits with seeds seed, seed+1, … compared for topic stability (1: off)", min=1)
+    stability_threshold: float = _opt(0.5, "topics whose mean top-10 Jaccard across seeds is below this are "
+                                           "flagged unstable", min=0.0)
+    heldout_fraction: float = _opt(0.1, "share of units held out for the likelihood when choosing k", min=0.0)
+    relevance_lambda: float = _opt(0.6, "λ of the LDAvis relevance ranking (1: by probability)", min=0.0)
+    examples: int = _opt(5, "representative paragraphs listed per topic", min=1)
+    term_weight: str = _opt("one", "tomotopy term weighting", choices=("one", "idf", "pmi"))
+    min_term_count: int = _opt(0, "terms seen fewer times across the fitted units are left out of the model",
+                               min=0)
+    drop_top: int = _opt(0, "tomotopy: leave out this many most frequent terms", min=0)
+    alpha: float = _opt(0.01, "tomotopy: document–topic prior per topic (small: a unit is about few topics)",
+                        min=0.0001)
+    optimize_alpha: bool = _opt(False, "tomotopy: re-estimate alpha while fitting")
+    eta: float = _opt(0.05, "tomotopy: topic–term prior (larger: broader topics; see benchmarks/)", min=0.0001)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,6 @@ from .keywords import top_keywords
 from .lexicon import Lexicon, build_lexicon, load_stopwords
 from .normalize import SimplifiedFolder, fold_for_counting
 from .segment import JiebaSegmenter
-from .topics import doc_topics_table, fit_topics, topic_terms_table
 from .themes import ThemeSet
 from .trends import theme_counts
 
@@ -219,22 +218,22 @@ def compare_keyness(prepared: Prepared, dtm: Dtm | None = None) -> pd.DataFrame:
     return table
 
 
-def analyse_topics(prepared: Prepared, *, progress: bool = False) -> dict[str, pd.DataFrame]:
+def analyse_topics(prepared: Prepared, *, progress: bool = False,
+                   extra: dict[str, Any] | None = None) -> dict[str, pd.DataFrame]:
+    """Topic tables (see :mod:`textmine.topics.analysis`); the topic map HTML and the k-selection
+    figure go into ``extra["files"]`` / ``extra["figures"]`` when ``extra`` is given."""
+    from .topics.analysis import analyse_topic_model
+    from .topics.select import parse_k
+
     cfg = prepared.config.topics
-    docs, ids, groups = [], [], []
-    for unit in prepared.tokens:
-        terms = prepared.content_terms(unit)
-        if len(terms) >= cfg.min_unit_tokens:
-            docs.append(terms)
-            ids.append(unit.unit_id)
-            groups.append(unit.doc_id)
-    model = fit_topics(docs, ids, k=cfg.k, engine=cfg.engine, seed=prepared.config.seed,
-                       iterations=cfg.iterations, workers=cfg.workers, progress=progress)
-    unit_topics = doc_topics_table(model, id_name="unit_id")
-    unit_topics.insert(1, "doc_id", [g for g in groups for _ in range(model.k)])
-    return {"topics": topic_terms_table(model, cfg.top_n),
-            "doc_topics": doc_topics_table(model, groups, [len(d) for d in docs]),
-            "unit_topics": unit_topics}
+    ks = parse_k(cfg.k_range, "[topics] k_range") if cfg.k_range else None
+    outcome = analyse_topic_model(prepared, ks=ks, progress=progress)
+    if extra is not None:
+        extra.setdefault("files", {})["topic_map.html"] = outcome.html.encode("utf-8")
+        if outcome.figure is not None:
+            extra.setdefault("figures", {})["topic_k_selection.png"] = outcome.figure
+        extra["topic_model"] = outcome.model
+    return outcome.tables
 
 
 def analyse_trends(prepared: Prepared) -> dict[str, pd.DataFrame]:
@@ -292,14 +291,15 @@ def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None
     if on_stage:
         on_stage("segment", sum(timings.seconds.values()))
     tables: dict[str, pd.DataFrame] = {}
+    extra: dict[str, Any] = {}
     from .scale import cached_stage
 
     for stage in stages:
         with timings.stage(stage):
             if stage == "topics":
-                tables.update(cached_stage(prepared, stage, lambda: analyse_topics(prepared, progress=progress)))
+                tables.update(analyse_topics(prepared, progress=progress, extra=extra))
             else:
                 tables.update(cached_stage(prepared, stage, lambda: ANALYSES[stage](prepared)))
         if on_stage:
             on_stage(stage, timings.seconds[stage])
-    return RunResult(prepared, tables, timings, tuple(stages))
+    return RunResult(prepared, tables, timings, tuple(stages), extra)

@@ -389,8 +389,9 @@ def stage_key(prepared, stage: str) -> str | None:
 
 
 #: Stages whose inputs :func:`stage_key` is known to cover; a new stage is computed every time until it
-#: is added here (after checking that everything it reads is in the key).
-CACHED_STAGES = frozenset({"keywords", "keyness", "topics", "trends"})
+#: is added here (after checking that everything it reads is in the key). Topics are not cached: their
+#: map and k-selection figure live outside the tables.
+CACHED_STAGES = frozenset({"keywords", "keyness", "trends"})
 
 
 def _config_files(config: Config, values: Any) -> dict[str, str]:

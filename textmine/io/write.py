@@ -184,6 +184,12 @@ def write_run(result, out_dir: str | Path, *, command: str = "textmine run", ima
             writer.write_table(TABLE_FILES.get(key, f"{key}.csv"), frame)
         if images and config.output.wordclouds and "keywords" in result.tables:
             _write_word_clouds(writer, result, word_cloud)
+        for name, content in result.extra.get("files", {}).items():
+            writer.write_bytes(name, content)
+        if images and config.output.plots:
+            for name, figure in result.extra.get("figures", {}).items():
+                save_figure(figure, writer.path(name))
+                writer.add_file(name)
         if images and config.output.plots and "trends" in result.tables \
                 and len(prepared.corpus) <= getattr(config.output, "max_doc_images", 500):
             labels = {d.id: d.label for d in prepared.corpus}

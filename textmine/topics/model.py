@@ -40,10 +40,15 @@ def _progress(total: int, desc: str):
     return tqdm(total=total, desc=desc, unit="it", disable=None, leave=False)
 
 
-def _fit_tomotopy(docs, *, k, seed, iterations, workers, progress):
+def _fit_tomotopy(docs, *, k, seed, iterations, workers, progress, **options):
     import tomotopy as tp
 
-    model = tp.LDAModel(k=k, seed=seed)
+    weighting = {"one": tp.TermWeight.ONE, "idf": tp.TermWeight.IDF, "pmi": tp.TermWeight.PMI}
+    model = tp.LDAModel(k=k, seed=seed, tw=weighting[options.get("term_weight", "one")],
+                        min_cf=options.get("min_term_count", 0), rm_top=options.get("drop_top", 0),
+                        alpha=options.get("alpha", 0.1), eta=options.get("eta", 0.01))
+    if not options.get("optimize_alpha", True):
+        model.optim_interval = 0
     for terms in docs:
         model.add_doc(terms)
     step = max(1, min(50, iterations))
@@ -51,20 +56,27 @@ def _fit_tomotopy(docs, *, k, seed, iterations, workers, progress):
     with _progress(iterations, f"topics (tomotopy, k={k})") if progress else _null() as bar:
         while done < iterations:
             n = min(step, iterations - done)
-            # The partition scheme with a fixed seed gives the same result for any worker count.
-            model.train(n, workers=workers, parallel=tp.ParallelScheme.PARTITION if workers > 1
-                        else tp.ParallelScheme.NONE)
+            # One thread per fit: measured with tomotopy 0.14, PARTITION with 2 threads repeats itself
+            # but differs from 1 thread, and COPY_MERGE does not even repeat. ``workers`` runs whole
+            # fits side by side instead (analysis.fit_runs), so results never depend on it.
+            model.train(n, workers=1, parallel=tp.ParallelScheme.NONE)
             done += n
             if bar is not None:
                 bar.update(n)
     vocab = tuple(model.used_vocabs)
     topic_term = np.array([model.get_topic_word_dist(t) for t in range(k)], dtype=float)
     doc_topic = np.array([doc.get_topic_dist() for doc in model.docs], dtype=float)
+    if len(doc_topic) != len(docs):  # documents left without a term (min_cf/rm_top) are dropped by tomotopy
+        known = set(vocab)
+        kept = [i for i, d in enumerate(docs) if any(t in known for t in d)]
+        full = np.full((len(docs), k), 1.0 / k)
+        full[kept[:len(doc_topic)]] = doc_topic
+        doc_topic = full
     return vocab, topic_term, doc_topic, {"alpha": float(np.mean(model.alpha)), "eta": float(model.eta),
                                           "ll_per_word": float(model.ll_per_word)}
 
 
-def _fit_gensim(docs, *, k, seed, iterations, workers, progress):
+def _fit_gensim(docs, *, k, seed, iterations, workers, progress, **options):
     from gensim.corpora import Dictionary
     from gensim.models import LdaModel
 
@@ -90,12 +102,24 @@ class _null:
         return False
 
 
-ENGINES: dict[str, Callable] = {"tomotopy": _fit_tomotopy, "gensim": _fit_gensim}
+def _fit_nmf(docs, **kwargs):
+    from .nmf import fit_nmf
+
+    return fit_nmf(docs, **kwargs)
+
+
+ENGINES: dict[str, Callable] = {"tomotopy": _fit_tomotopy, "gensim": _fit_gensim, "nmf": _fit_nmf}
 
 
 def fit_topics(docs: Sequence[Sequence[str]], row_ids: Sequence[str], *, k: int, engine: str = "tomotopy",
-               seed: int = 42, iterations: int = 500, workers: int = 1, progress: bool = False) -> TopicModel:
-    """Fit ``k`` topics over term lists ``docs`` (one per row id) with the named engine."""
+               seed: int = 42, iterations: int = 500, workers: int = 1, progress: bool = False,
+               **options) -> TopicModel:
+    """Fit ``k`` topics over term lists ``docs`` (one per row id) with the named engine.
+
+    ``options`` are engine settings (tomotopy: ``term_weight``, ``min_term_count``, ``drop_top``, ``alpha``,
+    ``eta``, ``optimize_alpha``; nmf: ``min_term_count``); engines ignore those they do not know, and
+    missing ones take the library's defaults. One fit always runs on one thread; ``workers`` is
+    accepted for compatibility and ignored (see :func:`textmine.topics.analysis.fit_runs`)."""
     if engine not in ENGINES:
         raise StageError(f"topics engine {engine!r} is unknown; choose one of {', '.join(ENGINES)}")
     if len(docs) != len(row_ids):
@@ -106,8 +130,8 @@ def fit_topics(docs: Sequence[Sequence[str]], row_ids: Sequence[str], *, k: int,
         raise StageError(f"topics: {len(docs)} units with enough tokens is fewer than k = {k}; "
                          f"lower [topics] k or min_unit_tokens")
     vocab, topic_term, doc_topic, extra = ENGINES[engine](
-        docs, k=k, seed=seed, iterations=iterations, workers=workers, progress=progress)
-    params = {"k": k, "seed": seed, "iterations": iterations, "workers": workers, **extra}
+        docs, k=k, seed=seed, iterations=iterations, workers=workers, progress=progress, **options)
+    params = {"k": k, "seed": seed, "iterations": iterations, **options, **extra}
     return TopicModel(engine, k, seed, tuple(vocab), topic_term, doc_topic, tuple(row_ids), params)
 
 

@@ -1,0 +1,237 @@
+"""Topic engines, evaluation, stability, evidence tables and the topic map.
+
+Kept fast: small k and few iterations on the bundled corpus; the shopping reviews are sampled.
+Expected numbers are computed by hand in the comments.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import CORPUS, shared_file
+from test_run import textmine
+
+from textmine.errors import ConfigError
+from textmine.topics import fit_topics
+from textmine.topics.analysis import fit_runs, topic_units
+from textmine.topics.evaluate import coherence, fold_in, heldout_log_likelihood, split_heldout, topic_diversity
+from textmine.topics.evidence import relevance, topic_labels
+from textmine.topics.model import TopicModel
+from textmine.topics.select import parse_k, propose_k
+from textmine.topics.stability import align_topics, jaccard, topic_stability
+
+
+@pytest.fixture(scope="module")
+def units(prepared):
+    docs, ids, groups = topic_units(prepared, 5)
+    return docs, ids, groups
+
+
+@pytest.mark.parametrize("engine", ["tomotopy", "gensim", "nmf"])
+def test_every_engine_gives_distributions_over_the_same_units(units, engine):
+    docs, ids, _ = units
+    model = fit_topics(docs, ids, k=4, engine=engine, seed=3, iterations=20)
+    assert model.topic_term.shape == (4, len(model.vocab)) and model.doc_topic.shape == (len(docs), 4)
+    assert np.allclose(model.topic_term.sum(axis=1), 1, atol=1e-4)
+    assert np.allclose(model.doc_topic.sum(axis=1), 1, atol=1e-4)
+    assert model.row_ids == tuple(ids)
+    assert set(model.vocab) <= {t for d in docs for t in d}
+
+
+@pytest.mark.parametrize("engine", ["tomotopy", "nmf"])
+def test_same_seed_gives_identical_topics_with_one_and_two_workers(units, engine):
+    docs, ids, _ = units
+    one = fit_runs(docs, ids, k=5, engine=engine, seeds=[11, 12], iterations=60, workers=1)
+    two = fit_runs(docs, ids, k=5, engine=engine, seeds=[11, 12], iterations=60, workers=2)
+    again = fit_runs(docs, ids, k=5, engine=engine, seeds=[11, 12], iterations=60, workers=2)
+    for a, b, c in zip(one, two, again):
+        assert a.vocab == b.vocab
+        assert np.array_equal(a.topic_term, b.topic_term) and np.array_equal(a.doc_topic, b.doc_topic)
+        assert np.array_equal(b.topic_term, c.topic_term)
+    assert not np.array_equal(one[0].topic_term, one[1].topic_term)   # the seed does matter
+
+
+def test_coherence_matches_hand_computation_and_survives_empty_units():
+    texts = [["a", "b", "c"], ["a", "b"], ["a", "c"], ["d"], ["b", "d"], []]
+    scores = coherence([["a", "b"], ["c", "d"]], texts)
+    # 5 non-empty units; a in 3, b in 3, a&b in 2.  u_mass(a,b) = log(P(a,b)/P(a)) = log(2/3)
+    assert scores["u_mass"][0] == pytest.approx(math.log(2 / 3), abs=1e-9)
+    # NPMI = log(P(a,b)/(P(a)P(b))) / -log P(a,b) = log(0.4/0.36)/-log(0.4)   (units are shorter than the window)
+    assert scores["c_npmi"][0] == pytest.approx(math.log(0.4 / 0.36) / -math.log(0.4), abs=1e-9)
+    assert scores["c_npmi"][1] < -0.9                                  # c and d never co-occur
+    start = time.perf_counter()
+    for texts in ([], [[], []], [["x"]]):
+        empty = coherence([["a", "b"]], texts)
+        assert all(np.isnan(v).all() for v in empty.values())
+    assert time.perf_counter() - start < 5
+
+
+def test_heldout_likelihood_is_a_proper_per_token_log_probability():
+    # two topics over 4 terms; a held-out unit that only uses topic 1's terms
+    model = TopicModel("x", 2, 0, ("a", "b", "c", "d"), np.array([[.5, .5, 0, 0], [0, 0, .5, .5]]),
+                       np.array([[1.0, 0.0]]), ("u",))
+    theta = fold_in(np.array([[2.0, 1.0, 0.0, 0.0]]), model.topic_term)
+    assert theta[0, 0] == pytest.approx(1.0, abs=1e-6)
+    result = heldout_log_likelihood(model, [["a", "b", "a", "b"], ["zz"]])
+    # θ from tokens 0,2 (a, a) → topic 1; tokens 1,3 (b, b) each have p = 0.5
+    assert result["ll_per_token"] == pytest.approx(math.log(0.5), abs=1e-6)
+    assert result["perplexity"] == pytest.approx(2.0, abs=1e-5)
+    assert result["tokens"] == 2 and result["unknown_tokens"] == 1
+    assert math.isnan(heldout_log_likelihood(model, [[]])["ll_per_token"])
+    train, held = split_heldout(100, 0.1, 5)
+    assert len(held) == 10 and not set(train) & set(held)
+
+
+def test_diversity_stability_alignment_and_jaccard():
+    assert topic_diversity([["a", "b"], ["b", "c"]]) == pytest.approx(3 / 4)
+    assert jaccard(["a", "b", "c"], ["b", "c", "d"]) == pytest.approx(2 / 4)
+    vocab = tuple("abcdefghijkl")
+    rng = np.random.default_rng(0)
+    phi = rng.dirichlet(np.ones(len(vocab)) * 0.3, size=4)
+    reference = TopicModel("x", 4, 0, vocab, phi, np.full((1, 4), .25), ("u",))
+    permutation = [2, 0, 3, 1]
+    other = TopicModel("x", 4, 1, vocab, phi[permutation], np.full((1, 4), .25), ("u",))
+    # reference topic i is other's topic permutation.index(i)
+    assert list(align_topics(reference, other)) == [permutation.index(i) for i in range(4)]
+    assert np.allclose(topic_stability(reference, [other], top_n=3), 1.0)
+    assert np.isnan(topic_stability(reference, [])).all()
+
+
+def test_relevance_and_labels():
+    vocab = ("common", "rare", "other")
+    phi = np.array([[0.6, 0.3, 0.1], [0.5, 0.0, 0.5]])
+    model = TopicModel("x", 2, 0, vocab, phi, np.full((1, 2), .5), ("u",))
+    marginal = np.array([0.55, 0.15, 0.30])
+    assert relevance(model, marginal, 1.0)[0, 1] == pytest.approx(math.log(0.3))
+    assert relevance(model, marginal, 0.0)[0, 1] == pytest.approx(math.log(0.3 / 0.15))
+    # λ = 0: topic 1's most specific term is "rare" (lift 2.0 > 1.09), λ = 1 its most probable is "common"
+    assert topic_labels(model, marginal, lam=0.0, n_terms=1)[0] == "rare"
+    assert topic_labels(model, marginal, lam=1.0, n_terms=1)[0] == "common"
+    assert len(set(topic_labels(model, marginal, lam=1.0, n_terms=1))) == 2   # clash resolved
+
+
+def test_k_range_parsing_and_the_rule():
+    assert parse_k("5:30:5") == (5, 10, 15, 20, 25, 30)
+    assert parse_k("3:5") == (3, 4, 5) and parse_k("8") == (8,)
+    for bad in ("5-30", "30:5", "1:4", "5:30:0", "x"):
+        with pytest.raises(ConfigError):
+            parse_k(bad)
+    table = pd.DataFrame({"k": [5, 10, 15], "c_npmi": [0.05, 0.09, 0.12], "stability": [0.8, 0.7, 0.4],
+                          "diversity": [0.9, 0.8, 0.7]})
+    assert propose_k(table, 0.5) == 10                   # 15 has the best NPMI but is unstable
+    assert propose_k(table.assign(stability=[.1, .2, .3]), 0.5) == 15    # nothing stable: most stable
+
+
+@pytest.fixture(scope="module")
+def topic_run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("topics")
+    config = base / "small.toml"
+    config.write_text("[topics]\niterations = 40\nstability_runs = 2\n", encoding="utf-8")
+    outs = []
+    for name, workers in (("w1", "1"), ("w2", "2")):
+        out = base / name
+        result = textmine("topics", "--config", str(config), "--corpus", str(CORPUS), "--k", "3:5:2",
+                          "--fit-workers", workers, "--out", str(out), "--quiet", cwd=base)
+        assert result.returncode == 0, result.stderr
+        outs.append(out)
+    return outs
+
+
+def test_topics_command_writes_the_contract_files(topic_run):
+    out = topic_run[0]
+    columns = {
+        "topics.csv": ["topic", "rank", "term", "weight", "unstable"],
+        "doc_topics.csv": ["doc_id", "topic", "weight", "unstable"],
+        "topic_summary.csv": ["topic", "label", "prevalence", "stability", "unstable", "top_terms"],
+        "topic_relevance.csv": ["topic", "rank", "term", "probability", "relevance", "unstable"],
+        "topic_examples.csv": ["topic", "rank", "doc_id", "unit_id", "start", "end", "weight", "text", "unstable"],
+        "topic_k_selection.csv": ["k", "c_v", "c_npmi", "u_mass", "heldout_ll", "perplexity", "diversity",
+                                  "stability", "unstable_topics", "proposed"],
+    }
+    for name, expected in columns.items():
+        assert list(pd.read_csv(out / name).columns) == expected, name
+    assert (out / "topic_k_selection.png").stat().st_size > 10_000
+    selection = pd.read_csv(out / "topic_k_selection.csv")
+    assert list(selection["k"]) == [3, 5] and selection["proposed"].sum() == 1
+    assert selection[["c_v", "c_npmi", "u_mass", "heldout_ll", "diversity", "stability"]].notna().all().all()
+    k = int(selection.loc[selection["proposed"], "k"].iloc[0])
+    summary = pd.read_csv(out / "topic_summary.csv")
+    assert list(summary["topic"]) == list(range(1, k + 1))
+    assert summary["prevalence"].sum() == pytest.approx(1, abs=1e-4)
+    assert list(summary["unstable"]) == list(summary["stability"] < 0.5)
+    flags = dict(zip(summary["topic"], summary["unstable"]))
+    for name in ("topics.csv", "doc_topics.csv", "unit_topics.csv", "topic_relevance.csv", "topic_examples.csv"):
+        table = pd.read_csv(out / name)
+        assert (table["topic"].map(flags) == table["unstable"]).all(), name
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert "topic_map.html" in manifest["outputs"]
+
+
+def test_representative_paragraphs_point_into_the_original_files(topic_run):
+    examples = pd.read_csv(topic_run[0] / "topic_examples.csv")
+    assert len(examples) == examples["topic"].nunique() * 5
+    for row in examples.itertuples():
+        original = (CORPUS / f"{row.doc_id}.txt").read_text(encoding="utf-8")
+        assert original[row.start] == row.text[0] and original[row.end - 1] == row.text[-1]
+    assert (examples.groupby("topic")["weight"].apply(lambda w: w.is_monotonic_decreasing)).all()
+
+
+def test_topic_map_is_offline_renders_chinese_and_uses_table_numbers(topic_run):
+    page = (topic_run[0] / "topic_map.html").read_text(encoding="utf-8")
+    assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", page)   # nothing loaded from the network
+    assert "@font-face" in page and "data:font/otf;base64," in page
+    data = json.loads(re.search(r'<script id="data" type="application/json">(.*?)</script>', page, re.S)
+                      .group(1).replace("<\\/", "</"))
+    summary = pd.read_csv(topic_run[0] / "topic_summary.csv")
+    assert [t["topic"] for t in data["topics"]] == list(summary["topic"])
+    assert [t["label"] for t in data["topics"]] == list(summary["label"])
+    assert [t["unstable"] for t in data["topics"]] == list(summary["unstable"])
+
+
+def test_outputs_are_identical_with_one_and_two_workers(topic_run):
+    for name in ("topics.csv", "doc_topics.csv", "topic_summary.csv", "topic_k_selection.csv", "topic_map.html"):
+        assert (topic_run[0] / name).read_bytes() == (topic_run[1] / name).read_bytes(), name
+
+
+def test_shopping_reviews_topics_follow_the_categories(tmp_path):
+    from sklearn.metrics import normalized_mutual_info_score
+
+    with zipfile.ZipFile(shared_file("online_shopping_10_cats.zip")) as archive:
+        name = next(n for n in archive.namelist() if n.endswith(".csv"))
+        with archive.open(name) as handle:
+            reviews = pd.read_csv(handle)
+    sample = reviews.dropna(subset=["review"]).groupby("cat").sample(100, random_state=0).reset_index(drop=True)
+    sample.insert(0, "id", [f"r{i:04d}" for i in range(len(sample))])
+    sample.to_csv(tmp_path / "reviews.csv", index=False)
+    (tmp_path / "t.toml").write_text("[topics]\niterations = 100\nstability_runs = 1\nmin_unit_tokens = 1\n",
+                                     encoding="utf-8")
+    result = textmine("topics", "--config", str(tmp_path / "t.toml"), "--corpus", str(tmp_path / "reviews.csv"),
+                      "--text-col", "review", "--id-col", "id", "--k", "10", "--out", str(tmp_path / "o"),
+                      "--quiet", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    doc_topics = pd.read_csv(tmp_path / "o" / "doc_topics.csv")
+    dominant = doc_topics.loc[doc_topics.groupby("doc_id")["weight"].idxmax()].set_index("doc_id")["topic"]
+    truth = sample.set_index("id")["cat"].reindex(dominant.index)
+    assert len(dominant) > 0.95 * len(sample)           # one row per review (very short ones drop out)
+    assert normalized_mutual_info_score(truth, dominant) > 0.3
+
+
+@pytest.mark.parametrize("k, message", [
+    ("30:5", "--k = '30:5' is out of range"),
+    ("five", "--k = 'five' is not allowed"),
+    ("1:3", "--k = '1:3' is out of range"),
+])
+def test_bad_k_is_a_one_line_error(k, message, capsys, tmp_path):
+    from textmine.cli import main
+
+    assert main(["topics", "--corpus", str(CORPUS), "--k", k, "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("textmine: error: ") and message in err[0]

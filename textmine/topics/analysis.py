@@ -1,0 +1,145 @@
+"""The topic stage end to end: fit (with stability seeds), optionally choose k, and
+build every topic table and the topic map from one reference model.
+
+Topic numbers are those of the reference model (seed = the run's seed), numbered from 1,
+and are the same in every table and in the HTML map.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import StageError
+from .evaluate import coherence, heldout_log_likelihood, split_heldout, topic_diversity
+from .evidence import (examples_table, prevalence, prevalence_by_date, relevance_table, summary_table,
+                       term_marginal, topic_labels)
+from .model import TopicModel, doc_topics_table, fit_topics, topic_terms_table
+from .select import K_COLUMNS, k_selection_plot, k_table_row, propose_k
+from .stability import topic_stability
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TopicOutcome:
+    """Tables (name → DataFrame), the k-selection figure (or None) and the topic map HTML."""
+
+    model: TopicModel
+    tables: dict[str, pd.DataFrame]
+    html: str
+    figure: object = None
+    runs: tuple[TopicModel, ...] = field(default_factory=tuple)
+
+
+def topic_units(prepared, min_tokens: int) -> tuple[list[list[str]], list[str], list[str]]:
+    """Content terms, unit ids and document ids of the units with at least ``min_tokens`` content terms."""
+    docs, ids, groups = [], [], []
+    for unit in prepared.tokens:
+        terms = prepared.content_terms(unit)
+        if len(terms) >= min_tokens:
+            docs.append(terms)
+            ids.append(unit.unit_id)
+            groups.append(unit.doc_id)
+    return docs, ids, groups
+
+
+def engine_options(cfg) -> dict:
+    return {"term_weight": cfg.term_weight, "min_term_count": cfg.min_term_count, "drop_top": cfg.drop_top,
+            "alpha": cfg.alpha, "eta": cfg.eta, "optimize_alpha": cfg.optimize_alpha}
+
+
+def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engine: str, seeds: Sequence[int],
+             iterations: int, workers: int = 1, progress: bool = False, **options) -> list[TopicModel]:
+    """One fit per seed; with ``workers`` > 1 the fits run side by side in threads. Each fit is
+    single-threaded and owns its seed, so the results are the same for any ``workers``."""
+    def one(seed: int) -> TopicModel:
+        return fit_topics(docs, ids, k=k, engine=engine, seed=seed, iterations=iterations,
+                          progress=progress and workers == 1, **options)
+
+    if workers <= 1 or len(seeds) == 1:
+        return [one(s) for s in seeds]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, seeds))
+
+
+def stability_seeds(seed: int, runs: int) -> list[int]:
+    return [seed + i for i in range(max(1, runs))]
+
+
+def select_k(docs, ids, ks: Sequence[int], cfg, seed: int, *, progress: bool = False) -> pd.DataFrame:
+    """The k-selection table (see :mod:`textmine.topics.select`); ``proposed`` marks the rule's choice."""
+    train, held = split_heldout(len(docs), cfg.heldout_fraction, seed)
+    train_docs = [docs[i] for i in train]
+    train_ids = [ids[i] for i in train]
+    held_docs = [docs[i] for i in held]
+    if len(train_docs) < max(ks):
+        raise StageError(f"topics: {len(train_docs)} training units is fewer than the largest k = {max(ks)}; "
+                         f"lower the k range or [topics] heldout_fraction")
+    rows = []
+    for k in ks:
+        runs = fit_runs(train_docs, train_ids, k=k, engine=cfg.engine, seeds=stability_seeds(seed, cfg.stability_runs),
+                        iterations=cfg.iterations, workers=cfg.workers, progress=progress, **engine_options(cfg))
+        reference = runs[0]
+        tops = [[t for t, _ in reference.top_terms(i + 1, 25)] for i in range(k)]
+        scores = coherence([t[:10] for t in tops], docs)
+        stability = topic_stability(reference, runs[1:])
+        rows.append(k_table_row(k, scores, heldout_log_likelihood(reference, held_docs), topic_diversity(tops),
+                                stability, cfg.stability_threshold))
+        log.info("k=%d: %s", k, rows[-1])
+    table = pd.DataFrame(rows, columns=K_COLUMNS)
+    proposed = propose_k(table, cfg.stability_threshold)
+    table["proposed"] = table["k"] == proposed
+    return table
+
+
+def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: bool = False) -> TopicOutcome:
+    """Fit the topics the config asks for (choosing k from ``ks`` when given) and build every table."""
+    cfg = prepared.config.topics
+    seed = prepared.config.seed
+    docs, ids, groups = topic_units(prepared, cfg.min_unit_tokens)
+    k_table, figure = None, None
+    k = cfg.k
+    if ks and len(ks) > 1:
+        k_table = select_k(docs, ids, ks, cfg, seed, progress=progress)
+        k = int(k_table.loc[k_table["proposed"], "k"].iloc[0])
+        figure = k_selection_plot(k_table, k)
+    elif ks:
+        k = ks[0]
+    runs = fit_runs(docs, ids, k=k, engine=cfg.engine, seeds=stability_seeds(seed, cfg.stability_runs),
+                    iterations=cfg.iterations, workers=cfg.workers, progress=progress, **engine_options(cfg))
+    model = runs[0]
+    stability = topic_stability(model, runs[1:])
+    unstable = [bool(s < cfg.stability_threshold) for s in np.nan_to_num(stability, nan=1.0)]
+    marginal = term_marginal(model, docs)
+    labels = topic_labels(model, marginal, lam=cfg.relevance_lambda)
+    lengths = [len(d) for d in docs]
+    flag = {t + 1: unstable[t] for t in range(model.k)}
+
+    topics = topic_terms_table(model, cfg.top_n)
+    doc_topics = doc_topics_table(model, groups, lengths)
+    unit_topics = doc_topics_table(model, id_name="unit_id")
+    unit_topics.insert(1, "doc_id", [g for g in groups for _ in range(model.k)])
+    for table in (topics, doc_topics, unit_topics):
+        table["unstable"] = table["topic"].map(flag)
+    units = {u.id: u for u in prepared.units}
+    tables = {
+        "topics": topics, "doc_topics": doc_topics, "unit_topics": unit_topics,
+        "topic_summary": summary_table(model, labels, prevalence(model, lengths), stability, unstable),
+        "topic_relevance": relevance_table(model, marginal, lam=cfg.relevance_lambda, top_n=cfg.top_n,
+                                           unstable=unstable),
+        "topic_examples": examples_table(model, units, top_n=cfg.examples, unstable=unstable),
+        "topic_dates": prevalence_by_date(doc_topics, prepared.corpus, labels, unstable),
+    }
+    if k_table is not None:
+        tables["topic_k_selection"] = k_table
+    from .topicmap import topic_map_html
+
+    html = topic_map_html(model, tables, marginal=marginal, lam=cfg.relevance_lambda,
+                          title=f"{cfg.engine}, k = {model.k}, seed = {seed}")
+    return TopicOutcome(model, tables, html, figure, tuple(runs))

@@ -1,0 +1,123 @@
+"""What each topic is about, with evidence a reader can check.
+
+* Terms by probability and by *relevance* (Sievert & Shirley 2014, as in LDAvis):
+  ``relevance = λ·log p(w|t) + (1 − λ)·log(p(w|t) / p(w))`` where ``p(w)`` is the
+  term's share of all tokens the model was fitted on. λ = 1 ranks by probability;
+  smaller λ favours terms that are specific to the topic (0.6 is LDAvis's suggestion).
+* A short label: the three most relevant terms, joined by "·" (made unique).
+* Representative paragraphs: the units with the largest weight of the topic, with
+  document id, unit id and character offsets into the original file.
+* Prevalence: token-weighted share of the topic over all units, per report and per date.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+
+def term_marginal(model, docs: Sequence[Sequence[str]]) -> np.ndarray:
+    """``p(w)`` over the model's vocabulary from the fitted units' tokens (terms outside it ignored)."""
+    counts = Counter(t for d in docs for t in d)
+    values = np.array([counts.get(t, 0) for t in model.vocab], dtype=float)
+    total = values.sum()
+    return values / total if total else np.full(len(model.vocab), 1.0 / max(1, len(model.vocab)))
+
+
+def relevance(model, marginal: np.ndarray, lam: float) -> np.ndarray:
+    """k × V relevance scores (see module docstring)."""
+    phi = np.maximum(model.topic_term, 1e-12)
+    lift = np.log(phi) - np.log(np.maximum(marginal, 1e-12))[None, :]
+    return lam * np.log(phi) + (1 - lam) * lift
+
+
+def _ranked(values: np.ndarray, vocab: Sequence[str], top_n: int) -> np.ndarray:
+    # Ties are broken by the term itself so the order never depends on the engine's vocabulary order.
+    return np.lexsort((np.array(vocab, dtype=object), -np.round(values, 12)))[:top_n]
+
+
+def relevance_table(model, marginal: np.ndarray, *, lam: float, top_n: int,
+                    unstable: Sequence[bool] | None = None) -> pd.DataFrame:
+    """``topic,rank,term,probability,relevance,unstable`` — top terms of each topic by relevance."""
+    scores = relevance(model, marginal, lam)
+    rows = []
+    for t in range(model.k):
+        for rank, i in enumerate(_ranked(scores[t], model.vocab, top_n), start=1):
+            rows.append({"topic": t + 1, "rank": rank, "term": model.vocab[i],
+                         "probability": float(model.topic_term[t, i]), "relevance": float(scores[t, i]),
+                         "unstable": bool(unstable[t]) if unstable is not None else False})
+    return pd.DataFrame(rows, columns=["topic", "rank", "term", "probability", "relevance", "unstable"])
+
+
+def topic_labels(model, marginal: np.ndarray, *, lam: float, n_terms: int = 3) -> list[str]:
+    """A short label per topic from its most relevant terms; a clash with an earlier label takes one more term."""
+    scores = relevance(model, marginal, lam)
+    labels: list[str] = []
+    for t in range(model.k):
+        order = _ranked(scores[t], model.vocab, n_terms + 3)
+        terms = [model.vocab[i] for i in order]
+        label = "·".join(terms[:n_terms])
+        extra = n_terms
+        while label in labels and extra < len(terms):
+            extra += 1
+            label = "·".join(terms[:extra])
+        labels.append(label)
+    return labels
+
+
+def examples_table(model, units: Mapping[str, object], *, top_n: int = 5,
+                   unstable: Sequence[bool] | None = None) -> pd.DataFrame:
+    """``topic,rank,doc_id,unit_id,start,end,weight,text,unstable`` — the units most about each topic.
+
+    ``units`` maps unit ids (the model's row ids) to :class:`~textmine.data.Unit` objects; ``start``/``end``
+    are character offsets of the paragraph in the original file."""
+    rows = []
+    ids = np.array(model.row_ids, dtype=object)
+    for t in range(model.k):
+        weights = model.doc_topic[:, t]
+        order = np.lexsort((ids, -np.round(weights, 12)))[:top_n]
+        for rank, r in enumerate(order, start=1):
+            unit = units[model.row_ids[r]]
+            rows.append({"topic": t + 1, "rank": rank, "doc_id": unit.doc_id, "unit_id": unit.id,
+                         "start": unit.start, "end": unit.end, "weight": float(weights[r]), "text": unit.text,
+                         "unstable": bool(unstable[t]) if unstable is not None else False})
+    return pd.DataFrame(rows, columns=["topic", "rank", "doc_id", "unit_id", "start", "end", "weight", "text",
+                                       "unstable"])
+
+
+def prevalence(model, lengths: Sequence[int]) -> np.ndarray:
+    """Token-weighted share of each topic over all fitted units (sums to 1)."""
+    w = np.asarray(lengths, dtype=float)
+    totals = (model.doc_topic * w[:, None]).sum(axis=0)
+    return totals / totals.sum() if totals.sum() else np.full(model.k, 1.0 / model.k)
+
+
+def prevalence_by_date(doc_topics: pd.DataFrame, corpus, labels: Sequence[str],
+                       unstable: Sequence[bool]) -> pd.DataFrame:
+    """``topic,label,date,n_docs,weight,unstable`` — mean prevalence of each topic over the reports of each
+    date (dates in order; reports without a date are left out)."""
+    dates = {d.id: d.date for d in corpus}
+    frame = doc_topics.assign(date=doc_topics["doc_id"].map(lambda i: dates.get(i)))
+    frame = frame[frame["date"].notna()]
+    columns = ["topic", "label", "date", "n_docs", "weight", "unstable"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    frame = frame.assign(date_key=frame["date"].map(lambda d: d.sort_key()), date=frame["date"].map(str))
+    grouped = (frame.groupby(["topic", "date_key", "date"], sort=True)
+               .agg(n_docs=("doc_id", "nunique"), weight=("weight", "mean")).reset_index())
+    grouped["label"] = grouped["topic"].map(lambda t: labels[t - 1])
+    grouped["unstable"] = grouped["topic"].map(lambda t: bool(unstable[t - 1]))
+    return grouped[columns].reset_index(drop=True)
+
+
+def summary_table(model, labels: Sequence[str], prevalences: np.ndarray, stability: np.ndarray,
+                  unstable: Sequence[bool], top_terms: int = 10) -> pd.DataFrame:
+    """``topic,label,prevalence,stability,unstable,top_terms`` (top terms by probability, space-separated)."""
+    rows = [{"topic": t + 1, "label": labels[t], "prevalence": float(prevalences[t]),
+             "stability": float(stability[t]), "unstable": bool(unstable[t]),
+             "top_terms": " ".join(term for term, _ in model.top_terms(t + 1, top_terms))}
+            for t in range(model.k)]
+    return pd.DataFrame(rows, columns=["topic", "label", "prevalence", "stability", "unstable", "top_terms"])
