@@ -21,6 +21,7 @@ from .io.write import write_run
 from .keyness import keyness, keyness_each_vs_rest
 from .keywords import top_keywords
 from .lexicon import build_lexicon, load_stopwords
+from .report import write_report
 from .pipeline import Prepared, RunResult, make_segmenter, prepare, run
 from .segment import JiebaSegmenter, segment_unit, segment_units
 from .topics import TopicModel, fit_topics
@@ -35,5 +36,5 @@ __all__ = [
     "build_dtm", "build_lexicon", "config_from_dict", "describe_config", "fit_topics", "keyness",
     "keyness_each_vs_rest", "load_config", "load_stopwords", "make_segmenter", "prepare", "read_corpus", "run",
     "segment_unit", "segment_units", "split_units", "theme_counts", "top_keywords", "trim_dtm", "vocab_table",
-    "write_run",
+    "write_report", "write_run",
 ]

@@ -28,7 +28,8 @@ EXAMPLES = {
 
 writes: keywords.csv keyness.csv topics.csv doc_topics.csv unit_topics.csv trends.csv
         vocab.csv units.csv tokens.csv trends.png wordcloud_corpus.png wordclouds/*.png
-        manifest.json (config, input hashes, package versions, seed, timings)""",
+        manifest.json (config, input hashes, package versions, seed, timings)
+        report.html report.md (unless [report] enabled = false)""",
     "segment": """examples:
   textmine segment --text "具身智能与智能体推动大模型落地"   # print the tokens of one text
   textmine segment                                # segment the corpus → units.csv, tokens.csv""",
@@ -38,6 +39,12 @@ writes: keywords.csv keyness.csv topics.csv doc_topics.csv unit_topics.csv trend
   textmine topics --k 8 --seed 7   # LDA over paragraph units → topics.csv, doc_topics.csv, unit_topics.csv""",
     "trends": """examples:
   textmine trends --themes 智能体,具身智能,算电协同   # → trends.csv, trends.png""",
+    "report": """examples:
+  textmine report                                # outputs/ → outputs/report.html + outputs/report.md
+  textmine report --run results/ --out share/ai-reports.html   # also writes share/ai-reports.md
+
+The HTML is one self-contained file (images, style, script and the CJK font inline) that opens
+offline; sections appear for the files the run folder holds.""",
     "config": """examples:
   textmine config > my.toml        # every setting with its default and meaning
   textmine config --config my.toml # check a config file and show it resolved""",
@@ -60,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         "keywords": "TF-IDF keywords per document",
         "topics": "fit an LDA topic model over paragraph units",
         "trends": "count theme terms per document in date order",
+        "report": "write report.html (self-contained) and report.md from a run folder",
         "config": "print every setting with its default and meaning",
     }
     for name, text in helps.items():
@@ -67,6 +75,13 @@ def _parser() -> argparse.ArgumentParser:
                                  epilog=EXAMPLES[name], formatter_class=argparse.RawDescriptionHelpFormatter)
         command.add_argument("--config", metavar="FILE", help=f"TOML config (default: ./{DEFAULT_CONFIG} if present)")
         if name == "config":
+            continue
+        if name == "report":
+            command.add_argument("--run", metavar="DIR", help="folder of a finished run (default: [output] dir)")
+            command.add_argument("--out", metavar="FILE", help="HTML file to write (default: DIR/report.html); "
+                                                               "the .md is written beside it")
+            command.add_argument("--quiet", action="store_true", help="no summary on stderr")
+            command.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
             continue
         group = command.add_argument_group("corpus")
         group.add_argument("--corpus", metavar="PATH", help="folder of .txt/.md files, or a .csv/.jsonl table")
@@ -159,7 +174,25 @@ def _run_stages(args: argparse.Namespace, config: Config, stages: tuple[str, ...
     images = config.output.wordclouds or config.output.plots
     write_run(result, out_dir, command=_command_line(argv), images=images, segments=segments)
     _say(args, f"wrote {print_path(out_dir)}/ in {time.perf_counter() - started:.1f} s (see manifest.json)")
+    if args.command == "run" and config.report.enabled:
+        _write_report(args, config, out_dir, None)
     return 0
+
+
+def _write_report(args: argparse.Namespace, config: Config, run_dir: Path, out: Path | None) -> int:
+    from .io.write import print_path
+    from .report import write_report
+
+    cfg = config.report
+    html_path, md_path = write_report(run_dir, out, rows=cfg.rows, fold_rows=cfg.fold_rows,
+                                      embed_font=cfg.embed_font)
+    _say(args, f"wrote {print_path(html_path)} and {print_path(md_path)}")
+    return 0
+
+
+def _report(args: argparse.Namespace, config: Config) -> int:
+    run_dir = Path(args.run) if args.run else config.resolve_path(config.output.dir)
+    return _write_report(args, config, run_dir, Path(args.out) if args.out else None)
 
 
 def _segment(args: argparse.Namespace, config: Config, argv: list[str]) -> int:
@@ -189,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "segment":
             return _segment(args, config, argv)
+        if args.command == "report":
+            return _report(args, config)
         stages = {"run": ("keywords", "keyness", "topics", "trends"), "keywords": ("keywords",),
                   "topics": ("topics",), "trends": ("trends",)}[args.command]
         return _run_stages(args, config, stages, argv, segments=args.command == "run")

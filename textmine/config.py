@@ -94,6 +94,14 @@ class OutputConfig:
 
 
 @dataclass(frozen=True)
+class ReportConfig:
+    enabled: bool = _opt(True, "write report.html and report.md at the end of 'textmine run'")
+    rows: int = _opt(15, "rows shown per document in the report's keyword and keyness tables", min=1)
+    fold_rows: int = _opt(20, "longer HTML tables are folded after this many rows (a button shows all)", min=1)
+    embed_font: bool = _opt(True, "embed the bundled CJK font, subset to the characters used, in report.html")
+
+
+@dataclass(frozen=True)
 class Config:
     seed: int = _opt(42, "seed for every stochastic step", min=0)
     corpus: CorpusConfig = field(default_factory=CorpusConfig)
@@ -105,6 +113,7 @@ class Config:
     topics: TopicsConfig = field(default_factory=TopicsConfig)
     trends: TrendsConfig = field(default_factory=TrendsConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
     #: folder that relative paths in the file are resolved against (not a TOML key)
     base_dir: str = field(default=".", metadata={"internal": True})
 
