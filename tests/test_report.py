@@ -107,8 +107,11 @@ def test_report_of_the_bundled_corpus_has_the_sections_of_the_files_present(bund
     html = (bundled_run / "report.html").read_text(encoding="utf-8")
     # the foundation run writes keywords, keyness, topics and trends: their sections, in reading order
     assert _section_ids(html) == ["overview", "corpus-keywords", "per-document", "trends", "topics", "appendix"]
-    # no files from the network or KWIC stages: those sections are left out, not broken
-    assert 'id="network"' not in html and 'id="kwic"' not in html and "Left out" not in html
+    # no files from the network stage: that section is left out, not broken
+    assert 'id="network"' not in html and "Left out" not in html
+    # without kwic.csv, the evidence lines come from units.csv: every occurrence of each theme term
+    assert "from units.csv" in html and "「具身智能」 · 25 lines (" not in html
+    assert "「具身智能」 · 25 lines" in html and "「智能体」 · 33 lines (30 shown, spread over the documents)" in html
     # the manifest digest shown is the sha256 of manifest.json as written
     digest = hashlib.sha256((bundled_run / "manifest.json").read_bytes()).hexdigest()
     assert digest in html and digest in (bundled_run / "report.md").read_text(encoding="utf-8")
@@ -184,7 +187,7 @@ def test_contract_files_of_other_stages_add_their_sections(evil_run):
     html = (evil_run / "report.html").read_text(encoding="utf-8")
     assert _section_ids(html) == ["overview", "corpus-keywords", "per-document", "trends", "topics", "network",
                                   "appendix"]
-    assert 'id="kwic"' in html and "<mark>大模型</mark>" in html
+    assert 'id="kwic"' in html and "<mark>大模型</mark>" in html and "from kwic.csv" in html
     assert 'id="t-topic-summary"' in html and ">unstable</td>" in html and "topic_summary.csv" in html
     assert "From topic_examples.csv" in html and html.count('<blockquote class="example">') == 1
     assert 'id="t-cooccurrence"' in html
@@ -257,6 +260,7 @@ def test_report_in_a_real_browser(bundled_run):
         browser = _open(p, executable)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(15_000)
             requests, errors = [], []
             page.on("request", lambda r: requests.append(r.url))
             page.on("pageerror", lambda e: errors.append(str(e)))
@@ -304,6 +308,7 @@ def test_injected_markup_runs_nothing_in_a_real_browser(evil_run):
         browser = _open(p, executable)
         try:
             page = browser.new_page()
+            page.set_default_timeout(15_000)
             dialogs, requests = [], []
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             page.on("request", lambda r: requests.append(r.url))
@@ -311,7 +316,7 @@ def test_injected_markup_runs_nothing_in_a_real_browser(evil_run):
             page.wait_for_timeout(300)
             assert page.evaluate("document.scripts.length") == 1
             assert page.evaluate("document.querySelectorAll('[onerror]').length") == 0
-            assert EVIL_SCRIPT in page.locator("#kwic + figure").inner_text()
+            assert EVIL_SCRIPT in page.locator("#trends figure.kwic").first.inner_text()
             assert EVIL_IMG in page.locator("section#topics .example").inner_text()
         finally:
             browser.close()

@@ -99,6 +99,7 @@ class ReportConfig:
     rows: int = _opt(15, "rows shown per document in the report's keyword and keyness tables", min=1)
     fold_rows: int = _opt(20, "longer HTML tables are folded after this many rows (a button shows all)", min=1)
     embed_font: bool = _opt(True, "embed the bundled CJK font, subset to the characters used, in report.html")
+    compress_images: bool = _opt(True, "re-encode images in report.html with a 128-colour palette (about 3x smaller)")
 
 
 @dataclass(frozen=True)

@@ -236,7 +236,8 @@ def _trends(run: RunFiles, rows: int) -> dict[str, Any] | None:
     if all(x is None for x in (trends, period, changes, kwic)) and "trends.png" not in run.images:
         return None
     section: dict[str, Any] = {"plot": "trends.png" if "trends.png" in run.images else None,
-                               "table": None, "period": None, "changes": None, "kwic": []}
+                               "table": None, "period": None, "changes": None, "kwic": [], "kwic_source": ""}
+    dates: dict[str, str] = {}
     if trends is not None:
         docs = list(dict.fromkeys(trends["doc_id"]))
         dates = dict(zip(trends["doc_id"], trends["date"]))
@@ -263,12 +264,48 @@ def _trends(run: RunFiles, rows: int) -> dict[str, Any] | None:
     if changes is not None:
         section["changes"] = table_from_frame(changes, "trend-changes", "changes between periods",
                                               "trend_changes.csv", limit=rows * 10)
+    if kwic is None and trends is not None and "units" in run.tables:
+        kwic = _kwic_from_units(run.tables["units"], list(dict.fromkeys(trends["theme"])), dates)
+        section["kwic_source"] = "units.csv (the cleaned paragraphs, searched for each theme term)"
+    else:
+        section["kwic_source"] = "kwic.csv"
     if kwic is not None:
+        limit = rows * 2
         for query, part in kwic.groupby("query", sort=False):
+            # spread the lines over the documents (round robin), then show them in their original order
+            turn = part.groupby("doc_id", sort=False).cumcount()
+            chosen = part.loc[turn.sort_values(kind="stable").index[:limit]].sort_index()
             lines = [{"doc_id": r.doc_id, "date": getattr(r, "date", ""), "left": r.left, "match": r.match,
-                      "right": r.right} for r in part.head(rows * 2).itertuples(index=False)]
+                      "right": r.right} for r in chosen.itertuples(index=False)]
             section["kwic"].append({"query": str(query), "lines": lines, "total": len(part)})
     return section
+
+
+def _kwic_from_units(units: pd.DataFrame, themes: Sequence[str], dates: Mapping[str, str],
+                     width: int = 20) -> pd.DataFrame:
+    """Keyword-in-context lines for each theme from ``units.csv`` (used when the run wrote no ``kwic.csv``).
+
+    The search is on the width-folded paragraph text; a theme written in
+    Traditional characters in the original is not found here (``kwic.csv``,
+    where present, matches on the fully folded text).
+    """
+    from ..normalize import fold_width
+
+    rows = []
+    texts = [(str(u.doc_id), str(u.text), fold_width(str(u.text))) for u in units.itertuples(index=False)]
+    for theme in themes:
+        needle = fold_width(str(theme))
+        for doc_id, text, folded in texts:
+            if len(folded) != len(text):
+                folded = text
+            pos = folded.find(needle)
+            while needle and pos >= 0:
+                end = pos + len(needle)
+                rows.append({"query": theme, "doc_id": doc_id, "date": dates.get(doc_id, ""),
+                             "left": text[max(0, pos - width):pos], "match": text[pos:end],
+                             "right": text[end:end + width]})
+                pos = folded.find(needle, end)
+    return pd.DataFrame(rows, columns=["query", "doc_id", "date", "left", "match", "right"])
 
 
 def _topics(run: RunFiles, rows: int) -> dict[str, Any] | None:

@@ -79,15 +79,45 @@ def font_face_css(text: str) -> str:
     return f'@font-face{{font-family:"{FONT_FAMILY}";src:url({uri}) format("woff");font-display:block}}'
 
 
+def compact_png(data: bytes, colors: int = 128) -> bytes:
+    """The PNG re-encoded with a palette of ``colors`` (no dithering), or unchanged when that is not smaller.
+
+    Word clouds and plots are flat colours on white, so a 128-colour palette
+    looks the same and is about a third of the size. Transparency is flattened
+    onto white first.
+    """
+    from PIL import Image
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except Exception:  # not a readable PNG: embed it as it is
+        return data
+    if image.mode in ("RGBA", "LA", "P"):
+        rgba = image.convert("RGBA")
+        canvas = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        canvas.alpha_composite(rgba)
+        image = canvas
+    palette = image.convert("RGB").quantize(colors=colors, method=Image.Quantize.FASTOCTREE,
+                                            dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    palette.save(buffer, "PNG", compress_level=9)
+    return buffer.getvalue() if buffer.tell() < len(data) else data
+
+
 def render_html(context: Mapping[str, Any], images: Mapping[str, bytes], *, fold_rows: int = 20,
-                embed_font: bool = True) -> str:
+                embed_font: bool = True, compress_images: bool = True) -> str:
     """The report as one HTML page (see the module docstring for what makes it self-contained)."""
     env = _environment()
     script = _resource("report.js")
     script_hash = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    encoded: dict[str, str] = {}
 
     def image(name: str) -> str:
-        return _data_uri(images[name], "image/png")
+        if name not in encoded:
+            data = compact_png(images[name]) if compress_images else images[name]
+            encoded[name] = _data_uri(data, "image/png")
+        return encoded[name]
 
     def page(font_css: str) -> str:
         return env.get_template("report.html.j2").render(
@@ -120,7 +150,7 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def write_report(run_dir: str | Path, out: str | Path | None = None, *, rows: int = 15, fold_rows: int = 20,
-                 embed_font: bool = True) -> tuple[Path, Path]:
+                 embed_font: bool = True, compress_images: bool = True) -> tuple[Path, Path]:
     """Render ``run_dir`` into ``out`` (default ``run_dir/report.html``) and the ``.md`` beside it.
 
     Returns the two paths. ``rows`` caps per-document tables; tables longer than
@@ -135,11 +165,12 @@ def write_report(run_dir: str | Path, out: str | Path | None = None, *, rows: in
     prefix = os.path.relpath(Path(run_dir).resolve(), html_path.parent.resolve())
     prefix = "" if prefix == "." else prefix.replace(os.sep, "/") + "/"
     try:
-        _write_atomic(html_path, render_html(context, run.images, fold_rows=fold_rows, embed_font=embed_font))
+        _write_atomic(html_path, render_html(context, run.images, fold_rows=fold_rows, embed_font=embed_font,
+                                             compress_images=compress_images))
         _write_atomic(md_path, render_markdown(context, image_prefix=prefix, rows=rows))
     except OSError as exc:
         raise TextmineError(f"cannot write the report to {str(html_path)!r}: {exc.strerror or exc}") from None
     return html_path, md_path
 
 
-__all__ = ["render_html", "render_markdown", "write_report", "font_face_css", "markdown_cell"]
+__all__ = ["compact_png", "render_html", "render_markdown", "write_report", "font_face_css", "markdown_cell"]
