@@ -288,12 +288,22 @@ def test_report_in_a_real_browser(bundled_run):
             assert table.locator("tbody tr:visible").count() == 20
             page.locator("#t-vocab button.unfold").click()
             assert table.locator("tbody tr:visible").count() == 200
-            # printing shows folded rows and hides the buttons
-            page.locator("#t-vocab button.unfold").click()
+            # printing: buttons hidden; a folded table prints its first rows and says where the rest is,
+            # an unfolded one prints every row; folded-away parts (details) are opened before printing
             page.emulate_media(media="print")
             assert table.locator("tbody tr:visible").count() == 200
             assert not page.locator("#t-vocab button.unfold").is_visible()
-            page.pdf(path=str(ARTIFACTS / "report.pdf"), format="A4")
+            assert not page.locator("#t-vocab .print-note").is_visible()
+            page.emulate_media(media="screen")
+            page.locator("#t-vocab button.unfold").click()
+            page.emulate_media(media="print")
+            assert table.locator("tbody tr:visible").count() == 20
+            assert page.locator("#t-vocab .print-note").inner_text() == \
+                "180 more rows are folded; all rows are in vocab.csv."
+            assert page.evaluate("[...document.querySelectorAll('details')].filter(d => d.open).length") == 0
+            page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+            assert page.evaluate("[...document.querySelectorAll('details')].every(d => d.open)")
+            page.pdf(path=str(ARTIFACTS / "report.pdf"), format="A4", print_background=True)
         finally:
             browser.close()
     assert requests == [url], [r for r in requests if r != url]
