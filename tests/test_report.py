@@ -7,8 +7,6 @@ import hashlib
 import io
 import re
 import shutil
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -48,10 +46,11 @@ def evil_run(tmp_path_factory):
                    "date": "2024"},
                   {"id": "b", "file": "b.txt", "title": "普通标题", "publisher": "新华社", "date": "2025-03"}]
                  ).to_csv(corpus / "metadata.csv", index=False)
+    import textmine as tm
+
     out = tmp_path_factory.mktemp("evil-run")
-    result = subprocess.run([sys.executable, "-m", "textmine.cli", "run", "--corpus", str(corpus), "--out", str(out),
-                             "--k", "2", "--quiet"], cwd=REPO, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
+    config = tm.Config().replace(corpus={"path": str(corpus)}, topics={"k": 2, "iterations": 100})
+    tm.write_run(tm.run(config), out)
     # Files that the topic and trend branches write, carrying corpus text into new sections.
     pd.DataFrame([{"query": "大模型", "doc_id": "a", "date": "2024", "start": 20, "end": 23,
                    "left": "正在改变产业。" + EVIL_SCRIPT, "match": "大模型", "right": EVIL_IMG + "训练需要"}]
@@ -64,8 +63,7 @@ def evil_run(tmp_path_factory):
                    "top_terms": "数据 安全"}]).to_csv(out / "topic_summary.csv", index=False)
     pd.DataFrame([{"source": "大模型", "target": EVIL_SCRIPT, "weight": 3}]).to_csv(out / "cooccurrence.csv",
                                                                                    index=False)
-    subprocess.run([sys.executable, "-m", "textmine.cli", "report", "--run", str(out), "--quiet"], cwd=REPO,
-                   check=True, timeout=300)
+    tm.write_report(out)
     return out
 
 
@@ -218,18 +216,19 @@ def test_report_bytes_are_the_same_for_the_same_run(bundled_run, tmp_path):
     assert len(links) == 6 and all((md_path.parent / link).is_file() for link in links)
 
 
-def test_cli_report_options_and_errors(bundled_run, tmp_path):
+def test_cli_report_options_and_errors(bundled_run, tmp_path, capsys):
+    from textmine.cli import main
+
     out = tmp_path / "share" / "ai.html"
-    done = subprocess.run([sys.executable, "-m", "textmine.cli", "report", "--run", str(bundled_run), "--out",
-                           str(out)], cwd=REPO, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    assert main(["report", "--run", str(bundled_run), "--out", str(out)]) == 0
     assert out.is_file() and out.with_suffix(".md").is_file()
-    missing = subprocess.run([sys.executable, "-m", "textmine.cli", "report", "--run", str(tmp_path / "nothing")],
-                             cwd=REPO, capture_output=True, text=True, timeout=300)
-    assert missing.returncode == 2
-    assert missing.stderr.strip().splitlines() == [
+    assert capsys.readouterr().err.startswith("wrote ")
+    assert main(["report", "--run", str(tmp_path / "nothing")]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
         f"textmine: error: run folder {str(tmp_path / 'nothing')!r} has no manifest.json; run 'textmine run' "
         "first or pass the folder of a finished run with --run"]
+    assert main(["report", "--run", str(bundled_run), "--out", str(tmp_path / "report.pdf")]) == 1
+    assert "must name an .html file" in capsys.readouterr().err
 
 
 # -- a real browser ------------------------------------------------------------------------------------

@@ -119,15 +119,13 @@ def render_html(context: Mapping[str, Any], images: Mapping[str, bytes], *, fold
             encoded[name] = _data_uri(data, "image/png")
         return encoded[name]
 
-    def page(font_css: str) -> str:
-        return env.get_template("report.html.j2").render(
-            **context, image=image, fold_rows=fold_rows, style=_resource("report.css"), font_css=font_css,
-            script=script, script_hash=script_hash, font_family=FONT_FAMILY)
-
-    text = page("")
-    if not embed_font:
-        return text
-    return page(font_face_css(_DATA_URI.sub("", text)))
+    marker = "/*textmine-font-face*/"
+    text = env.get_template("report.html.j2").render(
+        **context, image=image, fold_rows=fold_rows, style=_resource("report.css"), font_css=marker,
+        script=script, script_hash=script_hash, font_family=FONT_FAMILY)
+    # the font is subset to the characters of the page as rendered (images' base64 left out)
+    font_css = font_face_css(_DATA_URI.sub("", text)) if embed_font else ""
+    return text.replace(marker, font_css, 1)
 
 
 def render_markdown(context: Mapping[str, Any], *, image_prefix: str = "", rows: int = 15) -> str:
