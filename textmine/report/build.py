@@ -377,10 +377,12 @@ def build_context(run: RunFiles, *, rows: int = 15) -> dict[str, Any]:
     params: list[tuple[str, str]] = []
     _flatten("", config, params)
     totals = {k: sum(d[k] or 0 for d in documents) for k in ("chars", "units", "tokens")}
+    # title and publisher come from the corpus metadata; a column nobody filled in is left out
+    text_cols = [k for k in ("title", "publisher") if any(d[k] for d in documents)]
     doc_table = Table("documents", "documents analysed, in corpus order",
-                      (Column("id"), Column("title"), Column("publisher"), Column("date"), Column("characters", True),
+                      (Column("id"), *(Column(k) for k in text_cols), Column("date"), Column("characters", True),
                        Column("paragraph units", True), Column("tokens", True)),
-                      tuple(((d["id"], None), (d["title"], None), (d["publisher"], None), (d["date"], None),
+                      tuple(((d["id"], None), *((d[k], None) for k in text_cols), (d["date"], None),
                              *((format_number(d[k]), d[k]) for k in ("chars", "units", "tokens")))
                             for d in documents), "manifest.json", len(documents))
     vocab = run.tables.get("vocab")
