@@ -331,3 +331,21 @@ def test_injected_markup_runs_nothing_in_a_real_browser(evil_run):
             browser.close()
     assert dialogs == []
     assert requests == [url]
+
+
+def test_many_documents_stay_readable(bundled_run, tmp_path):
+    from textmine.report import build_context, load_run, write_report
+
+    context = build_context(load_run(bundled_run), max_documents=2)
+    assert [d["id"] for d in context["per_document"]] == ["ccid-ai-outlook-2026", "people-large-models-2025"]
+    assert context["per_document_more"] == 2
+    # twelve documents: the trend table turns to one row per document, themes across
+    shutil.copy(bundled_run / "manifest.json", tmp_path / "manifest.json")
+    rows = [{"theme": t, "doc_id": f"d{i:02d}", "date": str(2000 + i), "count": i, "per_10k": i * 1.5}
+            for t in ("算力", "数据") for i in range(12)]
+    pd.DataFrame(rows).to_csv(tmp_path / "trends.csv", index=False)
+    html = write_report(tmp_path, max_documents=2)[0].read_text(encoding="utf-8")
+    table = re.search(r'<figure class="table-wrap" id="t-trends">.*?</figure>', html, re.S).group(0)
+    assert re.findall(r'<button type="button" class="sort">([^<]+)</button>', table) == \
+        ["document", "date", "算力", "数据"]
+    assert "<td>d11</td><td>2011</td>" in table and '<td class="num" data-sort="16.5">16.5 (11)</td>' in table

@@ -185,6 +185,7 @@ def _write_report(args: argparse.Namespace, config: Config, run_dir: Path, out: 
 
     cfg = config.report
     html_path, md_path = write_report(run_dir, out, rows=cfg.rows, fold_rows=cfg.fold_rows,
+                                      max_documents=cfg.max_documents,
                                       embed_font=cfg.embed_font, compress_images=cfg.compress_images)
     _say(args, f"wrote {print_path(html_path)} and {print_path(md_path)}")
     return 0

@@ -43,6 +43,10 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "cooccurrence": ("cooccurrence.csv", ("source", "target", "weight")),
 }
 IMAGES = ("wordcloud_corpus.png", "trends.png", "keyness.png", "topic_k_selection.png", "cooccurrence.png")
+#: at most this many documents across the trend table; more and each document gets a row
+WIDE_TREND_DOCS = 8
+#: no table in the report has more rows than this (the CSV files have them all)
+MAX_TABLE_ROWS = 1000
 TEXT_COLUMNS = ("doc_id", "unit_id", "term", "date", "period", "theme", "query", "left", "match", "right", "text",
                 "label", "top_terms", "source", "target")
 
@@ -199,7 +203,8 @@ def _pairs_table(table_id: str, caption: str, pairs: Sequence[tuple[str, Any]], 
     return Table(table_id, caption, (Column(headers[0]), Column(headers[1])), rows, source, len(rows))
 
 
-def _per_document(run: RunFiles, documents: list[dict[str, Any]], rows: int) -> list[dict[str, Any]] | None:
+def _per_document(run: RunFiles, documents: list[dict[str, Any]], rows: int,
+                  max_documents: int) -> tuple[list[dict[str, Any]], int] | None:
     keywords, keyness = run.tables.get("keywords"), run.tables.get("keyness")
     if keywords is None and keyness is None:
         return None
@@ -209,7 +214,7 @@ def _per_document(run: RunFiles, documents: list[dict[str, Any]], rows: int) -> 
             ids += [i for i in dict.fromkeys(frame["doc_id"]) if i not in ids]
     meta = {d["id"]: d for d in documents}
     out = []
-    for doc_id in ids:
+    for doc_id in ids[:max_documents]:
         entry = {"id": doc_id, "title": meta.get(doc_id, {}).get("title", ""),
                  "date": meta.get(doc_id, {}).get("date", ""), "keywords": None, "keyness": None, "cloud": None}
         slug = _safe_name(doc_id)
@@ -228,7 +233,7 @@ def _per_document(run: RunFiles, documents: list[dict[str, Any]], rows: int) -> 
         name = f"wordclouds/{slug}.png"
         entry["cloud"] = name if name in run.images else None
         out.append(entry)
-    return out
+    return out, len(ids) - len(out)
 
 
 def _trends(run: RunFiles, rows: int) -> dict[str, Any] | None:
@@ -241,20 +246,20 @@ def _trends(run: RunFiles, rows: int) -> dict[str, Any] | None:
     if trends is not None:
         docs = list(dict.fromkeys(trends["doc_id"]))
         dates = dict(zip(trends["doc_id"], trends["date"]))
-        columns = (Column("theme"),) + tuple(Column(f"{d} ({dates[d]})" if dates.get(d) else d, True) for d in docs)
-        body = []
-        for theme, part in trends.groupby("theme", sort=False):
-            by_doc = part.set_index("doc_id")
-            cells = [(str(theme), None)]
-            for d in docs:
-                if d in by_doc.index:
-                    rate, count = float(by_doc.at[d, "per_10k"]), by_doc.at[d, "count"]
-                    cells.append((f"{rate:.1f} ({format_number(count)})", rate))
-                else:
-                    cells.append(("", None))
-            body.append(tuple(cells))
-        section["table"] = Table("trends", "theme terms per 10,000 tokens (count) in each document, by date",
-                                 columns, tuple(body), "trends.csv", len(body))
+        themes = list(dict.fromkeys(trends["theme"]))
+        cells = {(str(r.theme), str(r.doc_id)): (f"{float(r.per_10k):.1f} ({format_number(r.count)})",
+                                                  float(r.per_10k)) for r in trends.itertuples(index=False)}
+        caption = "theme terms per 10,000 tokens (count) in each document, by date"
+        if len(docs) <= WIDE_TREND_DOCS:   # themes down, documents across
+            columns = (Column("theme"),) + tuple(Column(f"{d} ({dates[d]})" if dates.get(d) else d, True)
+                                                 for d in docs)
+            body = tuple(((t, None), *(cells.get((t, d), ("", None)) for d in docs)) for t in themes)
+        else:                              # many documents: one row each
+            columns = (Column("document"), Column("date")) + tuple(Column(t, True) for t in themes)
+            body = tuple(((d, None), (dates.get(d, ""), None), *(cells.get((t, d), ("", None)) for t in themes))
+                         for d in docs[:MAX_TABLE_ROWS])
+        section["table"] = Table("trends", caption, columns, body, "trends.csv", len(themes) if len(docs) <=
+                                 WIDE_TREND_DOCS else len(docs))
     if period is not None:
         cols = [c for c in ("theme", "period", "n_docs", "doc_freq", "count", "tokens", "per_10k", "ci_low",
                             "ci_high") if c in period.columns]
@@ -369,8 +374,12 @@ def _topics(run: RunFiles, rows: int) -> dict[str, Any] | None:
     return section
 
 
-def build_context(run: RunFiles, *, rows: int = 15) -> dict[str, Any]:
-    """Everything the templates show, as plain values; ``rows`` caps the rows of per-document tables."""
+def build_context(run: RunFiles, *, rows: int = 15, max_documents: int = 40) -> dict[str, Any]:
+    """Everything the templates show, as plain values.
+
+    ``rows`` caps the rows of per-document tables; ``max_documents`` the number
+    of documents that get their own keyword and keyness section.
+    """
     m = run.manifest
     documents = _documents(m)
     config = m.get("config", {}) or {}
@@ -384,7 +393,7 @@ def build_context(run: RunFiles, *, rows: int = 15) -> dict[str, Any]:
                        Column("paragraph units", True), Column("tokens", True)),
                       tuple(((d["id"], None), *((d[k], None) for k in text_cols), (d["date"], None),
                              *((format_number(d[k]), d[k]) for k in ("chars", "units", "tokens")))
-                            for d in documents), "manifest.json", len(documents))
+                            for d in documents[:MAX_TABLE_ROWS]), "manifest.json", len(documents))
     vocab = run.tables.get("vocab")
     corpus_keywords = None if vocab is None else table_from_frame(
         vocab.sort_values(["count", "term"], ascending=[False, True], kind="stable"), "vocab",
@@ -413,6 +422,7 @@ def build_context(run: RunFiles, *, rows: int = 15) -> dict[str, Any]:
                                 ("file", "sha256")),
         "config_toml": _config_toml(config) if config else "",
     }
+    per_document = _per_document(run, documents, rows, max_documents)
     cooc = run.tables.get("cooccurrence")
     network = None
     if cooc is not None or "cooccurrence.png" in run.images:
@@ -434,7 +444,8 @@ def build_context(run: RunFiles, *, rows: int = 15) -> dict[str, Any]:
         "documents": doc_table,
         "corpus_keywords": corpus_keywords,
         "corpus_cloud": "wordcloud_corpus.png" if "wordcloud_corpus.png" in run.images else None,
-        "per_document": _per_document(run, documents, rows),
+        "per_document": per_document[0] if per_document else None,
+        "per_document_more": per_document[1] if per_document else 0,
         "keyness_plot": "keyness.png" if "keyness.png" in run.images else None,
         "trends": _trends(run, rows),
         "topics": _topics(run, rows),

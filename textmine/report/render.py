@@ -148,18 +148,20 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def write_report(run_dir: str | Path, out: str | Path | None = None, *, rows: int = 15, fold_rows: int = 20,
-                 embed_font: bool = True, compress_images: bool = True) -> tuple[Path, Path]:
+                 max_documents: int = 40, embed_font: bool = True,
+                 compress_images: bool = True) -> tuple[Path, Path]:
     """Render ``run_dir`` into ``out`` (default ``run_dir/report.html``) and the ``.md`` beside it.
 
     Returns the two paths. ``rows`` caps per-document tables; tables longer than
-    ``fold_rows`` are folded in the HTML (a button shows the rest; printing shows all).
+    ``fold_rows`` are folded in the HTML (a button shows the rest); at most
+    ``max_documents`` documents get a keyword and keyness section of their own.
     """
     run = load_run(run_dir)
     html_path = Path(out) if out is not None else Path(run_dir) / "report.html"
     if html_path.suffix.lower() not in (".html", ".htm"):
         raise TextmineError(f"--out {str(html_path)!r} must name an .html file; report.md is written beside it")
     md_path = html_path.with_suffix(".md")
-    context = build_context(run, rows=rows)
+    context = build_context(run, rows=rows, max_documents=max_documents)
     prefix = os.path.relpath(Path(run_dir).resolve(), html_path.parent.resolve())
     prefix = "" if prefix == "." else prefix.replace(os.sep, "/") + "/"
     try:
