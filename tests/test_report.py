@@ -26,6 +26,16 @@ def bundled_run(tmp_path_factory, config):
 
     out = tmp_path_factory.mktemp("run")
     tm.write_run(tm.run(config), out)
+    pd.DataFrame([{"theme": "大模型", "period": "2024", "n_docs": 1, "doc_freq": 1, "count": 3, "tokens": 40,
+                   "per_10k": 750.0, "ci_low": 250.0, "ci_high": 1900.0}]).to_csv(out / "trends_period.csv", index=False)
+    pd.DataFrame([{"theme": "大模型", "from": "2024", "to": "2025-03", "change": 1.5}]).to_csv(
+        out / "trend_changes.csv", index=False)
+    pd.DataFrame([{"topic": 1, "rank": 1, "term": "算力", "probability": 0.2, "relevance": -1.1}]).to_csv(
+        out / "topic_relevance.csv", index=False)
+    pd.DataFrame([{"k": 2, "coherence": 0.41}, {"k": 3, "coherence": 0.38}]).to_csv(
+        out / "topic_k_selection.csv", index=False)
+    for name in ("keyness.png", "topic_k_selection.png", "cooccurrence.png"):
+        shutil.copy(out / "trends.png", out / name)
     tm.write_report(out)
     return out
 
@@ -62,6 +72,16 @@ def evil_run(tmp_path_factory):
                    "top_terms": "数据 安全"}]).to_csv(out / "topic_summary.csv", index=False)
     pd.DataFrame([{"source": "大模型", "target": EVIL_SCRIPT, "weight": 3}]).to_csv(out / "cooccurrence.csv",
                                                                                    index=False)
+    pd.DataFrame([{"theme": "大模型", "period": "2024", "n_docs": 1, "doc_freq": 1, "count": 3, "tokens": 40,
+                   "per_10k": 750.0, "ci_low": 250.0, "ci_high": 1900.0}]).to_csv(out / "trends_period.csv", index=False)
+    pd.DataFrame([{"theme": "大模型", "from": "2024", "to": "2025-03", "change": 1.5}]).to_csv(
+        out / "trend_changes.csv", index=False)
+    pd.DataFrame([{"topic": 1, "rank": 1, "term": "算力", "probability": 0.2, "relevance": -1.1}]).to_csv(
+        out / "topic_relevance.csv", index=False)
+    pd.DataFrame([{"k": 2, "coherence": 0.41}, {"k": 3, "coherence": 0.38}]).to_csv(
+        out / "topic_k_selection.csv", index=False)
+    for name in ("keyness.png", "topic_k_selection.png", "cooccurrence.png"):
+        shutil.copy(out / "trends.png", out / name)
     tm.write_report(out)
     return out
 
@@ -189,6 +209,12 @@ def test_contract_files_of_other_stages_add_their_sections(evil_run):
     assert 'id="t-topic-summary"' in html and ">unstable</td>" in html and "topic_summary.csv" in html
     assert "From topic_examples.csv" in html and html.count('<blockquote class="example">') == 1
     assert 'id="t-cooccurrence"' in html
+    assert 'id="t-trends-period"' in html and ">1,900</td>" in html       # ci_high
+    assert 'id="t-trend-changes"' in html and 'id="t-topic-relevance"' in html and 'id="t-topic-k"' in html
+    for name in ("keyness.png", "topic_k_selection.png", "cooccurrence.png"):
+        assert f"· {name}</span>" in html
+    md = (evil_run / "report.md").read_text(encoding="utf-8")
+    assert "(keyness.png)" in md and "(cooccurrence.png)" in md and "trends\\_period.csv" in md
 
 
 def test_sections_are_left_out_when_their_files_are_absent(bundled_run, tmp_path):
