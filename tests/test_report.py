@@ -26,23 +26,13 @@ def bundled_run(tmp_path_factory, config):
 
     out = tmp_path_factory.mktemp("run")
     tm.write_run(tm.run(config), out)
-    pd.DataFrame([{"theme": "大模型", "period": "2024", "n_docs": 1, "doc_freq": 1, "count": 3, "tokens": 40,
-                   "per_10k": 750.0, "ci_low": 250.0, "ci_high": 1900.0}]).to_csv(out / "trends_period.csv", index=False)
-    pd.DataFrame([{"theme": "大模型", "from": "2024", "to": "2025-03", "change": 1.5}]).to_csv(
-        out / "trend_changes.csv", index=False)
-    pd.DataFrame([{"topic": 1, "rank": 1, "term": "算力", "probability": 0.2, "relevance": -1.1}]).to_csv(
-        out / "topic_relevance.csv", index=False)
-    pd.DataFrame([{"k": 2, "coherence": 0.41}, {"k": 3, "coherence": 0.38}]).to_csv(
-        out / "topic_k_selection.csv", index=False)
-    for name in ("keyness.png", "topic_k_selection.png", "cooccurrence.png"):
-        shutil.copy(out / "trends.png", out / name)
     tm.write_report(out)
     return out
 
 
 @pytest.fixture(scope="module")
 def evil_run(tmp_path_factory):
-    """Two small reports whose text, title and publisher carry markup, plus contract files (#4/#5) carrying it too."""
+    """Two small reports whose text, title and publisher carry markup, plus the topic and trend stages' contract files carrying it too."""
     corpus = tmp_path_factory.mktemp("evil-corpus")
     (corpus / "a.txt").write_text(
         "人工智能产业报告\n\n大模型与智能体正在改变产业。" + EVIL_SCRIPT + "算力需求持续增长，智能体应用快速落地。\n\n"
