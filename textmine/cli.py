@@ -31,7 +31,8 @@ EXAMPLES = {
 
 writes: keywords.csv keyness.csv topics.csv doc_topics.csv unit_topics.csv trends.csv
         vocab.csv units.csv tokens.csv trends.png wordcloud_corpus.png wordclouds/*.png
-        manifest.json (config, input hashes, package versions, seed, timings)""",
+        manifest.json (config, input hashes, package versions, seed, timings)
+        report.html report.md (unless [report] enabled = false)""",
     "segment": """examples:
   textmine segment --text "具身智能与智能体推动大模型落地"   # print the tokens of one text
   textmine segment                                # segment the corpus → units.csv, tokens.csv""",
@@ -91,6 +92,12 @@ writes: candidates.csv (term,score,freq,signals,example,…), best first. Accept
 
 check prints each term whose raw occurrences did not all come out as one token, and
 writes lexicon_check.csv (term,source,raw,tokens,status,note) into --out.""",
+    "report": """examples:
+  textmine report                                # outputs/ → outputs/report.html + outputs/report.md
+  textmine report --run results/ --out share/ai-reports.html   # also writes share/ai-reports.md
+
+The HTML is one self-contained file (images, style, script and the CJK font inline) that opens
+offline; sections appear for the files the run folder holds.""",
     "config": """examples:
   textmine config > my.toml        # every setting with its default and meaning
   textmine config --config my.toml # check a config file and show it resolved""",
@@ -118,6 +125,7 @@ def _parser() -> argparse.ArgumentParser:
         "network": "co-occurrence network of content terms within sentences or paragraphs",
         "discover": "rank new-term candidates the lexicon does not know yet → candidates.csv",
         "lexicon": "add accepted terms to a lexicon file, or check that every lexicon term takes effect",
+        "report": "write report.html (self-contained) and report.md from a run folder",
         "config": "print every setting with its default and meaning",
     }
     for name, text in helps.items():
@@ -125,6 +133,13 @@ def _parser() -> argparse.ArgumentParser:
                                  epilog=EXAMPLES[name], formatter_class=argparse.RawDescriptionHelpFormatter)
         command.add_argument("--config", metavar="FILE", help=f"TOML config (default: ./{DEFAULT_CONFIG} if present)")
         if name == "config":
+            continue
+        if name == "report":
+            command.add_argument("--run", metavar="DIR", help="folder of a finished run (default: [output] dir)")
+            command.add_argument("--out", metavar="FILE", help="HTML file to write (default: DIR/report.html); "
+                                                               "the .md is written beside it")
+            command.add_argument("--quiet", action="store_true", help="no summary on stderr")
+            command.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
             continue
         group = command.add_argument_group("corpus")
         group.add_argument("--corpus", metavar="PATH", help="folder of .txt/.md files, or a .csv/.jsonl table")
@@ -303,7 +318,26 @@ def _run_stages(args: argparse.Namespace, config: Config, stages: tuple[str, ...
     summary = skipped_summary(prepared.corpus)
     if summary:
         _say(args, summary)
+    if args.command == "run" and config.report.enabled:
+        _write_report(args, config, out_dir, None)
     return 0
+
+
+def _write_report(args: argparse.Namespace, config: Config, run_dir: Path, out: Path | None) -> int:
+    from .io.write import print_path
+    from .report import write_report
+
+    cfg = config.report
+    html_path, md_path = write_report(run_dir, out, rows=cfg.rows, fold_rows=cfg.fold_rows,
+                                      max_documents=cfg.max_documents,
+                                      embed_font=cfg.embed_font, compress_images=cfg.compress_images)
+    _say(args, f"wrote {print_path(html_path)} and {print_path(md_path)}")
+    return 0
+
+
+def _report(args: argparse.Namespace, config: Config) -> int:
+    run_dir = Path(args.run) if args.run else config.resolve_path(config.output.dir)
+    return _write_report(args, config, run_dir, Path(args.out) if args.out else None)
 
 
 def _segment(args: argparse.Namespace, config: Config, argv: list[str]) -> int:
@@ -412,6 +446,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "segment":
             return _segment(args, config, argv)
+        if args.command == "report":
+            return _report(args, config)
         if args.command == "discover":
             return _discover(args, config)
         if args.command == "lexicon":

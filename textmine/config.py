@@ -157,6 +157,17 @@ class ScaleConfig:
 
 
 @dataclass(frozen=True)
+class ReportConfig:
+    enabled: bool = _opt(True, "write report.html and report.md at the end of 'textmine run'")
+    rows: int = _opt(15, "rows shown per document in the report's keyword and keyness tables", min=1)
+    fold_rows: int = _opt(20, "longer HTML tables are folded after this many rows (a button shows all)", min=1)
+    max_documents: int = _opt(40, "documents with a keyword/keyness section of their own (the rest: CSV files)",
+                              min=1)
+    embed_font: bool = _opt(True, "embed the bundled CJK font, subset to the characters used, in report.html")
+    compress_images: bool = _opt(True, "re-encode images in report.html with a 128-colour palette (about 3x smaller)")
+
+
+@dataclass(frozen=True)
 class Config:
     seed: int = _opt(42, "seed for every stochastic step", min=0)
     corpus: CorpusConfig = field(default_factory=CorpusConfig)
@@ -171,6 +182,7 @@ class Config:
     network: NetworkConfig = field(default_factory=NetworkConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     scale: ScaleConfig = field(default_factory=ScaleConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
     #: folder that relative paths in the file are resolved against (not a TOML key)
     base_dir: str = field(default=".", metadata={"internal": True})
 

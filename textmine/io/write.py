@@ -139,7 +139,8 @@ def build_manifest(result, command: str) -> dict:
             "path": config.corpus.path,
             "files": corpus_file_hashes(prepared.corpus),
             "documents": [{"id": d.id, "date": str(d.date) if d.date else None, "chars": len(d.text),
-                           "units": units_per_doc.get(d.id, 0), "tokens": totals.get(d.id, 0)}
+                           "units": units_per_doc.get(d.id, 0), "tokens": totals.get(d.id, 0),
+                           **{k: d.meta[k] for k in ("title", "publisher") if d.meta.get(k)}}
                           for d in prepared.corpus],
             "dropped_blocks": prepared.dropped,
             "inputs": [r.to_dict() for r in prepared.corpus.inputs if r.status == "used"],

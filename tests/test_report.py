@@ -1,0 +1,367 @@
+"""The run report: sections from the contract files, escaping of corpus text, self-containment, and a real browser."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import re
+import shutil
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+
+from conftest import REPO
+
+ARTIFACTS = REPO / "test-artifacts"
+EVIL_SCRIPT = '<script>alert("pwned")</script>'
+EVIL_IMG = '<img src=x onerror="alert(1)">'
+
+
+@pytest.fixture(scope="module")
+def bundled_run(tmp_path_factory, config):
+    """The bundled corpus run through the API (as a notebook would), then the report rendered from its folder."""
+    import textmine as tm
+
+    out = tmp_path_factory.mktemp("run")
+    tm.write_run(tm.run(config), out)
+    tm.write_report(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def evil_run(tmp_path_factory):
+    """Two small reports whose text, title and publisher carry markup, plus the topic and trend stages' contract files carrying it too."""
+    corpus = tmp_path_factory.mktemp("evil-corpus")
+    (corpus / "a.txt").write_text(
+        "人工智能产业报告\n\n大模型与智能体正在改变产业。" + EVIL_SCRIPT + "算力需求持续增长，智能体应用快速落地。\n\n"
+        "具身智能的发展离不开算力和数据。" + EVIL_IMG + "数据要素市场建设加快推进，大模型训练需要高质量数据。\n",
+        encoding="utf-8")
+    (corpus / "b.txt").write_text(
+        "生成式人工智能应用\n\n用户规模持续扩大，大模型产品不断丰富，智能体成为新热点。算力基础设施建设提速。\n\n"
+        "数据安全与治理受到重视，具身智能机器人进入工厂。大模型与算力协同发展。\n", encoding="utf-8")
+    pd.DataFrame([{"id": "a", "file": "a.txt", "title": "<script>alert('t')</script>标题", "publisher": "出版社<b>",
+                   "date": "2024"},
+                  {"id": "b", "file": "b.txt", "title": "普通标题", "publisher": "新华社", "date": "2025-03"}]
+                 ).to_csv(corpus / "metadata.csv", index=False)
+    import textmine as tm
+
+    out = tmp_path_factory.mktemp("evil-run")
+    config = tm.Config().replace(corpus={"path": str(corpus)}, topics={"k": 2, "iterations": 100})
+    tm.write_run(tm.run(config), out)
+    # Files that the topic and trend branches write, carrying corpus text into new sections.
+    pd.DataFrame([{"query": "大模型", "doc_id": "a", "date": "2024", "start": 20, "end": 23,
+                   "left": "正在改变产业。" + EVIL_SCRIPT, "match": "大模型", "right": EVIL_IMG + "训练需要"}]
+                 ).to_csv(out / "kwic.csv", index=False)
+    pd.DataFrame([{"topic": 1, "rank": 1, "doc_id": "a", "unit_id": "a:0002", "start": 0, "end": 10, "weight": 0.9,
+                   "text": "示例段落" + EVIL_IMG}]).to_csv(out / "topic_examples.csv", index=False)
+    pd.DataFrame([{"topic": 1, "label": "标签" + EVIL_SCRIPT, "prevalence": 0.6, "stability": 0.8, "unstable": False,
+                   "top_terms": "算力 大模型"},
+                  {"topic": 2, "label": "数据", "prevalence": 0.4, "stability": 0.3, "unstable": True,
+                   "top_terms": "数据 安全"}]).to_csv(out / "topic_summary.csv", index=False)
+    pd.DataFrame([{"source": "大模型", "target": EVIL_SCRIPT, "weight": 3}]).to_csv(out / "cooccurrence.csv",
+                                                                                   index=False)
+    pd.DataFrame([{"theme": "大模型", "period": "2024", "n_docs": 1, "doc_freq": 1, "count": 3, "tokens": 40,
+                   "per_10k": 750.0, "ci_low": 250.0, "ci_high": 1900.0}]).to_csv(out / "trends_period.csv", index=False)
+    pd.DataFrame([{"theme": "大模型", "from": "2024", "to": "2025-03", "change": 1.5}]).to_csv(
+        out / "trend_changes.csv", index=False)
+    pd.DataFrame([{"topic": 1, "rank": 1, "term": "算力", "probability": 0.2, "relevance": -1.1}]).to_csv(
+        out / "topic_relevance.csv", index=False)
+    pd.DataFrame([{"k": 2, "coherence": 0.41}, {"k": 3, "coherence": 0.38}]).to_csv(
+        out / "topic_k_selection.csv", index=False)
+    for name in ("keyness.png", "topic_k_selection.png", "cooccurrence.png"):
+        shutil.copy(out / "trends.png", out / name)
+    tm.write_report(out)
+    return out
+
+
+class _Refs(HTMLParser):
+    """Every URL-bearing attribute, every tag, and the text of the page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self._in_script_or_style = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        self.urls += [v or "" for k, v in attrs.items() if k in ("src", "href", "action", "poster", "data")]
+        self._in_script_or_style = tag in ("script", "style")
+
+    def handle_endtag(self, tag):
+        self._in_script_or_style = False
+
+    def handle_data(self, data):
+        if not self._in_script_or_style:
+            self.text.append(data)
+
+
+def _parse(html: str) -> _Refs:
+    parser = _Refs()
+    parser.feed(html)
+    return parser
+
+
+def _section_ids(html: str) -> list[str]:
+    return re.findall(r'<section id="([a-z-]+)"', html)
+
+
+def test_report_of_the_bundled_corpus_has_the_sections_of_the_files_present(bundled_run):
+    html = (bundled_run / "report.html").read_text(encoding="utf-8")
+    # the foundation run writes keywords, keyness, topics and trends: their sections, in reading order
+    assert _section_ids(html) == ["overview", "corpus-keywords", "per-document", "trends", "topics", "appendix"]
+    # no files from the network stage: that section is left out, not broken
+    assert 'id="network"' not in html and "Left out" not in html
+    # without kwic.csv, the evidence lines come from units.csv: every occurrence of each theme term
+    assert "from units.csv" in html and "「具身智能」 · 25 lines (" not in html
+    assert "「具身智能」 · 25 lines" in html and "「智能体」 · 33 lines (30 shown, spread over the documents)" in html
+    # the manifest digest shown is the sha256 of manifest.json as written
+    digest = hashlib.sha256((bundled_run / "manifest.json").read_bytes()).hexdigest()
+    assert digest in html and digest in (bundled_run / "report.md").read_text(encoding="utf-8")
+    # the totals agree with an independent count from tokens.csv
+    tokens = pd.read_csv(bundled_run / "tokens.csv")["n_tokens"].sum()
+    assert tokens == 21705 and f"{tokens:,} word tokens" in html
+    # each report's title (from metadata.csv), its keywords and its distinctive terms
+    assert "生成式人工智能应用发展报告（2025）" in html
+    assert html.count('id="t-kw-') == 4 and html.count('id="t-kn-') == 4
+    assert "AI玩具" in html and "智能穿戴" in html
+    # trend cell for 大模型 in the people's daily report: rate per 10k (count) as in trends.csv
+    trends = pd.read_csv(bundled_run / "trends.csv")
+    row = trends[(trends.theme == "大模型") & (trends.doc_id == "people-large-models-2025")].iloc[0]
+    assert f">{row.per_10k:.1f} ({row['count']})</td>" in html
+    # representative paragraphs derived from unit_topics.csv + units.csv, one pair per topic
+    assert html.count('<blockquote class="example">') == 12
+    # the appendix: lexicon and stopword hashes, every parameter, package versions, config as TOML
+    assert "domain_lexicon.tsv" in html and "topics.iterations" in html and "tomotopy" in html
+    assert "[topics]" in html and "k = 6" in html
+
+
+def test_report_is_self_contained_and_locked_down(bundled_run):
+    html = (bundled_run / "report.html").read_text(encoding="utf-8")
+    page = _parse(html)
+    assert page.urls and all(u.startswith("data:") or u.startswith("#") for u in page.urls), \
+        [u[:40] for u in page.urls if not u.startswith(("data:", "#"))]
+    assert not re.search(r"url\((?!data:)", html)
+    assert "@import" not in html
+    scripts = [attrs for tag, attrs in page.tags if tag == "script"]
+    assert scripts == [{}]  # exactly one inline script, no src
+    body = re.search(r"<script>(.*?)</script>", html, re.S).group(1)
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in csp and "default-src 'none'" in csp
+    images = [attrs["src"] for tag, attrs in page.tags if tag == "img"]
+    assert len(images) == 1 + 4 + 1  # corpus cloud, one per report, trend plot
+    assert all(base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n" for src in images)
+
+
+def test_embedded_font_covers_every_chinese_character_on_the_page(bundled_run):
+    from fontTools.ttLib import TTFont
+
+    html = (bundled_run / "report.html").read_text(encoding="utf-8")
+    font_b64 = re.search(r"src:url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", html).group(1)
+    data = base64.b64decode(font_b64)
+    assert data[:4] == b"wOFF"
+    cmap = TTFont(io.BytesIO(data)).getBestCmap()
+    text = "".join(_parse(html).text)
+    cjk = {c for c in text if "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"}
+    assert len(cjk) > 500
+    assert sorted(c for c in cjk if ord(c) not in cmap) == []
+    assert len(data) < 600_000  # a subset, not the 16 MB font
+
+
+def test_corpus_text_with_markup_is_shown_as_text_everywhere(evil_run):
+    html = (evil_run / "report.html").read_text(encoding="utf-8")
+    for raw in (EVIL_SCRIPT, EVIL_IMG, "<script>alert('t')</script>", "出版社<b>"):
+        assert raw not in html
+    assert "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in html
+    page = _parse(html)
+    assert [tag for tag, _ in page.tags].count("script") == 1
+    assert not any("onerror" in attrs for _, attrs in page.tags)
+    sources = [attrs["src"] for tag, attrs in page.tags if tag == "img"]
+    assert sources and all(src.startswith("data:image/png;base64,") for src in sources)
+    text = "".join(page.text)
+    assert EVIL_SCRIPT in text and EVIL_IMG in text  # shown to the reader, literally
+    md = (evil_run / "report.md").read_text(encoding="utf-8")
+    assert "<script" not in md and "<img" not in md and "<b>" not in md
+    assert "&lt;script&gt;alert(\"pwned\")&lt;/script&gt;" in md
+
+
+def test_contract_files_of_other_stages_add_their_sections(evil_run):
+    html = (evil_run / "report.html").read_text(encoding="utf-8")
+    assert _section_ids(html) == ["overview", "corpus-keywords", "per-document", "trends", "topics", "network",
+                                  "appendix"]
+    assert 'id="kwic"' in html and "<mark>大模型</mark>" in html and "from kwic.csv" in html
+    assert 'id="t-topic-summary"' in html and ">unstable</td>" in html and "topic_summary.csv" in html
+    assert "From topic_examples.csv" in html and html.count('<blockquote class="example">') == 1
+    assert 'id="t-cooccurrence"' in html
+    assert 'id="t-trends-period"' in html and ">1,900</td>" in html       # ci_high
+    assert 'id="t-trend-changes"' in html and 'id="t-topic-relevance"' in html and 'id="t-topic-k"' in html
+    for name in ("keyness.png", "topic_k_selection.png", "cooccurrence.png"):
+        assert f"· {name}</span>" in html
+    md = (evil_run / "report.md").read_text(encoding="utf-8")
+    assert "(keyness.png)" in md and "(cooccurrence.png)" in md and "trends\\_period.csv" in md
+
+
+def test_sections_are_left_out_when_their_files_are_absent(bundled_run, tmp_path):
+    shutil.copy(bundled_run / "manifest.json", tmp_path / "manifest.json")
+    (tmp_path / "keywords.csv").write_text("doc_id,term\nx,y\n", encoding="utf-8")  # lacks score and rank
+    from textmine.report import write_report
+
+    html_path, md_path = write_report(tmp_path, tmp_path / "only" / "manifest-only.html")
+    html = html_path.read_text(encoding="utf-8")
+    assert md_path == tmp_path / "only" / "manifest-only.md" and md_path.is_file()
+    assert _section_ids(html) == ["overview", "appendix"]
+    assert "keywords.csv lacks column(s) score, rank; its section is left out" in html
+    assert "<img" not in html
+
+
+def test_report_bytes_are_the_same_for_the_same_run(bundled_run, tmp_path):
+    from textmine.report import write_report
+
+    first = (bundled_run / "report.html").read_bytes()
+    html_path, md_path = write_report(bundled_run, tmp_path / "again.html")
+    assert html_path.read_bytes() == first
+    # the Markdown links images relative to where it is written
+    md = md_path.read_text(encoding="utf-8")
+    links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md)
+    assert len(links) == 6 and all((md_path.parent / link).is_file() for link in links)
+
+
+def test_cli_report_options_and_errors(bundled_run, tmp_path, capsys):
+    from textmine.cli import main
+
+    out = tmp_path / "share" / "ai.html"
+    assert main(["report", "--run", str(bundled_run), "--out", str(out)]) == 0
+    assert out.is_file() and out.with_suffix(".md").is_file()
+    assert capsys.readouterr().err.startswith("wrote ")
+    assert main(["report", "--run", str(tmp_path / "nothing")]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"textmine: error: run folder {str(tmp_path / 'nothing')!r} has no manifest.json; run 'textmine run' "
+        "first or pass the folder of a finished run with --run"]
+    assert main(["report", "--run", str(bundled_run), "--out", str(tmp_path / "report.pdf")]) == 1
+    assert "must name an .html file" in capsys.readouterr().err
+
+
+# -- a real browser ------------------------------------------------------------------------------------
+
+def _browser_or_skip():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Playwright is not installed (pip install -e '.[test]' installs it)")
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.skip("no Chromium on this machine: install Debian's 'chromium' package (.ci/run does)")
+    return sync_playwright, executable
+
+
+def _open(playwright, executable):
+    return playwright.chromium.launch(
+        executable_path=executable, headless=True,
+        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+              "--disable-component-update", "--disable-default-apps", "--disable-sync", "--no-first-run",
+              "--disable-dev-shm-usage"])
+
+
+def test_report_in_a_real_browser(bundled_run):
+    sync_playwright, executable = _browser_or_skip()
+    url = (bundled_run / "report.html").resolve().as_uri()
+    with sync_playwright() as p:
+        browser = _open(p, executable)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(15_000)
+            requests, errors = [], []
+            page.on("request", lambda r: requests.append(r.url))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+            page.route("**/*", lambda route: route.continue_() if route.request.url == url else route.abort())
+            page.goto(url, wait_until="load")
+            assert page.evaluate("document.fonts.check('16px TextmineCJK', '智能体')")
+            page.evaluate("document.fonts.ready")
+            for section in ("overview", "corpus-keywords", "per-document", "trends", "topics", "appendix"):
+                assert page.locator(f"section#{section} h2").is_visible(), section
+            assert page.locator("img").count() == 6
+            assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "report.png"))
+            page.screenshot(path=str(ARTIFACTS / "report-full.png"), full_page=True)
+
+            # the corpus keyword table: folded to 20 of its 200 rows; sorting by count flips its order
+            table = page.locator("#t-vocab table")
+            assert table.locator("tbody tr:visible").count() == 20
+            first = table.locator("tbody tr").first.locator("td")
+            assert first.nth(0).inner_text() == "人工智能"
+            table.locator("th", has_text="count").locator("button").click()   # ascending
+            counts = [int(t.replace(",", "")) for t in table.locator("tbody tr td:nth-child(2)").all_inner_texts()]
+            assert counts == sorted(counts)
+            assert table.locator("tbody tr:visible").count() == 20
+            page.locator("#t-vocab button.unfold").click()
+            assert table.locator("tbody tr:visible").count() == 200
+            # printing: buttons hidden; a folded table prints its first rows and says where the rest is,
+            # an unfolded one prints every row; folded-away parts (details) are opened before printing
+            page.emulate_media(media="print")
+            assert table.locator("tbody tr:visible").count() == 200
+            assert not page.locator("#t-vocab button.unfold").is_visible()
+            assert not page.locator("#t-vocab .print-note").is_visible()
+            page.emulate_media(media="screen")
+            page.locator("#t-vocab button.unfold").click()
+            page.emulate_media(media="print")
+            assert table.locator("tbody tr:visible").count() == 20
+            assert page.locator("#t-vocab .print-note").inner_text() == \
+                "180 more rows are folded; all rows are in vocab.csv."
+            assert page.evaluate("[...document.querySelectorAll('details')].filter(d => d.open).length") == 0
+            page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+            assert page.evaluate("[...document.querySelectorAll('details')].every(d => d.open)")
+            page.pdf(path=str(ARTIFACTS / "report.pdf"), format="A4", print_background=True)
+        finally:
+            browser.close()
+    assert requests == [url], [r for r in requests if r != url]
+    assert errors == []
+    assert (ARTIFACTS / "report.png").stat().st_size > 50_000
+
+
+def test_injected_markup_runs_nothing_in_a_real_browser(evil_run):
+    sync_playwright, executable = _browser_or_skip()
+    url = (evil_run / "report.html").resolve().as_uri()
+    with sync_playwright() as p:
+        browser = _open(p, executable)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(15_000)
+            dialogs, requests = [], []
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(url, wait_until="load")
+            page.wait_for_timeout(300)
+            assert page.evaluate("document.scripts.length") == 1
+            assert page.evaluate("document.querySelectorAll('[onerror]').length") == 0
+            assert EVIL_SCRIPT in page.locator("#trends figure.kwic").first.inner_text()
+            assert EVIL_IMG in page.locator("section#topics .example").inner_text()
+        finally:
+            browser.close()
+    assert dialogs == []
+    assert requests == [url]
+
+
+def test_many_documents_stay_readable(bundled_run, tmp_path):
+    from textmine.report import build_context, load_run, write_report
+
+    context = build_context(load_run(bundled_run), max_documents=2)
+    assert [d["id"] for d in context["per_document"]] == ["ccid-ai-outlook-2026", "people-large-models-2025"]
+    assert context["per_document_more"] == 2
+    # twelve documents: the trend table turns to one row per document, themes across
+    shutil.copy(bundled_run / "manifest.json", tmp_path / "manifest.json")
+    rows = [{"theme": t, "doc_id": f"d{i:02d}", "date": str(2000 + i), "count": i, "per_10k": i * 1.5}
+            for t in ("算力", "数据") for i in range(12)]
+    pd.DataFrame(rows).to_csv(tmp_path / "trends.csv", index=False)
+    html = write_report(tmp_path, max_documents=2)[0].read_text(encoding="utf-8")
+    table = re.search(r'<figure class="table-wrap" id="t-trends">.*?</figure>', html, re.S).group(0)
+    assert re.findall(r'<button type="button" class="sort">([^<]+)</button>', table) == \
+        ["document", "date", "算力", "数据"]
+    assert "<td>d11</td><td>2011</td>" in table and '<td class="num" data-sort="16.5">16.5 (11)</td>' in table

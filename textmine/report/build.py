@@ -1,0 +1,459 @@
+"""Read a run folder and turn its files into the plain context both report templates render.
+
+Only the files of the output-file contract are read; each is optional except
+``manifest.json``. A section's data is ``None`` when its files are absent, and
+the templates leave that section out. Nothing here formats HTML or Markdown:
+cells are plain strings that the templates escape.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+#: contract file → columns the report needs from it (other columns are ignored or shown as they are)
+TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "keywords": ("keywords.csv", ("doc_id", "term", "score", "rank")),
+    "vocab": ("vocab.csv", ("term", "count", "doc_freq")),
+    "keyness": ("keyness.csv", ("doc_id", "term", "g2", "log_ratio", "rank")),
+    "topics": ("topics.csv", ("topic", "rank", "term", "weight")),
+    "doc_topics": ("doc_topics.csv", ("doc_id", "topic", "weight")),
+    "unit_topics": ("unit_topics.csv", ("unit_id", "doc_id", "topic", "weight")),
+    "units": ("units.csv", ("unit_id", "doc_id", "text")),
+    "trends": ("trends.csv", ("theme", "doc_id", "date", "count", "per_10k")),
+    "trends_period": ("trends_period.csv", ("theme", "period", "n_docs", "count", "per_10k", "ci_low", "ci_high")),
+    "trend_changes": ("trend_changes.csv", ()),
+    "kwic": ("kwic.csv", ("query", "doc_id", "left", "match", "right")),
+    "topic_summary": ("topic_summary.csv", ("topic", "label", "prevalence", "stability", "unstable", "top_terms")),
+    "topic_relevance": ("topic_relevance.csv", ("topic", "rank", "term", "relevance")),
+    "topic_examples": ("topic_examples.csv", ("topic", "rank", "doc_id", "unit_id", "text")),
+    "topic_k_selection": ("topic_k_selection.csv", ()),
+    "cooccurrence": ("cooccurrence.csv", ("source", "target", "weight")),
+}
+IMAGES = ("wordcloud_corpus.png", "trends.png", "keyness.png", "topic_k_selection.png", "cooccurrence.png")
+#: at most this many documents across the trend table; more and each document gets a row
+WIDE_TREND_DOCS = 8
+#: no table in the report has more rows than this (the CSV files have them all)
+MAX_TABLE_ROWS = 1000
+TEXT_COLUMNS = ("doc_id", "unit_id", "term", "date", "period", "theme", "query", "left", "match", "right", "text",
+                "label", "top_terms", "source", "target")
+
+
+@dataclass(frozen=True)
+class RunFiles:
+    """The contents of one run folder, as far as the report needs them."""
+
+    run_dir: Path
+    manifest: Mapping[str, Any]
+    manifest_sha256: str
+    tables: Mapping[str, pd.DataFrame]
+    images: Mapping[str, bytes]
+    problems: tuple[str, ...] = ()
+    extra_files: tuple[str, ...] = ()
+
+
+def load_run(run_dir: str | Path) -> RunFiles:
+    """Read ``manifest.json`` and every contract table and image present in ``run_dir``."""
+    run_dir = Path(run_dir)
+    manifest_path = run_dir / "manifest.json"
+    if not manifest_path.is_file():
+        raise ConfigError(f"run folder {str(run_dir)!r} has no manifest.json; run 'textmine run' first "
+                          "or pass the folder of a finished run with --run")
+    raw = manifest_path.read_bytes()
+    try:
+        manifest = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"{manifest_path}: not a valid manifest (JSON): {exc}") from None
+    if not isinstance(manifest, dict):
+        raise ConfigError(f"{manifest_path}: not a valid manifest (expected a JSON object)")
+    tables: dict[str, pd.DataFrame] = {}
+    problems: list[str] = []
+    for key, (name, needed) in TABLES.items():
+        path = run_dir / name
+        if not path.is_file():
+            continue
+        try:
+            frame = pd.read_csv(path, dtype={c: str for c in TEXT_COLUMNS}, keep_default_na=False,
+                                na_values={c: [""] for c in ("score", "weight", "g2", "per_10k")})
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+            problems.append(f"{name} could not be read ({type(exc).__name__}); its section is left out")
+            continue
+        missing = [c for c in needed if c not in frame.columns]
+        if missing:
+            problems.append(f"{name} lacks column(s) {', '.join(missing)}; its section is left out")
+            continue
+        tables[key] = frame
+    images = {name: (run_dir / name).read_bytes() for name in IMAGES if (run_dir / name).is_file()}
+    for path in sorted((run_dir / "wordclouds").glob("*.png")) if (run_dir / "wordclouds").is_dir() else ():
+        images[f"wordclouds/{path.name}"] = path.read_bytes()
+    extra = tuple(n for n in ("topic_map.html", "cooccurrence.gexf") if (run_dir / n).is_file())
+    for problem in problems:
+        log.warning(problem)
+    return RunFiles(run_dir, manifest, hashlib.sha256(raw).hexdigest(), tables, images, tuple(problems), extra)
+
+
+# -- tables as plain cells ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of display strings with numeric sort keys; ``total`` counts the rows of the source."""
+
+    id: str
+    caption: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[tuple[str, float | None], ...], ...]
+    source: str = ""
+    total: int = 0
+    classes: tuple[str, ...] = field(default=())
+
+
+def format_number(value: Any, digits: int = 4) -> str:
+    if value is None or isinstance(value, float) and math.isnan(value):
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int) or isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    if value != 0 and abs(value) < 1e-3:
+        return f"{value:.{digits - 2}e}"
+    return f"{value:,.0f}" if abs(value) >= 10 ** digits else f"{value:.{digits}g}"
+
+
+def _cell(value: Any, numeric: bool) -> tuple[str, float | None]:
+    if numeric:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return (str(value), None)
+        if isinstance(value, str):
+            value = number
+        return (format_number(value.item() if hasattr(value, "item") else value), None if math.isnan(number)
+                else number)
+    return ("" if value is None else str(value), None)
+
+
+def table_from_frame(frame: pd.DataFrame, table_id: str, caption: str, source: str = "", *,
+                     columns: Sequence[tuple[str, str]] | None = None, limit: int | None = None,
+                     classes: tuple[str, ...] = ()) -> Table:
+    """A :class:`Table` of ``columns`` (name, label) — all columns when None — and at most ``limit`` rows."""
+    columns = list(columns) if columns is not None else [(c, str(c)) for c in frame.columns]
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+               for c, _ in columns]
+    shown = frame if limit is None else frame.head(limit)
+    rows = tuple(tuple(_cell(value, is_num) for value, is_num in zip(row, numeric))
+                 for row in shown[[c for c, _ in columns]].itertuples(index=False, name=None))
+    return Table(table_id, caption, tuple(Column(label, is_num) for (_, label), is_num in zip(columns, numeric)),
+                 rows, source, len(frame), classes)
+
+
+# -- the context ---------------------------------------------------------------------------------------
+
+def _documents(manifest: Mapping[str, Any]) -> list[dict[str, Any]]:
+    docs = manifest.get("corpus", {}).get("documents", []) or []
+    return [{"id": str(d.get("id", "")), "title": str(d.get("title") or ""), "publisher": str(d.get("publisher") or ""),
+             "date": str(d.get("date") or ""), "chars": d.get("chars"), "units": d.get("units"),
+             "tokens": d.get("tokens")} for d in docs if isinstance(d, Mapping)]
+
+
+def _safe_name(doc_id: str) -> str:
+    from ..io.write import _safe_name as safe
+
+    return safe(doc_id)
+
+
+def _flatten(prefix: str, value: Any, out: list[tuple[str, str]]) -> None:
+    if isinstance(value, Mapping):
+        for key, inner in value.items():
+            _flatten(f"{prefix}.{key}" if prefix else str(key), inner, out)
+    else:
+        out.append((prefix, json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value))
+
+
+def _config_toml(config: Mapping[str, Any]) -> str:
+    from ..config import config_from_dict, describe_config
+
+    try:
+        return describe_config(config_from_dict(dict(config), source="manifest.json"))
+    except Exception:  # a manifest from another version: show the JSON as it is
+        return json.dumps(config, ensure_ascii=False, indent=2)
+
+
+def _pairs_table(table_id: str, caption: str, pairs: Sequence[tuple[str, Any]], headers: tuple[str, str],
+                 source: str = "manifest.json") -> Table:
+    rows = tuple(((str(k), None), (format_number(v) if isinstance(v, (int, float)) and not isinstance(v, bool)
+                                   else str(v), None)) for k, v in pairs)
+    return Table(table_id, caption, (Column(headers[0]), Column(headers[1])), rows, source, len(rows))
+
+
+def _per_document(run: RunFiles, documents: list[dict[str, Any]], rows: int,
+                  max_documents: int) -> tuple[list[dict[str, Any]], int] | None:
+    keywords, keyness = run.tables.get("keywords"), run.tables.get("keyness")
+    if keywords is None and keyness is None:
+        return None
+    ids = [d["id"] for d in documents]
+    for frame in (keywords, keyness):
+        if frame is not None:
+            ids += [i for i in dict.fromkeys(frame["doc_id"]) if i not in ids]
+    meta = {d["id"]: d for d in documents}
+    out = []
+    for doc_id in ids[:max_documents]:
+        entry = {"id": doc_id, "title": meta.get(doc_id, {}).get("title", ""),
+                 "date": meta.get(doc_id, {}).get("date", ""), "keywords": None, "keyness": None, "cloud": None}
+        slug = _safe_name(doc_id)
+        if keywords is not None:
+            part = keywords[keywords["doc_id"] == doc_id].sort_values("rank", kind="stable")
+            entry["keywords"] = table_from_frame(part, f"kw-{slug}", f"TF-IDF keywords · {doc_id}", "keywords.csv",
+                                                 columns=[("rank", "#"), ("term", "term"), ("score", "TF-IDF")],
+                                                 limit=rows)
+        if keyness is not None:
+            part = keyness[keyness["doc_id"] == doc_id].sort_values("rank", kind="stable")
+            cols = [("rank", "#"), ("term", "term")]
+            cols += [("count_target", "count")] if "count_target" in part.columns else []
+            cols += [("g2", "G²"), ("log_ratio", "log ratio")]
+            entry["keyness"] = table_from_frame(part, f"kn-{slug}", f"keyness vs the other documents · {doc_id}",
+                                                "keyness.csv", columns=cols, limit=rows)
+        name = f"wordclouds/{slug}.png"
+        entry["cloud"] = name if name in run.images else None
+        out.append(entry)
+    return out, len(ids) - len(out)
+
+
+def _trends(run: RunFiles, rows: int) -> dict[str, Any] | None:
+    trends, period, changes, kwic = (run.tables.get(k) for k in ("trends", "trends_period", "trend_changes", "kwic"))
+    if all(x is None for x in (trends, period, changes, kwic)) and "trends.png" not in run.images:
+        return None
+    section: dict[str, Any] = {"plot": "trends.png" if "trends.png" in run.images else None,
+                               "table": None, "period": None, "changes": None, "kwic": [], "kwic_source": ""}
+    dates: dict[str, str] = {}
+    if trends is not None:
+        docs = list(dict.fromkeys(trends["doc_id"]))
+        dates = dict(zip(trends["doc_id"], trends["date"]))
+        themes = list(dict.fromkeys(trends["theme"]))
+        cells = {(str(r.theme), str(r.doc_id)): (f"{float(r.per_10k):.1f} ({format_number(r.count)})",
+                                                  float(r.per_10k)) for r in trends.itertuples(index=False)}
+        caption = "theme terms per 10,000 tokens (count) in each document, by date"
+        if len(docs) <= WIDE_TREND_DOCS:   # themes down, documents across
+            columns = (Column("theme"),) + tuple(Column(f"{d} ({dates[d]})" if dates.get(d) else d, True)
+                                                 for d in docs)
+            body = tuple(((t, None), *(cells.get((t, d), ("", None)) for d in docs)) for t in themes)
+        else:                              # many documents: one row each
+            columns = (Column("document"), Column("date")) + tuple(Column(t, True) for t in themes)
+            body = tuple(((d, None), (dates.get(d, ""), None), *(cells.get((t, d), ("", None)) for t in themes))
+                         for d in docs[:MAX_TABLE_ROWS])
+        section["table"] = Table("trends", caption, columns, body, "trends.csv", len(themes) if len(docs) <=
+                                 WIDE_TREND_DOCS else len(docs))
+    if period is not None:
+        cols = [c for c in ("theme", "period", "n_docs", "doc_freq", "count", "tokens", "per_10k", "ci_low",
+                            "ci_high") if c in period.columns]
+        section["period"] = table_from_frame(period, "trends-period", "theme rates per period with confidence "
+                                             "intervals", "trends_period.csv", columns=[(c, c) for c in cols],
+                                             limit=rows * 10)
+    if changes is not None:
+        section["changes"] = table_from_frame(changes, "trend-changes", "changes between periods",
+                                              "trend_changes.csv", limit=rows * 10)
+    if kwic is None and trends is not None and "units" in run.tables:
+        kwic = _kwic_from_units(run.tables["units"], list(dict.fromkeys(trends["theme"])), dates)
+        section["kwic_source"] = "units.csv (the cleaned paragraphs, searched for each theme term)"
+    else:
+        section["kwic_source"] = "kwic.csv"
+    if kwic is not None:
+        limit = rows * 2
+        for query, part in kwic.groupby("query", sort=False):
+            # spread the lines over the documents (round robin), then show them in their original order
+            turn = part.groupby("doc_id", sort=False).cumcount()
+            chosen = part.loc[turn.sort_values(kind="stable").index[:limit]].sort_index()
+            lines = [{"doc_id": r.doc_id, "date": getattr(r, "date", ""), "left": r.left, "match": r.match,
+                      "right": r.right} for r in chosen.itertuples(index=False)]
+            section["kwic"].append({"query": str(query), "lines": lines, "total": len(part)})
+    return section
+
+
+def _kwic_from_units(units: pd.DataFrame, themes: Sequence[str], dates: Mapping[str, str],
+                     width: int = 20) -> pd.DataFrame:
+    """Keyword-in-context lines for each theme from ``units.csv`` (used when the run wrote no ``kwic.csv``).
+
+    The search is on the width-folded paragraph text; a theme written in
+    Traditional characters in the original is not found here (``kwic.csv``,
+    where present, matches on the fully folded text).
+    """
+    from ..normalize import fold_width
+
+    rows = []
+    texts = [(str(u.doc_id), str(u.text), fold_width(str(u.text))) for u in units.itertuples(index=False)]
+    for theme in themes:
+        needle = fold_width(str(theme))
+        for doc_id, text, folded in texts:
+            if len(folded) != len(text):
+                folded = text
+            pos = folded.find(needle)
+            while needle and pos >= 0:
+                end = pos + len(needle)
+                rows.append({"query": theme, "doc_id": doc_id, "date": dates.get(doc_id, ""),
+                             "left": text[max(0, pos - width):pos], "match": text[pos:end],
+                             "right": text[end:end + width]})
+                pos = folded.find(needle, end)
+    return pd.DataFrame(rows, columns=["query", "doc_id", "date", "left", "match", "right"])
+
+
+def _topics(run: RunFiles, rows: int) -> dict[str, Any] | None:
+    t = run.tables
+    if not any(k in t for k in ("topics", "topic_summary", "doc_topics")):
+        return None
+    section: dict[str, Any] = {"summary": None, "relevance": None, "examples": [], "prevalence": None,
+                               "k_plot": "topic_k_selection.png" if "topic_k_selection.png" in run.images else None,
+                               "k_table": None, "examples_source": "", "derived": False}
+    if "topic_summary" in t:
+        summary = t["topic_summary"].copy()
+        summary["unstable"] = summary["unstable"].map(lambda v: "unstable" if str(v).lower() in
+                                                      ("true", "1", "yes") else "")
+        section["summary"] = table_from_frame(
+            summary, "topic-summary", "topics: label, prevalence, stability and top terms", "topic_summary.csv",
+            columns=[("topic", "topic"), ("label", "label"), ("prevalence", "prevalence"),
+                     ("stability", "stability"), ("unstable", "flag"), ("top_terms", "top terms")])
+    elif "topics" in t:
+        topics = t["topics"].sort_values(["topic", "rank"], kind="stable")
+        frame = topics.groupby("topic", sort=True)["term"].apply(lambda s: "、".join(map(str, s.head(12))))
+        frame = frame.reset_index().rename(columns={"term": "top_terms"})
+        cols = [("topic", "topic"), ("top_terms", "top terms (by probability)")]
+        if "unit_topics" in t:
+            share = t["unit_topics"].groupby("topic")["weight"].mean()
+            frame.insert(1, "prevalence", frame["topic"].map(share))
+            cols.insert(1, ("prevalence", "mean weight over paragraphs"))
+        section["summary"] = table_from_frame(frame, "topic-summary", "topics and their top terms",
+                                              "topics.csv", columns=cols)
+        section["derived"] = True
+    if "topic_relevance" in t:
+        rel = t["topic_relevance"].sort_values(["topic", "rank"], kind="stable")
+        frame = rel.groupby("topic", sort=True)["term"].apply(lambda s: "、".join(map(str, s.head(12)))).reset_index()
+        section["relevance"] = table_from_frame(frame, "topic-relevance", "top terms by relevance",
+                                                "topic_relevance.csv", columns=[("topic", "topic"),
+                                                                                ("term", "terms by relevance")])
+    if "topic_examples" in t:
+        ex = t["topic_examples"].sort_values(["topic", "rank"], kind="stable")
+        ex = ex.groupby("topic", sort=True).head(3)
+        section["examples_source"] = "topic_examples.csv"
+    elif "unit_topics" in t and "units" in t:
+        ut = t["unit_topics"].sort_values(["topic", "weight", "unit_id"], ascending=[True, False, True], kind="stable")
+        ex = ut.groupby("topic", sort=True).head(2).merge(t["units"][["unit_id", "text"]], on="unit_id", how="left")
+        section["examples_source"] = "unit_topics.csv + units.csv (paragraphs with the highest topic weight)"
+    else:
+        ex = None
+    if ex is not None:
+        for r in ex.itertuples(index=False):
+            text = str(r.text)
+            section["examples"].append({"topic": r.topic, "doc_id": r.doc_id, "unit_id": r.unit_id,
+                                        "weight": format_number(getattr(r, "weight", float("nan"))),
+                                        "text": text if len(text) <= 400 else text[:400] + "…"})
+    if "doc_topics" in t:
+        wide = t["doc_topics"].pivot_table(index="doc_id", columns="topic", values="weight", sort=False)
+        wide = (wide * 100).round(1)
+        wide.columns = [f"topic {c} %" for c in wide.columns]
+        section["prevalence"] = table_from_frame(wide.reset_index(), "doc-topics",
+                                                 "topic prevalence per document (%)", "doc_topics.csv")
+    if "topic_k_selection" in t:
+        section["k_table"] = table_from_frame(t["topic_k_selection"], "topic-k", "choosing the number of topics",
+                                              "topic_k_selection.csv")
+    return section
+
+
+def build_context(run: RunFiles, *, rows: int = 15, max_documents: int = 40) -> dict[str, Any]:
+    """Everything the templates show, as plain values.
+
+    ``rows`` caps the rows of per-document tables; ``max_documents`` the number
+    of documents that get their own keyword and keyness section.
+    """
+    m = run.manifest
+    documents = _documents(m)
+    config = m.get("config", {}) or {}
+    params: list[tuple[str, str]] = []
+    _flatten("", config, params)
+    totals = {k: sum(d[k] or 0 for d in documents) for k in ("chars", "units", "tokens")}
+    # title and publisher come from the corpus metadata; a column nobody filled in is left out
+    text_cols = [k for k in ("title", "publisher") if any(d[k] for d in documents)]
+    doc_table = Table("documents", "documents analysed, in corpus order",
+                      (Column("id"), *(Column(k) for k in text_cols), Column("date"), Column("characters", True),
+                       Column("paragraph units", True), Column("tokens", True)),
+                      tuple(((d["id"], None), *((d[k], None) for k in text_cols), (d["date"], None),
+                             *((format_number(d[k]), d[k]) for k in ("chars", "units", "tokens")))
+                            for d in documents[:MAX_TABLE_ROWS]), "manifest.json", len(documents))
+    vocab = run.tables.get("vocab")
+    corpus_keywords = None if vocab is None else table_from_frame(
+        vocab.sort_values(["count", "term"], ascending=[False, True], kind="stable"), "vocab",
+        "most frequent content terms in the whole corpus", "vocab.csv",
+        columns=[("term", "term"), ("count", "count"), ("doc_freq", "documents")], limit=200)
+    lexicon = m.get("lexicon", {}) or {}
+    stop = m.get("stopwords", {}) or {}
+    appendix = {
+        "lexicon": _pairs_table("lexicon", f"segmentation lexicon: {format_number(lexicon.get('terms', 0))} "
+                                "protected terms, by layer", list((lexicon.get("sha256") or {}).items()),
+                                ("layer", "sha256")),
+        "stopwords": _pairs_table("stopwords", "stopwords", [("source", stop.get("source", "")),
+                                                             ("count", stop.get("count", "")),
+                                                             ("sha256", stop.get("sha256", ""))], ("", "")),
+        "files": _pairs_table("corpus-files", "corpus files", list((m.get("corpus", {}).get("files") or {}).items()),
+                              ("file", "sha256")),
+        "dropped": _pairs_table("dropped", "blocks removed while cleaning",
+                                list((m.get("corpus", {}).get("dropped_blocks") or {}).items()), ("kind", "blocks")),
+        "params": _pairs_table("params", "every parameter", params, ("key", "value")),
+        "packages": _pairs_table("packages", "package versions", list((m.get("packages") or {}).items()),
+                                 ("package", "version")),
+        "platform": _pairs_table("platform", "platform", list((m.get("platform") or {}).items()), ("", "")),
+        "timings": _pairs_table("timings", "seconds per stage", list((m.get("timings") or {}).items()),
+                                ("stage", "seconds")),
+        "outputs": _pairs_table("outputs", "sha256 of every output", list((m.get("outputs") or {}).items()),
+                                ("file", "sha256")),
+        "config_toml": _config_toml(config) if config else "",
+    }
+    per_document = _per_document(run, documents, rows, max_documents)
+    cooc = run.tables.get("cooccurrence")
+    network = None
+    if cooc is not None or "cooccurrence.png" in run.images:
+        network = {"plot": "cooccurrence.png" if "cooccurrence.png" in run.images else None,
+                   "table": None if cooc is None else table_from_frame(
+                       cooc.sort_values("weight", ascending=False, kind="stable"), "cooccurrence",
+                       "strongest co-occurrence links", "cooccurrence.csv", limit=100),
+                   "gexf": "cooccurrence.gexf" in run.extra_files}
+    return {
+        "title": "textmine report",
+        "manifest": {"sha256": run.manifest_sha256, "created": str(m.get("created", "")),
+                     "command": str(m.get("command", "")), "version": str(m.get("textmine", "")),
+                     "seed": m.get("seed"), "stages": ", ".join(map(str, m.get("stages", []) or [])),
+                     "corpus_path": str(m.get("corpus", {}).get("path", ""))},
+        "summary": {"documents": len(documents), "dates": sorted({d["date"] for d in documents if d["date"]}),
+                    **{k: format_number(v) for k, v in totals.items()},
+                    "themes": "、".join(map(str, config.get("trends", {}).get("themes", []) or [])),
+                    "topics": config.get("topics", {}), "keywords_top_n": config.get("keywords", {}).get("top_n")},
+        "documents": doc_table,
+        "corpus_keywords": corpus_keywords,
+        "corpus_cloud": "wordcloud_corpus.png" if "wordcloud_corpus.png" in run.images else None,
+        "per_document": per_document[0] if per_document else None,
+        "per_document_more": per_document[1] if per_document else 0,
+        "keyness_plot": "keyness.png" if "keyness.png" in run.images else None,
+        "trends": _trends(run, rows),
+        "topics": _topics(run, rows),
+        "topic_map": "topic_map.html" in run.extra_files,
+        "network": network,
+        "appendix": appendix,
+        "problems": list(run.problems),
+    }
+
+
+__all__ = ["RunFiles", "Table", "Column", "load_run", "build_context", "table_from_frame", "format_number"]

@@ -1,0 +1,176 @@
+"""Render the report context with Jinja2 and write ``report.html`` and ``report.md``.
+
+The HTML is self-contained: images are ``data:`` URIs, the style and the one
+script are inline, and the CJK font (Noto Sans CJK SC from ``mplfonts``) is
+subset to the characters the page uses and embedded as WOFF, so Chinese renders
+on a machine with no CJK fonts. A Content-Security-Policy allows nothing but
+``data:`` images and fonts, the inline style and the report's own script (by its
+hash), so the page makes no request and a script smuggled into corpus text could
+not run even if it were not escaped — which it always is (Jinja2 autoescape).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import logging
+import os
+import re
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import TextmineError
+from .build import build_context, load_run
+
+log = logging.getLogger(__name__)
+
+FONT_FAMILY = "TextmineCJK"
+_DATA_URI = re.compile(r"data:[a-z/+]+;base64,[A-Za-z0-9+/=]+")
+
+
+def _resource(name: str) -> str:
+    return resources.files("textmine.report").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def _environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(loader=PackageLoader("textmine.report", "templates"),
+                      autoescape=lambda name: bool(name) and name.endswith(".html.j2"),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["md"] = markdown_cell
+    return env
+
+
+def markdown_cell(value: Any) -> str:
+    """Text that shows literally in a Markdown table cell: HTML-escaped, pipes and emphasis escaped, one line."""
+    text = html.escape(" ".join(str(value).split()), quote=False)
+    return re.sub(r"([\\`*_\[\]|#])", r"\\\1", text)
+
+
+def _data_uri(data: bytes, mime: str) -> str:
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def font_face_css(text: str) -> str:
+    """An ``@font-face`` rule with the bundled CJK font subset to the characters of ``text`` (WOFF, inline)."""
+    from fontTools import subset
+
+    from ..fonts import cjk_font_path
+
+    chars = {c for c in text if ord(c) >= 0x20} | set(" 0123456789")
+    options = subset.Options()
+    options.flavor = "woff"
+    options.layout_features = []
+    options.hinting = False
+    options.notdef_outline = True
+    options.name_IDs = ["*"]  # keeps the copyright and licence (SIL OFL) names inside the font
+    font = subset.load_font(str(cjk_font_path()), options, lazy=True)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(sorted(chars)))
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    subset.save_font(font, buffer, options)
+    uri = _data_uri(buffer.getvalue(), "font/woff")
+    return f'@font-face{{font-family:"{FONT_FAMILY}";src:url({uri}) format("woff");font-display:block}}'
+
+
+def compact_png(data: bytes, colors: int = 128) -> bytes:
+    """The PNG re-encoded with a palette of ``colors`` (no dithering), or unchanged when that is not smaller.
+
+    Word clouds and plots are flat colours on white, so a 128-colour palette
+    looks the same and is about a third of the size. Transparency is flattened
+    onto white first.
+    """
+    from PIL import Image
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except Exception:  # not a readable PNG: embed it as it is
+        return data
+    if image.mode in ("RGBA", "LA", "P"):
+        rgba = image.convert("RGBA")
+        canvas = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        canvas.alpha_composite(rgba)
+        image = canvas
+    palette = image.convert("RGB").quantize(colors=colors, method=Image.Quantize.FASTOCTREE,
+                                            dither=Image.Dither.NONE)
+    buffer = io.BytesIO()
+    palette.save(buffer, "PNG", compress_level=9)
+    return buffer.getvalue() if buffer.tell() < len(data) else data
+
+
+def render_html(context: Mapping[str, Any], images: Mapping[str, bytes], *, fold_rows: int = 20,
+                embed_font: bool = True, compress_images: bool = True) -> str:
+    """The report as one HTML page (see the module docstring for what makes it self-contained)."""
+    env = _environment()
+    script = _resource("report.js")
+    script_hash = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    encoded: dict[str, str] = {}
+
+    def image(name: str) -> str:
+        if name not in encoded:
+            data = compact_png(images[name]) if compress_images else images[name]
+            encoded[name] = _data_uri(data, "image/png")
+        return encoded[name]
+
+    marker = "/*textmine-font-face*/"
+    text = env.get_template("report.html.j2").render(
+        **context, image=image, fold_rows=fold_rows, style=_resource("report.css"), font_css=marker,
+        script=script, script_hash=script_hash, font_family=FONT_FAMILY)
+    # the font is subset to the characters of the page as rendered (images' base64 left out)
+    font_css = font_face_css(_DATA_URI.sub("", text)) if embed_font else ""
+    return text.replace(marker, font_css, 1)
+
+
+def render_markdown(context: Mapping[str, Any], *, image_prefix: str = "", rows: int = 15) -> str:
+    """The report as Markdown; images are links to the run folder's files (``image_prefix`` + name)."""
+    env = _environment()
+    return env.get_template("report.md.j2").render(**context, image_prefix=image_prefix, md_rows=rows)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write next to ``path`` and move into place, so a reader never sees half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_report(run_dir: str | Path, out: str | Path | None = None, *, rows: int = 15, fold_rows: int = 20,
+                 max_documents: int = 40, embed_font: bool = True,
+                 compress_images: bool = True) -> tuple[Path, Path]:
+    """Render ``run_dir`` into ``out`` (default ``run_dir/report.html``) and the ``.md`` beside it.
+
+    Returns the two paths. ``rows`` caps per-document tables; tables longer than
+    ``fold_rows`` are folded in the HTML (a button shows the rest); at most
+    ``max_documents`` documents get a keyword and keyness section of their own.
+    """
+    run = load_run(run_dir)
+    html_path = Path(out) if out is not None else Path(run_dir) / "report.html"
+    if html_path.suffix.lower() not in (".html", ".htm"):
+        raise TextmineError(f"--out {str(html_path)!r} must name an .html file; report.md is written beside it")
+    md_path = html_path.with_suffix(".md")
+    context = build_context(run, rows=rows, max_documents=max_documents)
+    prefix = os.path.relpath(Path(run_dir).resolve(), html_path.parent.resolve())
+    prefix = "" if prefix == "." else prefix.replace(os.sep, "/") + "/"
+    try:
+        _write_atomic(html_path, render_html(context, run.images, fold_rows=fold_rows, embed_font=embed_font,
+                                             compress_images=compress_images))
+        _write_atomic(md_path, render_markdown(context, image_prefix=prefix, rows=rows))
+    except OSError as exc:
+        raise TextmineError(f"cannot write the report to {str(html_path)!r}: {exc.strerror or exc}") from None
+    return html_path, md_path
+
+
+__all__ = ["compact_png", "render_html", "render_markdown", "write_report", "font_face_css", "markdown_cell"]
