@@ -112,29 +112,31 @@ def _section_ids(html: str) -> list[str]:
 
 def test_report_of_the_bundled_corpus_has_the_sections_of_the_files_present(bundled_run):
     html = (bundled_run / "report.html").read_text(encoding="utf-8")
-    # the foundation run writes keywords, keyness, topics and trends: their sections, in reading order
-    assert _section_ids(html) == ["overview", "corpus-keywords", "per-document", "trends", "topics", "appendix"]
-    # no files from the network stage: that section is left out, not broken
-    assert 'id="network"' not in html and "Left out" not in html
-    # without kwic.csv, the evidence lines come from units.csv: every occurrence of each theme term
-    assert "from units.csv" in html and "「具身智能」 · 25 lines (" not in html
-    assert "「具身智能」 · 25 lines" in html and "「智能体」 · 33 lines (30 shown, spread over the documents)" in html
+    # `textmine run` writes keywords, keyness, topics, trends, kwic and network: their sections, in reading order
+    assert _section_ids(html) == ["overview", "corpus-keywords", "per-document", "trends", "topics", "network",
+                                  "appendix"]
+    assert "Left out" not in html
+    # the evidence lines come from kwic.csv: as many lines per theme as trends.csv counts
+    assert "from kwic.csv" in html
+    trends = pd.read_csv(bundled_run / "trends.csv")
+    totals = trends.groupby("theme")["count"].sum()
+    assert f"「具身智能」 · {totals['具身智能']} lines" in html
+    assert f"「智能体」 · {totals['智能体']} lines (30 shown, spread over the documents)" in html
     # the manifest digest shown is the sha256 of manifest.json as written
     digest = hashlib.sha256((bundled_run / "manifest.json").read_bytes()).hexdigest()
     assert digest in html and digest in (bundled_run / "report.md").read_text(encoding="utf-8")
     # the totals agree with an independent count from tokens.csv
     tokens = pd.read_csv(bundled_run / "tokens.csv")["n_tokens"].sum()
-    assert tokens == 21705 and f"{tokens:,} word tokens" in html
+    assert tokens == 21703 and f"{tokens:,} word tokens" in html
     # each report's title (from metadata.csv), its keywords and its distinctive terms
     assert "生成式人工智能应用发展报告（2025）" in html
     assert html.count('id="t-kw-') == 4 and html.count('id="t-kn-') == 4
     assert "AI玩具" in html and "智能穿戴" in html
     # trend cell for 大模型 in the people's daily report: rate per 10k (count) as in trends.csv
-    trends = pd.read_csv(bundled_run / "trends.csv")
     row = trends[(trends.theme == "大模型") & (trends.doc_id == "people-large-models-2025")].iloc[0]
     assert f">{row.per_10k:.1f} ({row['count']})</td>" in html
-    # representative paragraphs derived from unit_topics.csv + units.csv, one pair per topic
-    assert html.count('<blockquote class="example">') == 12
+    # representative paragraphs from topic_examples.csv, the first three of each of the six topics
+    assert html.count('<blockquote class="example">') == 18
     # the appendix: lexicon and stopword hashes, every parameter, package versions, config as TOML
     assert "domain_lexicon.tsv" in html and "topics.iterations" in html and "tomotopy" in html
     assert "[topics]" in html and "k = 6" in html
@@ -154,7 +156,7 @@ def test_report_is_self_contained_and_locked_down(bundled_run):
     digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
     assert f"script-src 'sha256-{digest}'" in csp and "default-src 'none'" in csp
     images = [attrs["src"] for tag, attrs in page.tags if tag == "img"]
-    assert len(images) == 1 + 4 + 1  # corpus cloud, one per report, trend plot
+    assert len(images) == 1 + 1 + 4 + 1 + 1  # corpus cloud, keyness chart, one per report, trend plot, network
     assert all(base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n" for src in images)
 
 
@@ -229,7 +231,7 @@ def test_report_bytes_are_the_same_for_the_same_run(bundled_run, tmp_path):
     # the Markdown links images relative to where it is written
     md = md_path.read_text(encoding="utf-8")
     links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md)
-    assert len(links) == 6 and all((md_path.parent / link).is_file() for link in links)
+    assert len(links) == 8 and all((md_path.parent / link).is_file() for link in links)
 
 
 def test_cli_report_options_and_errors(bundled_run, tmp_path, capsys):
@@ -286,7 +288,7 @@ def test_report_in_a_real_browser(bundled_run):
             page.evaluate("document.fonts.ready")
             for section in ("overview", "corpus-keywords", "per-document", "trends", "topics", "appendix"):
                 assert page.locator(f"section#{section} h2").is_visible(), section
-            assert page.locator("img").count() == 6
+            assert page.locator("img").count() == 8
             assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "report.png"))

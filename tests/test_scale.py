@@ -196,4 +196,4 @@ def test_stage_key_follows_the_content_of_files_named_in_the_config(tmp_path):
     assert list(before) == [str(rules)]
     rules.write_text("[ai]\nterms = ['大模型', '智能体']\n", encoding="utf-8")
     assert _config_files(config, {"trends": {"rules": str(rules)}}) != before
-    assert CACHED_STAGES == {"keywords", "keyness", "topics", "trends"}  # a new stage is not cached until listed
+    assert CACHED_STAGES == {"keywords", "keyness", "trends"}  # a new stage is not cached until listed

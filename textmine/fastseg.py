@@ -22,7 +22,7 @@ from importlib import metadata
 
 from .errors import ConfigError
 from .lexicon import Lexicon
-from .segment import LATIN_NAME, JiebaSegmenter, _term_pattern, is_word
+from .segment import EMAIL, LATIN_NAME, URL, JiebaSegmenter, _term_pattern, is_word
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def guarded_pattern(terms: tuple[str, ...], protect_latin: bool) -> re.Pattern[s
     with, so most positions are rejected at once instead of trying every
     alternative (this is a necessary condition, so the matches do not change).
     """
-    parts = []
+    parts = [f"(?=[A-Za-z0-9._%+-])(?:{EMAIL})", f"(?=[A-Za-z0-9])(?:{URL})"]
     if terms:
         first = "".join(sorted({t[0] for t in terms}))
         parts.append(f"(?=[{re.escape(first)}])(?:{_term_pattern(terms)})")

@@ -335,9 +335,9 @@ def stream_vocab(config: Config, *, chunk_docs: int = 5000, progress: bool = Fal
     from .io.stream import iter_table_chunks
     from .lexicon import load_stopwords
     from .filters import TermFilter
-    from .pipeline import fold_themes, make_segmenter
+    from .pipeline import make_segmenter, protected_theme_terms
 
-    segmenter = make_segmenter(config, fold_themes(config.trends.themes, config))
+    segmenter = make_segmenter(config, protected_theme_terms(config))
     stopwords, _ = load_stopwords(config.filter.stopwords,
                                   [config.resolve_path(p) for p in config.filter.extra_stopwords])
     term_filter = TermFilter(stopwords, config.filter.min_chars, frozenset(segmenter.lexicon.terms))

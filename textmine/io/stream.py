@@ -16,6 +16,8 @@ def iter_table_chunks(path: str | Path, *, text_col: str = "text", id_col: str =
 
     path = Path(path)
     suffix = path.suffix.lower()
+    if encoding.lower() == "auto":
+        encoding = _sniff_encoding(path)
     if suffix == ".csv":
         reader = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, chunksize=chunk_docs)
     elif suffix == ".jsonl":
@@ -33,3 +35,15 @@ def iter_table_chunks(path: str | Path, *, text_col: str = "text", id_col: str =
                 documents.append(Document(str(doc_id), text.replace("\r\n", "\n")))
             row += len(frame)
             yield documents
+
+
+def _sniff_encoding(path: Path, head_bytes: int = 1 << 20) -> str:
+    """The codec :func:`~textmine.io.decode.decode_bytes` picks for the first megabyte of the file."""
+    from .decode import InputRejected, decode_bytes
+
+    with open(path, "rb") as handle:
+        head = handle.read(head_bytes)
+    try:
+        return decode_bytes(head).encoding
+    except InputRejected as exc:
+        raise CorpusError(f"{str(path)!r}: cannot tell its encoding ({exc}); name it with [corpus] encoding") from None
