@@ -123,9 +123,14 @@ def bootstrap_rate(counts: np.ndarray, tokens: np.ndarray, *, resamples: int, co
     """Percentile interval of sum(counts)/sum(tokens)·10⁴ when the rows are resampled with replacement."""
     if len(counts) == 0 or tokens.sum() == 0:
         return 0.0, 0.0
-    picks = rng.integers(0, len(counts), size=(resamples, len(counts)))
-    totals = tokens[picks].sum(axis=1)
-    rates = np.where(totals > 0, counts[picks].sum(axis=1) / np.maximum(totals, 1) * 1e4, 0.0)
+    n = len(counts)
+    block = max(1, min(resamples, 4_000_000 // n))  # bounds memory; the random stream is the same as one draw
+    rates = np.empty(resamples)
+    for start in range(0, resamples, block):
+        picks = rng.integers(0, n, size=(min(block, resamples - start), n))
+        totals = tokens[picks].sum(axis=1)
+        rates[start:start + len(picks)] = np.where(totals > 0, counts[picks].sum(axis=1) / np.maximum(totals, 1) * 1e4,
+                                                   0.0)
     alpha = (1 - confidence) / 2
     low, high = np.quantile(rates, [alpha, 1 - alpha])
     return float(low), float(high)
@@ -153,11 +158,12 @@ def period_trends(unit_counts: pd.DataFrame, themes: ThemeSet, corpus: Corpus, *
     for theme in themes.names:
         seen = False
         theme_units = unit_counts[unit_counts["theme"] == theme]
+        theme_docs = doc_counts.xs(theme, level="theme") if theme in doc_counts.index.get_level_values("theme") \
+            else pd.DataFrame(columns=["count", "tokens"])
         for period in periods:
-            counts = np.array([doc_counts.loc[(theme, d), "count"] if (theme, d) in doc_counts.index else 0
-                               for d in period.doc_ids], dtype=float)
-            tokens = np.array([doc_counts.loc[(theme, d), "tokens"] if (theme, d) in doc_counts.index else 0
-                               for d in period.doc_ids], dtype=float)
+            in_period = theme_docs.reindex(list(period.doc_ids), fill_value=0)
+            counts = in_period["count"].to_numpy(float)
+            tokens = in_period["tokens"].to_numpy(float)
             if len(period.doc_ids) >= 2:
                 over, c, n = "documents", counts, tokens
             else:
