@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 import re
 from itertools import accumulate, compress
-from importlib import metadata
 
 from .errors import ConfigError
 from .lexicon import Lexicon
@@ -165,11 +164,9 @@ def make_backend(name: str, lexicon: Lexicon, *, hmm: bool = True, protect_latin
 
 def backend_versions(segmenter: JiebaSegmenter) -> dict[str, str]:
     """Package versions that decide what ``segmenter`` produces (its engine and jieba's dictionary)."""
+    from .io.write import package_versions
+
     names = ["jieba"] + (["rjieba"] if segmenter.name == "rjieba" else [])
-    versions = {}
-    for name in names:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
+    versions = package_versions(names)
+    del versions["python"]
     return versions

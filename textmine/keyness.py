@@ -14,11 +14,17 @@ from scipy.stats import chi2
 from .data import Dtm
 
 
-def g2_and_log_ratio(target: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per-term G² and log-ratio for term counts in a target and a reference."""
+def g2_and_log_ratio(target: np.ndarray, reference: np.ndarray, n_target: float | None = None,
+                     n_reference: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per-term G² and log-ratio for term counts in a target and a reference.
+
+    ``n_target``/``n_reference`` are the corpus sizes; by default the sums of the counts given
+    (pass them when only some terms' counts are given, as for a sparse row).
+    """
     target = target.astype(float)
     reference = reference.astype(float)
-    n_target, n_reference = target.sum(), reference.sum()
+    n_target = float(target.sum() if n_target is None else n_target)
+    n_reference = float(reference.sum() if n_reference is None else n_reference)
     total = target + reference
     expected_t = n_target * total / (n_target + n_reference)
     expected_r = n_reference * total / (n_target + n_reference)
@@ -78,7 +84,7 @@ def keyness_each_vs_rest(dtm: Dtm, *, top_n: int = 30, min_count: int = 3) -> pd
         n_target, n_reference = target.sum(), grand_total - target.sum()
         if n_reference == 0:
             continue
-        g2, log_ratio = _g2_sparse(target, reference, n_target, n_reference)
+        g2, log_ratio = g2_and_log_ratio(target, reference, n_target, n_reference)
         keep = (target >= min_count) & (target / max(n_target, 1) > reference / max(n_reference, 1))
         index = np.flatnonzero(keep)
         order = index[np.lexsort((vocab[cols[index]], -g2[index]))][:top_n]
@@ -95,23 +101,6 @@ def keyness_each_vs_rest(dtm: Dtm, *, top_n: int = 30, min_count: int = 3) -> pd
         return pd.DataFrame()
     pieces["p_value"] = [chi2.sf(np.concatenate(pieces["g2"]), df=1)]  # once, not per row
     return pd.DataFrame({name: np.concatenate(pieces[name]) for name in ["doc_id", *columns]})
-
-
-def _g2_sparse(target: np.ndarray, reference: np.ndarray, n_target: float, n_reference: float):
-    """:func:`g2_and_log_ratio` for terms with ``target > 0``, given the full totals."""
-    target = target.astype(float)
-    reference = reference.astype(float)
-    n_target, n_reference = float(n_target), float(n_reference)
-    total = target + reference
-    expected_t = n_target * total / (n_target + n_reference)
-    expected_r = n_reference * total / (n_target + n_reference)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        part_t = np.where(target > 0, target * np.log(target / expected_t), 0.0)
-        part_r = np.where(reference > 0, reference * np.log(reference / expected_r), 0.0)
-    g2 = 2 * (part_t + part_r)
-    smoothed_t = np.where(target > 0, target, 0.5) / n_target
-    smoothed_r = np.where(reference > 0, reference, 0.5) / n_reference
-    return g2, np.log2(smoothed_t / smoothed_r)
 
 
 def chi_square(target: np.ndarray, reference: np.ndarray) -> np.ndarray:
