@@ -11,7 +11,7 @@ The pipeline is a chain of plain data objects::
 Importing textmine does nothing else: dictionaries and models load on first use.
 """
 
-from .concordance import concordance
+from .kwic import kwic_table as kwic
 from .config import Config, config_from_dict, describe_config, load_config
 from .data import Corpus, Document, Dtm, PartialDate, TokenizedUnit, Unit
 from .dtm import build_dtm, trim_dtm, vocab_table
@@ -39,5 +39,5 @@ __all__ = [
     "build_dtm", "build_lexicon", "config_from_dict", "describe_config", "fit_topics", "keyness",
     "keyness_each_vs_rest", "load_config", "load_stopwords", "make_segmenter", "prepare", "read_corpus", "run",
     "segment_unit", "segment_units", "split_units", "theme_counts", "top_keywords", "trim_dtm", "vocab_table",
-    "write_report", "write_run", "concordance", "cjk_font_path", "trend_plot", "word_cloud",
+    "write_report", "write_run", "kwic", "cjk_font_path", "trend_plot", "word_cloud",
 ]
