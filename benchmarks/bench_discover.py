@@ -92,7 +92,7 @@ def bench_bundled(lines: list[str]) -> None:
         f"- **recall in the top 200: {len(found)}/{len(eligible)} = {len(found) / len(eligible):.0%}** "
         "(required: at least 75 %)",
         f"- missed: {', '.join(f'{t} ({eligible[t]}×)' for t in missed) or 'none'}",
-        f"- ranks of the gold terms: " + ", ".join(f"{t} {ranks[t]}" for t in sorted(found, key=ranks.get)),
+        "- ranks of the gold terms: " + ", ".join(f"{t} {ranks[t]}" for t in sorted(found, key=ranks.get)),
         f"- **fragments in the top 100: {len(fragments)} = {len(fragments)}%** (required: at most 15 %): "
         f"{', '.join(fragments) or 'none'}",
         f"- time: {seconds:.1f} s",

@@ -25,12 +25,18 @@ EXAMPLES = {
   textmine run --corpus reports/ --out results/  # your folder of .txt/.md files
   textmine run --corpus speeches.csv --text-col content --id-col id --date-col year
   textmine run --themes 智能体,具身智能,算力       # count your own theme terms
+  textmine run --themes my_themes.toml --by year  # theme rules from a file, periods by year
+  textmine run --k 4:12:2                        # choose the number of topics from a range
   textmine run --corpus big5_texts/ --encoding big5 --strict   # stop (exit 2) if any file is unusable
   textmine run --scheduler dask --workers 4      # read, clean, segment on a local Dask cluster
   textmine run --scheduler tcp://10.0.0.5:8786   # … or on an existing Dask cluster
 
-writes: keywords.csv keyness.csv topics.csv doc_topics.csv unit_topics.csv trends.csv
-        vocab.csv units.csv tokens.csv trends.png wordcloud_corpus.png wordclouds/*.png
+writes: keywords.csv keyness.csv keyness_compare.csv keyness.png vocab.csv units.csv tokens.csv
+        topics.csv doc_topics.csv unit_topics.csv topic_summary.csv topic_relevance.csv
+        topic_examples.csv topic_dates.csv topic_map.html
+        trends.csv trends_period.csv trend_changes.csv trends.png trends_period.png kwic.csv
+        cooccurrence.csv cooccurrence_nodes.csv cooccurrence.png .gexf .graphml
+        wordcloud_corpus.png wordclouds/*.png
         manifest.json (config, input hashes, package versions, seed, timings)
         report.html report.md (unless [report] enabled = false)""",
     "segment": """examples:
