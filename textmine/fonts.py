@@ -24,3 +24,29 @@ def cjk_font_path() -> Path:
     if not path.is_file():
         raise StageError(f"the CJK font {FONT_FILE} is missing from the mplfonts package")
     return path
+
+
+def cjk_font_subset(chars: str, *, flavor: str | None = None, layout_features: tuple[str, ...] = ("*",),
+                    hinting: bool = True) -> bytes:
+    """The bundled CJK font cut down to ``chars`` (OpenType, or ``flavor="woff"``), for embedding in HTML.
+
+    The font's name table (copyright and SIL OFL licence) is kept; timestamps are not
+    recalculated, so the same characters give the same bytes.
+    """
+    import io
+
+    from fontTools import subset
+
+    options = subset.Options()
+    options.flavor = flavor
+    options.layout_features = list(layout_features)
+    options.hinting = hinting
+    options.notdef_outline = True
+    options.name_IDs = ["*"]
+    font = subset.load_font(str(cjk_font_path()), options, lazy=True)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(sorted(set(chars))))
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    subset.save_font(font, buffer, options)
+    return buffer.getvalue()

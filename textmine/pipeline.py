@@ -77,11 +77,14 @@ class Prepared:
         return self.term_filter.terms(unit)
 
     def doc_dtm(self) -> Dtm:
-        """Content-term counts per document (documents in corpus order)."""
-        by_doc: dict[str, list[str]] = {doc.id: [] for doc in self.corpus}
-        for unit in self.tokens:
-            by_doc[unit.doc_id].extend(self.content_terms(unit))
-        return build_dtm(by_doc.items())
+        """Content-term counts per document (documents in corpus order), built once per prepared corpus."""
+        dtm = self.__dict__.get("_doc_dtm")
+        if dtm is None:
+            by_doc: dict[str, list[str]] = {doc.id: [] for doc in self.corpus}
+            for unit in self.tokens:
+                by_doc[unit.doc_id].extend(self.content_terms(unit))
+            dtm = self.__dict__["_doc_dtm"] = build_dtm(by_doc.items())
+        return dtm
 
     def token_totals(self) -> dict[str, int]:
         totals = {doc.id: 0 for doc in self.corpus}
@@ -164,14 +167,6 @@ def protected_theme_terms(config: Config, theme_set: ThemeSet | None = None) -> 
     return fold_themes((*theme_set.terms, *queries), config)
 
 
-def _bar(items: Sequence, desc: str, unit: str, progress: bool):
-    if not progress:
-        return items
-    from tqdm.auto import tqdm
-
-    return tqdm(items, desc=desc, unit=unit, disable=None, leave=False)
-
-
 # -- analyses: each takes a Prepared and returns named tables ---------------------------------------
 
 def analyse_keywords(prepared: Prepared) -> dict[str, pd.DataFrame]:
@@ -196,7 +191,7 @@ def compare_keyness(prepared: Prepared, dtm: Dtm | None = None) -> pd.DataFrame:
     from .groups import select_documents
     from .keyness import compare_groups
 
-    dtm = dtm or prepared.doc_dtm()
+    dtm = dtm if dtm is not None else prepared.doc_dtm()
     cfg = prepared.config.keyness
     target_expr = cfg.target.strip() or "latest"
     target = select_documents(prepared.corpus, target_expr, name="[keyness] target")

@@ -58,24 +58,11 @@ def _data_uri(data: bytes, mime: str) -> str:
 
 def font_face_css(text: str) -> str:
     """An ``@font-face`` rule with the bundled CJK font subset to the characters of ``text`` (WOFF, inline)."""
-    from fontTools import subset
-
-    from ..fonts import cjk_font_path
+    from ..fonts import cjk_font_subset
 
     chars = {c for c in text if ord(c) >= 0x20} | set(" 0123456789")
-    options = subset.Options()
-    options.flavor = "woff"
-    options.layout_features = []
-    options.hinting = False
-    options.notdef_outline = True
-    options.name_IDs = ["*"]  # keeps the copyright and licence (SIL OFL) names inside the font
-    font = subset.load_font(str(cjk_font_path()), options, lazy=True)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text="".join(sorted(chars)))
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    subset.save_font(font, buffer, options)
-    uri = _data_uri(buffer.getvalue(), "font/woff")
+    data = cjk_font_subset("".join(chars), flavor="woff", layout_features=(), hinting=False)
+    uri = _data_uri(data, "font/woff")
     return f'@font-face{{font-family:"{FONT_FAMILY}";src:url({uri}) format("woff");font-display:block}}'
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import json
 
 import numpy as np
@@ -56,22 +55,9 @@ def classical_mds(distances: np.ndarray, dims: int = 2) -> np.ndarray:
 
 def embedded_font_css(text: str) -> str:
     """``@font-face`` with the bundled CJK font cut down to the characters of ``text`` (base64 OTF)."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
+    from ..fonts import cjk_font_subset
 
-    from ..fonts import cjk_font_path
-
-    font = TTFont(str(cjk_font_path()), recalcTimestamp=False, lazy=True)
-    options = subset.Options()
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text="".join(sorted(set(text + "0123456789.-–—·λ()/% "))))
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    font.save(buffer)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    data = base64.b64encode(cjk_font_subset(text + "0123456789.-–—·λ()/% ")).decode("ascii")
     return ("@font-face{font-family:'TextmineCJK';"
             f"src:url(data:font/otf;base64,{data}) format('opentype');}}")
 
