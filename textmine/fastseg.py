@@ -45,37 +45,11 @@ class RjiebaSegmenter(JiebaSegmenter):
                 self._tokenizer = tokenizer
         return self
 
-    def _cut(self, text: str, offset: int, out: list[tuple[str, int]]) -> None:
-        words = self._tokenizer.cut(text, self.hmm)
-        out.extend(zip(words, accumulate(map(len, words), initial=offset)))
-
-    def tokenize(self, text: str) -> list[tuple[str, int]]:
-        """All tokens of ``text`` with their start offsets, white space and punctuation included."""
-        if self._tokenizer is None:
-            self.initialize()
-        tokens: list[tuple[str, int]] = []
-        last = 0
-        if self._protected is not None:
-            for match in self._protected.finditer(text):
-                start, end = match.span()
-                if end == start:
-                    continue
-                if start > last:
-                    self._cut(text[last:start], last, tokens)
-                tokens.append((text[start:end], start))
-                last = end
-        if last < len(text):
-            self._cut(text[last:] if last else text, last, tokens)
-        return tokens
-
-
-    def words(self, text: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
-        """Word tokens of ``text`` and their starts: what :func:`~textmine.segment.segment_unit` keeps from
-        :meth:`tokenize`, in one pass with C-level iteration (the hot loop of a large corpus)."""
+    def _all_tokens(self, text: str) -> tuple[list[str], list[int]]:
+        """Every token of ``text`` (white space and punctuation included) and its start, in one pass."""
         if self._tokenizer is None:
             self.initialize()
         cut, hmm = self._tokenizer.cut, self.hmm
-        flags = self._word_flags
         words: list[str] = []
         starts: list[int] = []
         last = 0
@@ -95,6 +69,17 @@ class RjiebaSegmenter(JiebaSegmenter):
             piece = cut(text[last:] if last else text, hmm)
             words += piece
             starts += accumulate(map(len, piece[:-1]), initial=last)
+        return words, starts
+
+    def tokenize(self, text: str) -> list[tuple[str, int]]:
+        """All tokens of ``text`` with their start offsets, white space and punctuation included."""
+        return list(zip(*self._all_tokens(text)))
+
+    def words(self, text: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """Word tokens of ``text`` and their starts: what :func:`~textmine.segment.segment_unit` keeps from
+        :meth:`tokenize`, in one pass with C-level iteration (the hot loop of a large corpus)."""
+        words, starts = self._all_tokens(text)
+        flags = self._word_flags
         keep = list(map(flags.__getitem__, words))
         if len(flags) > 1_000_000:
             flags.clear()
