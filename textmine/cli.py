@@ -66,7 +66,7 @@ writes: trends.csv (per document), trends_period.csv (per period: count, rate pe
   textmine keyness --target "date>=2025-10" --reference "date<2025-10"
   textmine keyness --corpus reports.jsonl --text-col content --id-col id --date-col year \\
                    --target "year=2022" --reference "year=2017"
-  textmine keyness --target publisher=新华社 --reference publisher=CNNIC --min-count 5
+  textmine keyness --target publisher=新华社 --reference "publisher=中国互联网络信息中心（CNNIC）" --min-count 5
 
 groups: ids (a,b) · FIELD=V1,V2 · FIELD>=V (also >, <, <=, !=) · latest · earliest; join with &
 writes: keyness_compare.csv (side,term,counts,per_10k,g2,chi2,p_value,log_ratio,rank), keyness.png,
