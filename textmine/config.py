@@ -105,6 +105,10 @@ class TopicsConfig:
                         min=0.0001)
     optimize_alpha: bool = _opt(False, "tomotopy: re-estimate alpha while fitting")
     eta: float = _opt(0.05, "tomotopy: topic–term prior (larger: broader topics; see benchmarks/)", min=0.0001)
+    specificity: float = _opt(0.3, "a first fit finds frequent terms spread evenly over the topics "
+                                   "(distinctiveness below this many nats) and the model is refitted without "
+                                   "them; 0: one fit", min=0.0)
+    specificity_iterations: int = _opt(100, "iterations of that first fit", min=1)
 
 
 @dataclass(frozen=True)

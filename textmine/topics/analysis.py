@@ -51,13 +51,24 @@ def topic_units(prepared, min_tokens: int) -> tuple[list[list[str]], list[str], 
 
 def engine_options(cfg) -> dict:
     return {"term_weight": cfg.term_weight, "min_term_count": cfg.min_term_count, "drop_top": cfg.drop_top,
-            "alpha": cfg.alpha, "eta": cfg.eta, "optimize_alpha": cfg.optimize_alpha}
+            "alpha": cfg.alpha, "eta": cfg.eta, "optimize_alpha": cfg.optimize_alpha,
+            "specificity": cfg.specificity, "specificity_iterations": cfg.specificity_iterations}
 
 
 def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engine: str, seeds: Sequence[int],
              iterations: int, workers: int = 1, progress: bool = False, **options) -> list[TopicModel]:
     """One fit per seed; with ``workers`` > 1 the fits run side by side in threads. Each fit is
-    single-threaded and owns its seed, so the results are the same for any ``workers``."""
+    single-threaded and owns its seed, so the results are the same for any ``workers``. The terms left out
+    as spread evenly over the topics (``specificity`` > 0) are found once, with the first seed, so every
+    run fits the same terms and the first run is the model ``fit_topics`` gives for that seed."""
+    if options.get("specificity", 0) > 0 and options.get("drop_terms") is None and len(seeds) > 1:
+        from .model import find_spread_terms
+
+        engine_opts = {key: v for key, v in options.items() if key not in ("specificity", "specificity_iterations")}
+        options = {**options, "drop_terms": find_spread_terms(
+            docs, k=k, engine=engine, seed=seeds[0], threshold=options["specificity"],
+            iterations=options.get("specificity_iterations", 100), **engine_opts)}
+
     def one(seed: int) -> TopicModel:
         return fit_topics(docs, ids, k=k, engine=engine, seed=seed, iterations=iterations,
                           progress=progress and workers == 1, **options)

@@ -118,8 +118,10 @@ def fit_topics(docs: Sequence[Sequence[str]], row_ids: Sequence[str], *, k: int,
 
     ``options`` are engine settings (tomotopy: ``term_weight``, ``min_term_count``, ``drop_top``, ``alpha``,
     ``eta``, ``optimize_alpha``; nmf: ``min_term_count``); engines ignore those they do not know, and
-    missing ones take the library's defaults. One fit always runs on one thread; ``workers`` is
-    accepted for compatibility and ignored (see :func:`textmine.topics.analysis.fit_runs`)."""
+    missing ones take the library's defaults. With ``specificity`` > 0 a first fit of
+    ``specificity_iterations`` finds the frequent terms spread evenly over the topics and the model is
+    fitted again without them (:mod:`textmine.topics.spread`); ``drop_terms`` gives that set directly.
+    One fit always runs on one thread; ``workers`` is accepted for compatibility and ignored (see :func:`textmine.topics.analysis.fit_runs`)."""
     if engine not in ENGINES:
         raise StageError(f"topics engine {engine!r} is unknown; choose one of {', '.join(ENGINES)}")
     if len(docs) != len(row_ids):
@@ -129,10 +131,36 @@ def fit_topics(docs: Sequence[Sequence[str]], row_ids: Sequence[str], *, k: int,
     if len(docs) < k:
         raise StageError(f"topics: {len(docs)} units with enough tokens is fewer than k = {k}; "
                          f"lower [topics] k or min_unit_tokens")
+    dropped = options.pop("drop_terms", None)
+    specificity = options.pop("specificity", 0.0)
+    first_iterations = options.pop("specificity_iterations", 100)
+    if dropped is None:
+        dropped = frozenset()
+        if specificity > 0:
+            dropped = find_spread_terms(docs, k=k, engine=engine, seed=seed, threshold=specificity,
+                                        iterations=first_iterations, **options)
+    if dropped:
+        from .spread import without
+
+        docs = without(docs, dropped)
     vocab, topic_term, doc_topic, extra = ENGINES[engine](
         docs, k=k, seed=seed, iterations=iterations, workers=workers, progress=progress, **options)
     params = {"k": k, "seed": seed, "iterations": iterations, **options, **extra}
+    if specificity > 0 or dropped:
+        params.update(specificity=specificity, specificity_iterations=first_iterations,
+                      spread_terms=" ".join(sorted(dropped)))
     return TopicModel(engine, k, seed, tuple(vocab), topic_term, doc_topic, tuple(row_ids), params)
+
+
+def find_spread_terms(docs: Sequence[Sequence[str]], *, k: int, engine: str, seed: int, threshold: float,
+                      iterations: int = 100, **options) -> frozenset[str]:
+    """The frequent terms spread evenly over the topics of a short first fit (same seed and settings):
+    distinctiveness below ``threshold`` nats (see :mod:`textmine.topics.spread`)."""
+    from .spread import spread_terms
+
+    vocab, topic_term, doc_topic, _ = ENGINES[engine](docs, k=k, seed=seed, iterations=iterations, workers=1,
+                                                       progress=False, **options)
+    return spread_terms(docs, vocab, topic_term, doc_topic, threshold)
 
 
 def topic_terms_table(model: TopicModel, top_n: int = 15) -> pd.DataFrame:
