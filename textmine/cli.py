@@ -50,7 +50,7 @@ writes: keywords.csv keyness.csv keyness_compare.csv keyness.png vocab.csv units
   textmine topics --engine nmf     # scikit-learn NMF instead of tomotopy LDA
 
 writes: topics.csv doc_topics.csv unit_topics.csv topic_summary.csv topic_relevance.csv
-        topic_examples.csv topic_dates.csv topic_map.html (offline) manifest.json
+        topic_examples.csv topic_dates.csv topic_spread_terms.csv topic_map.html (offline) manifest.json
         (+ topic_k_selection.csv, topic_k_selection.png with a k range); topics whose top-10 terms
         change across seeds are marked unstable=True in every table""",
     "trends": """examples:

@@ -149,6 +149,10 @@ def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: 
     }
     if k_table is not None:
         tables["topic_k_selection"] = k_table
+    if model.params.get("spread_terms") is not None:
+        from .spread import spread_table
+
+        tables["topic_spread_terms"] = spread_table(docs, model.params["spread_terms"])
     from .topicmap import topic_map_html
 
     html = topic_map_html(model, tables, marginal=marginal, lam=cfg.relevance_lambda,

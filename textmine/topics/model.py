@@ -135,7 +135,7 @@ def fit_topics(docs: Sequence[Sequence[str]], row_ids: Sequence[str], *, k: int,
     specificity = options.pop("specificity", 0.0)
     first_iterations = options.pop("specificity_iterations", 100)
     if dropped is None:
-        dropped = frozenset()
+        dropped = {}
         if specificity > 0:
             dropped = find_spread_terms(docs, k=k, engine=engine, seed=seed, threshold=specificity,
                                         iterations=first_iterations, **options)
@@ -148,14 +148,14 @@ def fit_topics(docs: Sequence[Sequence[str]], row_ids: Sequence[str], *, k: int,
     params = {"k": k, "seed": seed, "iterations": iterations, **options, **extra}
     if specificity > 0 or dropped:
         params.update(specificity=specificity, specificity_iterations=first_iterations,
-                      spread_terms=" ".join(sorted(dropped)))
+                      spread_terms=dict(dropped))
     return TopicModel(engine, k, seed, tuple(vocab), topic_term, doc_topic, tuple(row_ids), params)
 
 
 def find_spread_terms(docs: Sequence[Sequence[str]], *, k: int, engine: str, seed: int, threshold: float,
-                      iterations: int = 100, **options) -> frozenset[str]:
+                      iterations: int = 100, **options) -> dict[str, float]:
     """The frequent terms spread evenly over the topics of a short first fit (same seed and settings):
-    distinctiveness below ``threshold`` nats (see :mod:`textmine.topics.spread`)."""
+    distinctiveness below ``threshold`` nats (see :mod:`textmine.topics.spread`), term → distinctiveness."""
     from .spread import spread_terms
 
     vocab, topic_term, doc_topic, _ = ENGINES[engine](docs, k=k, seed=seed, iterations=iterations, workers=1,

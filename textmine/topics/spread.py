@@ -41,17 +41,27 @@ def distinctiveness(topic_term: np.ndarray, doc_topic: np.ndarray, lengths: Sequ
 
 
 def spread_terms(docs: Sequence[Sequence[str]], vocab: Sequence[str], topic_term: np.ndarray,
-                 doc_topic: np.ndarray, threshold: float, min_count: int = MIN_COUNT) -> frozenset[str]:
-    """Terms seen at least ``min_count`` times whose distinctiveness is below ``threshold`` nats."""
+                 doc_topic: np.ndarray, threshold: float, min_count: int = MIN_COUNT) -> dict[str, float]:
+    """Terms seen at least ``min_count`` times whose distinctiveness is below ``threshold`` nats, most
+    frequent first, each with its distinctiveness."""
     counts = Counter(t for d in docs for t in d)
     scores = distinctiveness(topic_term, doc_topic, [len(d) for d in docs])
-    dropped = frozenset(t for t, s in zip(vocab, scores) if s < threshold and counts[t] >= min_count)
-    if dropped:
-        shown = sorted(dropped, key=lambda t: -counts[t])[:15]
-        log.info("topics: %d terms spread evenly over the topics are left out (%s …)", len(dropped),
-                 " ".join(shown))
-    return dropped
+    found = [(t, float(s)) for t, s in zip(vocab, scores) if s < threshold and counts[t] >= min_count]
+    found.sort(key=lambda pair: (-counts[pair[0]], pair[0]))
+    if found:
+        log.info("topics: %d terms spread evenly over the topics are left out (%s …)", len(found),
+                 " ".join(t for t, _ in found[:15]))
+    return dict(found)
 
 
-def without(docs: Sequence[Sequence[str]], dropped: frozenset[str]) -> list[list[str]]:
+def without(docs: Sequence[Sequence[str]], dropped) -> list[list[str]]:
     return [[t for t in d if t not in dropped] for d in docs]
+
+
+def spread_table(docs: Sequence[Sequence[str]], scores: dict[str, float]):
+    """``term,count,distinctiveness`` of the terms left out, most frequent first."""
+    import pandas as pd
+
+    counts = Counter(t for d in docs for t in d if t in scores)
+    return pd.DataFrame([{"term": t, "count": counts[t], "distinctiveness": round(s, 4)} for t, s in scores.items()],
+                        columns=["term", "count", "distinctiveness"])
