@@ -251,7 +251,7 @@ ERRORS = [
     ("nothing-usable", lambda r, c: [(c / n).write_bytes(b"") for n in ("a.txt", "b.txt")], [],
      "no usable documents in '{c}': all 2 inputs were skipped (a.txt: empty; b.txt: empty)"),
     ("unknown-config-key", lambda r, c: (r / "x.toml").write_text("[topics]\nnum_topics = 8\n"), ["--config", "x.toml"],
-     "x.toml: unknown key [topics] 'num_topics'; known keys: engine, k, iterations, min_unit_tokens, top_n, workers, k_range, stability_runs, stability_threshold, heldout_fraction, relevance_lambda, examples, term_weight, min_term_count, drop_top, alpha, optimize_alpha, eta"),
+     "x.toml: unknown key [topics] 'num_topics'; known keys: engine, k, iterations, min_unit_tokens, top_n, workers, k_range, stability_runs, stability_threshold, heldout_fraction, relevance_lambda, examples, term_weight, min_term_count, drop_top, alpha, optimize_alpha, eta, specificity, specificity_iterations"),
     ("wrong-type", lambda r, c: (r / "x.toml").write_text('[keywords]\ntop_n = "ten"\n'), ["--config", "x.toml"],
      "x.toml: [keywords] top_n = 'ten' must be of type int"),
     ("out-of-range", lambda r, c: None, ["--top", "0"],
