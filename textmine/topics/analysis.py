@@ -55,12 +55,28 @@ def engine_options(cfg) -> dict:
 
 
 def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engine: str, seeds: Sequence[int],
-             iterations: int, workers: int = 1, progress: bool = False, **options) -> list[TopicModel]:
-    """One fit per seed; with ``workers`` > 1 the fits run side by side in threads. Each fit is
-    single-threaded and owns its seed, so the results are the same for any ``workers``."""
+             iterations: int, workers: int = 1, progress: bool = False, cache=None, **options) -> list[TopicModel]:
+    """One fit per seed; with ``workers`` > 1 (0: one per available core) the fits run side by side in
+    threads. Each fit is single-threaded and owns its seed, so the results are the same for any
+    ``workers``. With a :class:`~textmine.io.cache.ModelCache`, a fit whose inputs are unchanged is read
+    from it instead of being repeated."""
+    workers = min(workers or available_cores(), len(seeds))
+    settings = {"engine": engine, "k": k, "iterations": iterations, **options, "versions": engine_versions(engine)}
+
     def one(seed: int) -> TopicModel:
-        return fit_topics(docs, ids, k=k, engine=engine, seed=seed, iterations=iterations,
-                          progress=progress and workers == 1, **options)
+        if cache is not None:
+            from ..io.cache import fit_key
+
+            key = fit_key(docs, ids, {**settings, "seed": seed})
+            model = cache.get(key)
+            if model is not None:
+                log.info("topics: seed %d read from the cache (%s)", seed, key)
+                return model
+        model = fit_topics(docs, ids, k=k, engine=engine, seed=seed, iterations=iterations,
+                           progress=progress and seed == seeds[0], **options)
+        if cache is not None:
+            cache.put(key, model)
+        return model
 
     if workers <= 1 or len(seeds) == 1:
         return [one(s) for s in seeds]
@@ -68,11 +84,24 @@ def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engin
         return list(pool.map(one, seeds))
 
 
+def available_cores() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def engine_versions(engine: str) -> dict[str, str]:
+    from ..io.write import package_versions
+
+    return package_versions({"tomotopy": ["tomotopy"], "gensim": ["gensim"], "nmf": ["scikit-learn"]}[engine]
+                            + ["numpy", "textmine"])
+
+
 def stability_seeds(seed: int, runs: int) -> list[int]:
     return [seed + i for i in range(max(1, runs))]
 
 
-def select_k(docs, ids, ks: Sequence[int], cfg, seed: int, *, progress: bool = False) -> pd.DataFrame:
+def select_k(docs, ids, ks: Sequence[int], cfg, seed: int, *, progress: bool = False, cache=None) -> pd.DataFrame:
     """The k-selection table (see :mod:`textmine.topics.select`); ``proposed`` marks the rule's choice."""
     train, held = split_heldout(len(docs), cfg.heldout_fraction, seed)
     train_docs = [docs[i] for i in train]
@@ -84,7 +113,8 @@ def select_k(docs, ids, ks: Sequence[int], cfg, seed: int, *, progress: bool = F
     rows = []
     for k in ks:
         runs = fit_runs(train_docs, train_ids, k=k, engine=cfg.engine, seeds=stability_seeds(seed, cfg.stability_runs),
-                        iterations=cfg.iterations, workers=cfg.workers, progress=progress, **engine_options(cfg))
+                        iterations=cfg.iterations, workers=cfg.workers, progress=progress, cache=cache,
+                        **engine_options(cfg))
         reference = runs[0]
         tops = [[t for t, _ in reference.top_terms(i + 1, 25)] for i in range(k)]
         scores = coherence([t[:10] for t in tops], docs)
@@ -98,21 +128,24 @@ def select_k(docs, ids, ks: Sequence[int], cfg, seed: int, *, progress: bool = F
     return table
 
 
-def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: bool = False) -> TopicOutcome:
-    """Fit the topics the config asks for (choosing k from ``ks`` when given) and build every table."""
+def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: bool = False,
+                        cache=None) -> TopicOutcome:
+    """Fit the topics the config asks for (choosing k from ``ks`` when given) and build every table;
+    fits are read from ``cache`` (a :class:`~textmine.io.cache.ModelCache`) when it has them."""
     cfg = prepared.config.topics
     seed = prepared.config.seed
     docs, ids, groups = topic_units(prepared, cfg.min_unit_tokens)
     k_table, figure = None, None
     k = cfg.k
     if ks and len(ks) > 1:
-        k_table = select_k(docs, ids, ks, cfg, seed, progress=progress)
+        k_table = select_k(docs, ids, ks, cfg, seed, progress=progress, cache=cache)
         k = int(k_table.loc[k_table["proposed"], "k"].iloc[0])
         figure = k_selection_plot(k_table, k)
     elif ks:
         k = ks[0]
     runs = fit_runs(docs, ids, k=k, engine=cfg.engine, seeds=stability_seeds(seed, cfg.stability_runs),
-                    iterations=cfg.iterations, workers=cfg.workers, progress=progress, **engine_options(cfg))
+                    iterations=cfg.iterations, workers=cfg.workers, progress=progress, cache=cache,
+                    **engine_options(cfg))
     model = runs[0]
     stability = topic_stability(model, runs[1:])
     unstable = [bool(s < cfg.stability_threshold) for s in np.nan_to_num(stability, nan=1.0)]
