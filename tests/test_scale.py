@@ -196,4 +196,42 @@ def test_stage_key_follows_the_content_of_files_named_in_the_config(tmp_path):
     assert list(before) == [str(rules)]
     rules.write_text("[ai]\nterms = ['大模型', '智能体']\n", encoding="utf-8")
     assert _config_files(config, {"trends": {"rules": str(rules)}}) != before
-    assert CACHED_STAGES == {"keywords", "keyness", "trends"}  # a new stage is not cached until listed
+    assert CACHED_STAGES == {"keywords", "keyness", "trends", "kwic", "network"}  # a new stage is not cached until listed
+
+
+def test_warm_run_reads_topic_fits_kwic_and_network_from_the_cache(tmp_path, corpus_copy, monkeypatch):
+    from textmine.io.write import table_to_csv
+    from textmine.topics import analysis
+
+    config = _config(tmp_path, corpus_copy).replace(output={"wordclouds": False, "plots": False},
+                                                    topics={"iterations": 40, "stability_runs": 2})
+    stages = ("topics", "kwic", "network")
+    first = tm.run(config, stages)
+    assert len(list((tmp_path / "cache" / "models").glob("*.npz"))) == 2  # one per stability seed
+
+    def no_fitting(*args, **kwargs):
+        raise AssertionError("a cached fit was fitted again")
+
+    monkeypatch.setattr(analysis, "fit_topics", no_fitting)
+    second = tm.run(config, stages)
+    assert set(second.tables) == set(first.tables)
+    for name, frame in first.tables.items():
+        assert table_to_csv(second.tables[name]) == table_to_csv(frame), name
+    assert second.extra["files"]["topic_map.html"] == first.extra["files"]["topic_map.html"]
+    with pytest.raises(AssertionError, match="fitted again"):   # another seed is a new fit
+        tm.run(config.replace(seed=7), ("topics",))
+
+
+def test_stage_key_follows_the_display_text_not_only_the_folded_text(tmp_path, corpus_copy):
+    from textmine.scale import stage_key
+
+    config = _config(tmp_path, corpus_copy)
+    before = tm.prepare(config)
+    report = sorted(corpus_copy.glob("*.txt"))[0]
+    text = report.read_text(encoding="utf-8")
+    assert "数据" in text
+    report.write_text(text.replace("数据", "數據", 1), encoding="utf-8")  # folds back to the same counted text
+    after = tm.prepare(config)
+    assert after.segment_info["tokens_sha256"] == before.segment_info["tokens_sha256"]
+    assert "數據" in "".join(u.text for u in after.units)
+    assert stage_key(after, "kwic") != stage_key(before, "kwic")   # KWIC shows the original characters

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import compress
 
 from .data import TokenizedUnit
 
@@ -23,8 +24,15 @@ class TermFilter:
     stopwords: frozenset[str] = frozenset()
     min_chars: int = 2
     keep: frozenset[str] = frozenset()
+    _seen: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_seen", _Decisions(self._decide))
 
     def __call__(self, term: str) -> bool:
+        return self._seen[term]
+
+    def _decide(self, term: str) -> bool:
         if term in self.keep:
             return True
         if len(term) < self.min_chars or term in self.stopwords or term.lower() in self.stopwords:
@@ -34,7 +42,21 @@ class TermFilter:
         return True
 
     def terms(self, unit: TokenizedUnit) -> list[str]:
-        return [t for t in unit.terms if self(t)]
+        return list(compress(unit.terms, map(self._seen.__getitem__, unit.terms)))
+
+
+class _Decisions(dict):
+    """The filter's decision per distinct term, made on first sight (a large corpus repeats its terms)."""
+
+    def __init__(self, decide) -> None:
+        super().__init__()
+        self.decide = decide
+
+    def __missing__(self, term: str) -> bool:
+        if len(self) > 2_000_000:
+            self.clear()
+        value = self[term] = self.decide(term)
+        return value
 
 
 def content_terms(units: Iterable[TokenizedUnit], term_filter: TermFilter) -> list[list[str]]:

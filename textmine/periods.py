@@ -39,6 +39,10 @@ def unit_theme_counts(units: Sequence[Unit], tokens: Sequence[TokenizedUnit], th
     """``unit_id,doc_id,theme,count,tokens`` — hits of each theme in each unit (every unit, zeros included)."""
     rows = []
     for unit, unit_tokens in zip(units, tokens):
+        if all(theme.triggers.isdisjoint(unit_tokens.terms) for theme in themes.themes):
+            rows += [(unit_tokens.unit_id, unit_tokens.doc_id, theme.name, 0, len(unit_tokens.terms))
+                     for theme in themes.themes]
+            continue
         sentences = sentence_index(unit.norm, unit_tokens.starts)
         for theme in themes.themes:
             rows.append((unit_tokens.unit_id, unit_tokens.doc_id, theme.name,
@@ -52,8 +56,8 @@ def document_trends(unit_counts: pd.DataFrame, themes: ThemeSet, corpus: Corpus)
     The first five columns are the foundation's ``trends.csv``; ``first_appearance`` marks the
     earliest document (in date order) where the theme occurs.
     """
-    per_doc = unit_counts.groupby(["theme", "doc_id"], sort=False)["count"].sum()
-    doc_tokens = unit_counts.drop_duplicates("unit_id").groupby("doc_id")["tokens"].sum()
+    per_doc = unit_counts.groupby(["theme", "doc_id"], sort=False)["count"].sum().to_dict()
+    doc_tokens = unit_counts.drop_duplicates("unit_id").groupby("doc_id")["tokens"].sum().to_dict()
     rows = []
     for theme in themes.names:
         seen = False

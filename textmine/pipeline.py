@@ -222,7 +222,12 @@ def analyse_topics(prepared: Prepared, *, progress: bool = False,
 
     cfg = prepared.config.topics
     ks = parse_k(cfg.k_range, "[topics] k_range") if cfg.k_range else None
-    outcome = analyse_topic_model(prepared, ks=ks, progress=progress)
+    cache = None
+    if prepared.config.scale.cache:
+        from .io.cache import ModelCache
+
+        cache = ModelCache(prepared.config.resolve_path(prepared.config.scale.cache_dir))
+    outcome = analyse_topic_model(prepared, ks=ks, progress=progress, cache=cache)
     if extra is not None:
         extra.setdefault("files", {})["topic_map.html"] = outcome.html.encode("utf-8")
         if outcome.figure is not None:

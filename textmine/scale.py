@@ -368,7 +368,8 @@ def stream_vocab(config: Config, *, chunk_docs: int = 5000, progress: bool = Fal
 # -- cached analyses -------------------------------------------------------------------------------------------
 
 def stage_key(prepared, stage: str) -> str | None:
-    """What decides a stage's tables: the segmented text, document ids/dates, stopwords, config, seed, versions."""
+    """What decides a stage's tables: the segmented text, the units' display text and offsets, document
+    ids/dates, stopwords, config, seed, versions."""
     import hashlib
     import json
 
@@ -380,7 +381,11 @@ def stage_key(prepared, stage: str) -> str | None:
     config = prepared.config.to_dict()
     for section in ("output", "scale", "corpus"):
         config.pop(section, None)
-    payload = {"stage": stage, "tokens": tokens, "config": config, "files": _config_files(prepared.config, config),
+    units = hashlib.blake2b(digest_size=20)
+    for unit in prepared.units:   # display text and offsets into the originals (KWIC shows both)
+        units.update(f"{unit.id}\t{unit.text}\t{unit.runs}\n".encode("utf-8"))
+    payload = {"stage": stage, "tokens": tokens, "units": units.hexdigest(), "config": config,
+               "files": _config_files(prepared.config, config),
                "stopwords": prepared.stopwords_sha256,
                "themes": prepared.theme_set.sha256 if getattr(prepared, "theme_set", None) else None,
                "documents": [[d.id, str(d.date) if d.date else None] for d in prepared.corpus],
@@ -389,9 +394,9 @@ def stage_key(prepared, stage: str) -> str | None:
 
 
 #: Stages whose inputs :func:`stage_key` is known to cover; a new stage is computed every time until it
-#: is added here (after checking that everything it reads is in the key). Topics are not cached: their
-#: map and k-selection figure live outside the tables.
-CACHED_STAGES = frozenset({"keywords", "keyness", "trends"})
+#: is added here (after checking that everything it reads is in the key). Topics cache their fits
+#: instead (:class:`~textmine.io.cache.ModelCache`): the map and figure are rebuilt from them.
+CACHED_STAGES = frozenset({"keywords", "keyness", "trends", "kwic", "network"})
 
 
 def _config_files(config: Config, values: Any) -> dict[str, str]:

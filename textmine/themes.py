@@ -29,6 +29,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -86,6 +87,11 @@ class Theme:
             else:
                 out += list(alt.terms)
         return tuple(dict.fromkeys(out + list(self.exclude)))
+
+    @cached_property
+    def triggers(self) -> frozenset[str]:
+        """The terms without which the rule cannot match (every term it mentions but the exclusions)."""
+        return frozenset(t for t in self.terms if t not in self.exclude)
 
     @property
     def rule(self) -> str:
@@ -259,6 +265,8 @@ def find_unit_hits(theme: Theme, unit: Unit, tokens: TokenizedUnit,
 
     ``sentences`` (from :func:`sentence_index`) may be passed when several themes are matched in one unit.
     """
+    if theme.triggers.isdisjoint(tokens.terms):
+        return []
     ends = [s + len(t) for t, s in zip(tokens.terms, tokens.starts)]
     if sentences is None:
         sentences = sentence_index(unit.norm, tokens.starts)

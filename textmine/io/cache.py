@@ -220,3 +220,59 @@ class UnitCache:
         except OSError as exc:
             log.warning("cached units not written to %s: %s", target, exc.strerror or exc)
             tmp.unlink(missing_ok=True)
+
+
+class ModelCache:
+    """Fitted topic models, one ``.npz`` (arrays, no pickles) per fit key.
+
+    The key (made by the caller) covers the fitted term lists and unit ids, the
+    engine, k, seed, iterations, every engine option and the package versions,
+    so a hit is the model that fitting would give again.
+    """
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root) / "models"
+
+    def get(self, key: str):
+        import numpy as np
+
+        from ..topics.model import TopicModel
+
+        path = self.root / f"{key}.npz"
+        if not path.is_file():
+            return None
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                meta = json.loads(str(data["meta"]))
+                return TopicModel(meta["engine"], int(meta["k"]), int(meta["seed"]), tuple(data["vocab"].tolist()),
+                                  data["topic_term"], data["doc_topic"], tuple(data["row_ids"].tolist()),
+                                  meta["params"])
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("ignoring unreadable cached model %s: %s", path.name, exc)
+            return None
+
+    def put(self, key: str, model) -> None:
+        import numpy as np
+
+        meta = json.dumps({"engine": model.engine, "k": model.k, "seed": model.seed, "params": model.params},
+                          sort_keys=True, ensure_ascii=False)
+        target = self.root / f"{key}.npz"
+        tmp = self.root / f".{key}.{uuid.uuid4().hex}.tmp.npz"
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            np.savez(tmp, meta=np.array(meta), vocab=np.array(model.vocab, dtype=str),
+                     topic_term=model.topic_term, doc_topic=model.doc_topic,
+                     row_ids=np.array(model.row_ids, dtype=str))
+            os.replace(tmp, target)
+        except (OSError, TypeError) as exc:
+            log.warning("cached model not written to %s: %s", target, getattr(exc, "strerror", None) or exc)
+            tmp.unlink(missing_ok=True)
+
+
+def fit_key(docs, ids, settings: Mapping) -> str:
+    """Content key of one topic fit: the term lists, unit ids and ``settings`` (engine, k, seed, options, versions)."""
+    digest = hashlib.blake2b(digest_size=20)
+    for unit_id, terms in zip(ids, docs):
+        digest.update(unit_id.encode("utf-8") + b"\x1e" + "\x1f".join(terms).encode("utf-8") + b"\x1d")
+    digest.update(json.dumps(dict(settings), sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()

@@ -208,10 +208,11 @@ def _per_document(run: RunFiles, documents: list[dict[str, Any]], rows: int,
     keywords, keyness = run.tables.get("keywords"), run.tables.get("keyness")
     if keywords is None and keyness is None:
         return None
-    ids = [d["id"] for d in documents]
+    ordered = dict.fromkeys(d["id"] for d in documents)
     for frame in (keywords, keyness):
         if frame is not None:
-            ids += [i for i in dict.fromkeys(frame["doc_id"]) if i not in ids]
+            ordered.update(dict.fromkeys(frame["doc_id"]))
+    ids = list(ordered)
     meta = {d["id"]: d for d in documents}
     out = []
     for doc_id in ids[:max_documents]:
@@ -247,8 +248,9 @@ def _trends(run: RunFiles, rows: int) -> dict[str, Any] | None:
         docs = list(dict.fromkeys(trends["doc_id"]))
         dates = dict(zip(trends["doc_id"], trends["date"]))
         themes = list(dict.fromkeys(trends["theme"]))
+        shown = trends[trends["doc_id"].isin(docs[:MAX_TABLE_ROWS])]
         cells = {(str(r.theme), str(r.doc_id)): (f"{float(r.per_10k):.1f} ({format_number(r.count)})",
-                                                  float(r.per_10k)) for r in trends.itertuples(index=False)}
+                                                  float(r.per_10k)) for r in shown.itertuples(index=False)}
         caption = "theme terms per 10,000 tokens (count) in each document, by date"
         if len(docs) <= WIDE_TREND_DOCS:   # themes down, documents across
             columns = (Column("theme"),) + tuple(Column(f"{d} ({dates[d]})" if dates.get(d) else d, True)
@@ -367,7 +369,8 @@ def _topics(run: RunFiles, rows: int) -> dict[str, Any] | None:
         wide = (wide * 100).round(1)
         wide.columns = [f"topic {c} %" for c in wide.columns]
         section["prevalence"] = table_from_frame(wide.reset_index(), "doc-topics",
-                                                 "topic prevalence per document (%)", "doc_topics.csv")
+                                                 "topic prevalence per document (%)", "doc_topics.csv",
+                                                 limit=MAX_TABLE_ROWS)
     if "topic_k_selection" in t:
         section["k_table"] = table_from_frame(t["topic_k_selection"], "topic-k", "choosing the number of topics",
                                               "topic_k_selection.csv")

@@ -56,34 +56,68 @@ def engine_options(cfg) -> dict:
 
 
 def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engine: str, seeds: Sequence[int],
-             iterations: int, workers: int = 1, progress: bool = False, **options) -> list[TopicModel]:
-    """One fit per seed; with ``workers`` > 1 the fits run side by side in threads. Each fit is
-    single-threaded and owns its seed, so the results are the same for any ``workers``. The terms left out
-    as spread evenly over the topics (``specificity`` > 0) are found once, with the first seed, so every
-    run fits the same terms and the first run is the model ``fit_topics`` gives for that seed."""
-    if options.get("specificity", 0) > 0 and options.get("drop_terms") is None and len(seeds) > 1:
+             iterations: int, workers: int = 1, progress: bool = False, cache=None, **options) -> list[TopicModel]:
+    """One fit per seed; with ``workers`` > 1 (0: one per available core) the fits run side by side in
+    threads. Each fit is single-threaded and owns its seed, so the results are the same for any
+    ``workers``. With a :class:`~textmine.io.cache.ModelCache`, a fit whose inputs are unchanged is read
+    from it instead of being repeated. The terms left out as spread evenly over the topics
+    (``specificity`` > 0) are found once, with the first seed, so every run fits the same terms and the
+    first run is the model ``fit_topics`` gives for that seed."""
+    workers = min(workers or available_cores(), len(seeds))
+    settings = {"engine": engine, "k": k, "iterations": iterations, **options, "versions": engine_versions(engine)}
+    keys: dict[int, str] = {}
+    found: dict[int, TopicModel] = {}
+    if cache is not None:
+        from ..io.cache import fit_key
+
+        for seed in seeds:
+            keys[seed] = fit_key(docs, ids, {**settings, "seed": seed})
+            model = cache.get(keys[seed])
+            if model is not None:
+                log.info("topics: seed %d read from the cache (%s)", seed, keys[seed])
+                found[seed] = model
+    missing = [s for s in seeds if s not in found]
+    if missing and options.get("specificity", 0) > 0 and options.get("drop_terms") is None and len(seeds) > 1:
         from .model import find_spread_terms
 
         engine_opts = {key: v for key, v in options.items() if key not in ("specificity", "specificity_iterations")}
         options = {**options, "drop_terms": find_spread_terms(
             docs, k=k, engine=engine, seed=seeds[0], threshold=options["specificity"],
-            iterations=options.get("specificity_iterations", 100), **engine_opts)}
+            iterations=options.get("specificity_iterations", 50), **engine_opts)}
 
     def one(seed: int) -> TopicModel:
-        return fit_topics(docs, ids, k=k, engine=engine, seed=seed, iterations=iterations,
-                          progress=progress and workers == 1, **options)
+        model = fit_topics(docs, ids, k=k, engine=engine, seed=seed, iterations=iterations,
+                           progress=progress and seed == missing[0], **options)
+        if cache is not None:
+            cache.put(keys[seed], model)
+        return model
 
-    if workers <= 1 or len(seeds) == 1:
-        return [one(s) for s in seeds]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(one, seeds))
+    if workers <= 1 or len(missing) <= 1:
+        found.update((s, one(s)) for s in missing)
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            found.update(zip(missing, pool.map(one, missing)))
+    return [found[s] for s in seeds]
+
+
+def available_cores() -> int:
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def engine_versions(engine: str) -> dict[str, str]:
+    from ..io.write import package_versions
+
+    return package_versions({"tomotopy": ["tomotopy"], "gensim": ["gensim"], "nmf": ["scikit-learn"]}[engine]
+                            + ["numpy", "textmine"])
 
 
 def stability_seeds(seed: int, runs: int) -> list[int]:
     return [seed + i for i in range(max(1, runs))]
 
 
-def select_k(docs, ids, ks: Sequence[int], cfg, seed: int, *, progress: bool = False) -> pd.DataFrame:
+def select_k(docs, ids, ks: Sequence[int], cfg, seed: int, *, progress: bool = False, cache=None) -> pd.DataFrame:
     """The k-selection table (see :mod:`textmine.topics.select`); ``proposed`` marks the rule's choice."""
     train, held = split_heldout(len(docs), cfg.heldout_fraction, seed)
     train_docs = [docs[i] for i in train]
@@ -95,7 +129,8 @@ def select_k(docs, ids, ks: Sequence[int], cfg, seed: int, *, progress: bool = F
     rows = []
     for k in ks:
         runs = fit_runs(train_docs, train_ids, k=k, engine=cfg.engine, seeds=stability_seeds(seed, cfg.stability_runs),
-                        iterations=cfg.iterations, workers=cfg.workers, progress=progress, **engine_options(cfg))
+                        iterations=cfg.iterations, workers=cfg.workers, progress=progress, cache=cache,
+                        **engine_options(cfg))
         reference = runs[0]
         tops = [[t for t, _ in reference.top_terms(i + 1, 25)] for i in range(k)]
         scores = coherence([t[:10] for t in tops], docs)
@@ -109,21 +144,24 @@ def select_k(docs, ids, ks: Sequence[int], cfg, seed: int, *, progress: bool = F
     return table
 
 
-def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: bool = False) -> TopicOutcome:
-    """Fit the topics the config asks for (choosing k from ``ks`` when given) and build every table."""
+def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: bool = False,
+                        cache=None) -> TopicOutcome:
+    """Fit the topics the config asks for (choosing k from ``ks`` when given) and build every table;
+    fits are read from ``cache`` (a :class:`~textmine.io.cache.ModelCache`) when it has them."""
     cfg = prepared.config.topics
     seed = prepared.config.seed
     docs, ids, groups = topic_units(prepared, cfg.min_unit_tokens)
     k_table, figure = None, None
     k = cfg.k
     if ks and len(ks) > 1:
-        k_table = select_k(docs, ids, ks, cfg, seed, progress=progress)
+        k_table = select_k(docs, ids, ks, cfg, seed, progress=progress, cache=cache)
         k = int(k_table.loc[k_table["proposed"], "k"].iloc[0])
         figure = k_selection_plot(k_table, k)
     elif ks:
         k = ks[0]
     runs = fit_runs(docs, ids, k=k, engine=cfg.engine, seeds=stability_seeds(seed, cfg.stability_runs),
-                    iterations=cfg.iterations, workers=cfg.workers, progress=progress, **engine_options(cfg))
+                    iterations=cfg.iterations, workers=cfg.workers, progress=progress, cache=cache,
+                    **engine_options(cfg))
     model = runs[0]
     stability = topic_stability(model, runs[1:])
     unstable = [bool(s < cfg.stability_threshold) for s in np.nan_to_num(stability, nan=1.0)]

@@ -133,7 +133,7 @@ def fit_topics(docs: Sequence[Sequence[str]], row_ids: Sequence[str], *, k: int,
                          f"lower [topics] k or min_unit_tokens")
     dropped = options.pop("drop_terms", None)
     specificity = options.pop("specificity", 0.0)
-    first_iterations = options.pop("specificity_iterations", 100)
+    first_iterations = options.pop("specificity_iterations", 50)
     if dropped is None:
         dropped = {}
         if specificity > 0:
@@ -153,7 +153,7 @@ def fit_topics(docs: Sequence[Sequence[str]], row_ids: Sequence[str], *, k: int,
 
 
 def find_spread_terms(docs: Sequence[Sequence[str]], *, k: int, engine: str, seed: int, threshold: float,
-                      iterations: int = 100, **options) -> dict[str, float]:
+                      iterations: int = 50, **options) -> dict[str, float]:
     """The frequent terms spread evenly over the topics of a short first fit (same seed and settings):
     distinctiveness below ``threshold`` nats (see :mod:`textmine.topics.spread`), term → distinctiveness."""
     from .spread import spread_terms

@@ -63,5 +63,6 @@ def spread_table(docs: Sequence[Sequence[str]], scores: dict[str, float]):
     import pandas as pd
 
     counts = Counter(t for d in docs for t in d if t in scores)
-    return pd.DataFrame([{"term": t, "count": counts[t], "distinctiveness": round(s, 4)} for t, s in scores.items()],
+    terms = sorted(scores, key=lambda t: (-counts[t], t))
+    return pd.DataFrame([{"term": t, "count": counts[t], "distinctiveness": round(scores[t], 4)} for t in terms],
                         columns=["term", "count", "distinctiveness"])

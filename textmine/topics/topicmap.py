@@ -21,6 +21,7 @@ import pandas as pd
 CANDIDATES = 30      # terms kept per topic for each λ in LAMBDA_GRID (the union goes into the page)
 LAMBDA_GRID = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 EXAMPLE_CHARS = 240
+MAP_DOCS = 50        # documents listed per topic; more than this: the ones with the highest weight
 
 
 def js_divergence_matrix(topic_term: np.ndarray) -> np.ndarray:
@@ -80,6 +81,9 @@ def _page_data(model, tables: dict[str, pd.DataFrame], marginal: np.ndarray) -> 
         row = summary.iloc[t]
         ex = examples[examples["topic"] == t + 1] if len(examples) else examples
         docs = doc_topics[doc_topics["topic"] == t + 1] if len(doc_topics) else doc_topics
+        n_docs = len(docs)
+        if n_docs > MAP_DOCS:
+            docs = docs.sort_values(["weight", "doc_id"], ascending=[False, True], kind="stable").head(MAP_DOCS)
         topics.append({
             "topic": t + 1, "label": str(row["label"]), "x": round(float(coords[t, 0]), 6),
             "y": round(float(coords[t, 1]), 6), "prevalence": round(float(row["prevalence"]), 6),
@@ -91,7 +95,7 @@ def _page_data(model, tables: dict[str, pd.DataFrame], marginal: np.ndarray) -> 
                           "end": int(e.end), "weight": round(float(e.weight), 4),
                           "text": e.text if len(e.text) <= EXAMPLE_CHARS else e.text[:EXAMPLE_CHARS] + "…"}
                          for e in ex.itertuples()],
-            "docs": [[str(d.doc_id), round(float(d.weight), 4)] for d in docs.itertuples()],
+            "docs": [[str(d.doc_id), round(float(d.weight), 4)] for d in docs.itertuples()], "n_docs": n_docs,
         })
     return {"topics": topics}
 
@@ -179,7 +183,8 @@ function show(){
     '"></span><span class="o" style="width:'+(Math.max(0,x.pw-x.p)/maxp*220).toFixed(1)+'px" title="p(w)='+
     x.pw.toPrecision(3)+'"></span></div>').join('')+'<p class="meta">blue: p(w|t) 概率; grey: rest of p(w) overall</p>';
   document.getElementById('docs').innerHTML=t.docs.map(([d,w])=>'<div class="bar"><span class="t" title="'+esc(d)+'">'+
-    esc(d)+'</span><span class="b" style="width:'+(w*300).toFixed(1)+'px"></span>&nbsp;'+(w*100).toFixed(1)+'%</div>').join('');
+    esc(d)+'</span><span class="b" style="width:'+(w*300).toFixed(1)+'px"></span>&nbsp;'+(w*100).toFixed(1)+'%</div>').join('')+
+    (t.n_docs>t.docs.length?'<p class="meta">the '+t.docs.length+' of '+t.n_docs+' documents with the highest share; all in doc_topics.csv</p>':'');
   document.getElementById('examples').innerHTML=t.examples.map(e=>'<div class="ex"><div class="meta">'+esc(e.doc_id)+
     ' · '+esc(e.unit_id)+' · chars '+e.start+'–'+e.end+' · weight '+e.weight.toFixed(2)+'</div>'+esc(e.text)+'</div>').join('');
 }
