@@ -95,7 +95,7 @@ def row_textmine(data, seed):
     tops = [[t for t, _ in model.top_terms(i + 1, 10)] for i in range(K)]
     first = (f"first fit {cfg.specificity_iterations} iterations leaves out terms spread over the topics "
              f"(distinctiveness < {cfg.specificity:g} nats; {len(model.params.get('spread_terms', {}))} "
-             f"terms), then " if cfg.specificity > 0 else "")
+             f"terms with the last seed), then " if cfg.specificity > 0 else "")
     note = (f"{cfg.engine}, {first}{cfg.iterations} iterations, one thread, α = {cfg.alpha:g}, η = {cfg.eta:g}; "
             f"both fits in the time; preprocessing (textmine prepare) {prep_seconds:.0f} s, not in the fit time")
     return rows, mix.argmax(axis=1), tops, fit_seconds, note
