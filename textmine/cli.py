@@ -289,7 +289,9 @@ def _resolve_config(args: argparse.Namespace) -> Config:
 
 def _say(args: argparse.Namespace, message: str) -> None:
     if not args.quiet:
-        print(message, file=sys.stderr, flush=True)
+        from tqdm.auto import tqdm
+
+        tqdm.write(message, file=sys.stderr)  # above any progress bar still running (topic fits)
 
 
 def _command_line(argv: list[str]) -> str:

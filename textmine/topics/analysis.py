@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -56,32 +55,46 @@ def engine_options(cfg) -> dict:
 
 def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engine: str, seeds: Sequence[int],
              iterations: int, workers: int = 1, progress: bool = False, cache=None, **options) -> list[TopicModel]:
-    """One fit per seed; with ``workers`` > 1 (0: one per available core) the fits run side by side in
-    threads. Each fit is single-threaded and owns its seed, so the results are the same for any
-    ``workers``. With a :class:`~textmine.io.cache.ModelCache`, a fit whose inputs are unchanged is read
-    from it instead of being repeated."""
-    workers = min(workers or available_cores(), len(seeds))
-    settings = {"engine": engine, "k": k, "iterations": iterations, **options, "versions": engine_versions(engine)}
+    """One fit per seed. With ``workers`` > 1 the fits run side by side in worker processes
+    (:mod:`.processes`); ``0`` means one per available core for corpora of at least
+    :data:`PROCESS_MIN_TERMS` terms, else one after another here. Each fit is single-threaded and owns
+    its seed, so the results are the same for any ``workers``. With a
+    :class:`~textmine.io.cache.ModelCache`, a fit whose inputs are unchanged is read from it."""
+    found: dict[int, TopicModel] = {}
+    keys: dict[int, str] = {}
+    if cache is not None:
+        from ..io.cache import fit_key
 
-    def one(seed: int) -> TopicModel:
-        if cache is not None:
-            from ..io.cache import fit_key
-
-            key = fit_key(docs, ids, {**settings, "seed": seed})
-            model = cache.get(key)
+        settings = {"engine": engine, "k": k, "iterations": iterations, **options,
+                    "versions": engine_versions(engine)}
+        for seed in seeds:
+            keys[seed] = fit_key(docs, ids, {**settings, "seed": seed})
+            model = cache.get(keys[seed])
             if model is not None:
-                log.info("topics: seed %d read from the cache (%s)", seed, key)
-                return model
-        model = fit_topics(docs, ids, k=k, engine=engine, seed=seed, iterations=iterations,
-                           progress=progress and seed == seeds[0], **options)
-        if cache is not None:
-            cache.put(key, model)
-        return model
+                log.info("topics: seed %d read from the cache (%s)", seed, keys[seed])
+                found[seed] = model
+    todo = [s for s in seeds if s not in found]
+    if workers == 0:
+        big = sum(map(len, docs)) >= PROCESS_MIN_TERMS
+        workers = min(available_cores(), len(todo)) if big else 1
+    fit_options = {"k": k, "engine": engine, "iterations": iterations, **options}
+    if workers > 1 and len(todo) > 1:
+        from .processes import fit_in_processes
 
-    if workers <= 1 or len(seeds) == 1:
-        return [one(s) for s in seeds]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(one, seeds))
+        fresh = fit_in_processes(docs, ids, todo, workers=min(workers, len(todo)), progress=progress, **fit_options)
+    else:
+        fresh = {seed: fit_topics(docs, ids, seed=seed, progress=progress and seed == todo[0], **fit_options)
+                 for seed in todo}
+    for seed, model in fresh.items():
+        if cache is not None:
+            cache.put(keys[seed], model)
+    found.update(fresh)
+    return [found[s] for s in seeds]
+
+
+#: With ``[topics] workers = 0``, fits go to worker processes only for corpora of at least this many
+#: terms: below it, starting the processes costs more than the fits.
+PROCESS_MIN_TERMS = 200_000
 
 
 def available_cores() -> int:

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from ..errors import StageError
+
+if TYPE_CHECKING:   # pandas is imported where tables are made: a fit-worker process never needs it
+    import pandas as pd
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,6 +143,8 @@ def topic_terms_table(model: TopicModel, top_n: int = 15) -> pd.DataFrame:
     rows = [{"topic": t, "rank": r, "term": term, "weight": w}
             for t in range(1, model.k + 1)
             for r, (term, w) in enumerate(model.top_terms(t, top_n), start=1)]
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])
 
 
@@ -162,4 +167,6 @@ def doc_topics_table(model: TopicModel, groups: Sequence[str] | None = None,
         ids = labels
     rows = [{id_name: ids[r], "topic": t + 1, "weight": float(matrix[r, t])}
             for r in range(len(ids)) for t in range(model.k)]
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=[id_name, "topic", "weight"])
