@@ -50,7 +50,7 @@ from .segment import LATIN_NAME, is_word
 log = logging.getLogger(__name__)
 
 COLUMNS = ("term", "score", "freq", "signals", "example", "doc_freq", "cohesion", "left_entropy",
-           "right_entropy", "quoted", "latin")
+           "right_entropy", "quoted", "latin", "noun_slots", "predicate_slots")
 
 # Function words that never start or end a term (a term "的大模型" has a dangling 的).
 EDGE_WORDS = frozenset(
@@ -65,9 +65,23 @@ EDGE_WORDS = frozenset(
 INNER_WORDS = frozenset("的 了 着 地 得 吗 呢 吧 不 没 很 太 挺 真 超 不要 不能 不会 不是 不用 不到 不了 没有".split())
 # jieba dictionary tags that never occur in a term: adverbs, prepositions, conjunctions, particles,
 # pronouns, modal and interjection words; and a term does not end in an adjective (大小合适, 速度很快)
-FUNCTION_TAGS = frozenset("d p c u uj ul uz uv ud ug y r e o".split())
+FUNCTION_TAGS = frozenset("d df p c u uj ul uz uv ud ug y r e o".split())
 PREDICATE_TAGS = frozenset("a ad".split())
 VERB_TAGS = frozenset("v vg".split())
+# resultative complements: a verb with one of them and what follows is a verb phrase (收到货, 洗完头发, 吃完)
+COMPLEMENTS = frozenset("到 完 掉 好".split())
+# The slots a candidate is seen in. A noun slot: after 的, a classifier, a preposition, a demonstrative or
+# a numeral (当当的送货速度, 给快递小哥, 这款平板电脑), or in quotes. A predicate slot: after an adverb,
+# a negation or a modal verb, or before an aspect particle (坚决抵制蒙牛, 刚收到货, 一直相信京东,
+# 相信京东了). Focus adverbs ending in 是 (就是, 只是) also precede nouns and count as neither.
+NOUN_SLOT_TAGS = frozenset("uj q p".split())
+NOUN_SLOT_WORDS = frozenset("这 那 这个 那个 这款 那款 这种 那种 这些 那些 该 此 本 每 各 某".split())
+PREDICATE_SLOT_TAGS = frozenset("d ad df dg".split())
+PREDICATE_SLOT_WORDS = frozenset("很 较 想 会 应该 应当 愿意 不会 不想 不能 不可 继续".split())
+ASPECT_WORDS = frozenset("了 着 过".split())
+# a predicate at the end: adjectives and verbs (包装完好, 做工精细, 价格实惠)
+PREDICATE_END_TAGS = frozenset("a ad an v vd vi vn i".split())
+_NUMERAL_START = re.compile(r"^[一二两三四五六七八九十百千万几半第\d]")
 
 _HAS_DIGIT = re.compile(r"\d")
 _HAS_HAN = re.compile(r"[\u3400-\u9fff]")
@@ -91,6 +105,8 @@ class Candidate:
     quoted: int
     latin: bool
     example: str
+    noun_slots: int = 0
+    predicate_slots: int = 0
 
     @property
     def signals(self) -> str:
@@ -100,6 +116,8 @@ class Candidate:
             parts.append(f"quoted={self.quoted}")
         if self.latin:
             parts.append("latin")
+        if self.noun_slots or self.predicate_slots:
+            parts.append(f"noun_slots={self.noun_slots};predicate_slots={self.predicate_slots}")
         return ";".join(parts)
 
 
@@ -140,13 +158,20 @@ def _latin_like(term: str) -> bool:
 def _allowed(tokens: Sequence[str], tags: dict[str, str], counts: Counter) -> bool:
     """A token n-gram that could be a term: no function word at an edge or inside, no number,
     no free-standing adjective at the end (大小合适, but 英伟达 whose 伟达 only occurs there), '+' only
-    at the end."""
+    at the end; not a verb with its object or complement (喝蒙牛, 收到货) and not a count with its
+    classifier (一句话)."""
     if any(tags.get(t) in FUNCTION_TAGS for t in tokens):
         return False
     if tags.get(tokens[-1]) in PREDICATE_TAGS and counts[tokens[-1:]] > 2 * counts[tuple(tokens)]:
         return False
     if len(tokens[0]) == 1 and tags.get(tokens[0]) in VERB_TAGS and len(tokens[1]) > 1:
         return False  # a one-character verb and its object: 看电影, 搞活动, 喝蒙牛
+    for first, second in zip(tokens, tokens[1:]):
+        if tags.get(first) in VERB_TAGS and (second in COMPLEMENTS or len(first) > 1 and first[-1] in COMPLEMENTS):
+            return False  # a verb with a resultative complement: 收到货, 拿到手, 洗完头发, 吃完, 送到家
+    first = tokens[0]
+    if tags.get(first) == "m" and len(first) > 1 and _NUMERAL_START.match(first) and tags.get(first[-1]) == "q":
+        return False  # a count or an ordinal with its classifier: 一句话, 半个小时, 第二天早上 (but 十五五, 千行百业)
     if tokens[0] in EDGE_WORDS or tokens[-1] in EDGE_WORDS or tokens[0] == _PLUS:
         return False
     if any(t == _PLUS or t in INNER_WORDS for t in tokens[:-1]):
@@ -155,6 +180,31 @@ def _allowed(tokens: Sequence[str], tags: dict[str, str], counts: Counter) -> bo
         if _HAS_DIGIT.search(token) and not _latin_like(token):
             return False
     return any(_HAS_HAN.search(t) for t in tokens) or tokens[-1] == _PLUS
+
+
+def _noun_slots(left: Counter, tags: dict[str, str]) -> int:
+    """Occurrences after 的, a classifier, a preposition, a demonstrative or a numeral word (一款, 一次)."""
+    return sum(c for word, c in left.items()
+               if tags.get(word) in NOUN_SLOT_TAGS or word in NOUN_SLOT_WORDS
+               or tags.get(word) == "m" and len(word) > 1 and _NUMERAL_START.match(word))
+
+
+def _predicate_slots(left: Counter, right: Counter, tags: dict[str, str]) -> int:
+    """Occurrences after an adverb, a negation or a modal verb, or before an aspect particle (了, 着, 过)."""
+    before = sum(c for word, c in left.items()
+                 if (tags.get(word) in PREDICATE_SLOT_TAGS and not word.endswith("是")) or word in PREDICATE_SLOT_WORDS)
+    return before + sum(right.get(word, 0) for word in ASPECT_WORDS)
+
+
+def _is_phrase(tokens: Sequence[str], freq: int, noun: int, predicate: int, whole: int,
+               tags: dict[str, str]) -> bool:
+    """A verb phrase or a clause rather than a term, judged by the slots it is used in: more often in a
+    predicate slot than in a noun slot (支持国货, 抵制蒙牛, 建议大家, 相信京东); or, ending in an adjective
+    or verb, a whole clause on its own at least half the time and almost never in a noun slot (包装完好,
+    做工精细, 价格实惠)."""
+    if predicate >= 2 and predicate > noun:
+        return True
+    return tags.get(tokens[-1]) in PREDICATE_END_TAGS and whole >= 0.5 * freq and noun < 0.1 * freq
 
 
 def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], bool],
@@ -203,6 +253,7 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
     right: dict[tuple, Counter] = defaultdict(Counter)
     left_edge: Counter = Counter()
     right_edge: Counter = Counter()
+    whole: Counter = Counter()      # the n-gram is the whole clause
     for words in token_lists:
         length = len(words)
         for n in range(1, min(max_tokens, length) + 1):
@@ -217,6 +268,8 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
                     right[gram][words[i + n]] += 1
                 else:
                     right_edge[gram] += 1
+                    if i == 0:
+                        whole[gram] += 1
 
     log.debug("discover: contexts collected, %.1f s CPU", time.process_time() - clock)
 
@@ -234,13 +287,16 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
         le = _entropy(left[gram], left_edge[gram])
         re_ = _entropy(right[gram], right_edge[gram])
         q = quoted.get(term, 0)
+        noun, predicate = _noun_slots(left[gram], tags) + q, _predicate_slots(left[gram], right[gram], tags)
+        if len(gram) > 1 and _is_phrase(gram, c, noun, predicate, whole[gram], tags):
+            continue
         is_latin = len(gram) == 1 or bool(_LATIN.search(term))
         score = math.log2(1 + c) * min(max(coh, 0.0), 8.0) * min(le, re_, 4.0) / 8
         if len(gram) == 1:  # a Latin name jieba does not know: frequency and contexts only
             score = math.log2(1 + c) * min(le, re_, 4.0) / 2 + (3.0 if _mixed_name(term) else 0.0)
         score += 3 * math.log2(1 + q)
         candidate = Candidate(term, round(score, 4), c, 0, round(coh, 3), round(le, 3), round(re_, 3), q, is_latin,
-                              "")
+                              "", noun, predicate)
         if term not in scored or scored[term].score < candidate.score:
             scored[term] = candidate
 
@@ -298,7 +354,7 @@ def _drop_fragments(ranked: list[Candidate], keep: int, share: float = 0.8) -> l
 def candidates_table(candidates: Sequence[Candidate]) -> pd.DataFrame:
     """``term,score,freq,signals,example`` (then the signals as numbers), best first."""
     rows = [(c.term, c.score, c.freq, c.signals, c.example, c.doc_freq, c.cohesion, c.left_entropy,
-             c.right_entropy, c.quoted, int(c.latin)) for c in candidates]
+             c.right_entropy, c.quoted, int(c.latin), c.noun_slots, c.predicate_slots) for c in candidates]
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
