@@ -62,7 +62,7 @@ EDGE_WORDS = frozenset(
     "其中 之一 方面 相关 主要 目前 当前 同时 进行 非常 比较 真的 觉得 感觉 还有 而是 一直 有点 "
     "值得 应该 需要 必须 能够 可能 愿意 起来 下来 出来 上来 下去 进来 过来 回来 一下".split())
 # never inside a term either
-INNER_WORDS = frozenset("的 了 着 地 得 吗 呢 吧 不 没 很 太 挺 真 超 不要 不能 不会 不是 不用 不到 不了 没有".split())
+INNER_WORDS = frozenset("的 了 着 地 得 吗 呢 吧 啊 哦 哟 呀 嘛 啦 不 没 很 太 挺 真 超 不要 不能 不会 不是 不用 不到 不了 没有".split())
 # jieba dictionary tags that never occur in a term: adverbs, prepositions, conjunctions, particles,
 # pronouns, modal and interjection words; and a term does not end in an adjective (大小合适, 速度很快)
 FUNCTION_TAGS = frozenset("d df p c u uj ul uz uv ud ug y r e o".split())
@@ -79,8 +79,6 @@ NOUN_SLOT_WORDS = frozenset("这 那 这个 那个 这款 那款 这种 那种 �
 PREDICATE_SLOT_TAGS = frozenset("d ad df dg".split())
 PREDICATE_SLOT_WORDS = frozenset("很 较 想 会 应该 应当 愿意 不会 不想 不能 不可 继续".split())
 ASPECT_WORDS = frozenset("了 着 过".split())
-# a predicate at the end: adjectives and verbs (包装完好, 做工精细, 价格实惠)
-PREDICATE_END_TAGS = frozenset("a ad an v vd vi vn i".split())
 _NUMERAL_START = re.compile(r"^[一二两三四五六七八九十百千万几半第\d]")
 
 _HAS_DIGIT = re.compile(r"\d")
@@ -196,15 +194,15 @@ def _predicate_slots(left: Counter, right: Counter, tags: dict[str, str]) -> int
     return before + sum(right.get(word, 0) for word in ASPECT_WORDS)
 
 
-def _is_phrase(tokens: Sequence[str], freq: int, noun: int, predicate: int, whole: int,
-               tags: dict[str, str]) -> bool:
+def _is_phrase(freq: int, noun: int, predicate: int, whole: int) -> bool:
     """A verb phrase or a clause rather than a term, judged by the slots it is used in: more often in a
-    predicate slot than in a noun slot (支持国货, 抵制蒙牛, 建议大家, 相信京东); or, ending in an adjective
-    or verb, a whole clause on its own at least half the time and almost never in a noun slot (包装完好,
-    做工精细, 价格实惠)."""
+    predicate slot than in a noun slot (支持国货, 抵制蒙牛, 建议大家, 相信京东); or, seen at least 20
+    times, a whole clause on its own at least a third of the time and in a noun slot less than once in
+    20 (包装完好, 做工精细, 价格实惠, 上午下单). A term is named in a noun slot now and then: 差评 in
+    11 % of its occurrences, 平板电脑 in 28 %."""
     if predicate >= 2 and predicate > noun:
         return True
-    return tags.get(tokens[-1]) in PREDICATE_END_TAGS and whole >= 0.5 * freq and noun < 0.1 * freq
+    return freq >= 20 and 3 * whole >= freq and 20 * noun < freq
 
 
 def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], bool],
@@ -288,7 +286,7 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
         re_ = _entropy(right[gram], right_edge[gram])
         q = quoted.get(term, 0)
         noun, predicate = _noun_slots(left[gram], tags) + q, _predicate_slots(left[gram], right[gram], tags)
-        if len(gram) > 1 and _is_phrase(gram, c, noun, predicate, whole[gram], tags):
+        if len(gram) > 1 and _is_phrase(c, noun, predicate, whole[gram]):
             continue
         is_latin = len(gram) == 1 or bool(_LATIN.search(term))
         score = math.log2(1 + c) * min(max(coh, 0.0), 8.0) * min(le, re_, 4.0) / 8
