@@ -24,7 +24,7 @@ def plain():
 
 @pytest.mark.parametrize("phrase", [
     "收到货", "拿到手", "洗完头发", "吃完", "送到家",        # a verb with a resultative complement
-    "一句话", "半个小时", "第二天早上",                    # a count with its classifier
+    "一句话", "半个小时", "第二天早上", "一本好书", "两大瓶", "两小瓶",   # a count with its classifier
     "千万不要", "脏啊垃圾",                                # a negation at the end, a particle inside
 ])
 def test_phrase_shapes_are_never_candidates(plain, phrase):
@@ -68,6 +68,7 @@ def test_phrase_rule_on_the_counts_of_the_full_review_set():
     assert not _is_phrase(133, 39, 2, 1)       # 平板电脑
     assert not _is_phrase(291, 26, 0, 3)       # 送货速度
     assert not _is_phrase(3, 0, 0, 3)          # too rare to judge: a term in a list of three
+    assert not _is_phrase(9, 0, 0, 9) and _is_phrase(10, 0, 0, 4)
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,7 @@ so two more checks keep them out:
 
 * the parts, as jieba's dictionary tags them: a verb with a resultative
   complement (收到货, 拿到手, 洗完头发, 吃完), a one-character verb with its
-  object (喝蒙牛), or a count with its classifier (一句话, 半个小时) is a
+  object (喝蒙牛), or a count with its classifier (一句话, 半个小时, 两大瓶) is a
   phrase. A verb part alone decides nothing: 送货速度, 快递小哥, 聊天机器人
   are nouns, 支持国货 is not;
 * the slots the candidate is used in (``noun_slots``, ``predicate_slots``, both
@@ -44,7 +44,7 @@ so two more checks keep them out:
   给快递小哥, 这款平板电脑, “算电协同”); a predicate slot follows an adverb,
   a negation or a modal verb, or precedes 了/着/过 (坚决抵制蒙牛, 刚收到货,
   不建议大家). A candidate seen in predicate slots at least twice and more
-  often than in noun slots is a verb phrase. One seen at least 20 times that
+  often than in noun slots is a verb phrase. One seen at least 10 times that
   is a whole clause on its own at least a third of the time and in a noun slot
   less than once in 20 is a comment clause (包装完好, 做工精细, 价格实惠).
   A term turns up in a noun slot now and then (差评 11 %, 平板电脑 29 % of
@@ -103,7 +103,15 @@ NOUN_SLOT_WORDS = frozenset("这 那 这个 那个 这款 那款 这种 那种 �
 PREDICATE_SLOT_TAGS = frozenset("d ad df dg".split())
 PREDICATE_SLOT_WORDS = frozenset("很 较 想 会 应该 应当 愿意 不会 不想 不能 不可 继续".split())
 ASPECT_WORDS = frozenset("了 着 过".split())
+MIN_CLAUSE_EVIDENCE = 10
 _NUMERAL_START = re.compile(r"^[一二两三四五六七八九十百千万几半第\d]")
+_NUMERALS = re.compile(r"第?[一二两三四五六七八九十百千万亿零〇几半\d]+")
+# classifiers (a closed class): a numeral with one of them is a count, not a term
+CLASSIFIERS = frozenset(
+    "个 只 件 条 张 本 瓶 盒 箱 袋 包 斤 颗 粒 次 天 句 位 台 部 款 份 双 套 支 把 块 片 杯 碗 种 样 家 间 "
+    "层 号 元 毛 角 周 年 月 日 回 遍 趟 顿 步 声 口 页 章 集 期 批 堆 群 对 副 罐 桶 克 米 寸 点 "
+    "小时 分钟 星期 礼拜 公斤 英寸".split())
+SIZES = frozenset("大 小 整".split())
 
 _HAS_DIGIT = re.compile(r"\d")
 _HAS_HAN = re.compile(r"[\u3400-\u9fff]")
@@ -177,6 +185,21 @@ def _latin_like(term: str) -> bool:
     return bool(_LATIN_TOKEN.match(term)) and not term.isdigit() and bool(re.search(r"[A-Za-z]", term))
 
 
+def _count(tokens: Sequence[str]) -> bool:
+    """A count or an ordinal with its classifier: 一句话, 半个小时, 第二天早上, 一本好书, 两大瓶, 两小瓶
+    (but 十五五, 千行百业, 二手车: no classifier)."""
+    numeral = _NUMERALS.match(tokens[0])
+    if not numeral:
+        return False
+    rest = tokens[0][numeral.end():]
+    if not rest:  # the numeral is a word of its own: look at the next one, past a size (两/大/瓶)
+        following = [t for t in tokens[1:] if t not in SIZES]
+        rest = following[0] if following else ""
+    if len(rest) > 1 and rest[0] in SIZES:
+        rest = rest[1:]
+    return rest[:1] in CLASSIFIERS or rest[:2] in CLASSIFIERS
+
+
 def _allowed(tokens: Sequence[str], tags: dict[str, str], counts: Counter) -> bool:
     """A token n-gram that could be a term: no function word at an edge or inside, no number,
     no free-standing adjective at the end (大小合适, but 英伟达 whose 伟达 only occurs there), '+' only
@@ -191,9 +214,8 @@ def _allowed(tokens: Sequence[str], tags: dict[str, str], counts: Counter) -> bo
     for first, second in zip(tokens, tokens[1:]):
         if tags.get(first) in VERB_TAGS and (second in COMPLEMENTS or len(first) > 1 and first[-1] in COMPLEMENTS):
             return False  # a verb with a resultative complement: 收到货, 拿到手, 洗完头发, 吃完, 送到家
-    first = tokens[0]
-    if tags.get(first) == "m" and len(first) > 1 and _NUMERAL_START.match(first) and tags.get(first[-1]) == "q":
-        return False  # a count or an ordinal with its classifier: 一句话, 半个小时, 第二天早上 (but 十五五, 千行百业)
+    if _count(tokens):
+        return False
     if tokens[0] in EDGE_WORDS or tokens[-1] in EDGE_WORDS or tokens[0] == _PLUS:
         return False
     if any(t == _PLUS or t in INNER_WORDS for t in tokens[:-1]):
@@ -220,13 +242,13 @@ def _predicate_slots(left: Counter, right: Counter, tags: dict[str, str]) -> int
 
 def _is_phrase(freq: int, noun: int, predicate: int, whole: int) -> bool:
     """A verb phrase or a clause rather than a term, judged by the slots it is used in: more often in a
-    predicate slot than in a noun slot (支持国货, 抵制蒙牛, 建议大家, 相信京东); or, seen at least 20
+    predicate slot than in a noun slot (支持国货, 抵制蒙牛, 建议大家, 相信京东); or, seen at least 10
     times, a whole clause on its own at least a third of the time and in a noun slot less than once in
     20 (包装完好, 做工精细, 价格实惠, 上午下单). A term is named in a noun slot now and then: 差评 in
-    11 % of its occurrences, 平板电脑 in 28 %."""
+    11 % of its occurrences, 平板电脑 in 29 %."""
     if predicate >= 2 and predicate > noun:
         return True
-    return freq >= 20 and 3 * whole >= freq and 20 * noun < freq
+    return freq >= MIN_CLAUSE_EVIDENCE and 3 * whole >= freq and 20 * noun < freq
 
 
 def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], bool],
