@@ -176,7 +176,8 @@ def _parser() -> argparse.ArgumentParser:
                                  help="number of topics ([topics] k), or a range to choose k from ([topics] k_range)")
             command.add_argument("--engine", metavar="NAME", help="topic engine: tomotopy, gensim or nmf")
             command.add_argument("--fit-workers", type=int, metavar="N",
-                                 help="topic fits run side by side ([topics] workers); results do not depend on it")
+                                 help="topic fits (stability seeds, k values) run side by side in N worker processes "
+                                      "([topics] workers; 0: one per core for large corpora); results do not depend on it")
         if name in ("run", "keywords", "trends", "keyness", "network"):
             command.add_argument("--no-images", action="store_true", help="skip word clouds and plots")
         if name == "discover":
