@@ -121,6 +121,13 @@ def segment_texts(texts: Sequence[str], segmenter) -> list[tuple[tuple[str, ...]
 SEGMENT_BLOCK = 5000
 
 
+def _shared_strings(segmented: dict) -> dict:
+    """The same segmentations with one string object per distinct term (saves ~70 bytes a token)."""
+    canonical: dict[str, str] = {}
+    get = canonical.setdefault
+    return {key: (tuple([get(t, t) for t in terms]), starts) for key, (terms, starts) in segmented.items()}
+
+
 def _chunks(items: Sequence, size: int) -> list[Sequence]:
     return [items[i:i + size] for i in range(0, len(items), size)] or []
 
@@ -263,7 +270,7 @@ def _run(corpus, config, segmenter, cache, info, stage, progress, read, client):
         info.cache_hits = sum(1 for k in keys if k in known)
         info.cache_misses = len(keys) - info.cache_hits
         info.segmented_texts = len(todo)
-        new = _segment(list(todo.items()), segmenter, config, client, progress)
+        new = _shared_strings(_segment(list(todo.items()), segmenter, config, client, progress))
         if cache is not None and new:
             cache.put(new)
         known.update(new)

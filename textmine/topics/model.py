@@ -33,8 +33,21 @@ class TopicModel:
     def top_terms(self, topic: int, n: int = 10) -> list[tuple[str, float]]:
         """The ``n`` most probable terms of topic ``topic`` (numbered from 1)."""
         weights = self.topic_term[topic - 1]
-        order = np.lexsort((np.array(self.vocab, dtype=object), -np.round(weights, 12)))[:n]
-        return [(self.vocab[i], float(weights[i])) for i in order]
+        return [(self.vocab[i], float(weights[i])) for i in top_indices(weights, self.vocab, n)]
+
+
+def top_indices(values: np.ndarray, vocab: Sequence[str], n: int) -> list[int]:
+    """Indices of the ``n`` largest ``values`` (rounded to 12 decimals), ties broken by the term, so the
+    order never depends on an engine's vocabulary order. Only the candidates that can make the top ``n``
+    are sorted (a topic has tens of thousands of terms)."""
+    keys = -np.round(np.asarray(values, dtype=float), 12)
+    if n <= 0:
+        return []
+    if n < len(keys):
+        candidates = np.flatnonzero(keys <= np.partition(keys, n - 1)[n - 1])
+    else:
+        candidates = np.arange(len(keys))
+    return sorted(candidates.tolist(), key=lambda i: (keys[i], vocab[i]))[:n]
 
 
 def _progress(total: int, desc: str):
