@@ -337,9 +337,10 @@ def _write_report(args: argparse.Namespace, config: Config, run_dir: Path, out: 
     from .report import write_report
 
     cfg = config.report
+    cache_dir = config.resolve_path(config.scale.cache_dir) if config.scale.cache else None
     html_path, md_path = write_report(run_dir, out, rows=cfg.rows, fold_rows=cfg.fold_rows,
-                                      max_documents=cfg.max_documents,
-                                      embed_font=cfg.embed_font, compress_images=cfg.compress_images)
+                                      max_documents=cfg.max_documents, embed_font=cfg.embed_font,
+                                      compress_images=cfg.compress_images, cache_dir=cache_dir)
     _say(args, f"wrote {print_path(html_path)} and {print_path(md_path)}")
     return 0
 

@@ -246,7 +246,8 @@ class ModelCache:
     """
 
     def __init__(self, root: str | Path) -> None:
-        self.root = Path(root) / "models"
+        self.base = Path(root)
+        self.root = self.base / "models"
 
     def get(self, key: str):
         import numpy as np

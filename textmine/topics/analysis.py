@@ -187,5 +187,6 @@ def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: 
     from .topicmap import topic_map_html
 
     html = topic_map_html(model, tables, marginal=marginal, lam=cfg.relevance_lambda,
-                          title=f"{cfg.engine}, k = {model.k}, seed = {seed}")
+                          title=f"{cfg.engine}, k = {model.k}, seed = {seed}",
+                          cache_dir=cache.base if cache is not None else None)
     return TopicOutcome(model, tables, html, figure, tuple(runs))
