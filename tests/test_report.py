@@ -367,3 +367,22 @@ def test_many_documents_stay_readable(bundled_run, tmp_path):
     assert re.findall(r'<button type="button" class="sort">([^<]+)</button>', table) == \
         ["document", "date", "算力", "数据"]
     assert "<td>d11</td><td>2011</td>" in table and '<td class="num" data-sort="16.5">16.5 (11)</td>' in table
+
+
+def test_font_subset_cache_gives_the_same_bytes_and_skips_subsetting(tmp_path, monkeypatch):
+    from fontTools import subset
+
+    from textmine.fonts import cjk_font_subset
+
+    chars = "具身智能体算电协同大模型"
+    fresh = cjk_font_subset(chars, flavor="woff", layout_features=(), hinting=False)
+    first = cjk_font_subset(chars, flavor="woff", layout_features=(), hinting=False, cache_dir=tmp_path)
+    assert first == fresh and len(list((tmp_path / "fonts").iterdir())) == 1
+
+    def no_subsetting(*args, **kwargs):
+        raise AssertionError("subset again")
+
+    monkeypatch.setattr(subset, "Subsetter", no_subsetting)
+    assert cjk_font_subset(chars[::-1], flavor="woff", layout_features=(), hinting=False, cache_dir=tmp_path) == fresh
+    with pytest.raises(AssertionError, match="subset again"):   # other characters: a new subset
+        cjk_font_subset(chars + "了", flavor="woff", layout_features=(), hinting=False, cache_dir=tmp_path)

@@ -235,3 +235,17 @@ def test_stage_key_follows_the_display_text_not_only_the_folded_text(tmp_path, c
     assert after.segment_info["tokens_sha256"] == before.segment_info["tokens_sha256"]
     assert "數據" in "".join(u.text for u in after.units)
     assert stage_key(after, "kwic") != stage_key(before, "kwic")   # KWIC shows the original characters
+
+
+def test_topics_in_the_background_give_the_tables_of_a_topics_only_run(tmp_path, corpus_copy):
+    from textmine.io.write import table_to_csv
+
+    config = _config(tmp_path, corpus_copy).replace(output={"wordclouds": False, "plots": False},
+                                                    topics={"iterations": 40, "stability_runs": 2},
+                                                    scale={"cache": False})
+    alone = tm.run(config, ("topics",))
+    alongside = tm.run(config, ("keywords", "topics", "trends"))
+    assert list(alongside.tables)[:2] == ["keywords", "vocab"]   # tables keep the order of the stages
+    for name, frame in alone.tables.items():
+        assert table_to_csv(alongside.tables[name]) == table_to_csv(frame), name
+    assert "topics" in alongside.timings.seconds and "trends" in alongside.timings.seconds

@@ -176,7 +176,8 @@ def _parser() -> argparse.ArgumentParser:
                                  help="number of topics ([topics] k), or a range to choose k from ([topics] k_range)")
             command.add_argument("--engine", metavar="NAME", help="topic engine: tomotopy, gensim or nmf")
             command.add_argument("--fit-workers", type=int, metavar="N",
-                                 help="topic fits run side by side ([topics] workers); results do not depend on it")
+                                 help="topic fits (stability seeds, k values) run side by side in N worker processes "
+                                      "([topics] workers; 0: one per core for large corpora); results do not depend on it")
         if name in ("run", "keywords", "trends", "keyness", "network"):
             command.add_argument("--no-images", action="store_true", help="skip word clouds and plots")
         if name == "discover":
@@ -289,7 +290,9 @@ def _resolve_config(args: argparse.Namespace) -> Config:
 
 def _say(args: argparse.Namespace, message: str) -> None:
     if not args.quiet:
-        print(message, file=sys.stderr, flush=True)
+        from tqdm.auto import tqdm
+
+        tqdm.write(message, file=sys.stderr)  # above any progress bar still running (topic fits)
 
 
 def _command_line(argv: list[str]) -> str:
@@ -334,9 +337,10 @@ def _write_report(args: argparse.Namespace, config: Config, run_dir: Path, out: 
     from .report import write_report
 
     cfg = config.report
+    cache_dir = config.resolve_path(config.scale.cache_dir) if config.scale.cache else None
     html_path, md_path = write_report(run_dir, out, rows=cfg.rows, fold_rows=cfg.fold_rows,
-                                      max_documents=cfg.max_documents,
-                                      embed_font=cfg.embed_font, compress_images=cfg.compress_images)
+                                      max_documents=cfg.max_documents, embed_font=cfg.embed_font,
+                                      compress_images=cfg.compress_images, cache_dir=cache_dir)
     _say(args, f"wrote {print_path(html_path)} and {print_path(md_path)}")
     return 0
 

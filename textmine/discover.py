@@ -28,6 +28,30 @@ is a mixed name with digits or hyphens (a name, not a number with a unit such as
 A candidate that is almost always part of a longer candidate (at least 80 %
 of its occurrences) is dropped as a fragment of it; candidates that begin or
 end with a function word (的, 和, 在, …) or contain a number are never listed.
+
+Terms, not phrases. A term is a nominal unit (a name, a product, a compound);
+frequent verb phrases and clauses are just as cohesive and varied in context,
+so two more checks keep them out:
+
+* the parts, as jieba's dictionary tags them: a verb with a resultative
+  complement (收到货, 拿到手, 洗完头发, 吃完), a one-character verb with its
+  object (喝蒙牛), or a count with its classifier (一句话, 半个小时, 两大瓶) is a
+  phrase. A verb part alone decides nothing: 送货速度, 快递小哥, 聊天机器人
+  are nouns, 支持国货 is not;
+* the slots the candidate is used in (``noun_slots``, ``predicate_slots``, both
+  reported). A noun slot follows 的, a classifier, a preposition, a
+  demonstrative or a numeral word, or is a quotation (当当的送货速度,
+  给快递小哥, 这款平板电脑, “算电协同”); a predicate slot follows an adverb,
+  a negation or a modal verb, or precedes 了/着/过 (坚决抵制蒙牛, 刚收到货,
+  不建议大家). A candidate seen in predicate slots at least twice and more
+  often than in noun slots is a verb phrase. One seen at least 10 times that
+  is a whole clause on its own at least a third of the time and in a noun slot
+  less than once in 20 is a comment clause (包装完好, 做工精细, 价格实惠).
+  A term turns up in a noun slot now and then (差评 11 %, 平板电脑 29 % of
+  their occurrences); rare candidates are not judged by their slots.
+
+Slots are read from the neighbours already collected for the entropies, so
+they cost one dictionary lookup per distinct neighbour.
 """
 
 from __future__ import annotations
@@ -50,7 +74,7 @@ from .segment import LATIN_NAME, is_word
 log = logging.getLogger(__name__)
 
 COLUMNS = ("term", "score", "freq", "signals", "example", "doc_freq", "cohesion", "left_entropy",
-           "right_entropy", "quoted", "latin")
+           "right_entropy", "quoted", "latin", "noun_slots", "predicate_slots")
 
 # Function words that never start or end a term (a term "的大模型" has a dangling 的).
 EDGE_WORDS = frozenset(
@@ -62,12 +86,32 @@ EDGE_WORDS = frozenset(
     "其中 之一 方面 相关 主要 目前 当前 同时 进行 非常 比较 真的 觉得 感觉 还有 而是 一直 有点 "
     "值得 应该 需要 必须 能够 可能 愿意 起来 下来 出来 上来 下去 进来 过来 回来 一下".split())
 # never inside a term either
-INNER_WORDS = frozenset("的 了 着 地 得 吗 呢 吧 不 没 很 太 挺 真 超 不要 不能 不会 不是 不用 不到 不了 没有".split())
+INNER_WORDS = frozenset("的 了 着 地 得 吗 呢 吧 啊 哦 哟 呀 嘛 啦 不 没 很 太 挺 真 超 不要 不能 不会 不是 不用 不到 不了 没有".split())
 # jieba dictionary tags that never occur in a term: adverbs, prepositions, conjunctions, particles,
 # pronouns, modal and interjection words; and a term does not end in an adjective (大小合适, 速度很快)
-FUNCTION_TAGS = frozenset("d p c u uj ul uz uv ud ug y r e o".split())
+FUNCTION_TAGS = frozenset("d df p c u uj ul uz uv ud ug y r e o".split())
 PREDICATE_TAGS = frozenset("a ad".split())
 VERB_TAGS = frozenset("v vg".split())
+# resultative complements: a verb with one of them and what follows is a verb phrase (收到货, 洗完头发, 吃完)
+COMPLEMENTS = frozenset("到 完 掉 好".split())
+# The slots a candidate is seen in. A noun slot: after 的, a classifier, a preposition, a demonstrative or
+# a numeral (当当的送货速度, 给快递小哥, 这款平板电脑), or in quotes. A predicate slot: after an adverb,
+# a negation or a modal verb, or before an aspect particle (坚决抵制蒙牛, 刚收到货, 一直相信京东,
+# 相信京东了). Focus adverbs ending in 是 (就是, 只是) also precede nouns and count as neither.
+NOUN_SLOT_TAGS = frozenset("uj q p".split())
+NOUN_SLOT_WORDS = frozenset("这 那 这个 那个 这款 那款 这种 那种 这些 那些 该 此 本 每 各 某".split())
+PREDICATE_SLOT_TAGS = frozenset("d ad df dg".split())
+PREDICATE_SLOT_WORDS = frozenset("很 较 想 会 应该 应当 愿意 不会 不想 不能 不可 继续".split())
+ASPECT_WORDS = frozenset("了 着 过".split())
+MIN_CLAUSE_EVIDENCE = 10
+_NUMERAL_START = re.compile(r"^[一二两三四五六七八九十百千万几半第\d]")
+_NUMERALS = re.compile(r"第?[一二两三四五六七八九十百千万亿零〇几半\d]+")
+# classifiers (a closed class): a numeral with one of them is a count, not a term
+CLASSIFIERS = frozenset(
+    "个 只 件 条 张 本 瓶 盒 箱 袋 包 斤 颗 粒 次 天 句 位 台 部 款 份 双 套 支 把 块 片 杯 碗 种 样 家 间 "
+    "层 号 元 毛 角 周 年 月 日 回 遍 趟 顿 步 声 口 页 章 集 期 批 堆 群 对 副 罐 桶 克 米 寸 点 "
+    "小时 分钟 星期 礼拜 公斤 英寸".split())
+SIZES = frozenset("大 小 整".split())
 
 _HAS_DIGIT = re.compile(r"\d")
 _HAS_HAN = re.compile(r"[\u3400-\u9fff]")
@@ -91,6 +135,8 @@ class Candidate:
     quoted: int
     latin: bool
     example: str
+    noun_slots: int = 0
+    predicate_slots: int = 0
 
     @property
     def signals(self) -> str:
@@ -100,6 +146,8 @@ class Candidate:
             parts.append(f"quoted={self.quoted}")
         if self.latin:
             parts.append("latin")
+        if self.noun_slots or self.predicate_slots:
+            parts.append(f"noun_slots={self.noun_slots};predicate_slots={self.predicate_slots}")
         return ";".join(parts)
 
 
@@ -137,16 +185,37 @@ def _latin_like(term: str) -> bool:
     return bool(_LATIN_TOKEN.match(term)) and not term.isdigit() and bool(re.search(r"[A-Za-z]", term))
 
 
+def _count(tokens: Sequence[str]) -> bool:
+    """A count or an ordinal with its classifier: 一句话, 半个小时, 第二天早上, 一本好书, 两大瓶, 两小瓶
+    (but 十五五, 千行百业, 二手车: no classifier)."""
+    numeral = _NUMERALS.match(tokens[0])
+    if not numeral:
+        return False
+    rest = tokens[0][numeral.end():]
+    if not rest:  # the numeral is a word of its own: look at the next one, past a size (两/大/瓶)
+        following = [t for t in tokens[1:] if t not in SIZES]
+        rest = following[0] if following else ""
+    if len(rest) > 1 and rest[0] in SIZES:
+        rest = rest[1:]
+    return rest[:1] in CLASSIFIERS or rest[:2] in CLASSIFIERS
+
+
 def _allowed(tokens: Sequence[str], tags: dict[str, str], counts: Counter) -> bool:
     """A token n-gram that could be a term: no function word at an edge or inside, no number,
     no free-standing adjective at the end (大小合适, but 英伟达 whose 伟达 only occurs there), '+' only
-    at the end."""
+    at the end; not a verb with its object or complement (喝蒙牛, 收到货) and not a count with its
+    classifier (一句话)."""
     if any(tags.get(t) in FUNCTION_TAGS for t in tokens):
         return False
     if tags.get(tokens[-1]) in PREDICATE_TAGS and counts[tokens[-1:]] > 2 * counts[tuple(tokens)]:
         return False
     if len(tokens[0]) == 1 and tags.get(tokens[0]) in VERB_TAGS and len(tokens[1]) > 1:
         return False  # a one-character verb and its object: 看电影, 搞活动, 喝蒙牛
+    for first, second in zip(tokens, tokens[1:]):
+        if tags.get(first) in VERB_TAGS and (second in COMPLEMENTS or len(first) > 1 and first[-1] in COMPLEMENTS):
+            return False  # a verb with a resultative complement: 收到货, 拿到手, 洗完头发, 吃完, 送到家
+    if _count(tokens):
+        return False
     if tokens[0] in EDGE_WORDS or tokens[-1] in EDGE_WORDS or tokens[0] == _PLUS:
         return False
     if any(t == _PLUS or t in INNER_WORDS for t in tokens[:-1]):
@@ -155,6 +224,31 @@ def _allowed(tokens: Sequence[str], tags: dict[str, str], counts: Counter) -> bo
         if _HAS_DIGIT.search(token) and not _latin_like(token):
             return False
     return any(_HAS_HAN.search(t) for t in tokens) or tokens[-1] == _PLUS
+
+
+def _noun_slots(left: Counter, tags: dict[str, str]) -> int:
+    """Occurrences after 的, a classifier, a preposition, a demonstrative or a numeral word (一款, 一次)."""
+    return sum(c for word, c in left.items()
+               if tags.get(word) in NOUN_SLOT_TAGS or word in NOUN_SLOT_WORDS
+               or tags.get(word) == "m" and len(word) > 1 and _NUMERAL_START.match(word))
+
+
+def _predicate_slots(left: Counter, right: Counter, tags: dict[str, str]) -> int:
+    """Occurrences after an adverb, a negation or a modal verb, or before an aspect particle (了, 着, 过)."""
+    before = sum(c for word, c in left.items()
+                 if (tags.get(word) in PREDICATE_SLOT_TAGS and not word.endswith("是")) or word in PREDICATE_SLOT_WORDS)
+    return before + sum(right.get(word, 0) for word in ASPECT_WORDS)
+
+
+def _is_phrase(freq: int, noun: int, predicate: int, whole: int) -> bool:
+    """A verb phrase or a clause rather than a term, judged by the slots it is used in: more often in a
+    predicate slot than in a noun slot (支持国货, 抵制蒙牛, 建议大家, 相信京东); or, seen at least 10
+    times, a whole clause on its own at least a third of the time and in a noun slot less than once in
+    20 (包装完好, 做工精细, 价格实惠, 上午下单). A term is named in a noun slot now and then: 差评 in
+    11 % of its occurrences, 平板电脑 in 29 %."""
+    if predicate >= 2 and predicate > noun:
+        return True
+    return freq >= MIN_CLAUSE_EVIDENCE and 3 * whole >= freq and 20 * noun < freq
 
 
 def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], bool],
@@ -203,6 +297,7 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
     right: dict[tuple, Counter] = defaultdict(Counter)
     left_edge: Counter = Counter()
     right_edge: Counter = Counter()
+    whole: Counter = Counter()      # the n-gram is the whole clause
     for words in token_lists:
         length = len(words)
         for n in range(1, min(max_tokens, length) + 1):
@@ -217,6 +312,8 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
                     right[gram][words[i + n]] += 1
                 else:
                     right_edge[gram] += 1
+                    if i == 0:
+                        whole[gram] += 1
 
     log.debug("discover: contexts collected, %.1f s CPU", time.process_time() - clock)
 
@@ -234,13 +331,16 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
         le = _entropy(left[gram], left_edge[gram])
         re_ = _entropy(right[gram], right_edge[gram])
         q = quoted.get(term, 0)
+        noun, predicate = _noun_slots(left[gram], tags) + q, _predicate_slots(left[gram], right[gram], tags)
+        if len(gram) > 1 and _is_phrase(c, noun, predicate, whole[gram]):
+            continue
         is_latin = len(gram) == 1 or bool(_LATIN.search(term))
         score = math.log2(1 + c) * min(max(coh, 0.0), 8.0) * min(le, re_, 4.0) / 8
         if len(gram) == 1:  # a Latin name jieba does not know: frequency and contexts only
             score = math.log2(1 + c) * min(le, re_, 4.0) / 2 + (3.0 if _mixed_name(term) else 0.0)
         score += 3 * math.log2(1 + q)
         candidate = Candidate(term, round(score, 4), c, 0, round(coh, 3), round(le, 3), round(re_, 3), q, is_latin,
-                              "")
+                              "", noun, predicate)
         if term not in scored or scored[term].score < candidate.score:
             scored[term] = candidate
 
@@ -298,7 +398,7 @@ def _drop_fragments(ranked: list[Candidate], keep: int, share: float = 0.8) -> l
 def candidates_table(candidates: Sequence[Candidate]) -> pd.DataFrame:
     """``term,score,freq,signals,example`` (then the signals as numbers), best first."""
     rows = [(c.term, c.score, c.freq, c.signals, c.example, c.doc_freq, c.cohesion, c.left_entropy,
-             c.right_entropy, c.quoted, int(c.latin)) for c in candidates]
+             c.right_entropy, c.quoted, int(c.latin), c.noun_slots, c.predicate_slots) for c in candidates]
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 

@@ -7,11 +7,14 @@ added to zero counts.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
-from scipy.stats import chi2
 
 from .data import Dtm
+
+if TYPE_CHECKING:   # pandas and scipy.stats load when a table is made (a light `import textmine`)
+    import pandas as pd
 
 
 def g2_and_log_ratio(target: np.ndarray, reference: np.ndarray, n_target: float | None = None,
@@ -40,6 +43,9 @@ def g2_and_log_ratio(target: np.ndarray, reference: np.ndarray, n_target: float 
 def keyness(dtm: Dtm, target_rows: list[int], reference_rows: list[int] | None = None, *,
             min_count: int = 3) -> pd.DataFrame:
     """Terms over-represented in the target rows against the reference rows (default: all others)."""
+    import pandas as pd
+    from scipy.stats import chi2
+
     if reference_rows is None:
         reference_rows = [i for i in range(len(dtm.row_ids)) if i not in set(target_rows)]
     target = np.asarray(dtm.matrix[target_rows].sum(axis=0)).ravel()
@@ -69,6 +75,9 @@ def keyness_each_vs_rest(dtm: Dtm, *, top_n: int = 30, min_count: int = 3) -> pd
     matrix: a term a row does not contain can never be distinctive for it, so only the row's own
     terms are scored, and the reference counts are the corpus totals minus the row's.
     """
+    import pandas as pd
+    from scipy.stats import chi2
+
     matrix = dtm.matrix.tocsr()
     matrix.sort_indices()
     totals = np.asarray(matrix.sum(axis=0)).ravel()
@@ -127,6 +136,9 @@ def compare_groups(dtm: Dtm, target_rows: list[int], reference_rows: list[int], 
     ``min_count`` occurrences on that side (the minimum-frequency guard). ``log_ratio`` is
     log2(target rate / reference rate), so it is negative for reference-side terms.
     """
+    import pandas as pd
+    from scipy.stats import chi2
+
     if not target_rows or not reference_rows:
         raise ValueError("both groups need at least one document")
     if set(target_rows) & set(reference_rows):

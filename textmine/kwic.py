@@ -10,11 +10,13 @@ in the original file, so ``original[start:end]`` is the match as written there.
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .normalize import SimplifiedFolder, fold_for_counting
 from .themes import Theme, find_unit_hits
+
+if TYPE_CHECKING:   # pandas loads when a table is made (a light `import textmine`)
+    import pandas as pd
 
 KWIC_COLUMNS = ["query", "doc_id", "date", "start", "end", "left", "match", "right", "unit_id", "rule"]
 
@@ -35,6 +37,8 @@ def _flat(text: str) -> str:
 
 def kwic_table(prepared, queries: Sequence[str], *, width: int = 30) -> pd.DataFrame:
     """``query,doc_id,date,start,end,left,match,right,unit_id,rule`` — one row per hit, documents by date."""
+    import pandas as pd
+
     order = {doc.id: i for i, doc in enumerate(prepared.corpus.by_date())}
     dates = {doc.id: str(doc.date) if doc.date else "" for doc in prepared.corpus}
     rows = []

@@ -282,7 +282,12 @@ class RunResult:
 
 def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None = None,
         progress: bool = False, on_stage: Callable[[str, float], None] | None = None) -> RunResult:
-    """Run the named analyses on the configured corpus (see :data:`STAGES`)."""
+    """Run the named analyses on the configured corpus (see :data:`STAGES`).
+
+    When topics run together with other stages, the topic fits (compiled code that releases the
+    GIL) run in a background thread while the other analyses run here; every stage is a pure
+    function of the prepared corpus, so the tables are the same as when they run one after another.
+    """
     unknown = [s for s in stages if s not in ANALYSES]
     if unknown:
         raise StageError(f"unknown stage {unknown[0]!r}; stages are {', '.join(ANALYSES)}")
@@ -290,16 +295,54 @@ def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None
     prepared = prepare(config, corpus, timings=timings, progress=progress)
     if on_stage:
         on_stage("segment", sum(timings.seconds.values()))
-    tables: dict[str, pd.DataFrame] = {}
+    results: dict[str, dict[str, pd.DataFrame]] = {}
     extra: dict[str, Any] = {}
     from .scale import cached_stage
 
+    def topics() -> dict[str, pd.DataFrame]:
+        with timings.stage("topics"):
+            return analyse_topics(prepared, progress=progress, extra=extra)
+
+    background = _Background(topics) if "topics" in stages and len(stages) > 1 else None
     for stage in stages:
+        if stage == "topics":
+            if background is None:
+                results[stage] = topics()
+                if on_stage:
+                    on_stage(stage, timings.seconds[stage])
+            continue
         with timings.stage(stage):
-            if stage == "topics":
-                tables.update(analyse_topics(prepared, progress=progress, extra=extra))
-            else:
-                tables.update(cached_stage(prepared, stage, lambda: ANALYSES[stage](prepared)))
+            results[stage] = cached_stage(prepared, stage, lambda: ANALYSES[stage](prepared))
         if on_stage:
             on_stage(stage, timings.seconds[stage])
+    if background is not None:
+        results["topics"] = background.result()
+        if on_stage:
+            on_stage("topics", timings.seconds["topics"])
+    tables = {name: frame for stage in stages for name, frame in results[stage].items()}
     return RunResult(prepared, tables, timings, tuple(stages), extra)
+
+
+class _Background:
+    """``job()`` in a daemon thread (a failed run does not wait for it); ``result()`` joins and re-raises."""
+
+    def __init__(self, job: Callable[[], Any]) -> None:
+        import threading
+
+        self._outcome: tuple[bool, Any] | None = None
+
+        def target() -> None:
+            try:
+                self._outcome = (True, job())
+            except BaseException as exc:  # handed to the caller in result()
+                self._outcome = (False, exc)
+
+        self._thread = threading.Thread(target=target, name="textmine-topics", daemon=True)
+        self._thread.start()
+
+    def result(self) -> Any:
+        self._thread.join()
+        ok, value = self._outcome
+        if not ok:
+            raise value
+        return value

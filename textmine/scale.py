@@ -117,6 +117,17 @@ def segment_texts(texts: Sequence[str], segmenter) -> list[tuple[tuple[str, ...]
     return out
 
 
+#: Units segmented per call in one process (progress moves a block at a time).
+SEGMENT_BLOCK = 5000
+
+
+def _shared_strings(segmented: dict) -> dict:
+    """The same segmentations with one string object per distinct term (saves ~70 bytes a token)."""
+    canonical: dict[str, str] = {}
+    get = canonical.setdefault
+    return {key: (tuple([get(t, t) for t in terms]), starts) for key, (terms, starts) in segmented.items()}
+
+
 def _chunks(items: Sequence, size: int) -> list[Sequence]:
     return [items[i:i + size] for i in range(0, len(items), size)] or []
 
@@ -259,7 +270,7 @@ def _run(corpus, config, segmenter, cache, info, stage, progress, read, client):
         info.cache_hits = sum(1 for k in keys if k in known)
         info.cache_misses = len(keys) - info.cache_hits
         info.segmented_texts = len(todo)
-        new = _segment(list(todo.items()), segmenter, config, client, progress)
+        new = _shared_strings(_segment(list(todo.items()), segmenter, config, client, progress))
         if cache is not None and new:
             cache.put(new)
         known.update(new)
@@ -301,8 +312,9 @@ def _segment(items: list[tuple[str, str]], segmenter, config: Config, client, pr
     if client is None:
         segmenter.initialize()
         texts = [t for _, t in items]
-        bar = _bar(texts, "segment", "unit", progress)
-        results = segment_texts(bar, segmenter) if progress else segment_texts(texts, segmenter)
+        results = []
+        for chunk in _bar(_chunks(texts, SEGMENT_BLOCK), "segment", "block", progress and len(texts) > SEGMENT_BLOCK):
+            results += segment_texts(chunk, segmenter)
         return {k: r for (k, _), r in zip(items, results)}
     chunks = _chunks([t for _, t in items], config.scale.partition_units)
     remote = client.scatter(segmenter, broadcast=True)
@@ -369,13 +381,22 @@ def stream_vocab(config: Config, *, chunk_docs: int = 5000, progress: bool = Fal
 
 def stage_key(prepared, stage: str) -> str | None:
     """What decides a stage's tables: the segmented text, the units' display text and offsets, document
-    ids/dates, stopwords, config, seed, versions."""
+    ids/dates, stopwords, config, seed, versions (hashed once per prepared corpus), and the stage."""
+    import hashlib
+
+    base = prepared.__dict__.get("_stage_key_base")
+    if base is None:
+        base = prepared.__dict__["_stage_key_base"] = _stage_key_base(prepared)
+    return hashlib.sha256(f"{base}\t{stage}".encode("utf-8")).hexdigest()[:24] if base else None
+
+
+def _stage_key_base(prepared) -> str:
     import hashlib
     import json
 
     tokens = prepared.segment_info.get("tokens_sha256") if prepared.segment_info else None
     if tokens is None:
-        return None
+        return ""
     from .io.write import package_versions
 
     config = prepared.config.to_dict()
@@ -384,13 +405,13 @@ def stage_key(prepared, stage: str) -> str | None:
     units = hashlib.blake2b(digest_size=20)
     for unit in prepared.units:   # display text and offsets into the originals (KWIC shows both)
         units.update(f"{unit.id}\t{unit.text}\t{unit.runs}\n".encode("utf-8"))
-    payload = {"stage": stage, "tokens": tokens, "units": units.hexdigest(), "config": config,
+    payload = {"tokens": tokens, "units": units.hexdigest(), "config": config,
                "files": _config_files(prepared.config, config),
                "stopwords": prepared.stopwords_sha256,
                "themes": prepared.theme_set.sha256 if getattr(prepared, "theme_set", None) else None,
                "documents": [[d.id, str(d.date) if d.date else None] for d in prepared.corpus],
                "packages": package_versions()}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:24]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 #: Stages whose inputs :func:`stage_key` is known to cover; a new stage is computed every time until it

@@ -67,9 +67,8 @@ class SegmentCache:
                 log.warning("ignoring unreadable cache part %s: %s", part.name, exc)
                 continue
             table = table.filter(pc.is_in(table.column("key"), value_set=wanted))
-            for key, terms, starts in zip(table.column("key").to_pylist(), table.column("terms").to_pylist(),
-                                          table.column("starts").to_pylist()):
-                found[key] = (tuple(terms), tuple(starts))
+            if table.num_rows:
+                found.update(_rows(table))
         return found
 
     def put(self, entries: Mapping[str, tuple[Iterable[str], Iterable[int]]]) -> None:
@@ -121,6 +120,22 @@ class SegmentCache:
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
         tmp.write_bytes(data)
         os.replace(tmp, path)
+
+
+def _rows(table) -> dict[str, tuple[tuple[str, ...], tuple[int, ...]]]:
+    """``key → (terms, starts)`` of a cache table, column-wise; each distinct term is one string object
+    (a corpus repeats its vocabulary millions of times)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    terms = table.column("terms").combine_chunks()
+    offsets = terms.offsets.to_numpy()
+    offsets = (offsets - offsets[0]).tolist()   # a sliced list array's offsets need not start at 0
+    encoded = pc.dictionary_encode(terms.flatten())
+    words = np.asarray(encoded.dictionary.to_pylist(), dtype=object)[encoded.indices.to_numpy()].tolist()
+    starts = table.column("starts").combine_chunks().flatten().to_numpy().tolist()
+    keys = table.column("key").to_pylist()
+    return {key: (tuple(words[a:b]), tuple(starts[a:b])) for key, a, b in zip(keys, offsets, offsets[1:])}
 
 
 class ResultCache:
@@ -231,7 +246,8 @@ class ModelCache:
     """
 
     def __init__(self, root: str | Path) -> None:
-        self.root = Path(root) / "models"
+        self.base = Path(root)
+        self.root = self.base / "models"
 
     def get(self, key: str):
         import numpy as np

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError, TextmineError
@@ -41,6 +42,9 @@ def package_versions(names: Iterable[str] = PACKAGES) -> dict[str, str]:
     return versions
 
 
+FLOAT_FORMAT = "%.6g"
+
+
 def table_to_csv(frame: pd.DataFrame) -> bytes:
     """CSV bytes that are the same on every run: fixed float format, LF line ends, UTF-8.
 
@@ -49,7 +53,12 @@ def table_to_csv(frame: pd.DataFrame) -> bytes:
     from .csvsafe import guard_frame
 
     frame = guard_frame(frame)
-    return frame.to_csv(index=False, lineterminator="\n", float_format="%.6g").encode("utf-8")
+    floats = [i for i, dtype in enumerate(frame.dtypes) if isinstance(dtype, np.dtype) and dtype.kind == "f"]
+    if floats:   # what float_format="%.6g" writes, made here: pandas formats one value at a time, 5x slower
+        frame = frame.copy(deep=False)
+        for i in floats:
+            frame.isetitem(i, [FLOAT_FORMAT % v if v == v else "" for v in frame.iloc[:, i].tolist()])
+    return frame.to_csv(index=False, lineterminator="\n", float_format=FLOAT_FORMAT).encode("utf-8")
 
 
 def sha256_bytes(data: bytes) -> str:

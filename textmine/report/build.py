@@ -211,7 +211,7 @@ def _per_document(run: RunFiles, documents: list[dict[str, Any]], rows: int,
     ordered = dict.fromkeys(d["id"] for d in documents)
     for frame in (keywords, keyness):
         if frame is not None:
-            ordered.update(dict.fromkeys(frame["doc_id"]))
+            ordered.update(dict.fromkeys(pd.unique(frame["doc_id"]).tolist()))
     ids = list(ordered)
     meta = {d["id"]: d for d in documents}
     out = []
@@ -245,9 +245,10 @@ def _trends(run: RunFiles, rows: int) -> dict[str, Any] | None:
                                "table": None, "period": None, "changes": None, "kwic": [], "kwic_source": ""}
     dates: dict[str, str] = {}
     if trends is not None:
-        docs = list(dict.fromkeys(trends["doc_id"]))
-        dates = dict(zip(trends["doc_id"], trends["date"]))
-        themes = list(dict.fromkeys(trends["theme"]))
+        docs = pd.unique(trends["doc_id"]).tolist()
+        last = trends.drop_duplicates("doc_id", keep="last")
+        dates = dict(zip(last["doc_id"].tolist(), last["date"].tolist()))
+        themes = pd.unique(trends["theme"]).tolist()
         shown = trends[trends["doc_id"].isin(docs[:MAX_TABLE_ROWS])]
         cells = {(str(r.theme), str(r.doc_id)): (f"{float(r.per_10k):.1f} ({format_number(r.count)})",
                                                   float(r.per_10k)) for r in shown.itertuples(index=False)}

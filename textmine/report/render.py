@@ -56,12 +56,12 @@ def _data_uri(data: bytes, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def font_face_css(text: str) -> str:
+def font_face_css(text: str, cache_dir: str | Path | None = None) -> str:
     """An ``@font-face`` rule with the bundled CJK font subset to the characters of ``text`` (WOFF, inline)."""
     from ..fonts import cjk_font_subset
 
     chars = {c for c in text if ord(c) >= 0x20} | set(" 0123456789")
-    data = cjk_font_subset("".join(chars), flavor="woff", layout_features=(), hinting=False)
+    data = cjk_font_subset("".join(chars), flavor="woff", layout_features=(), hinting=False, cache_dir=cache_dir)
     uri = _data_uri(data, "font/woff")
     return f'@font-face{{font-family:"{FONT_FAMILY}";src:url({uri}) format("woff");font-display:block}}'
 
@@ -93,7 +93,7 @@ def compact_png(data: bytes, colors: int = 128) -> bytes:
 
 
 def render_html(context: Mapping[str, Any], images: Mapping[str, bytes], *, fold_rows: int = 20,
-                embed_font: bool = True, compress_images: bool = True) -> str:
+                embed_font: bool = True, compress_images: bool = True, cache_dir: str | Path | None = None) -> str:
     """The report as one HTML page (see the module docstring for what makes it self-contained)."""
     env = _environment()
     script = _resource("report.js")
@@ -111,7 +111,7 @@ def render_html(context: Mapping[str, Any], images: Mapping[str, bytes], *, fold
         **context, image=image, fold_rows=fold_rows, style=_resource("report.css"), font_css=marker,
         script=script, script_hash=script_hash, font_family=FONT_FAMILY)
     # the font is subset to the characters of the page as rendered (images' base64 left out)
-    font_css = font_face_css(_DATA_URI.sub("", text)) if embed_font else ""
+    font_css = font_face_css(_DATA_URI.sub("", text), cache_dir) if embed_font else ""
     return text.replace(marker, font_css, 1)
 
 
@@ -136,12 +136,13 @@ def _write_atomic(path: Path, text: str) -> None:
 
 def write_report(run_dir: str | Path, out: str | Path | None = None, *, rows: int = 15, fold_rows: int = 20,
                  max_documents: int = 40, embed_font: bool = True,
-                 compress_images: bool = True) -> tuple[Path, Path]:
+                 compress_images: bool = True, cache_dir: str | Path | None = None) -> tuple[Path, Path]:
     """Render ``run_dir`` into ``out`` (default ``run_dir/report.html``) and the ``.md`` beside it.
 
     Returns the two paths. ``rows`` caps per-document tables; tables longer than
     ``fold_rows`` are folded in the HTML (a button shows the rest); at most
-    ``max_documents`` documents get a keyword and keyness section of their own.
+    ``max_documents`` documents get a keyword and keyness section of their own. ``cache_dir``
+    keeps the embedded font's subset for the next report with the same characters.
     """
     run = load_run(run_dir)
     html_path = Path(out) if out is not None else Path(run_dir) / "report.html"
@@ -153,7 +154,7 @@ def write_report(run_dir: str | Path, out: str | Path | None = None, *, rows: in
     prefix = "" if prefix == "." else prefix.replace(os.sep, "/") + "/"
     try:
         _write_atomic(html_path, render_html(context, run.images, fold_rows=fold_rows, embed_font=embed_font,
-                                             compress_images=compress_images))
+                                             compress_images=compress_images, cache_dir=cache_dir))
         _write_atomic(md_path, render_markdown(context, image_prefix=prefix, rows=rows))
     except OSError as exc:
         raise TextmineError(f"cannot write the report to {str(html_path)!r}: {exc.strerror or exc}") from None

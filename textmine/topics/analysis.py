@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -57,47 +56,56 @@ def engine_options(cfg) -> dict:
 
 def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engine: str, seeds: Sequence[int],
              iterations: int, workers: int = 1, progress: bool = False, cache=None, **options) -> list[TopicModel]:
-    """One fit per seed; with ``workers`` > 1 (0: one per available core) the fits run side by side in
-    threads. Each fit is single-threaded and owns its seed, so the results are the same for any
-    ``workers``. With a :class:`~textmine.io.cache.ModelCache`, a fit whose inputs are unchanged is read
-    from it instead of being repeated. The terms left out as spread evenly over the topics
-    (``specificity`` > 0) are found once, with the first seed, so every run fits the same terms and the
-    first run is the model ``fit_topics`` gives for that seed."""
-    workers = min(workers or available_cores(), len(seeds))
-    settings = {"engine": engine, "k": k, "iterations": iterations, **options, "versions": engine_versions(engine)}
-    keys: dict[int, str] = {}
+    """One fit per seed. With ``workers`` > 1 the fits run side by side in worker processes
+    (:mod:`.processes`); ``0`` means one per available core for corpora of at least
+    :data:`PROCESS_MIN_TERMS` terms, else one after another here. Each fit is single-threaded and owns
+    its seed, so the results are the same for any ``workers``. With a
+    :class:`~textmine.io.cache.ModelCache`, a fit whose inputs are unchanged is read from it. The terms
+    left out as spread evenly over the topics (``specificity`` > 0) are found once, with the first seed,
+    so every run fits the same terms and the first run is the model ``fit_topics`` gives for that seed."""
     found: dict[int, TopicModel] = {}
+    keys: dict[int, str] = {}
     if cache is not None:
         from ..io.cache import fit_key
 
+        settings = {"engine": engine, "k": k, "iterations": iterations, **options,
+                    "versions": engine_versions(engine)}
         for seed in seeds:
             keys[seed] = fit_key(docs, ids, {**settings, "seed": seed})
             model = cache.get(keys[seed])
             if model is not None:
                 log.info("topics: seed %d read from the cache (%s)", seed, keys[seed])
                 found[seed] = model
-    missing = [s for s in seeds if s not in found]
-    if missing and options.get("specificity", 0) > 0 and options.get("drop_terms") is None and len(seeds) > 1:
+    todo = [s for s in seeds if s not in found]
+    if todo and options.get("specificity", 0) > 0 and options.get("drop_terms") is None and len(seeds) > 1:
+        # the terms spread evenly over the topics are found once, with the first seed (see the docstring)
         from .model import find_spread_terms
 
         engine_opts = {key: v for key, v in options.items() if key not in ("specificity", "specificity_iterations")}
         options = {**options, "drop_terms": find_spread_terms(
             docs, k=k, engine=engine, seed=seeds[0], threshold=options["specificity"],
             iterations=options.get("specificity_iterations", 50), **engine_opts)}
+    if workers == 0:
+        big = sum(map(len, docs)) >= PROCESS_MIN_TERMS
+        workers = min(available_cores(), len(todo)) if big else 1
+    fit_options = {"k": k, "engine": engine, "iterations": iterations, **options}
+    if workers > 1 and len(todo) > 1:
+        from .processes import fit_in_processes
 
-    def one(seed: int) -> TopicModel:
-        model = fit_topics(docs, ids, k=k, engine=engine, seed=seed, iterations=iterations,
-                           progress=progress and seed == missing[0], **options)
+        fresh = fit_in_processes(docs, ids, todo, workers=min(workers, len(todo)), progress=progress, **fit_options)
+    else:
+        fresh = {seed: fit_topics(docs, ids, seed=seed, progress=progress and seed == todo[0], **fit_options)
+                 for seed in todo}
+    for seed, model in fresh.items():
         if cache is not None:
             cache.put(keys[seed], model)
-        return model
-
-    if workers <= 1 or len(missing) <= 1:
-        found.update((s, one(s)) for s in missing)
-    else:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            found.update(zip(missing, pool.map(one, missing)))
+    found.update(fresh)
     return [found[s] for s in seeds]
+
+
+#: With ``[topics] workers = 0``, fits go to worker processes only for corpora of at least this many
+#: terms: below it, starting the processes costs more than the fits.
+PROCESS_MIN_TERMS = 200_000
 
 
 def available_cores() -> int:
@@ -194,5 +202,6 @@ def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: 
     from .topicmap import topic_map_html
 
     html = topic_map_html(model, tables, marginal=marginal, lam=cfg.relevance_lambda,
-                          title=f"{cfg.engine}, k = {model.k}, seed = {seed}")
+                          title=f"{cfg.engine}, k = {model.k}, seed = {seed}",
+                          cache_dir=cache.base if cache is not None else None)
     return TopicOutcome(model, tables, html, figure, tuple(runs))

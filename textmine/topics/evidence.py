@@ -34,9 +34,10 @@ def relevance(model, marginal: np.ndarray, lam: float) -> np.ndarray:
     return lam * np.log(phi) + (1 - lam) * lift
 
 
-def _ranked(values: np.ndarray, vocab: Sequence[str], top_n: int) -> np.ndarray:
-    # Ties are broken by the term itself so the order never depends on the engine's vocabulary order.
-    return np.lexsort((np.array(vocab, dtype=object), -np.round(values, 12)))[:top_n]
+def _ranked(values: np.ndarray, vocab: Sequence[str], top_n: int) -> list[int]:
+    from .model import top_indices
+
+    return top_indices(values, vocab, top_n)
 
 
 def relevance_table(model, marginal: np.ndarray, *, lam: float, top_n: int,

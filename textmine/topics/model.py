@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from ..errors import StageError
+
+if TYPE_CHECKING:   # pandas is imported where tables are made: a fit-worker process never needs it
+    import pandas as pd
 
 
 @dataclass(frozen=True, eq=False)
@@ -30,8 +33,21 @@ class TopicModel:
     def top_terms(self, topic: int, n: int = 10) -> list[tuple[str, float]]:
         """The ``n`` most probable terms of topic ``topic`` (numbered from 1)."""
         weights = self.topic_term[topic - 1]
-        order = np.lexsort((np.array(self.vocab, dtype=object), -np.round(weights, 12)))[:n]
-        return [(self.vocab[i], float(weights[i])) for i in order]
+        return [(self.vocab[i], float(weights[i])) for i in top_indices(weights, self.vocab, n)]
+
+
+def top_indices(values: np.ndarray, vocab: Sequence[str], n: int) -> list[int]:
+    """Indices of the ``n`` largest ``values`` (rounded to 12 decimals), ties broken by the term, so the
+    order never depends on an engine's vocabulary order. Only the candidates that can make the top ``n``
+    are sorted (a topic has tens of thousands of terms)."""
+    keys = -np.round(np.asarray(values, dtype=float), 12)
+    if n <= 0:
+        return []
+    if n < len(keys):
+        candidates = np.flatnonzero(keys <= np.partition(keys, n - 1)[n - 1])
+    else:
+        candidates = np.arange(len(keys))
+    return sorted(candidates.tolist(), key=lambda i: (keys[i], vocab[i]))[:n]
 
 
 def _progress(total: int, desc: str):
@@ -168,6 +184,8 @@ def topic_terms_table(model: TopicModel, top_n: int = 15) -> pd.DataFrame:
     rows = [{"topic": t, "rank": r, "term": term, "weight": w}
             for t in range(1, model.k + 1)
             for r, (term, w) in enumerate(model.top_terms(t, top_n), start=1)]
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=["topic", "rank", "term", "weight"])
 
 
@@ -190,4 +208,6 @@ def doc_topics_table(model: TopicModel, groups: Sequence[str] | None = None,
         ids = labels
     rows = [{id_name: ids[r], "topic": t + 1, "weight": float(matrix[r, t])}
             for r in range(len(ids)) for t in range(model.k)]
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=[id_name, "topic", "weight"])

@@ -54,19 +54,22 @@ def classical_mds(distances: np.ndarray, dims: int = 2) -> np.ndarray:
     return coords
 
 
-def embedded_font_css(text: str) -> str:
+def embedded_font_css(text: str, cache_dir=None) -> str:
     """``@font-face`` with the bundled CJK font cut down to the characters of ``text`` (base64 OTF)."""
     from ..fonts import cjk_font_subset
 
-    data = base64.b64encode(cjk_font_subset(text + "0123456789.-–—·λ()/% ")).decode("ascii")
+    data = base64.b64encode(cjk_font_subset(text + "0123456789.-–—·λ()/% ", layout_features=(),
+                                            hinting=False, cache_dir=cache_dir)).decode("ascii")
     return ("@font-face{font-family:'TextmineCJK';"
             f"src:url(data:font/otf;base64,{data}) format('opentype');}}")
 
 
 def _page_data(model, tables: dict[str, pd.DataFrame], marginal: np.ndarray) -> dict:
     from .evidence import relevance
+    from .model import top_indices
 
     summary = tables["topic_summary"]
+    by_lambda = {lam: relevance(model, marginal, lam) for lam in LAMBDA_GRID}
     coords = classical_mds(np.sqrt(js_divergence_matrix(model.topic_term)))
     topics = []
     examples = tables.get("topic_examples", pd.DataFrame())
@@ -74,8 +77,8 @@ def _page_data(model, tables: dict[str, pd.DataFrame], marginal: np.ndarray) -> 
     for t in range(model.k):
         chosen: list[int] = []
         for lam in LAMBDA_GRID:
-            scores = relevance(model, marginal, lam)[t]
-            for i in np.lexsort((np.array(model.vocab, dtype=object), -np.round(scores, 12)))[:CANDIDATES]:
+            scores = by_lambda[lam][t]
+            for i in top_indices(scores, model.vocab, CANDIDATES):
                 if int(i) not in chosen:
                     chosen.append(int(i))
         row = summary.iloc[t]
@@ -101,11 +104,11 @@ def _page_data(model, tables: dict[str, pd.DataFrame], marginal: np.ndarray) -> 
 
 
 def topic_map_html(model, tables: dict[str, pd.DataFrame], *, marginal: np.ndarray, lam: float,
-                   title: str) -> str:
+                   title: str, cache_dir=None) -> str:
     """The whole page as a string (deterministic for a given model and tables)."""
     data = _page_data(model, tables, marginal)
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
-    font_css = embedded_font_css(payload + title + _UI_TEXT)
+    font_css = embedded_font_css(payload + title + _UI_TEXT, cache_dir)
     return (_TEMPLATE.replace("%%TITLE%%", html.escape(title)).replace("%%FONT%%", font_css)
             .replace("%%LAMBDA%%", str(lam)).replace("%%DATA%%", payload))
 

@@ -1,0 +1,73 @@
+"""Topic fits side by side, in worker processes.
+
+tomotopy keeps Python's GIL while it trains (measured: a Python thread runs about
+50 times slower during a fit, and two fits in two threads take as long as one after
+the other), so threads cannot fit two models at once; processes can.
+
+Each worker is a fresh ``python -m textmine.topics.processes`` that reads one job
+from its standard input and writes the fitted model to its standard output. It
+never imports the caller's main module, so a script needs no
+``if __name__ == "__main__":`` guard (as it would with :mod:`multiprocessing`). The
+term lists travel as vocabulary ids (one int32 array and the vocabulary), small to
+send and small to hold; the worker rebuilds the same lists, so a fit gives the same
+model in a worker as in this process.
+"""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from ..errors import StageError
+from .model import TopicModel, fit_topics
+
+
+def encode_docs(docs: Sequence[Sequence[str]]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """``(vocabulary, ids of every term in order, offsets)``: document ``i`` is ``ids[offsets[i]:offsets[i+1]]``."""
+    index: dict[str, int] = {}
+    flat = np.fromiter((index.setdefault(t, len(index)) for doc in docs for t in doc), dtype=np.int32)
+    offsets = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum([len(d) for d in docs], out=offsets[1:])
+    return list(index), flat, offsets
+
+
+def decode_docs(vocab: Sequence[str], flat: np.ndarray, offsets: np.ndarray) -> list[list[str]]:
+    words = np.asarray(vocab, dtype=object)
+    return [words[flat[a:b]].tolist() for a, b in zip(offsets[:-1], offsets[1:])]
+
+
+def _run_worker(job: bytes) -> TopicModel:
+    proc = subprocess.run([sys.executable, "-m", "textmine.topics.processes"], input=job, stdout=subprocess.PIPE,
+                          check=False)
+    if proc.returncode != 0:
+        raise StageError(f"a topic-fit worker process failed (exit code {proc.returncode}; its error is printed "
+                         f"above); set [topics] workers = 1 (or --fit-workers 1) to fit in this process")
+    return pickle.loads(proc.stdout)
+
+
+def fit_in_processes(docs: Sequence[Sequence[str]], ids: Sequence[str], seeds: Sequence[int], *, workers: int,
+                     progress: bool = False, **options) -> dict[int, TopicModel]:
+    """One fit per seed, ``workers`` at a time, each in its own process (see the module docs)."""
+    vocab, flat, offsets = encode_docs(docs)
+    ids = list(ids)
+    jobs = [pickle.dumps((vocab, flat, offsets, ids, {**options, "seed": seed,
+                                                      "progress": progress and seed == seeds[0]}),
+                         protocol=pickle.HIGHEST_PROTOCOL) for seed in seeds]
+    with ThreadPoolExecutor(max_workers=workers) as pool:   # the threads only wait for their process
+        return dict(zip(seeds, pool.map(_run_worker, jobs)))
+
+
+def main() -> None:
+    vocab, flat, offsets, ids, options = pickle.loads(sys.stdin.buffer.read())
+    model = fit_topics(decode_docs(vocab, flat, offsets), ids, **options)
+    sys.stdout.buffer.write(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.flush()
+
+
+if __name__ == "__main__":
+    main()
