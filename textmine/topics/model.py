@@ -137,7 +137,8 @@ def fit_topics(docs: Sequence[Sequence[str]], row_ids: Sequence[str], *, k: int,
     missing ones take the library's defaults. With ``specificity`` > 0 a first fit of
     ``specificity_iterations`` finds the frequent terms spread evenly over the topics and the model is
     fitted again without them (:mod:`textmine.topics.spread`); ``drop_terms`` gives that set directly.
-    One fit always runs on one thread; ``workers`` is accepted for compatibility and ignored (see :func:`textmine.topics.analysis.fit_runs`)."""
+    One fit always runs on one thread; ``workers`` is accepted for compatibility and ignored
+    (see :func:`textmine.topics.analysis.fit_runs`)."""
     if engine not in ENGINES:
         raise StageError(f"topics engine {engine!r} is unknown; choose one of {', '.join(ENGINES)}")
     if len(docs) != len(row_ids):
