@@ -68,6 +68,7 @@ def main() -> None:
     from textmine.scale import segment_texts
     from textmine.units import split_units
 
+    load_at_start = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="bench-speed-"))
     with zipfile.ZipFile(DATA) as archive, archive.open(archive.namelist()[0]) as handle:
         frame = pd.read_csv(handle, dtype=str, keep_default_na=False)
@@ -142,6 +143,12 @@ def main() -> None:
         p.name for p in (work / "run2").glob("*.csv")) and all(
         p.read_bytes() == (work / "run2" / p.name).read_bytes() for p in (work / "run1").glob("*.csv"))
     speedup = runs[0][1] / runs[1][1]
+    import json
+
+    stage_rows = []
+    for run_dir, label in (("run1", "cold"), ("run2", "warm")):
+        manifest = json.loads((work / run_dir / "manifest.json").read_text(encoding="utf-8"))
+        stage_rows.append((label, manifest["timings"]))
     print(f"warm run {speedup:.1f}x faster, outputs identical: {warm_same}", flush=True)
 
     # Streaming segmentation + counting: 1x and 10x the reviews, no cache, fresh processes.
@@ -158,7 +165,7 @@ def main() -> None:
         "# Segmentation speed and scaling", "",
         f"Run {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC with `python benchmarks/bench_speed.py` on "
         f"{platform.machine()} Linux, {os.cpu_count()} cores, Python {platform.python_version()}. "
-        "The machine was shared with other work during the run, so every timing is pessimistic.", "",
+        f"Load average when the run began: {load_at_start:.2f} (1 minute).", "",
         f"Data: the shopping reviews ({len(frame):,} reviews → {len(units):,} cleaned units, "
         f"{sum(map(len, texts)):,} characters).", "",
         "## Segmentation throughput (same texts, one process, one run)", "",
@@ -175,6 +182,14 @@ def main() -> None:
         *[f"| {label} | {s:.1f} | {p:.0f} | {c}{' — ' + e if c else ''} |" for label, s, p, c, e in runs], "",
         f"Warm run **{speedup:.1f}×** faster than the cold one; its tables byte-identical to the cold run's: "
         f"**{warm_same}**.", "",
+        "Seconds per stage (`timings` in each run's manifest; topics run in the background of keywords … network, "
+        "so the stages overlap and their sum exceeds the wall time):", "",
+        "| run | " + " | ".join(stage_rows[0][1]) + " |", "|---|" + "---:|" * len(stage_rows[0][1]),
+        *[f"| {label} | " + " | ".join(f"{timings.get(k, 0):.1f}" for k in stage_rows[0][1]) + " |"
+          for label, timings in stage_rows], "",
+        "Peak memory is the largest sum of resident memory over the `textmine` process and its children "
+        "(topic-fit workers, Dask workers) seen in 50 ms samples; pages the processes share (libraries) are "
+        "counted once per process, so the sum overstates what the machine used.", "",
         f"Dask local-cluster run: all {len(single)} CSV tables byte-identical to the single-process cold run: "
         f"**{same}**.", "",
         "## Streaming segmentation + counting (`textmine.scale.stream_vocab`, chunks of 5,000 reviews, no cache)",

@@ -377,7 +377,7 @@ def test_font_subset_cache_gives_the_same_bytes_and_skips_subsetting(tmp_path, m
     chars = "具身智能体算电协同大模型"
     fresh = cjk_font_subset(chars, flavor="woff", layout_features=(), hinting=False)
     first = cjk_font_subset(chars, flavor="woff", layout_features=(), hinting=False, cache_dir=tmp_path)
-    assert first == fresh and len(list((tmp_path / "fonts").iterdir())) == 1
+    assert first == fresh and len(list((tmp_path / "files" / "fonts").iterdir())) == 1
 
     def no_subsetting(*args, **kwargs):
         raise AssertionError("subset again")

@@ -249,3 +249,29 @@ def test_topics_in_the_background_give_the_tables_of_a_topics_only_run(tmp_path,
     for name, frame in alone.tables.items():
         assert table_to_csv(alongside.tables[name]) == table_to_csv(frame), name
     assert "topics" in alongside.timings.seconds and "trends" in alongside.timings.seconds
+
+
+def test_large_tables_are_written_from_cached_csv_bytes(tmp_path, prepared, monkeypatch):
+    import pandas as pd
+
+    from textmine.io import write
+
+    frame = pd.DataFrame([(u.unit_id, t, s, len(t) / 3) for u in prepared.tokens for t, s in zip(u.terms, u.starts)],
+                         columns=["unit_id", "term", "start", "weight"])
+    assert len(frame) >= write.CACHED_CSV_ROWS   # every token of the bundled corpus: one row each
+    first = write.OutputWriter(tmp_path / "a", tmp_path / "cache")
+    first.write_table("tokens_long.csv", frame)
+    assert first.path("tokens_long.csv").read_bytes() == write.table_to_csv(frame)
+
+    def no_formatting(frame):
+        raise AssertionError("formatted again")
+
+    monkeypatch.setattr(write, "table_to_csv", no_formatting)
+    second = write.OutputWriter(tmp_path / "b", tmp_path / "cache")
+    second.write_table("tokens_long.csv", frame)
+    assert second.hashes == first.hashes
+    changed = frame.assign(weight=frame["weight"] + 1e-3)
+    with pytest.raises(AssertionError, match="formatted again"):   # other content: another key
+        second.write_table("other.csv", changed)
+    first.discard()
+    second.discard()

@@ -32,28 +32,23 @@ def cjk_font_subset(chars: str, *, flavor: str | None = None, layout_features: t
 
     The font's name table (copyright and SIL OFL licence) is kept; timestamps are not
     recalculated, so the same characters give the same bytes. With ``cache_dir``, a subset made
-    before for the same characters, options and font is read from ``cache_dir/fonts/`` (subsetting
-    thousands of glyphs takes about a second).
+    before for the same characters, options and font is read from the cache (subsetting thousands
+    of glyphs takes about a second).
     """
     import io
 
     from fontTools import subset
 
-    cached = None
     if cache_dir is not None:
-        import hashlib
-        import json
         from importlib import metadata
 
-        font_file = cjk_font_path()
-        key = hashlib.sha256(json.dumps(
-            ["".join(sorted(set(chars))), flavor, list(layout_features), hinting, font_file.name,
-             font_file.stat().st_size,
-             metadata.version("fonttools")], ensure_ascii=False).encode("utf-8")).hexdigest()[:32]
-        cached = Path(cache_dir) / "fonts" / f"{key}.bin"
-        if cached.is_file():
-            return cached.read_bytes()
+        from .io.cache import BytesCache
 
+        font_file = cjk_font_path()
+        key = BytesCache.key("".join(sorted(set(chars))), flavor, list(layout_features), hinting, font_file.name,
+                             font_file.stat().st_size, metadata.version("fonttools"))
+        return BytesCache(cache_dir, "fonts").through(key, lambda: cjk_font_subset(
+            chars, flavor=flavor, layout_features=layout_features, hinting=hinting))
     options = subset.Options()
     options.flavor = flavor
     options.layout_features = list(layout_features)
@@ -66,16 +61,4 @@ def cjk_font_subset(chars: str, *, flavor: str | None = None, layout_features: t
     subsetter.subset(font)
     buffer = io.BytesIO()
     subset.save_font(font, buffer, options)
-    data = buffer.getvalue()
-    if cached is not None:
-        import os
-        import uuid
-
-        tmp = cached.with_name(f".{cached.name}.{uuid.uuid4().hex}.tmp")
-        try:   # a subset that cannot be kept only costs time next run
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)
-            os.replace(tmp, cached)
-        except OSError:
-            tmp.unlink(missing_ok=True)
-    return data
+    return buffer.getvalue()

@@ -292,3 +292,51 @@ def fit_key(docs, ids, settings: Mapping) -> str:
         digest.update(unit_id.encode("utf-8") + b"\x1e" + "\x1f".join(terms).encode("utf-8") + b"\x1d")
     digest.update(json.dumps(dict(settings), sort_keys=True, ensure_ascii=False).encode("utf-8"))
     return digest.hexdigest()
+
+
+class BytesCache:
+    """Derived files — CSV text, PNG images, font subsets — by a key over everything that made them.
+
+    A warm run rebuilds its outputs from cached tables and fits; making the same bytes again
+    (formatting a million floats, drawing a word cloud, subsetting a font) is what this skips.
+    """
+
+    def __init__(self, root: str | Path, kind: str) -> None:
+        self.folder = Path(root) / "files" / kind
+
+    @staticmethod
+    def key(*parts) -> str:
+        return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()[:32]
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            return (self.folder / key).read_bytes()
+        except OSError:
+            return None
+
+    def put(self, key: str, data: bytes) -> None:
+        target = self.folder / key
+        tmp = self.folder / f".{key}.{uuid.uuid4().hex}.tmp"
+        try:   # a file that cannot be kept only costs time next run
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
+        except OSError:
+            tmp.unlink(missing_ok=True)
+
+    def through(self, key: str, make) -> bytes:
+        """The cached bytes of ``key``, or ``make()`` kept under it."""
+        data = self.get(key)
+        if data is None:
+            data = make()
+            self.put(key, data)
+        return data
+
+
+def frame_key(frame) -> str:
+    """Content key of a DataFrame: its columns, dtypes and a hash of every row."""
+    import pandas as pd
+
+    rows = pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes() if len(frame.columns) else b""
+    return BytesCache.key([str(c) for c in frame.columns], [str(d) for d in frame.dtypes], len(frame),
+                          hashlib.sha256(rows).hexdigest())

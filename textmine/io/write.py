@@ -43,6 +43,9 @@ def package_versions(names: Iterable[str] = PACKAGES) -> dict[str, str]:
 
 
 FLOAT_FORMAT = "%.6g"
+#: Tables of at least this many rows are kept as CSV bytes in the cache (writing a large table again
+#: costs more than hashing it; small ones are not worth a file).
+CACHED_CSV_ROWS = 20_000
 
 
 def table_to_csv(frame: pd.DataFrame) -> bytes:
@@ -72,7 +75,7 @@ class OutputWriter:
     intact, and concurrent runs into one folder each leave a complete set.
     """
 
-    def __init__(self, out_dir: str | Path) -> None:
+    def __init__(self, out_dir: str | Path, cache_dir: str | Path | None = None) -> None:
         from .atomic import check_output_folder, new_staging
 
         self.out_dir = Path(out_dir).resolve()
@@ -83,6 +86,12 @@ class OutputWriter:
             raise TextmineError(f"cannot write to output folder {str(self.out_dir)!r} (a run is staged next to it, "
                                 f"in {str(self.out_dir.parent)!r}): {exc.strerror or exc}") from None
         self.hashes: dict[str, str] = {}
+        self.cache_dir = cache_dir
+        self.cache = None
+        if cache_dir is not None:
+            from .cache import BytesCache
+
+            self.cache = BytesCache(cache_dir, "csv")
 
     def path(self, name: str) -> Path:
         target = (self.staging / name).resolve()
@@ -97,7 +106,13 @@ class OutputWriter:
         self.hashes[name] = sha256_bytes(data)
 
     def write_table(self, name: str, frame: pd.DataFrame) -> None:
-        self.write_bytes(name, table_to_csv(frame))
+        if self.cache is None or len(frame) < CACHED_CSV_ROWS:
+            self.write_bytes(name, table_to_csv(frame))
+            return
+        from .cache import frame_key
+
+        key = self.cache.key(frame_key(frame), FLOAT_FORMAT, package_versions(["textmine", "pandas"]))
+        self.write_bytes(name, self.cache.through(key, lambda: table_to_csv(frame)))
 
     def add_file(self, name: str) -> None:
         """Record the hash of a file written directly to ``self.path(name)``."""
@@ -183,10 +198,10 @@ def write_run(result, out_dir: str | Path, *, command: str = "textmine run", ima
     """Write every table of ``result`` (and images, unit and token tables) plus ``manifest.json``."""
     from ..plots import save_figure, trend_plot, word_cloud
 
-    writer = OutputWriter(out_dir)
+    config = result.prepared.config
+    writer = OutputWriter(out_dir, config.resolve_path(config.scale.cache_dir) if config.scale.cache else None)
     try:
         prepared = result.prepared
-        config = prepared.config
         if segments:
             writer.write_table("units.csv", units_table(prepared))
             writer.write_table("tokens.csv", tokens_table(prepared))
@@ -223,9 +238,24 @@ def _write_word_clouds(writer: OutputWriter, result, word_cloud) -> None:
     vocab = result.tables.get("vocab")
     if vocab is not None and len(vocab):
         top = vocab.head(150)
-        image = word_cloud(dict(zip(top["term"], top["count"])), seed=seed)
-        image.save(writer.path("wordcloud_corpus.png"), optimize=False)
-        writer.add_file("wordcloud_corpus.png")
+        frequencies = dict(zip(top["term"], top["count"]))
+
+        def draw() -> bytes:
+            import io
+
+            buffer = io.BytesIO()
+            word_cloud(frequencies, seed=seed).save(buffer, format="PNG", optimize=False)
+            return buffer.getvalue()
+
+        if writer.cache is None:
+            png = draw()
+        else:
+            from .cache import BytesCache
+
+            key = BytesCache.key(list(frequencies.items()), seed,   # order matters: it breaks frequency ties
+                                 package_versions(["textmine", "wordcloud", "pillow", "mplfonts"]))
+            png = BytesCache(writer.cache_dir, "images").through(key, draw)
+        writer.write_bytes("wordcloud_corpus.png", png)
     config = result.prepared.config.keywords
     if len(result.prepared.corpus) > getattr(result.prepared.config.output, "max_doc_images", 500):
         return
