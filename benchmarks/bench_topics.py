@@ -222,6 +222,9 @@ def verdict(rows) -> str:
     return "; ".join(("met: " if ok else "NOT met: ") + text for ok, text in checks)
 
 
+LOAD_AT_START = os.getloadavg()[0]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10,000 reviews and 3 seeds; nothing written")
@@ -297,7 +300,7 @@ def write_results(results, n_reviews: int) -> None:
         "",
         f"Run: `python benchmarks/bench_topics.py` on {dt.date.today().isoformat()}, "
         f"{platform.machine()} with {os.cpu_count()} cores, Python {platform.python_version()}. "
-        "Other jobs were running on the same machine, so times are pessimistic and noisy.",
+        f"Load average when the run began: {LOAD_AT_START:.2f} (1 minute).",
         "",
         f"{n_reviews:,} reviews in 10 categories. NMI: dominant topic of each review vs its category "
         "(labels never used while fitting), mean ± standard deviation over the seeds, with the lowest "
