@@ -19,6 +19,18 @@ def shared_file(name: str) -> Path:
     return path
 
 
+def shopping_reviews(**read_csv):
+    """The 62,774 labelled online-shopping reviews (columns ``cat``, ``label``, ``review``), or skip."""
+    import zipfile
+
+    import pandas as pd
+
+    with zipfile.ZipFile(shared_file("online_shopping_10_cats.zip")) as archive:
+        name = next(n for n in archive.namelist() if n.endswith(".csv"))
+        with archive.open(name) as handle:
+            return pd.read_csv(handle, **read_csv)
+
+
 @pytest.fixture(scope="session")
 def config():
     import textmine as tm

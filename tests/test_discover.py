@@ -180,14 +180,10 @@ def test_domain_lexicon_provenance_is_auditable():
 
 def test_hotel_reviews_yield_room_types(tmp_path):
     """A second domain: the hotel reviews of the online-shopping data set (about 10,000 reviews)."""
-    import zipfile
 
-    from conftest import shared_file
+    from conftest import shopping_reviews
 
-    with zipfile.ZipFile(shared_file("online_shopping_10_cats.zip")) as archive:
-        name = next(n for n in archive.namelist() if n.endswith(".csv"))
-        with archive.open(name) as handle:
-            frame = pd.read_csv(handle)
+    frame = shopping_reviews()
     hotel = frame[frame["cat"] == "酒店"]["review"].fillna("").astype(str)
     corpus = tm.Corpus(tuple(tm.Document(str(i), text) for i, text in hotel.items()))
     from textmine.discover import discover

@@ -3,16 +3,14 @@ used in, on real strings and on real reviews."""
 
 from __future__ import annotations
 
-import zipfile
 from collections import Counter
 
-import pandas as pd
 import pytest
 
 import textmine as tm
 from textmine.discover import _allowed, _is_phrase, _noun_slots, _predicate_slots, discover, jieba_tags
 
-from conftest import shared_file
+from conftest import shopping_reviews
 
 
 @pytest.fixture(scope="module")
@@ -74,10 +72,7 @@ def test_phrase_rule_on_the_counts_of_the_full_review_set():
 @pytest.fixture(scope="module")
 def reviews():
     """The tablet and Mengniu-milk reviews of the online-shopping set (12,033 reviews)."""
-    with zipfile.ZipFile(shared_file("online_shopping_10_cats.zip")) as archive:
-        name = next(n for n in archive.namelist() if n.endswith(".csv"))
-        with archive.open(name) as handle:
-            frame = pd.read_csv(handle)
+    frame = shopping_reviews()
     chosen = frame[frame["cat"].isin(["平板", "蒙牛"])]["review"].fillna("").astype(str)
     corpus = tm.Corpus(tuple(tm.Document(str(i), text) for i, text in chosen.items()))
     text = "\n".join(unit.norm for unit in tm.split_units(corpus).units)

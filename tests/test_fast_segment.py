@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zipfile
 
 import pytest
 
@@ -12,7 +11,7 @@ from textmine.pipeline import fold_themes
 from textmine.scale import segment_texts
 from textmine.units import split_units
 
-from conftest import shared_file
+from conftest import shopping_reviews
 
 pytest.importorskip("rjieba")
 
@@ -48,11 +47,8 @@ def test_identical_tokens_on_every_unit_of_the_bundled_corpus(pair, prepared):
 
 
 def test_identical_tokens_on_the_shopping_reviews(pair):
-    import pandas as pd
 
-    with zipfile.ZipFile(shared_file("online_shopping_10_cats.zip")) as archive:
-        with archive.open(archive.namelist()[0]) as handle:
-            reviews = pd.read_csv(handle, dtype=str, keep_default_na=False)["review"]
+    reviews = shopping_reviews(dtype=str, keep_default_na=False)["review"]
     documents = [tm.Document(str(i), text) for i, text in enumerate(reviews) if i % 16 == 0]
     units = split_units(documents).units
     assert len(units) > 3500

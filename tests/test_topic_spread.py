@@ -6,14 +6,13 @@ Expected numbers are computed by hand in the comments.
 from __future__ import annotations
 
 import math
-import zipfile
 from collections import Counter
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import CORPUS, shared_file
+from conftest import CORPUS, shopping_reviews
 from test_run import textmine
 
 from textmine.topics import fit_topics
@@ -50,10 +49,7 @@ def review_units():
     import textmine as tm
     from textmine.data import Corpus, Document
 
-    with zipfile.ZipFile(shared_file("online_shopping_10_cats.zip")) as archive:
-        name = next(n for n in archive.namelist() if n.endswith(".csv"))
-        with archive.open(name) as handle:
-            reviews = pd.read_csv(handle)
+    reviews = shopping_reviews()
     sample = reviews.dropna(subset=["review"]).groupby("cat").sample(150, random_state=0).reset_index(drop=True)
     corpus = Corpus(tuple(Document(f"r{i:04d}", t) for i, t in enumerate(sample["review"])))
     docs, ids, _ = topic_units(tm.prepare(tm.Config(), corpus), 1)

@@ -10,13 +10,12 @@ import json
 import math
 import re
 import time
-import zipfile
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import CORPUS, shared_file
+from conftest import CORPUS, shopping_reviews
 from test_run import textmine
 
 from textmine.errors import ConfigError
@@ -204,10 +203,7 @@ def test_outputs_are_identical_with_one_and_two_workers(topic_run):
 def test_shopping_reviews_topics_follow_the_categories(tmp_path):
     from sklearn.metrics import normalized_mutual_info_score
 
-    with zipfile.ZipFile(shared_file("online_shopping_10_cats.zip")) as archive:
-        name = next(n for n in archive.namelist() if n.endswith(".csv"))
-        with archive.open(name) as handle:
-            reviews = pd.read_csv(handle)
+    reviews = shopping_reviews()
     sample = reviews.dropna(subset=["review"]).groupby("cat").sample(100, random_state=0).reset_index(drop=True)
     sample.insert(0, "id", [f"r{i:04d}" for i in range(len(sample))])
     sample.to_csv(tmp_path / "reviews.csv", index=False)
