@@ -67,6 +67,10 @@ _LATIN_BEFORE = r"(?<![A-Za-z0-9])(?<![A-Za-z0-9][-.+_])"
 _LATIN_AFTER = r"(?![A-Za-z0-9])(?![-.+_][A-Za-z0-9])"
 
 
+def _latin_edged(term: str) -> bool:
+    return term[0].isascii() and term[0].isalnum() or term[-1].isascii() and term[-1].isalnum()
+
+
 def _term_pattern(terms: Iterable[str]) -> str:
     """Lexicon terms, longest first; a Latin edge of a term must not continue a Latin name.
 
@@ -74,8 +78,7 @@ def _term_pattern(terms: Iterable[str]) -> str:
     """
     plain, latin_edged = [], []
     for term in terms:
-        (latin_edged if term[0].isascii() and term[0].isalnum() or term[-1].isascii() and term[-1].isalnum()
-         else plain).append(term)
+        (latin_edged if _latin_edged(term) else plain).append(term)
     parts = []
     for term in sorted(latin_edged, key=lambda t: (-len(t), t)):
         before = _LATIN_BEFORE if term[0].isascii() and term[0].isalnum() else ""
