@@ -402,9 +402,9 @@ def _stage_key_base(prepared) -> str:
     config = prepared.config.to_dict()
     for section in ("output", "scale", "corpus"):
         config.pop(section, None)
-    units = hashlib.blake2b(digest_size=20)
-    for unit in prepared.units:   # display text and offsets into the originals (KWIC shows both)
-        units.update(f"{unit.id}\t{unit.text}\t{unit.runs}\n".encode("utf-8"))
+    # display text and offsets into the originals (KWIC shows both), hashed in one call
+    units = hashlib.blake2b("".join([f"{u.doc_id}:{u.index:04d}\t{u.text}\t{u.runs}\n" for u in prepared.units])
+                            .encode("utf-8"), digest_size=20)
     payload = {"tokens": tokens, "units": units.hexdigest(), "config": config,
                "files": _config_files(prepared.config, config),
                "stopwords": prepared.stopwords_sha256,
