@@ -149,13 +149,17 @@ def dask_client(config: Config) -> Iterator[Any]:
         from distributed import Client, LocalCluster
     except ImportError:
         raise ConfigError("[scale] scheduler needs Dask: pip install 'dask[distributed]'") from None
-    if not logging.getLogger("textmine").isEnabledFor(logging.DEBUG):
+    debugging = logging.getLogger("textmine").isEnabledFor(logging.DEBUG)
+    if not debugging:
         for name in [n for n in logging.root.manager.loggerDict if n.startswith("distributed")]:
             logging.getLogger(name).setLevel(logging.WARNING)  # Dask's start/stop chatter, unless debugging
     if scheduler == "dask":
+        # A local worker that heartbeats while the cluster shuts down logs a traceback (dask/distributed
+        # #7192). Failed tasks reach textmine as exceptions from the client, so the workers' own logs are
+        # silenced unless debugging.
         cluster = LocalCluster(n_workers=config.scale.workers, threads_per_worker=1,
                                processes=config.scale.dask_processes, dashboard_address=None,
-                               silence_logs=logging.WARNING)
+                               silence_logs=logging.WARNING if debugging else logging.CRITICAL)
         try:
             with Client(cluster) as client:
                 yield client
