@@ -172,6 +172,21 @@ def test_sparse_keyness_each_vs_rest_equals_keyness_of_each_row(prepared):
         assert table_to_csv(got) == table_to_csv(expected), doc_id
 
 
+def test_per_row_rankings_break_ties_by_term_whatever_the_column_order(prepared):
+    """keyness and keywords rank all rows in one sort; a tie goes to the term first in sorted order, also
+    for a matrix whose vocabulary is not sorted (one built on a given vocabulary)."""
+    from textmine.io.write import table_to_csv
+
+    dtm = prepared.doc_dtm()
+    flipped = tm.Dtm(dtm.matrix[:, ::-1].tocsr(), dtm.vocab[::-1], dtm.row_ids)
+    keyness = tm.keyness_each_vs_rest(dtm, top_n=30, min_count=3)
+    assert table_to_csv(tm.keyness_each_vs_rest(flipped, top_n=30, min_count=3)) == table_to_csv(keyness)
+    keywords = tm.top_keywords(dtm, top_n=30)
+    assert table_to_csv(tm.top_keywords(flipped, top_n=30)) == table_to_csv(keywords)
+    # the four reports hold tied scores (terms seen equally often), so the tie-break is exercised
+    assert keywords.duplicated(["doc_id", "score"]).sum() > 10
+
+
 def test_sparse_keywords_equal_a_dense_tfidf(prepared):
     import numpy as np
     from sklearn.feature_extraction.text import TfidfTransformer

@@ -49,6 +49,24 @@ def build_dtm(rows: Iterable[tuple[str, Sequence[str]]], *, vocab: Sequence[str]
     return Dtm(matrix.tocsr(), tuple(sorted_terms), tuple(row_ids))
 
 
+def term_ranks(vocab: Sequence[str]) -> np.ndarray:
+    """Each term's position in sorted order (the vocabulary of :func:`build_dtm` is sorted already)."""
+    terms = np.asarray(vocab, dtype=object)
+    ranks = np.empty(len(terms), dtype=np.int64)
+    ranks[np.argsort(terms, kind="stable")] = np.arange(len(terms))
+    return ranks
+
+
+def top_per_row(rows: np.ndarray, score: np.ndarray, tie: np.ndarray, top_n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``top_n`` entries of each row by descending ``score``, ties by ascending ``tie``: their indices
+    (rows in ascending order, best first within a row) and their ranks from 1. One sort for all rows."""
+    order = np.lexsort((tie, -score, rows))
+    in_order = rows[order]
+    position = np.arange(len(order)) - np.searchsorted(in_order, in_order, side="left")
+    kept = position < top_n
+    return order[kept], position[kept] + 1
+
+
 def trim_dtm(dtm: Dtm, *, min_count: int = 1, min_df: int = 1, max_df_ratio: float = 1.0) -> Dtm:
     """Keep terms with at least ``min_count`` occurrences, in at least ``min_df`` rows and at most
     ``max_df_ratio`` of the rows (counts, not proportions, for the first two)."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .data import Dtm
+from .dtm import term_ranks, top_per_row
 
 if TYPE_CHECKING:   # pandas and scipy.stats load when a table is made (a light `import textmine`)
     import pandas as pd
@@ -26,8 +27,9 @@ def g2_and_log_ratio(target: np.ndarray, reference: np.ndarray, n_target: float 
     """
     target = target.astype(float)
     reference = reference.astype(float)
-    n_target = float(target.sum() if n_target is None else n_target)
-    n_reference = float(reference.sum() if n_reference is None else n_reference)
+    # scalars, or one size per term (several rows at once, as in keyness_each_vs_rest)
+    n_target = np.asarray(target.sum() if n_target is None else n_target, dtype=float)
+    n_reference = np.asarray(reference.sum() if n_reference is None else n_reference, dtype=float)
     total = target + reference
     expected_t = n_target * total / (n_target + n_reference)
     expected_r = n_reference * total / (n_target + n_reference)
@@ -81,35 +83,28 @@ def keyness_each_vs_rest(dtm: Dtm, *, top_n: int = 30, min_count: int = 3) -> pd
     matrix = dtm.matrix.tocsr()
     matrix.sort_indices()
     totals = np.asarray(matrix.sum(axis=0)).ravel()
-    grand_total = totals.sum()
-    vocab = np.array(dtm.vocab, dtype=object)
-    columns = ["term", "count_target", "count_reference", "per_10k_target", "per_10k_reference", "g2",
-               "p_value", "log_ratio", "rank"]
-    pieces: dict[str, list] = {name: [] for name in ["doc_id", *columns]}
-    for row, doc_id in enumerate(dtm.row_ids):
-        start, end = matrix.indptr[row], matrix.indptr[row + 1]
-        cols, target = matrix.indices[start:end], matrix.data[start:end]
-        reference = totals[cols] - target
-        n_target, n_reference = target.sum(), grand_total - target.sum()
-        if n_reference == 0:
-            continue
-        g2, log_ratio = g2_and_log_ratio(target, reference, n_target, n_reference)
-        keep = (target >= min_count) & (target / max(n_target, 1) > reference / max(n_reference, 1))
-        index = np.flatnonzero(keep)
-        order = index[np.lexsort((vocab[cols[index]], -g2[index]))][:top_n]
-        pieces["doc_id"].append(np.array([doc_id] * len(order), dtype=object))
-        pieces["term"].append(vocab[cols[order]])
-        pieces["count_target"].append(target[order])
-        pieces["count_reference"].append(reference[order])
-        pieces["per_10k_target"].append(target[order] / max(n_target, 1) * 1e4)
-        pieces["per_10k_reference"].append(reference[order] / max(n_reference, 1) * 1e4)
-        pieces["g2"].append(g2[order])
-        pieces["log_ratio"].append(log_ratio[order])
-        pieces["rank"].append(np.arange(1, len(order) + 1))
-    if not pieces["doc_id"]:
+    row_sizes = np.asarray(matrix.sum(axis=1)).ravel()
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    scored = (totals.sum() - row_sizes)[rows] > 0          # a row that is the whole corpus has no reference
+    rows, cols, target = rows[scored], matrix.indices[scored], matrix.data[scored]
+    reference = totals[cols] - target
+    n_target = row_sizes[rows]
+    n_reference = totals.sum() - n_target
+    g2, log_ratio = g2_and_log_ratio(target, reference, n_target, n_reference)
+    n_target, n_reference = np.maximum(n_target, 1), np.maximum(n_reference, 1)
+    keep = (target >= min_count) & (target / n_target > reference / n_reference)
+    index = np.flatnonzero(keep)
+    picked, ranks = top_per_row(rows[index], g2[index], term_ranks(dtm.vocab)[cols[index]], top_n)
+    order = index[picked]
+    if not ((totals.sum() - row_sizes) > 0).any():
         return pd.DataFrame()
-    pieces["p_value"] = [chi2.sf(np.concatenate(pieces["g2"]), df=1)]  # once, not per row
-    return pd.DataFrame({name: np.concatenate(pieces[name]) for name in ["doc_id", *columns]})
+    return pd.DataFrame({
+        "doc_id": np.array(dtm.row_ids, dtype=object)[rows[order]],
+        "term": np.array(dtm.vocab, dtype=object)[cols[order]],
+        "count_target": target[order], "count_reference": reference[order],
+        "per_10k_target": target[order] / n_target[order] * 1e4,
+        "per_10k_reference": reference[order] / n_reference[order] * 1e4,
+        "g2": g2[order], "p_value": chi2.sf(g2[order], df=1), "log_ratio": log_ratio[order], "rank": ranks})
 
 
 def chi_square(target: np.ndarray, reference: np.ndarray) -> np.ndarray:

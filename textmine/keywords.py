@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .data import Dtm
+from .dtm import term_ranks, top_per_row
 
 
 def tfidf(dtm: Dtm, *, sublinear_tf: bool = False) -> np.ndarray:
@@ -27,17 +28,10 @@ def top_keywords(dtm: Dtm, *, top_n: int = 30, sublinear_tf: bool = False) -> pd
     from sklearn.feature_extraction.text import TfidfTransformer
 
     weights = TfidfTransformer(sublinear_tf=sublinear_tf).fit_transform(dtm.matrix).tocsr()
-    vocab = np.array(dtm.vocab, dtype=object)
-    doc_ids, terms, scores, ranks = [], [], [], []
-    for row, doc_id in enumerate(dtm.row_ids):
-        start, end = weights.indptr[row], weights.indptr[row + 1]
-        columns, values = weights.indices[start:end], weights.data[start:end]
-        keep = values > 0
-        columns, values = columns[keep], values[keep]
-        order = np.lexsort((vocab[columns], -np.round(values, 12)))[:top_n]
-        doc_ids += [doc_id] * len(order)
-        terms.append(vocab[columns[order]])
-        scores.append(values[order])
-        ranks.append(np.arange(1, len(order) + 1))
-    return pd.DataFrame({"doc_id": np.array(doc_ids, dtype=object), "term": np.concatenate(terms),
-                         "score": np.concatenate(scores), "rank": np.concatenate(ranks)})
+    rows = np.repeat(np.arange(weights.shape[0]), np.diff(weights.indptr))
+    positive = weights.data > 0
+    rows, columns, values = rows[positive], weights.indices[positive], weights.data[positive]
+    picked, ranks = top_per_row(rows, np.round(values, 12), term_ranks(dtm.vocab)[columns], top_n)
+    return pd.DataFrame({"doc_id": np.array(dtm.row_ids, dtype=object)[rows[picked]],
+                         "term": np.array(dtm.vocab, dtype=object)[columns[picked]],
+                         "score": values[picked], "rank": ranks})
