@@ -84,20 +84,20 @@ def keyness_each_vs_rest(dtm: Dtm, *, top_n: int = 30, min_count: int = 3) -> pd
     matrix.sort_indices()
     totals = np.asarray(matrix.sum(axis=0)).ravel()
     row_sizes = np.asarray(matrix.sum(axis=1)).ravel()
+    reference_sizes = totals.sum() - row_sizes
+    if not (reference_sizes > 0).any():
+        return pd.DataFrame()
     rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-    scored = (totals.sum() - row_sizes)[rows] > 0          # a row that is the whole corpus has no reference
+    scored = reference_sizes[rows] > 0          # a row that is the whole corpus has no reference
     rows, cols, target = rows[scored], matrix.indices[scored], matrix.data[scored]
     reference = totals[cols] - target
-    n_target = row_sizes[rows]
-    n_reference = totals.sum() - n_target
+    n_target, n_reference = row_sizes[rows], reference_sizes[rows]
     g2, log_ratio = g2_and_log_ratio(target, reference, n_target, n_reference)
     n_target, n_reference = np.maximum(n_target, 1), np.maximum(n_reference, 1)
     keep = (target >= min_count) & (target / n_target > reference / n_reference)
     index = np.flatnonzero(keep)
     picked, ranks = top_per_row(rows[index], g2[index], term_ranks(dtm.vocab)[cols[index]], top_n)
     order = index[picked]
-    if not ((totals.sum() - row_sizes) > 0).any():
-        return pd.DataFrame()
     return pd.DataFrame({
         "doc_id": np.array(dtm.row_ids, dtype=object)[rows[order]],
         "term": np.array(dtm.vocab, dtype=object)[cols[order]],

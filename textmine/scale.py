@@ -407,7 +407,7 @@ def _stage_key_base(prepared) -> str:
     for section in ("output", "scale", "corpus"):
         config.pop(section, None)
     # display text and offsets into the originals (KWIC shows both), hashed in one call
-    units = hashlib.blake2b("".join([f"{u.doc_id}:{u.index:04d}\t{u.text}\t{u.runs}\n" for u in prepared.units])
+    units = hashlib.blake2b("".join([f"{u.id}\t{u.text}\t{u.runs}\n" for u in prepared.units])
                             .encode("utf-8"), digest_size=20)
     payload = {"tokens": tokens, "units": units.hexdigest(), "config": config,
                "files": _config_files(prepared.config, config),
