@@ -222,9 +222,6 @@ def verdict(rows) -> str:
     return "; ".join(("met: " if ok else "NOT met: ") + text for ok, text in checks)
 
 
-LOAD_AT_START = os.getloadavg()[0]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="10,000 reviews and 3 seeds; nothing written")
@@ -234,6 +231,7 @@ def main() -> int:
                                                                    "(default 2)")
     parser.add_argument("--tokens-cache", help="pickle file keeping the plain jieba tokens between runs")
     args = parser.parse_args()
+    load_at_start = os.getloadavg()[0]
     seeds = args.seeds or (3 if args.quick else 5)
     if not DATA.exists():
         print(f"skipped: {DATA.name} is not in ../shared/data/", file=sys.stderr)
@@ -290,17 +288,17 @@ def main() -> int:
                   f"{r['nmi'].max():.3f})  NPMI {r['npmi']:.3f}  {r['seconds']:.1f} s  {note}", flush=True)
     print(verdict(results), flush=True)
     if not args.quick and not args.only:
-        write_results(results, len(frame))
+        write_results(results, len(frame), load_at_start)
     return 0
 
 
-def write_results(results, n_reviews: int) -> None:
+def write_results(results, n_reviews: int, load_at_start: float) -> None:
     lines = [
         "# Topic-model benchmark: online-shopping reviews, k = 10",
         "",
         f"Run: `python benchmarks/bench_topics.py` on {dt.date.today().isoformat()}, "
         f"{platform.machine()} with {os.cpu_count()} cores, Python {platform.python_version()}. "
-        f"Load average when the run began: {LOAD_AT_START:.2f} (1 minute).",
+        f"Load average when the run began: {load_at_start:.2f} (1 minute).",
         "",
         f"{n_reviews:,} reviews in 10 categories. NMI: dominant topic of each review vs its category "
         "(labels never used while fitting), mean ± standard deviation over the seeds, with the lowest "

@@ -180,7 +180,6 @@ def test_domain_lexicon_provenance_is_auditable():
 
 def test_hotel_reviews_yield_room_types(tmp_path):
     """A second domain: the hotel reviews of the online-shopping data set (about 10,000 reviews)."""
-
     from conftest import shopping_reviews
 
     frame = shopping_reviews()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 import textmine as tm
@@ -47,7 +46,6 @@ def test_identical_tokens_on_every_unit_of_the_bundled_corpus(pair, prepared):
 
 
 def test_identical_tokens_on_the_shopping_reviews(pair):
-
     reviews = shopping_reviews(dtype=str, keep_default_na=False)["review"]
     documents = [tm.Document(str(i), text) for i, text in enumerate(reviews) if i % 16 == 0]
     units = split_units(documents).units

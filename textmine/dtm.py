@@ -57,6 +57,11 @@ def term_ranks(vocab: Sequence[str]) -> np.ndarray:
     return ranks
 
 
+def entry_rows(matrix) -> np.ndarray:
+    """The row of every stored entry of a CSR matrix, in storage order."""
+    return np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+
+
 def top_per_row(rows: np.ndarray, score: np.ndarray, tie: np.ndarray, top_n: int) -> tuple[np.ndarray, np.ndarray]:
     """The ``top_n`` entries of each row by descending ``score``, ties by ascending ``tie``: their indices
     (rows in ascending order, best first within a row) and their ranks from 1. One sort for all rows."""

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .data import Dtm
-from .dtm import term_ranks, top_per_row
+from .dtm import entry_rows, term_ranks, top_per_row
 
 if TYPE_CHECKING:   # pandas and scipy.stats load when a table is made (a light `import textmine`)
     import pandas as pd
@@ -87,13 +87,12 @@ def keyness_each_vs_rest(dtm: Dtm, *, top_n: int = 30, min_count: int = 3) -> pd
     reference_sizes = totals.sum() - row_sizes
     if not (reference_sizes > 0).any():
         return pd.DataFrame()
-    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    rows = entry_rows(matrix)
     scored = reference_sizes[rows] > 0          # a row that is the whole corpus has no reference
     rows, cols, target = rows[scored], matrix.indices[scored], matrix.data[scored]
     reference = totals[cols] - target
     n_target, n_reference = row_sizes[rows], reference_sizes[rows]
     g2, log_ratio = g2_and_log_ratio(target, reference, n_target, n_reference)
-    n_target, n_reference = np.maximum(n_target, 1), np.maximum(n_reference, 1)
     keep = (target >= min_count) & (target / n_target > reference / n_reference)
     index = np.flatnonzero(keep)
     picked, ranks = top_per_row(rows[index], g2[index], term_ranks(dtm.vocab)[cols[index]], top_n)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .data import Dtm
-from .dtm import term_ranks, top_per_row
+from .dtm import entry_rows, term_ranks, top_per_row
 
 
 def tfidf(dtm: Dtm, *, sublinear_tf: bool = False) -> np.ndarray:
@@ -28,7 +28,7 @@ def top_keywords(dtm: Dtm, *, top_n: int = 30, sublinear_tf: bool = False) -> pd
     from sklearn.feature_extraction.text import TfidfTransformer
 
     weights = TfidfTransformer(sublinear_tf=sublinear_tf).fit_transform(dtm.matrix).tocsr()
-    rows = np.repeat(np.arange(weights.shape[0]), np.diff(weights.indptr))
+    rows = entry_rows(weights)
     positive = weights.data > 0
     rows, columns, values = rows[positive], weights.indices[positive], weights.data[positive]
     picked, ranks = top_per_row(rows, np.round(values, 12), term_ranks(dtm.vocab)[columns], top_n)
