@@ -105,3 +105,33 @@ def test_text_holding_the_mask_character_is_still_cut_correctly(pair):
     text = "具身智能\x00大模型在2025年发布了GPT-5"
     assert fast.tokenize(text) == reference.tokenize(text)
     assert "具身智能" in fast.lcut(text) and "GPT-5" in fast.lcut(text)
+
+
+def test_block_segmentation_equals_one_text_at_a_time(pair, prepared):
+    """``segment_many`` cuts 500 texts per engine call and sorts tokens back with numpy; it must give what
+    cutting each text alone gives, on real units and on texts built to stress the joins."""
+    _, fast = pair
+    reviews = shopping_reviews(dtype=str, keep_default_na=False)["review"]
+    sampled = split_units([tm.Document(str(i), text) for i, text in enumerate(reviews[::4])]).units
+    awkward = ["", " ", "\r", "好评\r", "\x01分隔\x01", "面具\x00字符GPT-5", "https://www.example.com/a?b=1 网址",
+               "邮件 someone@example.cn 联系", "...", "--", "5G+AI", "_", "ＡＢＣ１２３", "Ⅻ卷", "𠀀𠀁字"]
+    texts = [u.norm for u in prepared.units] + awkward + [u.norm for u in sampled]
+    assert len(texts) > 15000
+    assert fast.segment_many(texts) == [fast.words(t) for t in texts]
+    assert fast.segment_many([]) == []
+    for text in awkward:  # alone too: a block holding the mask character is cut text by text
+        assert fast.segment_many([text, "大模型和智能体"]) == [fast.words(text), fast.words("大模型和智能体")], text
+    latin_off = tm.make_segmenter(tm.Config().replace(segment={"backend": "rjieba", "protect_latin": False}))
+    assert latin_off.segment_many(awkward) == [latin_off.words(t) for t in awkward]
+
+
+def test_letter_and_digit_table_matches_python(pair):
+    import sys
+
+    from textmine.fastseg import _alnum_table
+
+    table = _alnum_table()
+    assert table.shape == (sys.maxunicode + 1,)
+    step = 7  # every 7th code point across all planes, and every CJK ideograph of the basic block
+    codes = list(range(0, sys.maxunicode + 1, step)) + list(range(0x4E00, 0xA000))
+    assert [bool(table[c]) for c in codes] == [chr(c).isalnum() for c in codes]

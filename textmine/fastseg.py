@@ -15,10 +15,16 @@ the pure-Python reference.
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from itertools import accumulate, compress
+
+import numpy as np
 
 from .errors import ConfigError
 from .lexicon import Lexicon
@@ -30,6 +36,13 @@ BACKENDS = ("auto", "jieba", "rjieba")
 
 _NEEDS_FULL_PATTERN = re.compile("[A-Za-z0-9@]").search
 _MASK = "\x00"
+_SEPARATOR = "\n"
+_MASK_CODE = ord(_MASK)
+_TOKEN_SEPARATOR = "\x01"
+_TOKEN_SEPARATOR_CODE = ord(_TOKEN_SEPARATOR)
+_URL_CODES = np.array([ord(c) for c in ".@:"], np.uint32)  # a URL or e-mail address holds one of these
+#: Units joined into one engine call by :meth:`RjiebaSegmenter.segment_many`.
+BLOCK_UNITS = 500
 
 
 class RjiebaSegmenter(JiebaSegmenter):
@@ -48,8 +61,18 @@ class RjiebaSegmenter(JiebaSegmenter):
                 self._protected = guarded_pattern(self.lexicon.terms, self.protect_latin)
                 plain = [t for t in self.lexicon.terms if not _latin_edged(t)]
                 self._plain_terms = re.compile(_trie_pattern(plain)) if plain else None
+                # The same patterns as one capturing group: split() then gives text and spans in one scan.
+                self._split_full = _capturing(self._protected)
+                self._split_plain = _capturing(self._plain_terms)
+                self._alnum = _alnum_table()
                 self._tokenizer = tokenizer
         return self
+
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        for derived in ("_plain_terms", "_split_full", "_split_plain", "_alnum", "_word_flags_cache"):
+            state.pop(derived, None)  # rebuilt by initialize() in the receiving process
+        return state
 
     def _pattern_for(self, text: str) -> re.Pattern[str] | None:
         """The protected-span pattern, or the lexicon-term part alone when ``text`` has nothing else to protect.
@@ -110,6 +133,97 @@ class RjiebaSegmenter(JiebaSegmenter):
             flags.clear()
         return tuple(compress(words, keep)), tuple(compress(starts, keep))
 
+    def segment_many(self, texts: Sequence[str]) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
+        """:meth:`words` of each text, the same tokens and starts, with one engine call per block of texts.
+
+        The texts of a block are joined by a line break, with their protected spans masked. A line break
+        ends every run of text the engine cuts, so each text's tokens are those of cutting it alone
+        (tested on the corpus and the reviews). Sorting the tokens back into texts is done over the whole
+        block at once. The engine releases the GIL while it cuts, so the next block is cut in a second
+        thread while this one is sorted out.
+        """
+        self.initialize()
+        out: list[tuple[tuple[str, ...], tuple[int, ...]]] = []
+        with ThreadPoolExecutor(1, thread_name_prefix="textmine-cut") as pool, _cyclic_gc_paused():
+            pending = None
+            for first in range(0, len(texts), BLOCK_UNITS):
+                block = texts[first:first + BLOCK_UNITS]
+                masked = self._mask_block(block)
+                submitted = None
+                if masked is not None:
+                    joined, spans = masked
+                    submitted = (block, pool.submit(self._tokenizer.cut, joined, self.hmm), spans)
+                if pending is not None:
+                    out += self._unjoin(*pending)
+                if masked is None:  # a text holds the mask character itself: one text at a time
+                    out += map(self.words, block)
+                pending = submitted
+            if pending is not None:
+                out += self._unjoin(*pending)
+        return out
+
+    def _mask_block(self, texts: Sequence[str]) -> tuple[str, list[str]] | None:
+        """The texts joined by line breaks, each protected span replaced by ``_MASK``, and the spans in order."""
+        masked: list[str] = []
+        spans: list[str] = []
+        needs_full, full, plain = _NEEDS_FULL_PATTERN, self._split_full, self._split_plain
+        for text in texts:
+            if _MASK in text:
+                return None
+            pattern = full if needs_full(text) else plain
+            parts = pattern.split(text) if pattern is not None else (text,)
+            if len(parts) == 1:
+                masked.append(text)
+            else:
+                masked.append(_MASK.join(parts[0::2]))
+                spans += parts[1::2]
+        return _SEPARATOR.join(masked), spans
+
+    def _unjoin(self, texts: Sequence[str], cut: Future, spans: list[str]
+                ) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
+        """Word tokens and starts of each text, from the engine's tokens of the joined block.
+
+        Token lengths and which tokens are words are read from the code points of the tokens joined by
+        ``_TOKEN_SEPARATOR``, in numpy, instead of token by token: a token is a word when it holds a letter
+        or digit (what :func:`~textmine.segment.is_word` tests), unless it is a URL or e-mail address,
+        which only tokens holding ``.``, ``@`` or ``:`` can be; those, and the protected spans, are
+        checked with :func:`is_word` itself.
+        """
+        tokens = cut.result()
+        if not tokens:
+            return [((), ())] * len(texts)
+        codes = np.frombuffer(_TOKEN_SEPARATOR.join(tokens).encode("utf-32-le"), np.uint32)
+        ends = np.flatnonzero(codes == _TOKEN_SEPARATOR_CODE)
+        if len(ends) != len(tokens) - 1:  # a token holds the separator itself
+            return self._unjoin_slowly(texts, tokens, spans)
+        firsts = np.concatenate(([0], ends + 1))
+        lengths = np.diff(np.concatenate((firsts, [len(codes) + 1]))) - 1
+        word = np.add.reduceat(self._alnum[codes], firsts) > 0
+        masks = np.flatnonzero(codes[firsts] == _MASK_CODE).tolist()
+        if len(masks) != len(spans):
+            return self._unjoin_slowly(texts, tokens, spans)
+        flags = self._word_flags
+        for position, span in zip(masks, spans):
+            tokens[position] = span
+            word[position] = flags[span]
+            lengths[position] = len(span)
+        url_like = np.add.reduceat(np.isin(codes, _URL_CODES), firsts) > 0
+        for position in np.flatnonzero(url_like).tolist():
+            word[position] = flags[tokens[position]]
+        return _per_text(texts, list(compress(tokens, word.tolist())), (np.cumsum(lengths) - lengths)[word])
+
+    def _unjoin_slowly(self, texts: Sequence[str], tokens: list[str], spans: list[str]
+                       ) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
+        """:meth:`_unjoin` token by token (for text that holds ``_TOKEN_SEPARATOR`` itself)."""
+        index, position = tokens.index, -1
+        for span in spans:
+            position = index(_MASK, position + 1)
+            tokens[position] = span
+        keep = list(map(self._word_flags.__getitem__, tokens))
+        words = list(compress(tokens, keep))
+        starts = np.fromiter(compress(accumulate(map(len, tokens), initial=0), keep), np.int64, len(words))
+        return _per_text(texts, words, starts)
+
     @property
     def _word_flags(self) -> _WordFlags:
         flags = self.__dict__.get("_word_flags_cache")
@@ -124,6 +238,46 @@ class _WordFlags(dict):
     def __missing__(self, token: str) -> bool:
         value = self[token] = is_word(token)
         return value
+
+
+def _per_text(texts: Sequence[str], words: list[str], starts: np.ndarray
+              ) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
+    """Split a block's word tokens and their starts (offsets into the joined block) into each text's."""
+    spaced = np.fromiter(map(len, texts), np.int64, len(texts)) + len(_SEPARATOR)
+    text_starts = np.cumsum(spaced) - spaced
+    bounds = np.searchsorted(starts, text_starts).tolist() + [len(words)]
+    local = (starts - np.repeat(text_starts, np.diff(bounds))).tolist()
+    rows = list(map(slice, bounds[:-1], bounds[1:]))
+    return list(zip(map(tuple, map(words.__getitem__, rows)), map(tuple, map(local.__getitem__, rows))))
+
+
+def _alnum_table() -> np.ndarray:
+    """``table[code]`` is ``chr(code).isalnum()``, for every code point (as ``re``'s ``\\w`` without ``_``)."""
+    everything = "".join(map(chr, range(sys.maxunicode + 1)))
+    table = np.zeros(sys.maxunicode + 1, bool)
+    table[np.frombuffer(re.sub(r"[\W_]", "", everything).encode("utf-32-le"), np.uint32)] = True
+    return table
+
+
+def _capturing(pattern: re.Pattern[str] | None) -> re.Pattern[str] | None:
+    return re.compile(f"({pattern.pattern})") if pattern is not None else None
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while segmenting.
+
+    Segmentation allocates millions of lists and tuples and no reference cycles; the collector would
+    otherwise walk every live container of the process many times over (a third of the segment time on
+    the reviews). Reference counting still frees everything.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def guarded_pattern(terms: tuple[str, ...], protect_latin: bool) -> re.Pattern[str] | None:

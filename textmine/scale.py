@@ -98,9 +98,9 @@ def clean_part(documents: Sequence[Document], config: CleanConfig) -> tuple[list
 
 def segment_texts(texts: Sequence[str], segmenter) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
     """Word tokens and their starts for each text (the cacheable part of :func:`segment_unit`)."""
-    fast = getattr(segmenter, "words", None)
+    fast = getattr(segmenter, "segment_many", None)
     if fast is not None:
-        return [fast(text) for text in texts]
+        return fast(texts)
     words: dict[str, bool] = {}  # is_word per distinct token: far fewer checks than tokens
     out = []
     for text in texts:
