@@ -114,6 +114,27 @@ class OutputWriter:
         key = self.cache.key(frame_key(frame), FLOAT_FORMAT, package_versions(["textmine", "pandas"]))
         self.write_bytes(name, self.cache.through(key, lambda: table_to_csv(frame)))
 
+    def write_figure(self, name: str, draw, *made_from) -> None:
+        """Save the PNG of ``draw()`` as ``name``; with a cache, kept under a key over ``made_from`` (the
+        tables and settings the figure is drawn from) and the plotting libraries' versions."""
+        def png() -> bytes:
+            import io
+
+            from ..plots import save_figure
+
+            buffer = io.BytesIO()
+            save_figure(draw(), buffer)
+            return buffer.getvalue()
+
+        if self.cache is None:
+            self.write_bytes(name, png())
+            return
+        from .cache import BytesCache, frame_key
+
+        key = BytesCache.key(name, [frame_key(m) if isinstance(m, pd.DataFrame) else m for m in made_from],
+                             package_versions(["textmine", "matplotlib", "mplfonts", "networkx"]))
+        self.write_bytes(name, BytesCache(self.cache_dir, "images").through(key, png))
+
     def add_file(self, name: str) -> None:
         """Record the hash of a file written directly to ``self.path(name)``."""
         self.hashes[name] = sha256_bytes(self.path(name).read_bytes())
