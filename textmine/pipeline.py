@@ -76,13 +76,21 @@ class Prepared:
     def content_terms(self, unit: TokenizedUnit) -> list[str]:
         return self.term_filter.terms(unit)
 
+    def unit_content_terms(self) -> list[list[str]]:
+        """Content terms of every unit, in unit order, worked out once per prepared corpus (the document
+        counts and the topic models both start from them)."""
+        terms = self.__dict__.get("_unit_content_terms")
+        if terms is None:
+            terms = self.__dict__["_unit_content_terms"] = [self.term_filter.terms(u) for u in self.tokens]
+        return terms
+
     def doc_dtm(self) -> Dtm:
         """Content-term counts per document (documents in corpus order), built once per prepared corpus."""
         dtm = self.__dict__.get("_doc_dtm")
         if dtm is None:
             by_doc: dict[str, list[str]] = {doc.id: [] for doc in self.corpus}
-            for unit in self.tokens:
-                by_doc[unit.doc_id].extend(self.content_terms(unit))
+            for unit, terms in zip(self.tokens, self.unit_content_terms()):
+                by_doc[unit.doc_id].extend(terms)
             dtm = self.__dict__["_doc_dtm"] = build_dtm(by_doc.items())
         return dtm
 

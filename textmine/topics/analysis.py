@@ -39,8 +39,7 @@ class TopicOutcome:
 def topic_units(prepared, min_tokens: int) -> tuple[list[list[str]], list[str], list[str]]:
     """Content terms, unit ids and document ids of the units with at least ``min_tokens`` content terms."""
     docs, ids, groups = [], [], []
-    for unit in prepared.tokens:
-        terms = prepared.content_terms(unit)
+    for unit, terms in zip(prepared.tokens, prepared.unit_content_terms()):
         if len(terms) >= min_tokens:
             docs.append(terms)
             ids.append(unit.unit_id)
