@@ -135,3 +135,14 @@ def test_letter_and_digit_table_matches_python(pair):
     step = 7  # every 7th code point across all planes, and every CJK ideograph of the basic block
     codes = list(range(0, sys.maxunicode + 1, step)) + list(range(0x4E00, 0xA000))
     assert [bool(table[c]) for c in codes] == [chr(c).isalnum() for c in codes]
+
+
+def test_blocks_are_bounded_in_units_and_characters():
+    from textmine.fastseg import BLOCK_CHARS, BLOCK_UNITS, _blocks
+
+    texts = ["短句"] * 1200 + ["长" * (BLOCK_CHARS - 10), "再来", "长" * (BLOCK_CHARS * 2)] + ["尾"] * 3
+    blocks = list(_blocks(texts))
+    assert [t for b in blocks for t in b] == texts  # every text once, in order
+    assert [len(b) for b in blocks] == [BLOCK_UNITS, BLOCK_UNITS, 200, 2, 1, 3]
+    assert all(len(b) == 1 or sum(map(len, b)) <= BLOCK_CHARS for b in blocks)
+    assert list(_blocks([])) == []

@@ -41,8 +41,10 @@ _MASK_CODE = ord(_MASK)
 _TOKEN_SEPARATOR = "\x01"
 _TOKEN_SEPARATOR_CODE = ord(_TOKEN_SEPARATOR)
 _URL_CODES = np.array([ord(c) for c in ".@:"], np.uint32)  # a URL or e-mail address holds one of these
-#: Units joined into one engine call by :meth:`RjiebaSegmenter.segment_many`.
+#: Units joined into one engine call by :meth:`RjiebaSegmenter.segment_many`, and at most this many
+#: characters (a block's working arrays take a few bytes per character).
 BLOCK_UNITS = 500
+BLOCK_CHARS = 200_000
 
 
 class RjiebaSegmenter(JiebaSegmenter):
@@ -146,8 +148,7 @@ class RjiebaSegmenter(JiebaSegmenter):
         out: list[tuple[tuple[str, ...], tuple[int, ...]]] = []
         with ThreadPoolExecutor(1, thread_name_prefix="textmine-cut") as pool, _cyclic_gc_paused():
             pending = None
-            for first in range(0, len(texts), BLOCK_UNITS):
-                block = texts[first:first + BLOCK_UNITS]
+            for block in _blocks(texts):
                 masked = self._mask_block(block)
                 submitted = None
                 if masked is not None:
@@ -238,6 +239,19 @@ class _WordFlags(dict):
     def __missing__(self, token: str) -> bool:
         value = self[token] = is_word(token)
         return value
+
+
+def _blocks(texts: Sequence[str]) -> Iterator[Sequence[str]]:
+    """Consecutive runs of ``texts``: at most ``BLOCK_UNITS`` texts and ``BLOCK_CHARS`` characters
+    (a longer text is a block of its own)."""
+    first, chars = 0, 0
+    for i, text in enumerate(texts):
+        if i > first and (i - first == BLOCK_UNITS or chars + len(text) > BLOCK_CHARS):
+            yield texts[first:i]
+            first, chars = i, 0
+        chars += len(text)
+    if first < len(texts):
+        yield texts[first:]
 
 
 def _per_text(texts: Sequence[str], words: list[str], starts: np.ndarray
