@@ -114,9 +114,20 @@ class OutputWriter:
         key = self.cache.key(frame_key(frame), FLOAT_FORMAT, package_versions(["textmine", "pandas"]))
         self.write_bytes(name, self.cache.through(key, lambda: table_to_csv(frame)))
 
+    def write_derived(self, name: str, make, made_from: list, packages: list[str]) -> None:
+        """Write the bytes of ``make()`` as ``name``; with a cache, kept under a key over ``made_from``
+        (tables by their content) and the versions of ``packages``, so a warm run copies them."""
+        if self.cache is None:
+            self.write_bytes(name, make())
+            return
+        from .cache import BytesCache, frame_key
+
+        key = BytesCache.key(name, [frame_key(m) if isinstance(m, pd.DataFrame) else m for m in made_from],
+                             package_versions(packages))
+        self.write_bytes(name, BytesCache(self.cache_dir, "images").through(key, make))
+
     def write_figure(self, name: str, draw, *made_from) -> None:
-        """Save the PNG of ``draw()`` as ``name``; with a cache, kept under a key over ``made_from`` (the
-        tables and settings the figure is drawn from) and the plotting libraries' versions."""
+        """Save the PNG of the matplotlib figure ``draw()`` as ``name`` (see :meth:`write_derived`)."""
         def png() -> bytes:
             import io
 
@@ -126,14 +137,7 @@ class OutputWriter:
             save_figure(draw(), buffer)
             return buffer.getvalue()
 
-        if self.cache is None:
-            self.write_bytes(name, png())
-            return
-        from .cache import BytesCache, frame_key
-
-        key = BytesCache.key(name, [frame_key(m) if isinstance(m, pd.DataFrame) else m for m in made_from],
-                             package_versions(["textmine", "matplotlib", "mplfonts", "networkx"]))
-        self.write_bytes(name, BytesCache(self.cache_dir, "images").through(key, png))
+        self.write_derived(name, png, list(made_from), ["textmine", "matplotlib", "mplfonts", "networkx"])
 
     def add_file(self, name: str) -> None:
         """Record the hash of a file written directly to ``self.path(name)``."""
@@ -284,15 +288,9 @@ def _write_word_clouds(writer: OutputWriter, result, word_cloud) -> None:
             word_cloud(frequencies, seed=seed).save(buffer, format="PNG", optimize=False)
             return buffer.getvalue()
 
-        if writer.cache is None:
-            png = draw()
-        else:
-            from .cache import BytesCache
-
-            key = BytesCache.key(list(frequencies.items()), seed,   # order matters: it breaks frequency ties
-                                 package_versions(["textmine", "wordcloud", "pillow", "mplfonts"]))
-            png = BytesCache(writer.cache_dir, "images").through(key, draw)
-        writer.write_bytes("wordcloud_corpus.png", png)
+        # the order of the frequencies is part of the key: it breaks frequency ties
+        writer.write_derived("wordcloud_corpus.png", draw, [list(frequencies.items()), seed],
+                             ["textmine", "wordcloud", "pillow", "mplfonts"])
     config = result.prepared.config.keywords
     if len(result.prepared.corpus) > getattr(result.prepared.config.output, "max_doc_images", 500):
         return
