@@ -60,19 +60,17 @@ class RjiebaSegmenter(JiebaSegmenter):
                 tokenizer = rjieba.Jieba()
                 for entry in self.lexicon.entries:
                     tokenizer.add_word(entry.term, entry.freq, None)
-                self._protected = guarded_pattern(self.lexicon.terms, self.protect_latin)
+                # Both patterns are one capturing group, so split() gives text and spans in one scan.
+                self._protected = _capturing(guarded_pattern(self.lexicon.terms, self.protect_latin))
                 plain = [t for t in self.lexicon.terms if not _latin_edged(t)]
-                self._plain_terms = re.compile(_trie_pattern(plain)) if plain else None
-                # The same patterns as one capturing group: split() then gives text and spans in one scan.
-                self._split_full = _capturing(self._protected)
-                self._split_plain = _capturing(self._plain_terms)
+                self._plain_terms = re.compile(f"({_trie_pattern(plain)})") if plain else None
                 self._alnum = _alnum_table()
                 self._tokenizer = tokenizer
         return self
 
     def __getstate__(self) -> dict:
         state = super().__getstate__()
-        for derived in ("_plain_terms", "_split_full", "_split_plain", "_alnum", "_word_flags_cache"):
+        for derived in ("_plain_terms", "_alnum", "_word_flags_cache"):
             state.pop(derived, None)  # rebuilt by initialize() in the receiving process
         return state
 
@@ -95,24 +93,30 @@ class RjiebaSegmenter(JiebaSegmenter):
         """
         if self._tokenizer is None:
             self.initialize()
-        pattern = self._pattern_for(text)
-        spans = pattern.findall(text) if pattern is not None else ()
-        if not spans:  # most units: nothing to protect
-            words = self._tokenizer.cut(text, self.hmm)
-        elif _MASK in text:
-            words = self._cut_between(text, pattern)
+        if _MASK in text:
+            words = self._cut_between(text, self._pattern_for(text))
         else:
-            masked = self._tokenizer.cut(pattern.sub(_MASK, text), self.hmm)
-            restore = iter(spans).__next__
-            words = [restore() if word == _MASK else word for word in masked]
+            masked, spans = self._masked(text)
+            words = self._tokenizer.cut(masked, self.hmm)
+            if spans:
+                restore = iter(spans).__next__
+                words = [restore() if word == _MASK else word for word in words]
         return words, accumulate(map(len, words), initial=0)
 
-    def _cut_between(self, text: str, pattern: re.Pattern[str]) -> list[str]:
+    def _masked(self, text: str) -> tuple[str, list[str]]:
+        """``text`` with each protected span replaced by ``_MASK``, and the spans in order."""
+        pattern = self._pattern_for(text)
+        parts = pattern.split(text) if pattern is not None else [text]
+        if len(parts) == 1:  # most units: nothing to protect
+            return text, []
+        return _MASK.join(parts[0::2]), parts[1::2]
+
+    def _cut_between(self, text: str, pattern: re.Pattern[str] | None) -> list[str]:
         """The engine's tokens of each stretch between protected spans, and the spans whole."""
         cut, hmm = self._tokenizer.cut, self.hmm
         words: list[str] = []
         last = 0
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(text) if pattern is not None else ():
             if match.start() > last:
                 words += cut(text[last:match.start()], hmm)
             words.append(match.group())
@@ -127,12 +131,9 @@ class RjiebaSegmenter(JiebaSegmenter):
 
     def words(self, text: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
         """Word tokens of ``text`` and their starts: what :func:`~textmine.segment.segment_unit` keeps from
-        :meth:`tokenize`, with C-level iteration only (the hot loop of a large corpus)."""
+        :meth:`tokenize`, one text at a time (:meth:`segment_many` is the fast path for many)."""
         words, starts = self._all_tokens(text)
-        flags = self._word_flags
-        keep = list(map(flags.__getitem__, words))
-        if len(flags) > 1_000_000:
-            flags.clear()
+        keep = list(map(self._word_flags.__getitem__, words))
         return tuple(compress(words, keep)), tuple(compress(starts, keep))
 
     def segment_many(self, texts: Sequence[str]) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
@@ -167,17 +168,12 @@ class RjiebaSegmenter(JiebaSegmenter):
         """The texts joined by line breaks, each protected span replaced by ``_MASK``, and the spans in order."""
         masked: list[str] = []
         spans: list[str] = []
-        needs_full, full, plain = _NEEDS_FULL_PATTERN, self._split_full, self._split_plain
         for text in texts:
             if _MASK in text:
                 return None
-            pattern = full if needs_full(text) else plain
-            parts = pattern.split(text) if pattern is not None else (text,)
-            if len(parts) == 1:
-                masked.append(text)
-            else:
-                masked.append(_MASK.join(parts[0::2]))
-                spans += parts[1::2]
+            text, found = self._masked(text)
+            masked.append(text)
+            spans += found
         return _SEPARATOR.join(masked), spans
 
     def _unjoin(self, texts: Sequence[str], cut: Future, spans: list[str]
@@ -234,9 +230,11 @@ class RjiebaSegmenter(JiebaSegmenter):
 
 
 class _WordFlags(dict):
-    """``is_word`` per distinct token, computed on first sight."""
+    """``is_word`` per distinct token, computed on first sight (forgotten past a million tokens)."""
 
     def __missing__(self, token: str) -> bool:
+        if len(self) > 1_000_000:
+            self.clear()
         value = self[token] = is_word(token)
         return value
 
