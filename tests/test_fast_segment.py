@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import textmine as tm
@@ -100,6 +101,25 @@ def test_one_engine_call_with_masked_spans_equals_cutting_between_them(pair, pre
         assert fast._all_tokens(text)[0] == fast._cut_between(text, pattern), text
 
 
+def test_fast_protected_span_patterns_find_the_reference_spans(pair, prepared):
+    """The fast backend's span patterns (guarded by look-aheads, or the plain-term trie for texts without
+    Latin letters, digits or ``@``) must find exactly the spans of the reference pattern."""
+    reference, fast = pair
+    reviews = shopping_reviews(dtype=str, keep_default_na=False)["review"]
+    sampled = split_units([tm.Document(str(i), text) for i, text in enumerate(reviews[::4])]).units
+    texts = [u.norm for u in prepared.units] + [u.norm for u in sampled] + AWKWARD
+
+    def spans(pattern, text):
+        return [(m.start(), m.group()) for m in pattern.finditer(text)] if pattern is not None else []
+
+    found = [spans(fast._pattern_for(t), t) for t in texts]
+    assert found == [spans(reference._protected, t) for t in texts]
+    assert sum(map(len, found)) > 12000  # measured: 13,077 spans
+    config = tm.Config().replace(segment={"protect_latin": False})
+    latin_off = [tm.make_segmenter(config.replace(segment={"backend": b})).initialize() for b in ("jieba", "rjieba")]
+    assert [spans(latin_off[1]._pattern_for(t), t) for t in texts] == [spans(latin_off[0]._protected, t) for t in texts]
+
+
 def test_text_holding_the_mask_character_is_still_cut_correctly(pair):
     reference, fast = pair
     text = "具身智能\x00大模型在2025年发布了GPT-5"
@@ -108,7 +128,8 @@ def test_text_holding_the_mask_character_is_still_cut_correctly(pair):
 
 
 AWKWARD = ["", " ", "\r", "好评\r", "\x01分隔\x01", "面具\x00字符GPT-5", "https://www.example.com/a?b=1 网址",
-           "邮件 someone@example.cn 联系", "...", "--", "5G+AI", "_", "ＡＢＣ１２３", "Ⅻ卷", "𠀀𠀁字"]
+           "邮件 someone@example.cn 联系", "联系-admin@example.com或.x@y.cn", "...", "--", "5G+AI", "_",
+           "ＡＢＣ１２３", "Ⅻ卷", "𠀀𠀁字"]
 
 
 def test_block_segmentation_equals_one_text_at_a_time(pair, prepared):
@@ -132,16 +153,17 @@ def test_block_segmentation_equals_one_text_at_a_time_on_the_reviews(pair):
     assert fast.segment_many(texts) == [fast.words(t) for t in texts]
 
 
-def test_letter_and_digit_table_matches_python(pair):
+def test_character_class_table_matches_python(pair):
     import sys
 
-    from textmine.fastseg import _alnum_table
+    from textmine.fastseg import _ALNUM, _URL_MARK, _char_class_table
 
-    table = _alnum_table()
+    table = _char_class_table()
     assert table.shape == (sys.maxunicode + 1,)
     step = 7  # every 7th code point across all planes, and every CJK ideograph of the basic block
     codes = list(range(0, sys.maxunicode + 1, step)) + list(range(0x4E00, 0xA000))
-    assert [bool(table[c]) for c in codes] == [chr(c).isalnum() for c in codes]
+    assert [bool(table[c] & _ALNUM) for c in codes] == [chr(c).isalnum() for c in codes]
+    assert [chr(c) for c in np.flatnonzero(table & _URL_MARK)] == [".", ":", "@"]
 
 
 def test_blocks_are_bounded_in_units_and_characters():

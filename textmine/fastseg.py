@@ -40,7 +40,8 @@ _SEPARATOR = "\n"
 _MASK_CODE = ord(_MASK)
 _TOKEN_SEPARATOR = "\x01"
 _TOKEN_SEPARATOR_CODE = ord(_TOKEN_SEPARATOR)
-_URL_CODES = np.array([ord(c) for c in ".@:"], np.uint32)  # a URL or e-mail address holds one of these
+#: Bits of the per-code-point table the block path reads tokens through.
+_ALNUM, _URL_MARK = 1, 2  # a letter or digit (str.isalnum); ``.``, ``@`` or ``:``, one of which every URL or e-mail holds
 #: Units joined into one engine call by :meth:`RjiebaSegmenter.segment_many`, and at most this many
 #: characters (a block's working arrays take a few bytes per character).
 BLOCK_UNITS = 500
@@ -64,13 +65,13 @@ class RjiebaSegmenter(JiebaSegmenter):
                 self._protected = _capturing(guarded_pattern(self.lexicon.terms, self.protect_latin))
                 plain = [t for t in self.lexicon.terms if not _latin_edged(t)]
                 self._plain_terms = re.compile(f"({_trie_pattern(plain)})") if plain else None
-                self._alnum = _alnum_table()
+                self._char_classes = _char_class_table()
                 self._tokenizer = tokenizer
         return self
 
     def __getstate__(self) -> dict:
         state = super().__getstate__()
-        for derived in ("_plain_terms", "_alnum", "_word_flags_cache"):
+        for derived in ("_plain_terms", "_char_classes", "_word_flags_cache"):
             state.pop(derived, None)  # rebuilt by initialize() in the receiving process
         return state
 
@@ -195,18 +196,18 @@ class RjiebaSegmenter(JiebaSegmenter):
             return self._unjoin_slowly(texts, tokens, spans)
         firsts = np.concatenate(([0], ends + 1))
         lengths = np.diff(np.concatenate((firsts, [len(codes) + 1]))) - 1
-        word = np.add.reduceat(self._alnum[codes], firsts) > 0
+        classes = np.bitwise_or.reduceat(self._char_classes[codes], firsts)
+        word = (classes & _ALNUM).astype(bool)
         masks = np.flatnonzero(codes[firsts] == _MASK_CODE).tolist()
         if len(masks) != len(spans):
             return self._unjoin_slowly(texts, tokens, spans)
         flags = self._word_flags
+        for position in np.flatnonzero(classes & _URL_MARK).tolist():
+            word[position] = flags[tokens[position]]
         for position, span in zip(masks, spans):
             tokens[position] = span
             word[position] = flags[span]
             lengths[position] = len(span)
-        url_like = np.add.reduceat(np.isin(codes, _URL_CODES), firsts) > 0
-        for position in np.flatnonzero(url_like).tolist():
-            word[position] = flags[tokens[position]]
         return _per_text(texts, list(compress(tokens, word.tolist())), (np.cumsum(lengths) - lengths)[word])
 
     def _unjoin_slowly(self, texts: Sequence[str], tokens: list[str], spans: list[str]
@@ -263,11 +264,13 @@ def _per_text(texts: Sequence[str], words: list[str], starts: np.ndarray
     return list(zip(map(tuple, map(words.__getitem__, rows)), map(tuple, map(local.__getitem__, rows))))
 
 
-def _alnum_table() -> np.ndarray:
-    """``table[code]`` is ``chr(code).isalnum()``, for every code point (as ``re``'s ``\\w`` without ``_``)."""
+def _char_class_table() -> np.ndarray:
+    """``table[code]`` holds ``_ALNUM`` when ``chr(code).isalnum()`` (as ``re``'s ``\\w`` without ``_``) and
+    ``_URL_MARK`` for ``.``, ``@`` and ``:``, for every code point."""
     everything = "".join(map(chr, range(sys.maxunicode + 1)))
-    table = np.zeros(sys.maxunicode + 1, bool)
-    table[np.frombuffer(re.sub(r"[\W_]", "", everything).encode("utf-32-le"), np.uint32)] = True
+    table = np.zeros(sys.maxunicode + 1, np.uint8)
+    table[np.frombuffer(re.sub(r"[\W_]", "", everything).encode("utf-32-le"), np.uint32)] = _ALNUM
+    table[[ord(c) for c in ".@:"]] = _URL_MARK
     return table
 
 
@@ -292,20 +295,21 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def guarded_pattern(terms: tuple[str, ...], protect_latin: bool) -> re.Pattern[str] | None:
+def guarded_pattern(terms: tuple[str, ...], protect_latin: bool) -> re.Pattern[str]:
     """The protected-span pattern of :class:`JiebaSegmenter`, matching the same spans, faster.
 
-    Each alternative is preceded by a look-ahead for the characters it can start
-    with, so most positions are rejected at once instead of trying every
-    alternative (this is a necessary condition, so the matches do not change).
+    Each alternative is preceded by a look-ahead for the characters it can start with, and the whole by
+    one for the characters any of them can start with, so most positions are rejected by one test
+    instead of trying every alternative (these are necessary conditions, so the matches do not change).
     """
-    parts = [f"(?=[A-Za-z0-9._%+-])(?:{EMAIL})", f"(?=[A-Za-z0-9])(?:{URL})"]
+    latin = "A-Za-z0-9"
+    parts = [f"(?=[{latin}._%+-])(?:{EMAIL})", f"(?=[{latin}])(?:{URL})"]
+    first = "".join(sorted({t[0] for t in terms}))
     if terms:
-        first = "".join(sorted({t[0] for t in terms}))
         parts.append(f"(?=[{re.escape(first)}])(?:{_term_pattern(terms)})")
     if protect_latin:
-        parts.append(f"(?=[A-Za-z0-9])(?:{LATIN_NAME})")
-    return re.compile("|".join(parts)) if parts else None
+        parts.append(f"(?=[{latin}])(?:{LATIN_NAME})")
+    return re.compile(f"(?=[{latin}._%+\\-{re.escape(first)}])(?:{'|'.join(parts)})")
 
 
 def rjieba_available() -> bool:
