@@ -211,10 +211,11 @@ def test_stage_key_follows_the_content_of_files_named_in_the_config(tmp_path):
     assert list(before) == [str(rules)]
     rules.write_text("[ai]\nterms = ['大模型', '智能体']\n", encoding="utf-8")
     assert _config_files(config, {"trends": {"rules": str(rules)}}) != before
-    assert CACHED_STAGES == {"keywords", "keyness", "trends", "kwic", "network"}  # a new stage is not cached until listed
+    # a new stage is not cached until listed
+    assert CACHED_STAGES == {"keywords", "keyness", "trends", "kwic", "network", "topics"}
 
 
-def test_warm_run_reads_topic_fits_kwic_and_network_from_the_cache(tmp_path, corpus_copy, monkeypatch):
+def test_warm_run_reads_topic_tables_fits_kwic_and_network_from_the_cache(tmp_path, corpus_copy, monkeypatch):
     from textmine.io.write import table_to_csv
     from textmine.topics import analysis
 
@@ -223,16 +224,25 @@ def test_warm_run_reads_topic_fits_kwic_and_network_from_the_cache(tmp_path, cor
     stages = ("topics", "kwic", "network")
     first = tm.run(config, stages)
     assert len(list((tmp_path / "cache" / "models").glob("*.npz"))) == 2  # one per stability seed
+    assert len(list((tmp_path / "cache" / "results").glob("topics-*/files/topic_map.html"))) == 1
 
     def no_fitting(*args, **kwargs):
         raise AssertionError("a cached fit was fitted again")
 
+    def no_topic_tables(*args, **kwargs):
+        raise AssertionError("cached topic tables were built again")
+
     monkeypatch.setattr(analysis, "fit_topics", no_fitting)
-    second = tm.run(config, stages)
+    with monkeypatch.context() as patched:
+        patched.setattr(analysis, "analyse_topic_model", no_topic_tables)
+        second = tm.run(config, stages)
     assert set(second.tables) == set(first.tables)
     for name, frame in first.tables.items():
         assert table_to_csv(second.tables[name]) == table_to_csv(frame), name
     assert second.extra["files"]["topic_map.html"] == first.extra["files"]["topic_map.html"]
+    # more terms per topic: new tables, built from the cached fits
+    longer = tm.run(config.replace(topics={"top_n": config.topics.top_n + 5}), ("topics",))
+    assert longer.tables["topics"].groupby("topic").size().max() == config.topics.top_n + 5
     with pytest.raises(AssertionError, match="fitted again"):   # another seed is a new fit
         tm.run(config.replace(seed=7), ("topics",))
 

@@ -223,8 +223,17 @@ def compare_keyness(prepared: Prepared, dtm: Dtm | None = None) -> pd.DataFrame:
 
 def analyse_topics(prepared: Prepared, *, progress: bool = False,
                    extra: dict[str, Any] | None = None) -> dict[str, pd.DataFrame]:
-    """Topic tables (see :mod:`textmine.topics.analysis`); the topic map HTML and the k-selection
-    figure go into ``extra["files"]`` / ``extra["figures"]`` when ``extra`` is given."""
+    """Topic tables (see :mod:`textmine.topics.analysis`); the topic map page goes into ``extra["files"]``
+    when ``extra`` is given."""
+    tables, files = topic_stage(prepared, progress=progress)
+    if extra is not None:
+        extra.setdefault("files", {}).update(files)
+    return tables
+
+
+def topic_stage(prepared: Prepared, *, progress: bool = False) -> tuple[dict[str, pd.DataFrame], dict[str, bytes]]:
+    """Topic tables and the topic map page (``topic_map.html``); fits come from the model cache when it
+    holds them."""
     from .topics.analysis import analyse_topic_model
     from .topics.select import parse_k
 
@@ -236,12 +245,7 @@ def analyse_topics(prepared: Prepared, *, progress: bool = False,
 
         cache = ModelCache(prepared.config.resolve_path(prepared.config.scale.cache_dir))
     outcome = analyse_topic_model(prepared, ks=ks, progress=progress, cache=cache)
-    if extra is not None:
-        extra.setdefault("files", {})["topic_map.html"] = outcome.html.encode("utf-8")
-        if outcome.figure is not None:
-            extra.setdefault("figures", {})["topic_k_selection.png"] = outcome.figure
-        extra["topic_model"] = outcome.model
-    return outcome.tables
+    return outcome.tables, {"topic_map.html": outcome.html.encode("utf-8")}
 
 
 def analyse_trends(prepared: Prepared) -> dict[str, pd.DataFrame]:
@@ -309,7 +313,9 @@ def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None
 
     def topics() -> dict[str, pd.DataFrame]:
         with timings.stage("topics"):
-            return analyse_topics(prepared, progress=progress, extra=extra)
+            tables, files = cached_stage(prepared, "topics", lambda: topic_stage(prepared, progress=progress))
+        extra.setdefault("files", {}).update(files)
+        return tables
 
     background = _Background(topics) if "topics" in stages and len(stages) > 1 else None
     for stage in stages:
@@ -320,7 +326,7 @@ def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None
                     on_stage(stage, timings.seconds[stage])
             continue
         with timings.stage(stage):
-            results[stage] = cached_stage(prepared, stage, lambda: ANALYSES[stage](prepared))
+            results[stage], _ = cached_stage(prepared, stage, lambda: (ANALYSES[stage](prepared), {}))
         if on_stage:
             on_stage(stage, timings.seconds[stage])
     if background is not None:

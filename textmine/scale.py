@@ -419,9 +419,10 @@ def _stage_key_base(prepared) -> str:
 
 
 #: Stages whose inputs :func:`stage_key` is known to cover; a new stage is computed every time until it
-#: is added here (after checking that everything it reads is in the key). Topics cache their fits
-#: instead (:class:`~textmine.io.cache.ModelCache`): the map and figure are rebuilt from them.
-CACHED_STAGES = frozenset({"keywords", "keyness", "trends", "kwic", "network"})
+#: is added here (after checking that everything it reads is in the key). Topic fits are cached on their
+#: own as well (:class:`~textmine.io.cache.ModelCache`): a change that keeps the fits (``top_n``, say)
+#: rebuilds the topic tables without fitting again.
+CACHED_STAGES = frozenset({"keywords", "keyness", "trends", "kwic", "network", "topics"})
 
 
 def _config_files(config: Config, values: Any) -> dict[str, str]:
@@ -449,9 +450,9 @@ def _config_files(config: Config, values: Any) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
-def cached_stage(prepared, stage: str, compute) -> dict:
-    """The tables of ``stage`` from the result cache when its inputs are unchanged, else ``compute()`` them
-    (and keep them). Off with ``[scale] cache = false``."""
+def cached_stage(prepared, stage: str, compute) -> tuple[dict, dict[str, bytes]]:
+    """The tables and files (name → bytes, such as the topic map page) of ``stage``: from the result cache
+    when its inputs are unchanged, else ``compute()`` them (and keep them). Off with ``[scale] cache = false``."""
     if not prepared.config.scale.cache or stage not in CACHED_STAGES:
         return compute()
     from .io.cache import ResultCache
@@ -460,10 +461,10 @@ def cached_stage(prepared, stage: str, compute) -> dict:
     if key is None:
         return compute()
     cache = ResultCache(prepared.config.resolve_path(prepared.config.scale.cache_dir))
-    tables = cache.get(stage, key)
-    if tables is not None:
+    cached = cache.get(stage, key)
+    if cached is not None:
         log.info("%s: tables read from the cache (%s)", stage, key)
-        return tables
-    tables = compute()
-    cache.put(stage, key, tables)
-    return tables
+        return cached
+    tables, files = compute()
+    cache.put(stage, key, tables, files)
+    return tables, files

@@ -139,7 +139,8 @@ def _rows(table) -> dict[str, tuple[tuple[str, ...], tuple[int, ...]]]:
 
 
 class ResultCache:
-    """Tables of an analysis stage, one Parquet file per table, in a folder per stage key.
+    """Tables of an analysis stage, one Parquet file per table, and the files it made besides (the topic
+    map page), in a folder per stage key.
 
     A folder is written under a temporary name and renamed when complete, so a
     reader sees all of a stage's tables or none.
@@ -148,7 +149,7 @@ class ResultCache:
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root) / "results"
 
-    def get(self, stage: str, key: str):
+    def get(self, stage: str, key: str) -> tuple[dict, dict[str, bytes]] | None:
         import pandas as pd
         import pyarrow as pa
 
@@ -158,23 +159,32 @@ class ResultCache:
             return None
         try:
             names = json.loads(index.read_text(encoding="utf-8"))
-            return {name: pd.read_parquet(folder / f"{name}.parquet") for name in names}
-        except (OSError, ValueError, pa.ArrowException) as exc:
+            if isinstance(names, list):  # written before stages kept files
+                names = {"tables": names, "files": []}
+            tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in names["tables"]}
+            return tables, {name: (folder / "files" / name).read_bytes() for name in names["files"]}
+        except (OSError, ValueError, KeyError, TypeError, pa.ArrowException) as exc:
             log.warning("ignoring unreadable cached tables %s: %s", folder.name, exc)
             return None
 
-    def put(self, stage: str, key: str, tables: Mapping) -> None:
+    def put(self, stage: str, key: str, tables: Mapping, files: Mapping[str, bytes] | None = None) -> None:
         import shutil
 
         folder = self.root / f"{stage}-{key}"
         if folder.exists():
             return
+        files = dict(files or {})
         tmp = self.root / f".{stage}-{key}.{uuid.uuid4().hex}.tmp"
         try:
             tmp.mkdir(parents=True)
             for name, frame in tables.items():
                 frame.to_parquet(tmp / f"{name}.parquet", index=False, compression="zstd")
-            (tmp / "tables.json").write_text(json.dumps(list(tables)), encoding="utf-8")
+            if files:
+                (tmp / "files").mkdir()
+                for name, data in files.items():
+                    (tmp / "files" / name).write_bytes(data)
+            (tmp / "tables.json").write_text(json.dumps({"tables": list(tables), "files": list(files)}),
+                                             encoding="utf-8")
             os.replace(tmp, folder)
         except OSError as exc:
             log.warning("cached tables not written to %s: %s", folder, exc.strerror or exc)

@@ -252,10 +252,8 @@ def write_run(result, out_dir: str | Path, *, command: str = "textmine run", ima
             _write_word_clouds(writer, result, word_cloud)
         for name, content in result.extra.get("files", {}).items():
             writer.write_bytes(name, content)
-        if images and config.output.plots:
-            for name, figure in result.extra.get("figures", {}).items():
-                save_figure(figure, writer.path(name))
-                writer.add_file(name)
+        if images and config.output.plots and "topic_k_selection" in result.tables:
+            _write_k_selection(writer, result.tables["topic_k_selection"])
         if images and config.output.plots and "trends" in result.tables \
                 and len(prepared.corpus) <= getattr(config.output, "max_doc_images", 500):
             labels = {d.id: d.label for d in prepared.corpus}
@@ -270,6 +268,13 @@ def write_run(result, out_dir: str | Path, *, command: str = "textmine run", ima
         writer.discard()
         raise
     return Path(out_dir)
+
+
+def _write_k_selection(writer: OutputWriter, table: pd.DataFrame) -> None:
+    from ..topics.select import k_selection_plot
+
+    proposed = int(table.loc[table["proposed"], "k"].iloc[0])
+    writer.write_figure("topic_k_selection.png", lambda: k_selection_plot(table, proposed), table)
 
 
 def _write_word_clouds(writer: OutputWriter, result, word_cloud) -> None:
