@@ -78,7 +78,8 @@ def test_stability_runs_fit_the_same_terms_and_the_first_is_the_plain_fit(review
     one = fit_runs(docs, ids, k=10, engine="tomotopy", seeds=[5, 6], iterations=60, workers=1, **options)
     two = fit_runs(docs, ids, k=10, engine="tomotopy", seeds=[5, 6], iterations=60, workers=2, **options)
     alone = fit_topics(docs, ids, k=10, engine="tomotopy", seed=5, iterations=60, **options)
-    for a, b in zip(one, two):
+    for a, b in zip(one, two):   # with two workers, the first short fit runs in a worker process too
+        assert a.params["spread_terms"] == b.params["spread_terms"]
         assert a.vocab == b.vocab and np.array_equal(a.topic_term, b.topic_term)
         assert np.array_equal(a.doc_topic, b.doc_topic)
     assert one[0].vocab == one[1].vocab                       # the left-out terms are found once

@@ -76,19 +76,22 @@ def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engin
                 log.info("topics: seed %d read from the cache (%s)", seed, keys[seed])
                 found[seed] = model
     todo = [s for s in seeds if s not in found]
-    if todo and options.get("specificity", 0) > 0 and options.get("drop_terms") is None and len(seeds) > 1:
-        # the terms spread evenly over the topics are found once, with the first seed (see the docstring)
-        from .model import find_spread_terms
-
-        engine_opts = {key: v for key, v in options.items() if key not in ("specificity", "specificity_iterations")}
-        options = {**options, "drop_terms": find_spread_terms(
-            docs, k=k, engine=engine, seed=seeds[0], threshold=options["specificity"],
-            iterations=options.get("specificity_iterations", 50), **engine_opts)}
     if workers == 0:
         big = sum(map(len, docs)) >= PROCESS_MIN_TERMS
         workers = min(available_cores(), len(todo)) if big else 1
+    in_processes = workers > 1 and len(todo) > 1
+    if todo and options.get("specificity", 0) > 0 and options.get("drop_terms") is None and len(seeds) > 1:
+        # the terms spread evenly over the topics are found once, with the first seed (see the docstring)
+        from .model import find_spread_terms
+        from .processes import spread_terms_in_process
+
+        engine_opts = {key: v for key, v in options.items() if key not in ("specificity", "specificity_iterations")}
+        find = spread_terms_in_process if in_processes else find_spread_terms
+        options = {**options, "drop_terms": find(
+            docs, k=k, engine=engine, seed=seeds[0], threshold=options["specificity"],
+            iterations=options.get("specificity_iterations", 50), **engine_opts)}
     fit_options = {"k": k, "engine": engine, "iterations": iterations, **options}
-    if workers > 1 and len(todo) > 1:
+    if in_processes:
         from .processes import fit_in_processes
 
         fresh = fit_in_processes(docs, ids, todo, workers=min(workers, len(todo)), progress=progress, **fit_options)

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from ..errors import StageError
-from .model import TopicModel, fit_topics
+from .model import TopicModel, find_spread_terms, fit_topics
 
 
 def encode_docs(docs: Sequence[Sequence[str]]) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -41,7 +41,7 @@ def decode_docs(vocab: Sequence[str], flat: np.ndarray, offsets: np.ndarray) -> 
     return [words[flat[a:b]].tolist() for a, b in zip(offsets[:-1], offsets[1:])]
 
 
-def _run_worker(job: bytes) -> TopicModel:
+def _run_worker(job: bytes):
     proc = subprocess.run([sys.executable, "-m", "textmine.topics.processes"], input=job, stdout=subprocess.PIPE,
                           check=False)
     if proc.returncode != 0:
@@ -55,17 +55,28 @@ def fit_in_processes(docs: Sequence[Sequence[str]], ids: Sequence[str], seeds: S
     """One fit per seed, ``workers`` at a time, each in its own process (see the module docs)."""
     vocab, flat, offsets = encode_docs(docs)
     ids = list(ids)
-    jobs = [pickle.dumps((vocab, flat, offsets, ids, {**options, "seed": seed,
-                                                      "progress": progress and seed == seeds[0]}),
-                         protocol=pickle.HIGHEST_PROTOCOL) for seed in seeds]
+    jobs = [_job("fit", vocab, flat, offsets, ids, {**options, "seed": seed, "progress": progress and seed == seeds[0]})
+            for seed in seeds]
     with ThreadPoolExecutor(max_workers=workers) as pool:   # the threads only wait for their process
         return dict(zip(seeds, pool.map(_run_worker, jobs)))
 
 
+def spread_terms_in_process(docs: Sequence[Sequence[str]], **options) -> dict[str, float]:
+    """:func:`~textmine.topics.model.find_spread_terms` in a worker process: its short first fit keeps the
+    GIL as every tomotopy fit does, and this process has other analyses to run meanwhile."""
+    vocab, flat, offsets = encode_docs(docs)
+    return _run_worker(_job("spread", vocab, flat, offsets, None, options))
+
+
+def _job(kind: str, vocab, flat, offsets, ids, options: dict) -> bytes:
+    return pickle.dumps((kind, vocab, flat, offsets, ids, options), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def main() -> None:
-    vocab, flat, offsets, ids, options = pickle.loads(sys.stdin.buffer.read())
-    model = fit_topics(decode_docs(vocab, flat, offsets), ids, **options)
-    sys.stdout.buffer.write(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+    kind, vocab, flat, offsets, ids, options = pickle.loads(sys.stdin.buffer.read())
+    docs = decode_docs(vocab, flat, offsets)
+    result = fit_topics(docs, ids, **options) if kind == "fit" else find_spread_terms(docs, **options)
+    sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     sys.stdout.buffer.flush()
 
 
