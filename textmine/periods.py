@@ -56,20 +56,23 @@ def document_trends(unit_counts: pd.DataFrame, themes: ThemeSet, corpus: Corpus)
     The first five columns are the foundation's ``trends.csv``; ``first_appearance`` marks the
     earliest document (in date order) where the theme occurs.
     """
-    per_doc = unit_counts.groupby(["theme", "doc_id"], sort=False)["count"].sum().to_dict()
-    doc_tokens = unit_counts.drop_duplicates("unit_id").groupby("doc_id")["tokens"].sum().to_dict()
-    rows = []
-    for theme in themes.names:
-        seen = False
-        for doc in corpus.by_date():
-            count = int(per_doc.get((theme, doc.id), 0))
-            total = int(doc_tokens.get(doc.id, 0))
-            first = count > 0 and not seen
-            seen = seen or count > 0
-            rows.append({"theme": theme, "doc_id": doc.id, "date": str(doc.date) if doc.date else "",
-                         "count": count, "per_10k": count / total * 1e4 if total else 0.0,
-                         "tokens": total, "first_appearance": first})
-    return pd.DataFrame(rows, columns=["theme", "doc_id", "date", "count", "per_10k", "tokens", "first_appearance"])
+    docs = corpus.by_date()
+    names, doc_ids = list(themes.names), [d.id for d in docs]
+    per_doc = unit_counts.groupby(["theme", "doc_id"], sort=False)["count"].sum()
+    count = (per_doc.reindex(pd.MultiIndex.from_product([names, doc_ids]), fill_value=0).to_numpy(np.int64)
+             .reshape(len(names), len(doc_ids)))
+    doc_tokens = unit_counts.drop_duplicates("unit_id").groupby("doc_id")["tokens"].sum()
+    tokens = np.broadcast_to(doc_tokens.reindex(doc_ids, fill_value=0).to_numpy(np.int64), count.shape)
+    seen = count > 0
+    return pd.DataFrame({
+        "theme": np.repeat(names, len(doc_ids)).astype(object),
+        "doc_id": doc_ids * len(names),
+        "date": [str(d.date) if d.date else "" for d in docs] * len(names),
+        "count": count.ravel(),
+        "per_10k": np.divide(count, tokens, out=np.zeros(count.shape), where=tokens > 0).ravel() * 1e4,
+        "tokens": tokens.ravel(),
+        "first_appearance": (seen & (np.cumsum(seen, axis=1) == 1)).ravel(),  # the earliest document by date
+    })
 
 
 @dataclass(frozen=True)
