@@ -60,6 +60,20 @@ def test_counting_form_keeps_length_and_is_idempotent(text):
     assert fold_for_counting(folded, FOLDER) == folded
 
 
+def test_width_folding_is_nfkc_wherever_that_keeps_one_character():
+    import sys
+    import unicodedata
+
+    def one_char_nfkc(char):
+        folded = unicodedata.normalize("NFKC", char)
+        return folded if len(folded) == 1 else char
+
+    chars = "".join(chr(c) for c in range(0x80, sys.maxunicode + 1, 3) if not 0xD800 <= c <= 0xDFFF)
+    chars += "ＡＢＣ１２３！？（）　ｶﾀｶﾅ①⑵㈱ﬁ"
+    assert fold_width(chars) == "".join(map(one_char_nfkc, chars))
+    assert fold_width("ＡＢＣ１２３！　") == "ABC123! "
+
+
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(TEXT)
 def test_cleaning_a_block_is_idempotent_and_maps_back(text):

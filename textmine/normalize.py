@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 _SPACE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 # Characters next to which a space is an artefact of PDF extraction, not a word break.
@@ -68,6 +67,11 @@ class MappedText:
 
     def runs(self) -> tuple[tuple[int, int], ...]:
         """Compress the offsets into ``(text_pos, original_pos)`` starts of contiguous runs."""
+        if not self.offsets:
+            return ()
+        first = self.offsets[0]
+        if self.offsets == tuple(range(first, first + len(self.offsets))):  # most units: one run
+            return ((0, first),)
         runs: list[tuple[int, int]] = []
         previous = None
         for pos, offset in enumerate(self.offsets):
@@ -86,17 +90,27 @@ def normalize_whitespace(text: MappedText) -> MappedText:
     return text.sub(_SPACE_BETWEEN_CJK, "").strip()
 
 
-@lru_cache(maxsize=65536)
-def _fold_char(char: str) -> str:
-    folded = unicodedata.normalize("NFKC", char)
-    return folded if len(folded) == 1 else char
+class _WidthFolds(dict):
+    """``str.translate`` table: each code point to its NFKC form when that is one character, computed on
+    first sight (a text is folded in C, one lookup a character; forgotten past 65,536 code points)."""
+
+    def __missing__(self, code: int) -> str:
+        if len(self) >= 65536:
+            self.clear()
+        char = chr(code)
+        folded = unicodedata.normalize("NFKC", char)
+        value = self[code] = folded if len(folded) == 1 else char
+        return value
+
+
+_WIDTH_FOLDS = _WidthFolds()
 
 
 def fold_width(text: str) -> str:
     """Full-width letters, digits and punctuation to their ordinary forms (NFKC, one char for one)."""
     if text.isascii():
         return text
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_WIDTH_FOLDS)
 
 
 class SimplifiedFolder:

@@ -34,15 +34,18 @@ _CAPTIONS = [
 _BYLINE = re.compile(r"^\s*[□■]?\s*(?:本报记者|新华社记者|记者|本报通讯员|通讯员)\s*[\u4e00-\u9fff·\s]{0,12}$|^\s*□\s*\S{0,12}$")
 _HEADING_MARK = re.compile(r"^\s*#{1,6}\s+")
 
-_INLINE_JUNK = [
-    re.compile(r"<?(?:https?://|www\.)[^\s<>，。；）)]*>?", re.IGNORECASE),                  # URLs, <…> autolinks
-    re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),                                             # e-mail addresses
-    re.compile(r"(?<![\w.])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|net|org|gov|edu)(?:\.cn)?(?:/\S*)?(?![\w])", re.IGNORECASE),
-    re.compile(rf"[{_SUPERSCRIPTS}]+"),                                                      # footnote markers
-    re.compile(r"[（(]\s*(?:上|下)(?:接|转)第?\s*[\d一二三四五六七八九十]+\s*版\s*[）)]"),   # (上接第1版)
-    re.compile(r"\*\*|__|~~|`"),                                                             # markdown emphasis
-    re.compile(r"^\s*(?:[-*+>]|\d+\.)\s+(?=\S)"),                                             # list / quote marks
-]
+# Each inline pattern with the characters one of which every match of it holds: a block holding none of
+# them cannot match, and most blocks skip most patterns after one scan for the characters.
+_INLINE_JUNK = [(re.compile(pattern, flags), re.compile(f"[{re.escape(marks)}]")) for pattern, flags, marks in [
+    (r"<?(?:https?://|www\.)[^\s<>，。；）)]*>?", re.IGNORECASE, "/."),                     # URLs, <…> autolinks
+    (r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", 0, "@"),                                                # e-mail addresses
+    (r"(?<![\w.])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|cn|net|org|gov|edu)(?:\.cn)?(?:/\S*)?(?![\w])", re.IGNORECASE,
+     "."),
+    (rf"[{_SUPERSCRIPTS}]+", 0, _SUPERSCRIPTS),                                                  # footnote markers
+    (r"[（(]\s*(?:上|下)(?:接|转)第?\s*[\d一二三四五六七八九十]+\s*版\s*[）)]", 0, "版"),      # (上接第1版)
+    (r"\*\*|__|~~|`", 0, "*_~`"),                                                                 # markdown emphasis
+    (r"^\s*(?:[-*+>]|\d+\.)\s+(?=\S)", 0, "-*+>."),                                             # list / quote marks
+]]
 _TERMINAL = set("。！？!?；;…」』”\"'’）)】》:：.")
 
 
@@ -93,8 +96,9 @@ def clean_block(block: MappedText) -> MappedText:
 
 def _clean_pass(block: MappedText) -> MappedText:
     block = block.sub(_HEADING_MARK)
-    for pattern in _INLINE_JUNK:
-        block = block.sub(pattern)
+    for pattern, marks in _INLINE_JUNK:
+        if marks.search(block.text):
+            block = block.sub(pattern)
     return normalize_whitespace(block)
 
 
