@@ -64,6 +64,19 @@ def test_same_config_and_seed_give_byte_identical_tables(two_runs):
     assert m1 == m2
 
 
+
+def test_files_written_stage_by_stage_equal_a_finished_run_written_at_once(two_runs, tmp_path):
+    """`textmine run` writes each stage's tables and charts as the stage ends (topics last); the Python
+    API writes the finished run in one go. Every file must be the same."""
+    import textmine as tm
+
+    config = tm.Config().replace(corpus={"path": str(CORPUS)}, scale={"cache": False})
+    tm.write_run(tm.run(config), tmp_path / "api")
+    by_stage = json.loads((two_runs[0] / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+    at_once = json.loads((tmp_path / "api" / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+    assert len(at_once) >= 30 and "topic_map.html" in at_once and "wordcloud_corpus.png" in at_once
+    assert by_stage == at_once
+
 def test_manifest_records_how_the_run_was_made(two_runs):
     manifest = json.loads((two_runs[0] / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["seed"] == 42

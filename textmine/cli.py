@@ -177,7 +177,8 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("--engine", metavar="NAME", help="topic engine: tomotopy, gensim or nmf")
             command.add_argument("--fit-workers", type=int, metavar="N",
                                  help="topic fits (stability seeds, k values) run side by side in N worker processes "
-                                      "([topics] workers; 0: one per core for large corpora); results do not depend on it")
+                                      "([topics] workers; 0: one per fit, up to two per core, for large corpora); "
+                                      "results do not depend on it")
         if name in ("run", "keywords", "trends", "keyness", "network"):
             command.add_argument("--no-images", action="store_true", help="skip word clouds and plots")
         if name == "discover":
@@ -301,24 +302,29 @@ def _command_line(argv: list[str]) -> str:
 
 def _run_stages(args: argparse.Namespace, config: Config, stages: tuple[str, ...], argv: list[str],
                 segments: bool = True, after=None) -> int:
-    from .io.write import print_path, write_run
+    from .io.write import RunWriter, print_path
     from .pipeline import run
 
-    started = time.perf_counter()
     from .io.atomic import check_output_folder
 
-    check_output_folder(config.resolve_path(config.output.dir))
+    started = time.perf_counter()
+    out_dir = config.resolve_path(config.output.dir)
+    check_output_folder(out_dir)  # says what is wrong with the folder as the user named it
+    # each stage's tables and charts are written as it ends, while the topic models may still be fitting
+    writer = RunWriter(config, out_dir, images=config.output.wordclouds or config.output.plots, segments=segments)
 
     def on_stage(stage: str, seconds: float) -> None:
         _say(args, f"  {stage:<9} done in {seconds:.1f} s")
 
-    result = run(config, stages, progress=not args.quiet, on_stage=on_stage)
+    try:
+        result = run(config, stages, progress=not args.quiet, on_stage=on_stage, on_tables=writer.write)
+        writer.commit(result, _command_line(argv))
+    except BaseException:
+        writer.discard()
+        raise
     prepared = result.prepared
     _say(args, f"  {config.corpus.path}: {len(prepared.corpus)} documents, {len(prepared.units)} units, "
                f"{sum(len(t) for t in prepared.tokens):,} tokens")
-    out_dir = config.resolve_path(config.output.dir)
-    images = config.output.wordclouds or config.output.plots
-    write_run(result, out_dir, command=_command_line(argv), images=images, segments=segments)
     if after is not None:
         after(result)
     _say(args, f"wrote {print_path(out_dir)}/ in {time.perf_counter() - started:.1f} s (see manifest.json)")

@@ -89,7 +89,7 @@ class TopicsConfig:
     min_unit_tokens: int = _opt(5, "paragraph units with fewer content tokens are left out", min=1)
     top_n: int = _opt(15, "terms listed per topic", min=1)
     workers: int = _opt(0, "fits run side by side in worker processes (stability seeds, k range); 0: one per "
-                           "core for large corpora; results are identical for any value", min=0)
+                           "fit, up to two per core, for large corpora; results are identical for any value", min=0)
     k_range: str = _opt("", "choose k from a range A:B:STEP (e.g. 5:30:5) by the documented rule; empty: use k")
     stability_runs: int = _opt(3, "fits with seeds seed, seed+1, … compared for topic stability (1: off)", min=1)
     stability_threshold: float = _opt(0.5, "topics whose mean top-10 Jaccard across seeds is below this are "

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -293,12 +294,15 @@ class RunResult:
 
 
 def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None = None,
-        progress: bool = False, on_stage: Callable[[str, float], None] | None = None) -> RunResult:
+        progress: bool = False, on_stage: Callable[[str, float], None] | None = None,
+        on_tables: Callable[[Prepared, dict[str, pd.DataFrame], dict[str, bytes]], None] | None = None) -> RunResult:
     """Run the named analyses on the configured corpus (see :data:`STAGES`).
 
     When topics run together with other stages, the topic fits (compiled code that releases the
     GIL) run in a background thread while the other analyses run here; every stage is a pure
     function of the prepared corpus, so the tables are the same as when they run one after another.
+    ``on_stage(stage, seconds)`` is called as each stage ends, and ``on_tables(prepared, tables, files)``
+    with its tables and files (``textmine run`` writes them then, while the topics are still fitting).
     """
     unknown = [s for s in stages if s not in ANALYSES]
     if unknown:
@@ -307,34 +311,32 @@ def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None
     prepared = prepare(config, corpus, timings=timings, progress=progress)
     if on_stage:
         on_stage("segment", sum(timings.seconds.values()))
-    results: dict[str, dict[str, pd.DataFrame]] = {}
-    extra: dict[str, Any] = {}
+    results: dict[str, tuple[dict[str, pd.DataFrame], dict[str, bytes]]] = {}
     from .scale import cached_stage
 
-    def topics() -> dict[str, pd.DataFrame]:
-        with timings.stage("topics"):
-            tables, files = cached_stage(prepared, "topics", lambda: topic_stage(prepared, progress=progress))
-        extra.setdefault("files", {}).update(files)
-        return tables
-
-    background = _Background(topics) if "topics" in stages and len(stages) > 1 else None
-    for stage in stages:
-        if stage == "topics":
-            if background is None:
-                results[stage] = topics()
-                if on_stage:
-                    on_stage(stage, timings.seconds[stage])
-            continue
+    def compute(stage: str) -> tuple[dict[str, pd.DataFrame], dict[str, bytes]]:
         with timings.stage(stage):
-            results[stage], _ = cached_stage(prepared, stage, lambda: (ANALYSES[stage](prepared), {}))
+            if stage == "topics":
+                return cached_stage(prepared, stage, lambda: topic_stage(prepared, progress=progress))
+            return cached_stage(prepared, stage, lambda: (ANALYSES[stage](prepared), {}))
+
+    def done(stage: str) -> None:
         if on_stage:
             on_stage(stage, timings.seconds[stage])
+        if on_tables:
+            on_tables(prepared, *results[stage])
+
+    background = _Background(partial(compute, "topics")) if "topics" in stages and len(stages) > 1 else None
+    for stage in stages:
+        if stage != "topics" or background is None:
+            results[stage] = compute(stage)
+            done(stage)
     if background is not None:
         results["topics"] = background.result()
-        if on_stage:
-            on_stage("topics", timings.seconds["topics"])
-    tables = {name: frame for stage in stages for name, frame in results[stage].items()}
-    return RunResult(prepared, tables, timings, tuple(stages), extra)
+        done("topics")
+    tables = {name: frame for stage in stages for name, frame in results[stage][0].items()}
+    files = {name: data for stage in stages for name, data in results[stage][1].items()}
+    return RunResult(prepared, tables, timings, tuple(stages), {"files": files} if files else {})
 
 
 class _Background:

@@ -234,36 +234,65 @@ def _themes_manifest(prepared) -> dict:
                        "rules": {t.name: {"rule": t.rule, "exclude": list(t.exclude)} for t in themes.themes}}}
 
 
+class RunWriter:
+    """A run's outputs, written as its analyses finish and committed with ``manifest.json`` at the end.
+
+    ``textmine run`` hands each stage's tables here as soon as the stage is done, so tables and charts
+    are written while the topic models are still fitting; :func:`write_run` writes a finished run in
+    one go. The files are the same either way: every chart and word cloud depends only on the tables
+    it is drawn from (and the prepared corpus).
+    """
+
+    def __init__(self, config, out_dir: str | Path, *, images: bool = True, segments: bool = True) -> None:
+        self.config = config
+        self.images = images
+        self._segments_pending = segments
+        self.writer = OutputWriter(out_dir, config.resolve_path(config.scale.cache_dir) if config.scale.cache else None)
+
+    def write(self, prepared, tables: dict[str, pd.DataFrame], files: dict[str, bytes] | None = None) -> None:
+        """Write ``tables`` (and ``files``, name → bytes), with the charts and word clouds drawn from them."""
+        from ..plots import save_figure, trend_plot, word_cloud
+        from .write_compare import write_comparison_files
+
+        config, writer = self.config, self.writer
+        self._write_segments(prepared)
+        for key, frame in tables.items():
+            writer.write_table(TABLE_FILES.get(key, f"{key}.csv"), frame)
+        for name, content in (files or {}).items():
+            writer.write_bytes(name, content)
+        plots = self.images and config.output.plots
+        if self.images and config.output.wordclouds and "keywords" in tables:
+            _write_word_clouds(writer, prepared, tables.get("vocab"), word_cloud)
+        if plots and "topic_k_selection" in tables:
+            _write_k_selection(writer, tables["topic_k_selection"])
+        if plots and "trends" in tables and len(prepared.corpus) <= getattr(config.output, "max_doc_images", 500):
+            labels = {d.id: d.label for d in prepared.corpus}
+            save_figure(trend_plot(tables["trends"], labels), writer.path("trends.png"))
+            writer.add_file("trends.png")
+        write_comparison_files(writer, tables, config.seed, images=plots)
+
+    def commit(self, result, command: str = "textmine run") -> Path:
+        self._write_segments(result.prepared)
+        self.writer.commit(build_manifest(result, command))
+        return self.writer.out_dir
+
+    def _write_segments(self, prepared) -> None:
+        if self._segments_pending:
+            self.writer.write_table("units.csv", units_table(prepared))
+            self.writer.write_table("tokens.csv", tokens_table(prepared))
+            self._segments_pending = False
+
+    def discard(self) -> None:
+        self.writer.discard()
+
+
 def write_run(result, out_dir: str | Path, *, command: str = "textmine run", images: bool = True,
               segments: bool = True) -> Path:
     """Write every table of ``result`` (and images, unit and token tables) plus ``manifest.json``."""
-    from ..plots import save_figure, trend_plot, word_cloud
-
-    config = result.prepared.config
-    writer = OutputWriter(out_dir, config.resolve_path(config.scale.cache_dir) if config.scale.cache else None)
+    writer = RunWriter(result.prepared.config, out_dir, images=images, segments=segments)
     try:
-        prepared = result.prepared
-        if segments:
-            writer.write_table("units.csv", units_table(prepared))
-            writer.write_table("tokens.csv", tokens_table(prepared))
-        for key, frame in result.tables.items():
-            writer.write_table(TABLE_FILES.get(key, f"{key}.csv"), frame)
-        if images and config.output.wordclouds and "keywords" in result.tables:
-            _write_word_clouds(writer, result, word_cloud)
-        for name, content in result.extra.get("files", {}).items():
-            writer.write_bytes(name, content)
-        if images and config.output.plots and "topic_k_selection" in result.tables:
-            _write_k_selection(writer, result.tables["topic_k_selection"])
-        if images and config.output.plots and "trends" in result.tables \
-                and len(prepared.corpus) <= getattr(config.output, "max_doc_images", 500):
-            labels = {d.id: d.label for d in prepared.corpus}
-            figure = trend_plot(result.tables["trends"], labels)
-            save_figure(figure, writer.path("trends.png"))
-            writer.add_file("trends.png")
-        from .write_compare import write_comparison_files
-
-        write_comparison_files(writer, result, images=images and config.output.plots)
-        writer.commit(build_manifest(result, command))
+        writer.write(result.prepared, result.tables, result.extra.get("files"))
+        writer.commit(result, command)
     except BaseException:
         writer.discard()
         raise
@@ -277,11 +306,10 @@ def _write_k_selection(writer: OutputWriter, table: pd.DataFrame) -> None:
     writer.write_figure("topic_k_selection.png", lambda: k_selection_plot(table, proposed), table)
 
 
-def _write_word_clouds(writer: OutputWriter, result, word_cloud) -> None:
+def _write_word_clouds(writer: OutputWriter, prepared, vocab: pd.DataFrame | None, word_cloud) -> None:
     from ..keywords import top_keywords
 
-    seed = result.prepared.config.seed
-    vocab = result.tables.get("vocab")
+    seed = prepared.config.seed
     if vocab is not None and len(vocab):
         top = vocab.head(150)
         frequencies = dict(zip(top["term"], top["count"]))
@@ -296,10 +324,10 @@ def _write_word_clouds(writer: OutputWriter, result, word_cloud) -> None:
         # the order of the frequencies is part of the key: it breaks frequency ties
         writer.write_derived("wordcloud_corpus.png", draw, [list(frequencies.items()), seed],
                              ["textmine", "wordcloud", "pillow", "mplfonts"])
-    config = result.prepared.config.keywords
-    if len(result.prepared.corpus) > getattr(result.prepared.config.output, "max_doc_images", 500):
+    config = prepared.config.keywords
+    if len(prepared.corpus) > getattr(prepared.config.output, "max_doc_images", 500):
         return
-    clouds = top_keywords(result.prepared.doc_dtm(), top_n=120, sublinear_tf=config.sublinear_tf)
+    clouds = top_keywords(prepared.doc_dtm(), top_n=120, sublinear_tf=config.sublinear_tf)
     for doc_id, rows in clouds.groupby("doc_id", sort=False):
         if rows.empty:
             continue
@@ -321,5 +349,5 @@ def print_path(path: Path) -> str:
         return str(path)
 
 
-__all__ = ["write_run", "OutputWriter", "package_versions", "table_to_csv", "units_table", "tokens_table",
+__all__ = ["write_run", "RunWriter", "OutputWriter", "package_versions", "table_to_csv", "units_table", "tokens_table",
            "print_path"]

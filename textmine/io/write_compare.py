@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 
-def write_comparison_files(writer, result, *, images: bool) -> None:
-    """keyness.png, trends_period.png, cooccurrence.png (when images are on) and the GEXF/GraphML graph."""
-    tables = result.tables
-    seed = result.prepared.config.seed
+def write_comparison_files(writer, tables: dict, seed: int, *, images: bool) -> None:
+    """keyness.png, trends_period.png, cooccurrence.png (when images are on) and the GEXF/GraphML graph,
+    from whichever of their tables are in ``tables``."""
     if "cooccurrence" in tables and "cooccurrence_nodes" in tables:
         from ..network import graph_files
 

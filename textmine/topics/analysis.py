@@ -56,8 +56,10 @@ def engine_options(cfg) -> dict:
 def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engine: str, seeds: Sequence[int],
              iterations: int, workers: int = 1, progress: bool = False, cache=None, **options) -> list[TopicModel]:
     """One fit per seed. With ``workers`` > 1 the fits run side by side in worker processes
-    (:mod:`.processes`); ``0`` means one per available core for corpora of at least
-    :data:`PROCESS_MIN_TERMS` terms, else one after another here. Each fit is single-threaded and owns
+    (:mod:`.processes`); ``0`` means one per fit, up to two per available core, for corpora of at least
+    :data:`PROCESS_MIN_TERMS` terms, else one after another here (fits that share the cores finish
+    together: three on two cores take the time of one and a half, not of two one after another, with a
+    core idle for the last one). Each fit is single-threaded and owns
     its seed, so the results are the same for any ``workers``. With a
     :class:`~textmine.io.cache.ModelCache`, a fit whose inputs are unchanged is read from it. The terms
     left out as spread evenly over the topics (``specificity`` > 0) are found once, with the first seed,
@@ -78,7 +80,7 @@ def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engin
     todo = [s for s in seeds if s not in found]
     if workers == 0:
         big = sum(map(len, docs)) >= PROCESS_MIN_TERMS
-        workers = min(available_cores(), len(todo)) if big else 1
+        workers = min(2 * available_cores(), len(todo)) if big else 1
     in_processes = workers > 1 and len(todo) > 1
     if todo and options.get("specificity", 0) > 0 and options.get("drop_terms") is None and len(seeds) > 1:
         # the terms spread evenly over the topics are found once, with the first seed (see the docstring)
