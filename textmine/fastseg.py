@@ -40,8 +40,9 @@ _SEPARATOR = "\n"
 _MASK_CODE = ord(_MASK)
 _TOKEN_SEPARATOR = "\x01"
 _TOKEN_SEPARATOR_CODE = ord(_TOKEN_SEPARATOR)
-#: Bits of the per-code-point table the block path reads tokens through.
-_ALNUM, _URL_MARK = 1, 2  # a letter or digit (str.isalnum); ``.``, ``@`` or ``:``, one of which every URL or e-mail holds
+#: Bits of the per-code-point table the block path reads tokens through: a letter or digit
+#: (``str.isalnum``); ``.``, ``@`` or ``:``, one of which every URL or e-mail address holds.
+_ALNUM, _URL_MARK = 1, 2
 #: Units joined into one engine call by :meth:`RjiebaSegmenter.segment_many`, and at most this many
 #: characters (a block's working arrays take a few bytes per character).
 BLOCK_UNITS = 500

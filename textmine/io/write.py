@@ -247,7 +247,8 @@ class RunWriter:
         self.config = config
         self.images = images
         self._segments_pending = segments
-        self.writer = OutputWriter(out_dir, config.resolve_path(config.scale.cache_dir) if config.scale.cache else None)
+        cache_dir = config.resolve_path(config.scale.cache_dir) if config.scale.cache else None
+        self.writer = OutputWriter(out_dir, cache_dir)
 
     def write(self, prepared, tables: dict[str, pd.DataFrame], files: dict[str, bytes] | None = None) -> None:
         """Write ``tables`` (and ``files``, name → bytes), with the charts and word clouds drawn from them."""

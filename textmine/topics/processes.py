@@ -41,7 +41,7 @@ def decode_docs(vocab: Sequence[str], flat: np.ndarray, offsets: np.ndarray) -> 
     return [words[flat[a:b]].tolist() for a, b in zip(offsets[:-1], offsets[1:])]
 
 
-def _run_worker(job: bytes):
+def _run_worker(job: bytes) -> TopicModel | dict[str, float]:
     proc = subprocess.run([sys.executable, "-m", "textmine.topics.processes"], input=job, stdout=subprocess.PIPE,
                           check=False)
     if proc.returncode != 0:
