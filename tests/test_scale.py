@@ -262,6 +262,31 @@ def test_stage_key_follows_the_display_text_not_only_the_folded_text(tmp_path, c
     assert stage_key(after, "kwic") != stage_key(before, "kwic")   # KWIC shows the original characters
 
 
+def test_cached_tables_follow_document_metadata(tmp_path, corpus_copy):
+    """Keyness groups are chosen by metadata; editing metadata.csv (no text changed) must not serve the
+    tables of the old grouping from the cache."""
+    import csv
+
+    from textmine.io.write import table_to_csv
+
+    config = _config(tmp_path, corpus_copy).replace(keyness={"target": "genre=news feature"})
+    first = tm.run(config, ("keyness",))
+    meta = corpus_copy / "metadata.csv"
+    with meta.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:
+        if row["id"] == "cnnic-genai-report-2025":
+            row["genre"] = "news feature"
+    with meta.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    second = tm.run(config, ("keyness",))
+    fresh = tm.run(config.replace(scale={"cache": False}), ("keyness",))
+    compared = [table_to_csv(r.tables["keyness_compare"]) for r in (first, second, fresh)]
+    assert compared[1] == compared[2] and compared[1] != compared[0]
+
+
 def test_topics_in_the_background_give_the_tables_of_a_topics_only_run(tmp_path, corpus_copy):
     from textmine.io.write import table_to_csv
 

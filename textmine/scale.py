@@ -200,11 +200,13 @@ class SegmentInfo:
     cache_misses: int = 0
     segmented_texts: int = 0
     tokens_digest: str | None = None
+    units_digest: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"backend": self.backend, "versions": self.versions, "scheduler": self.scheduler or "none",
-                "cache": self.cache, "tokens_sha256": self.tokens_digest, "stats": {"cache_hits": self.cache_hits, "cache_misses": self.cache_misses,
-                                               "segmented_texts": self.segmented_texts}}
+                "cache": self.cache, "tokens_sha256": self.tokens_digest, "units_sha256": self.units_digest,
+                "stats": {"cache_hits": self.cache_hits, "cache_misses": self.cache_misses,
+                          "segmented_texts": self.segmented_texts}}
 
 
 def clean_and_segment(corpus: Corpus | None, config: Config, segmenter, *, timings=None, progress: bool = False,
@@ -244,8 +246,12 @@ def _run(corpus, config, segmenter, cache, info, stage, progress, read, client):
         if cache is not None:
             from .io.cache import UnitCache
 
+            import hashlib
+
             unit_cache = UnitCache(cache.root)
             part_keys = [_part_key(p, config) for p in parts]
+            # the units (display text, offsets, ids) are a function of what the part keys cover
+            info.units_digest = hashlib.sha256("\n".join(part_keys).encode()).hexdigest()
             cleaned_parts = [unit_cache.get(k) for k in part_keys]
         todo = [i for i, done in enumerate(cleaned_parts) if done is None]
         if client is not None and todo:
@@ -385,7 +391,8 @@ def stream_vocab(config: Config, *, chunk_docs: int = 5000, progress: bool = Fal
 
 def stage_key(prepared, stage: str) -> str | None:
     """What decides a stage's tables: the segmented text, the units' display text and offsets, document
-    ids/dates, stopwords, config, seed, versions (hashed once per prepared corpus), and the stage."""
+    ids, dates and metadata, stopwords, config, seed, versions (hashed once per prepared corpus), and the
+    stage."""
     import hashlib
 
     base = prepared.__dict__.get("_stage_key_base")
@@ -398,22 +405,21 @@ def _stage_key_base(prepared) -> str:
     import hashlib
     import json
 
-    tokens = prepared.segment_info.get("tokens_sha256") if prepared.segment_info else None
-    if tokens is None:
+    info = prepared.segment_info or {}
+    tokens, units = info.get("tokens_sha256"), info.get("units_sha256")
+    if tokens is None or units is None:
         return ""
     from .io.write import package_versions
 
     config = prepared.config.to_dict()
     for section in ("output", "scale", "corpus"):
         config.pop(section, None)
-    # display text and offsets into the originals (KWIC shows both), hashed in one call
-    units = hashlib.blake2b("".join([f"{u.id}\t{u.text}\t{u.runs}\n" for u in prepared.units])
-                            .encode("utf-8"), digest_size=20)
-    payload = {"tokens": tokens, "units": units.hexdigest(), "config": config,
+    payload = {"tokens": tokens, "units": units, "config": config,
                "files": _config_files(prepared.config, config),
                "stopwords": prepared.stopwords_sha256,
                "themes": prepared.theme_set.sha256 if getattr(prepared, "theme_set", None) else None,
-               "documents": [[d.id, str(d.date) if d.date else None] for d in prepared.corpus],
+               # metadata choose groups (keyness targets, trend periods by field) and label documents
+               "documents": [[d.id, str(d.date) if d.date else None, dict(d.meta)] for d in prepared.corpus],
                "packages": package_versions()}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
