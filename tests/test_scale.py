@@ -287,6 +287,25 @@ def test_cached_tables_follow_document_metadata(tmp_path, corpus_copy):
     assert compared[1] == compared[2] and compared[1] != compared[0]
 
 
+def test_cached_unit_and_token_tables_follow_the_text(tmp_path, corpus_copy):
+    """With the cache on, units.csv and tokens.csv are found by the digests of the units and tokens; a warm
+    run must copy the same bytes, and an edited document must give the tables of a run without cache."""
+    config = _config(tmp_path, corpus_copy).replace(output={"wordclouds": False, "plots": False})
+
+    def segment_tables(config, out):
+        tm.write_run(tm.run(config, ("kwic",)), out, images=False)
+        return [(out / name).read_bytes() for name in ("units.csv", "tokens.csv")]
+
+    cold = segment_tables(config, tmp_path / "cold")
+    assert segment_tables(config, tmp_path / "warm") == cold
+    report = sorted(corpus_copy.glob("*.txt"))[0]
+    report.write_text(report.read_text(encoding="utf-8").replace("数据", "數據", 1) + "\n\n新增的一段关于具身智能的文字。\n",
+                      encoding="utf-8")
+    edited = segment_tables(config, tmp_path / "edited")
+    assert edited == segment_tables(config.replace(scale={"cache": False}), tmp_path / "fresh")
+    assert edited[0] != cold[0] and edited[1] != cold[1]
+
+
 def test_topics_in_the_background_give_the_tables_of_a_topics_only_run(tmp_path, corpus_copy):
     from textmine.io.write import table_to_csv
 

@@ -13,6 +13,7 @@ import json
 import platform
 import shutil
 from collections.abc import Iterable
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 
@@ -113,6 +114,15 @@ class OutputWriter:
 
         key = self.cache.key(frame_key(frame), FLOAT_FORMAT, package_versions(["textmine", "pandas"]))
         self.write_bytes(name, self.cache.through(key, lambda: table_to_csv(frame)))
+
+    def write_table_by_key(self, name: str, make_frame, content_key: str) -> None:
+        """Write the table ``make_frame()`` as ``name``; with a cache, its CSV is kept under ``content_key``
+        (a digest of everything that decides the table), so a warm run copies it without building the table."""
+        if self.cache is None:
+            self.write_table(name, make_frame())
+            return
+        key = self.cache.key(name, content_key, FLOAT_FORMAT, package_versions(["textmine", "pandas"]))
+        self.write_bytes(name, self.cache.through(key, lambda: table_to_csv(make_frame())))
 
     def write_derived(self, name: str, make, made_from: list, packages: list[str]) -> None:
         """Write the bytes of ``make()`` as ``name``; with a cache, kept under a key over ``made_from``
@@ -278,10 +288,17 @@ class RunWriter:
         return self.writer.out_dir
 
     def _write_segments(self, prepared) -> None:
-        if self._segments_pending:
-            self.writer.write_table("units.csv", units_table(prepared))
-            self.writer.write_table("tokens.csv", tokens_table(prepared))
-            self._segments_pending = False
+        if not self._segments_pending:
+            return
+        self._segments_pending = False
+        info = prepared.segment_info or {}
+        # with the cache on, the digests of the units and their tokens decide these two tables
+        for name, table, digest in (("units.csv", units_table, info.get("units_sha256")),
+                                    ("tokens.csv", tokens_table, info.get("tokens_sha256"))):
+            if digest is None:
+                self.writer.write_table(name, table(prepared))
+            else:
+                self.writer.write_table_by_key(name, partial(table, prepared), digest)
 
     def discard(self) -> None:
         self.writer.discard()
