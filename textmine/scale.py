@@ -244,9 +244,9 @@ def _run(corpus, config, segmenter, cache, info, stage, progress, read, client):
         parts = _chunks(corpus.documents, config.scale.partition_docs)
         unit_cache, part_keys, cleaned_parts = None, [], [None] * len(parts)
         if cache is not None:
-            from .io.cache import UnitCache
-
             import hashlib
+
+            from .io.cache import UnitCache
 
             unit_cache = UnitCache(cache.root)
             part_keys = [_part_key(p, config) for p in parts]
