@@ -63,7 +63,7 @@ class RjiebaSegmenter(JiebaSegmenter):
                 for entry in self.lexicon.entries:
                     tokenizer.add_word(entry.term, entry.freq, None)
                 # Both patterns are one capturing group, so split() gives text and spans in one scan.
-                self._protected = _capturing(guarded_pattern(self.lexicon.terms, self.protect_latin))
+                self._protected = guarded_pattern(self.lexicon.terms, self.protect_latin)
                 plain = [t for t in self.lexicon.terms if not _latin_edged(t)]
                 self._plain_terms = re.compile(f"({_trie_pattern(plain)})") if plain else None
                 self._char_classes = _char_class_table()
@@ -275,10 +275,6 @@ def _char_class_table() -> np.ndarray:
     return table
 
 
-def _capturing(pattern: re.Pattern[str] | None) -> re.Pattern[str] | None:
-    return re.compile(f"({pattern.pattern})") if pattern is not None else None
-
-
 @contextmanager
 def _cyclic_gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while segmenting.
@@ -302,6 +298,7 @@ def guarded_pattern(terms: tuple[str, ...], protect_latin: bool) -> re.Pattern[s
     Each alternative is preceded by a look-ahead for the characters it can start with, and the whole by
     one for the characters any of them can start with, so most positions are rejected by one test
     instead of trying every alternative (these are necessary conditions, so the matches do not change).
+    The whole is one capturing group, so ``split()`` gives the text between spans and the spans.
     """
     latin = "A-Za-z0-9"
     parts = [f"(?=[{latin}._%+-])(?:{EMAIL})", f"(?=[{latin}])(?:{URL})"]
@@ -310,7 +307,7 @@ def guarded_pattern(terms: tuple[str, ...], protect_latin: bool) -> re.Pattern[s
         parts.append(f"(?=[{re.escape(first)}])(?:{_term_pattern(terms)})")
     if protect_latin:
         parts.append(f"(?=[{latin}])(?:{LATIN_NAME})")
-    return re.compile(f"(?=[{latin}._%+\\-{re.escape(first)}])(?:{'|'.join(parts)})")
+    return re.compile(f"((?=[{latin}._%+\\-{re.escape(first)}])(?:{'|'.join(parts)}))")
 
 
 def rjieba_available() -> bool:

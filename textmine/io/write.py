@@ -262,7 +262,7 @@ class RunWriter:
 
     def write(self, prepared, tables: dict[str, pd.DataFrame], files: dict[str, bytes] | None = None) -> None:
         """Write ``tables`` (and ``files``, name → bytes), with the charts and word clouds drawn from them."""
-        from ..plots import save_figure, trend_plot, word_cloud
+        from ..plots import trend_plot, word_cloud
         from .write_compare import write_comparison_files
 
         config, writer = self.config, self.writer
@@ -278,8 +278,7 @@ class RunWriter:
             _write_k_selection(writer, tables["topic_k_selection"])
         if plots and "trends" in tables and len(prepared.corpus) <= getattr(config.output, "max_doc_images", 500):
             labels = {d.id: d.label for d in prepared.corpus}
-            save_figure(trend_plot(tables["trends"], labels), writer.path("trends.png"))
-            writer.add_file("trends.png")
+            writer.write_figure("trends.png", lambda: trend_plot(tables["trends"], labels), tables["trends"], labels)
         write_comparison_files(writer, tables, config.seed, images=plots)
 
     def commit(self, result, command: str = "textmine run") -> Path:

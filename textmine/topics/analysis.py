@@ -19,7 +19,7 @@ from .evaluate import coherence, heldout_log_likelihood, split_heldout, topic_di
 from .evidence import (examples_table, prevalence, prevalence_by_date, relevance_table, summary_table,
                        term_marginal, topic_labels)
 from .model import TopicModel, doc_topics_table, fit_topics, topic_terms_table
-from .select import K_COLUMNS, k_selection_plot, k_table_row, propose_k
+from .select import K_COLUMNS, k_table_row, propose_k
 from .stability import topic_stability
 
 log = logging.getLogger(__name__)
@@ -27,12 +27,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class TopicOutcome:
-    """Tables (name → DataFrame), the k-selection figure (or None) and the topic map HTML."""
+    """Tables (name → DataFrame) and the topic map HTML (the k-selection chart is drawn from its table
+    by the writer)."""
 
     model: TopicModel
     tables: dict[str, pd.DataFrame]
     html: str
-    figure: object = None
     runs: tuple[TopicModel, ...] = field(default_factory=tuple)
 
 
@@ -163,12 +163,11 @@ def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: 
     cfg = prepared.config.topics
     seed = prepared.config.seed
     docs, ids, groups = topic_units(prepared, cfg.min_unit_tokens)
-    k_table, figure = None, None
+    k_table = None
     k = cfg.k
     if ks and len(ks) > 1:
         k_table = select_k(docs, ids, ks, cfg, seed, progress=progress, cache=cache)
         k = int(k_table.loc[k_table["proposed"], "k"].iloc[0])
-        figure = k_selection_plot(k_table, k)
     elif ks:
         k = ks[0]
     runs = fit_runs(docs, ids, k=k, engine=cfg.engine, seeds=stability_seeds(seed, cfg.stability_runs),
@@ -208,4 +207,4 @@ def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: 
     html = topic_map_html(model, tables, marginal=marginal, lam=cfg.relevance_lambda,
                           title=f"{cfg.engine}, k = {model.k}, seed = {seed}",
                           cache_dir=cache.base if cache is not None else None)
-    return TopicOutcome(model, tables, html, figure, tuple(runs))
+    return TopicOutcome(model, tables, html, tuple(runs))
