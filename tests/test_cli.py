@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from conftest import CORPUS
-from test_run import textmine
+from conftest import CORPUS, textmine
 
 
 def test_help_lists_commands_and_examples():
@@ -46,10 +44,23 @@ def test_unknown_config_key_is_named(tmp_path):
     assert "unknown key [topics] 'num_topics'" in result.stderr
 
 
-def test_unreadable_file_is_reported(tmp_path):
+def test_a_corpus_of_one_unreadable_file_stops_with_one_line(tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()
     (corpus / "a.txt").write_bytes("智能体".encode("gbk") + b"\xff\xfe\x00")
     result = textmine("run", "--corpus", str(corpus), "--out", str(tmp_path / "o"), cwd=tmp_path)
-    assert result.returncode != 0
-    assert "a.txt" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2
+    error = [line for line in result.stderr.splitlines() if line.startswith("textmine: error: ")]
+    assert error == [f"textmine: error: no usable documents in {str(corpus)!r}: all 1 inputs were skipped "
+                     "(a.txt: binary)"]
+    assert "Traceback" not in result.stderr and not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("command", ["keyness", "kwic", "network", "trends"])
+def test_new_commands_have_help_with_examples(command, capsys):
+    from textmine.cli import main
+
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    help_text = capsys.readouterr().out
+    assert "examples:" in help_text and "--corpus" in help_text and "--out" in help_text and "writes" in help_text

@@ -7,14 +7,12 @@ from collections import Counter
 
 import pandas as pd
 import pytest
+from conftest import CORPUS, REPO
 
 import textmine as tm
 from textmine.cli import main
+from textmine.lexicon import check_lexicon, read_domain_lexicon
 from textmine.newterms import discover_terms, jieba_knows, jieba_tags
-from textmine.lexicon import read_domain_lexicon
-from textmine.lexicon import check_lexicon
-
-from conftest import CORPUS, REPO
 
 GOLD_FILE = REPO / "tests" / "data" / "discover_gold_ai.txt"
 FUNCTION_CHARS = set("的了着和与及或在是为于以对把被将从向由等也都而并")
@@ -112,9 +110,9 @@ def test_lexicon_loop_add_then_the_next_run_uses_the_terms(tmp_path, monkeypatch
     assert [l.split()[0] for l in lines] == ["开源社区", "智能手表"] and "added" in lines[0]
     config = tm.Config().replace(corpus={"path": str(CORPUS)}, segment={"lexicons": (str(lexicon),)})
     assert tm.make_segmenter(config).lcut("国内开源社区推出智能手表") == ["国内", "开源社区", "推出", "智能手表"]
-    assert main(["discover", "--corpus", str(CORPUS), "--out", str(tmp_path), "--lexicon", str(lexicon),
+    assert main(["discover", "--corpus", str(CORPUS), "--out", str(tmp_path / "out"), "--lexicon", str(lexicon),
                  "--quiet"]) == 0
-    assert not {"开源社区", "智能手表"} & set(pd.read_csv(tmp_path / "candidates.csv").term)
+    assert not {"开源社区", "智能手表"} & set(pd.read_csv(tmp_path / "out" / "candidates.csv").term)
 
 
 def test_discover_and_lexicon_refuse_bad_arguments(tmp_path, capsys):

@@ -6,11 +6,17 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from conftest import shopping_reviews
 
 import textmine as tm
-from textmine.newterms import _allowed, _is_phrase, _noun_slots, _predicate_slots, discover, jieba_tags
-
-from conftest import shopping_reviews
+from textmine.newterms import (
+    _allowed,
+    _is_phrase,
+    _noun_slots,
+    _predicate_slots,
+    discover,
+    jieba_tags,
+)
 
 
 @pytest.fixture(scope="module")

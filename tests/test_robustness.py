@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import CORPUS, shared_file
+
 from textmine.cli import main
 from textmine.io import atomic
 from textmine.io.csvsafe import guard_text, read_output_csv, restore_text
@@ -116,7 +116,7 @@ def test_folder_of_mixed_encodings_records_each_file_in_the_manifest(tmp_path, m
         "big5.txt": ("big5", "detected"), "bom.txt": ("utf-8-sig", "bom"), "gbk.txt": ("gb18030", "detected"),
         "utf16.txt": ("utf-16-le", "bom")}
     assert manifest["corpus"]["skipped"] == []
-    assert [d["id"] for d in manifest["corpus"]["documents"]] == ["big5", "bom", "gbk", "utf16"]
+    assert list(pd.read_csv(tmp_path / "o" / "documents.csv")["doc_id"]) == ["big5", "bom", "gbk", "utf16"]
 
 
 # -- the battery ------------------------------------------------------------------------------------
@@ -192,7 +192,7 @@ def test_bad_file_is_skipped_with_a_warning_and_the_rest_is_analysed(case, make,
     reason, detail = rest.split(" (", 1)
     assert manifest["corpus"]["skipped"] == [{"name": name, "status": "skipped", "reason": reason,
                                               "detail": detail[:-1]}]
-    assert [d["id"] for d in manifest["corpus"]["documents"]] == ["a", "b"]
+    assert list(pd.read_csv(out / "documents.csv")["doc_id"]) == ["a", "b"]
     assert set(pd.read_csv(out / "keywords.csv")["doc_id"]) == {"a", "b"}
 
 
@@ -381,7 +381,9 @@ def test_earlier_files_the_run_did_not_write_are_kept(tmp_path):
     second.write_bytes("keywords.csv", b"k\n")
     second.commit({"run": 2})
     assert sorted(_snapshot(out)) == ["keywords.csv", "manifest.json", "my-notes.md", "topics.csv"]
-    assert _consistent(out)["outputs"] == {"keywords.csv": hashlib.sha256(b"k\n").hexdigest()}
+    # the manifest lists every file textmine wrote there (your notes are yours, not listed)
+    assert _consistent(out)["outputs"] == {"keywords.csv": hashlib.sha256(b"k\n").hexdigest(),
+                                           "topics.csv": hashlib.sha256(b"t\n").hexdigest()}
 
 
 def test_interrupted_fallback_swap_is_restored_by_the_next_run(tmp_path):

@@ -68,10 +68,11 @@ class FilterConfig:
 @dataclass(frozen=True)
 class KeywordsConfig:
     top_n: int = _opt(30, "keywords kept per document", min=1)
-    method: str = _opt("distinctive", "distinctive: TF-IDF with 1 + ln(tf), leaving out terms in more than max_df of "
-                                      "the documents; tfidf: plain TF-IDF", choices=("distinctive", "tfidf"))
-    max_df: float = _opt(0.8, "distinctive keywords: terms found in more than this share of the documents are left "
-                              "out (from three documents on)", min=0.0)
+    method: str = _opt("distinctive", "distinctive: TF-IDF with 1 + ln(tf) among the terms a document uses at least "
+                                      "min_ratio times as often as the other documents; tfidf: plain TF-IDF",
+                       choices=("distinctive", "tfidf"))
+    min_ratio: float = _opt(2.0, "distinctive keywords: how many times a term's rate in the rest of the corpus its "
+                                 "rate in the document must be at least", min=0.0)
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:   # pandas loads when a table is made (a light `import textmine`)
     import pandas as pd
 
-KWIC_COLUMNS = ["query", "doc_id", "date", "page", "start", "end", "left", "match", "right", "unit_id", "rule", "fit",
-                "within"]
+KWIC_COLUMNS = ["query", "doc_id", "date", "start", "end", "left", "match", "right", "unit_id", "rule", "fit",
+                "within", "page"]
 
 
 def _flat(text: str) -> str:

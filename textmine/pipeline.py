@@ -20,7 +20,7 @@ import pandas as pd
 from .config import Config
 from .data import Corpus
 from .errors import ConfigError, StageError
-from .preparation import Prepared, prepare
+from .preparation import FROM_CONFIG, Prepared, prepare, resolve_cache
 from .provenance import Timings
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ def keywords_stage(prepared: Prepared) -> dict[str, pd.DataFrame]:
     from .keywords import top_keywords
 
     cfg = prepared.config.keywords
-    return {"keywords": top_keywords(prepared.doc_dtm, top_n=cfg.top_n, method=cfg.method, max_df=cfg.max_df),
+    return {"keywords": top_keywords(prepared.doc_dtm, top_n=cfg.top_n, method=cfg.method, min_ratio=cfg.min_ratio),
             "vocab": vocab_table(prepared.doc_dtm)}
 
 
@@ -161,11 +161,11 @@ class RunResult:
     files: dict[str, bytes] = field(default_factory=dict)
 
 
-def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None = None, cache=None,
+def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None = None, cache=FROM_CONFIG,
         progress: bool = False, on_stage: Callable[[str, float], None] | None = None,
         on_tables: Callable[[Prepared, dict[str, pd.DataFrame], dict[str, bytes]], None] | None = None) -> RunResult:
-    """Prepare the corpus and run the named stages (see :data:`STAGES`); ``cache`` is
-    :func:`textmine.io.cache.open_cache` of the config, or None.
+    """Prepare the corpus and run the named stages (see :data:`STAGES`); ``cache`` as in
+    :func:`textmine.preparation.prepare` (by default the one ``[scale]`` names).
 
     When topics run together with other stages, the topic fits (compiled code that releases the GIL,
     or worker processes) run in a background thread while the other analyses run here; every stage
@@ -178,6 +178,7 @@ def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None
     if unknown:
         raise StageError(f"unknown stage {unknown[0]!r}; stages are {', '.join(STAGES)}")
     timings = Timings()
+    cache = resolve_cache(cache, config)
     prepared = prepare(config, corpus, cache=cache, timings=timings, progress=progress)
     if on_stage:
         on_stage("segment", sum(timings.seconds.values()))

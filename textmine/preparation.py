@@ -38,6 +38,18 @@ log = logging.getLogger(__name__)
 
 #: Unit texts segmented per call in this process (a progress bar moves a block at a time).
 SEGMENT_BLOCK = 5000
+#: ``cache=FROM_CONFIG`` (the default of :func:`prepare` and :func:`textmine.pipeline.run`): the cache
+#: ``[scale] cache`` and ``cache_dir`` describe.
+FROM_CONFIG = "from config"
+
+
+def resolve_cache(cache, config: Config):
+    """The cache object ``cache`` stands for (see :data:`FROM_CONFIG`)."""
+    if isinstance(cache, str) and cache == FROM_CONFIG:
+        from .io.cache import open_cache
+
+        return open_cache(config)
+    return cache
 
 
 @dataclass(frozen=True)
@@ -114,14 +126,16 @@ def load_themes(config: Config) -> ThemeSet:
     return ThemeSet(tuple(t.folded(fold) for t in chosen.themes), chosen.sha256, chosen.source)
 
 
-def prepare(config: Config, corpus: Corpus | None = None, *, cache=None, timings: Timings | None = None,
+def prepare(config: Config, corpus: Corpus | None = None, *, cache=FROM_CONFIG, timings: Timings | None = None,
             progress: bool = False) -> Prepared:
     """Read (unless ``corpus`` is given), clean, segment and filter; see the module docs.
 
-    ``cache`` is a :class:`textmine.io.cache.Cache` (``open_cache(config)``) or None.
+    ``cache`` is a :class:`textmine.io.cache.Cache`, None for none, or by default the one ``[scale]``
+    names (:func:`textmine.io.cache.open_cache`).
     """
     from .segment import make_segmenter
 
+    cache = resolve_cache(cache, config)
     timings = timings or Timings()
     theme_set = load_themes(config)
     segmenter = make_segmenter(config)

@@ -426,7 +426,8 @@ def _theme_mentions(theme: Theme, found: dict[str, list[int]], at: _UnitContext)
     kept: list[Mention] = []
     last_end = -1
     unit, tokens = at.unit, at.tokens
-    for start, end, alt, is_rule in sorted(candidates, key=lambda c: (c[0], -c[1], c[3])):
+    # at one position a literal mention is kept before a rule hit that starts there too
+    for start, end, alt, is_rule in sorted(candidates, key=lambda c: (c[0], c[3], -c[1])):
         if start < last_end or at.sentence_of(start) in excluded:
             continue
         fit, within = ("", "") if is_rule else at.fit(start, end)

@@ -93,8 +93,8 @@ def merge_manifest(old: dict | None, new: dict, written: Mapping[str, str], out_
 
     ``written`` maps each file this command wrote to its sha256.
     """
-    stages = set(new["stages"])
-    record = {"command": new["command"], "created": new["created"], "stages": sorted(stages),
+    stages = set(new.get("stages", ()))
+    record = {"command": new.get("command", ""), "created": new.get("created", ""), "stages": sorted(stages),
               "files": sorted(written)}
     earlier: dict[str, str] = dict((old or {}).get("outputs") or {})
     full_run = stages >= set(new.get("all_stages", ())) and bool(new.get("all_stages"))
@@ -103,7 +103,7 @@ def merge_manifest(old: dict | None, new: dict, written: Mapping[str, str], out_
         commands = [record]
         kept: dict[str, str] = {}
     else:
-        if old.get("text_key") != new["text_key"]:
+        if old.get("text_key") != new.get("text_key"):
             made = f"'{old.get('command', 'an earlier command')}' ({old.get('created', 'unknown date')})"
             raise ConfigError(f"output folder {str(out_dir)!r} holds results of {made} for another text (corpus files, "
                               f"cleaning, segmentation or filter settings differ); write these with --out to "
@@ -116,7 +116,7 @@ def merge_manifest(old: dict | None, new: dict, written: Mapping[str, str], out_
             files = [f for f in entry.get("files", []) if f in kept]
             if files:
                 commands.append({**entry, "files": files})
-        record["config"] = new["config"]
+        record["config"] = new.get("config", {})
         commands.append(record)
     outputs = dict(sorted({**kept, **written}.items()))
     all_stages = sorted({s for entry in commands for s in entry["stages"]
@@ -277,7 +277,7 @@ class RunWriter:
         from ..figures import FIGURES
 
         config, writer = self.config, self.writer
-        self._write_segments(prepared)
+        self._write_text_tables(prepared)
         for key, frame in tables.items():
             writer.write_table(table_file(key), frame)
         for name, content in (files or {}).items():
@@ -301,7 +301,7 @@ class RunWriter:
         from ..pipeline import STAGES
         from ..provenance import build_manifest
 
-        self._write_segments(result.prepared)
+        self._write_text_tables(result.prepared)
         manifest = build_manifest(result, command)
         if self._wrote_segments:
             manifest["stages"] = [TEXT_STAGE, *manifest["stages"]]
@@ -309,13 +309,15 @@ class RunWriter:
         self.writer.commit(manifest)
         return self.writer.out_dir
 
-    def _write_segments(self, prepared) -> None:
+    def _write_text_tables(self, prepared) -> None:
+        """``documents.csv`` always (the denominators of every rate), ``units.csv`` and ``tokens.csv`` when asked."""
+        if "documents.csv" not in self.writer.hashes:
+            self.writer.write_table("documents.csv", documents_table(prepared))
         if not self._segments_pending:
             return
         self._segments_pending = False
         self._wrote_segments = True
         info = prepared.segment_info or {}
-        self.writer.write_table("documents.csv", documents_table(prepared))
         # with the cache on, the digests of the units and their tokens decide these two tables
         for name, table, digest in (("units.csv", units_table, info.get("units_sha256")),
                                     ("tokens.csv", tokens_table, info.get("tokens_sha256"))):
@@ -348,9 +350,13 @@ class RunWriter:
         self.writer.discard()
 
 
-def write_run(result, out_dir: str | Path, *, cache=None, command: str = "textmine run", images: bool = True,
+def write_run(result, out_dir: str | Path, *, cache="from config", command: str = "textmine run", images: bool = True,
               segments: bool = True) -> Path:
-    """Write every table of ``result`` (and images, unit, token and document tables) plus ``manifest.json``."""
+    """Write every table of ``result`` (and images, unit, token and document tables) plus ``manifest.json``;
+    ``cache`` keeps large CSV text and images (by default the cache ``[scale]`` names; None for none)."""
+    from ..preparation import resolve_cache
+
+    cache = resolve_cache(cache, result.prepared.config)
     writer = RunWriter(result.prepared.config, out_dir, cache=cache, images=images, segments=segments)
     try:
         writer.write(result.prepared, result.tables, result.files)
