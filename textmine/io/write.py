@@ -44,13 +44,16 @@ def package_versions(names: Iterable[str] = PACKAGES) -> dict[str, str]:
 
 
 FLOAT_FORMAT = "%.6g"
+#: CSVs start with a UTF-8 byte-order mark: Excel (on a Chinese Windows machine too) then reads them as
+#: UTF-8 when the file is double-clicked; pandas and textmine's readers accept them with or without it.
+CSV_ENCODING = "utf-8-sig"
 #: Tables of at least this many rows are kept as CSV bytes in the cache (writing a large table again
 #: costs more than hashing it; small ones are not worth a file).
 CACHED_CSV_ROWS = 20_000
 
 
 def table_to_csv(frame: pd.DataFrame) -> bytes:
-    """CSV bytes that are the same on every run: fixed float format, LF line ends, UTF-8.
+    """CSV bytes that are the same on every run: fixed float format, LF line ends, UTF-8 with a byte-order mark.
 
     Text cells starting with ``= + - @`` are guarded against spreadsheet formulas (see :mod:`.csvsafe`).
     """
@@ -62,7 +65,7 @@ def table_to_csv(frame: pd.DataFrame) -> bytes:
         frame = frame.copy(deep=False)
         for i in floats:
             frame.isetitem(i, [FLOAT_FORMAT % v if v == v else "" for v in frame.iloc[:, i].tolist()])
-    return frame.to_csv(index=False, lineterminator="\n", float_format=FLOAT_FORMAT).encode("utf-8")
+    return frame.to_csv(index=False, lineterminator="\n", float_format=FLOAT_FORMAT).encode(CSV_ENCODING)
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -112,7 +115,7 @@ class OutputWriter:
             return
         from .cache import frame_key
 
-        key = self.cache.key(frame_key(frame), FLOAT_FORMAT, package_versions(["textmine", "pandas"]))
+        key = self.cache.key(frame_key(frame), FLOAT_FORMAT, CSV_ENCODING, package_versions(["textmine", "pandas"]))
         self.write_bytes(name, self.cache.through(key, lambda: table_to_csv(frame)))
 
     def write_table_by_key(self, name: str, make_frame, content_key: str) -> None:
@@ -121,7 +124,8 @@ class OutputWriter:
         if self.cache is None:
             self.write_table(name, make_frame())
             return
-        key = self.cache.key(name, content_key, FLOAT_FORMAT, package_versions(["textmine", "pandas"]))
+        key = self.cache.key(name, content_key, FLOAT_FORMAT, CSV_ENCODING,
+                             package_versions(["textmine", "pandas"]))
         self.write_bytes(name, self.cache.through(key, lambda: table_to_csv(make_frame())))
 
     def write_derived(self, name: str, make, made_from: list, packages: list[str]) -> None:
