@@ -279,8 +279,8 @@ def write_docx(path: Path, blocks: list[tuple[str, str]], *, title: str = "", he
             rows = blocks[index:index + 3]
             table = document.add_table(rows=len(rows), cols=2)
             table.style = "Table Grid"
-            for row, (_, text) in zip(table.rows, rows):
-                row.cells[0].text = f"要点{len(row._tr.xpath('preceding-sibling::w:tr')) + 1}"
+            for number, (row, (_, text)) in enumerate(zip(table.rows, rows), start=1):
+                row.cells[0].text = f"要点{number}"
                 row.cells[1].text = text
             index += len(rows)
             continue
@@ -425,12 +425,14 @@ def browser_print_pdf(html_path: Path, pdf_path: Path) -> Path:
 
 
 def article_html_for_print(path: Path, seed: Seed) -> Path:
-    """The article alone as a simple page (what a reader's view prints)."""
+    """The article alone as a simple page (what a reader's view prints): the seed's first line as the
+    heading, the rest as paragraphs, in the bundled Noto font."""
+    (_, title), *rest = seed.blocks
     body = "\n".join(f"<h2>{html.escape(t)}</h2>" if k == "heading" else f"<p>{html.escape(t)}</p>"
-                     for k, t in seed.blocks)
+                     for k, t in rest)
     path.write_text(f"<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>{html.escape(seed.title)}"
                     f"</title><style>body{{font-family:'Noto Sans CJK SC',sans-serif;font-size:15px;line-height:1.7}}"
                     f"p{{text-indent:2em;margin:0.4em 0}}@font-face{{font-family:'Noto Sans CJK SC';"
                     f"src:url('{noto_cjk_font().as_uri()}')}}</style></head>"
-                    f"<body><h1>{html.escape(seed.title)}</h1>{body}</body></html>", encoding="utf-8")
+                    f"<body><h1>{html.escape(title)}</h1>{body}</body></html>", encoding="utf-8")
     return path

@@ -291,7 +291,7 @@ def read_xlsx_frame(path: Path, sheet: str = "", limits: Limits = Limits()):
             raise CorpusError(f"{str(path)!r} has no sheet {sheet!r}{did_you_mean(sheet, names)} "
                               f"(use --sheet or [corpus] sheet; sheets: {', '.join(names)})")
         chosen = sheet or names[0]
-        frame = book.parse(chosen, dtype=object, keep_default_na=False, na_values=[])
+        frame = pd.read_excel(book, sheet_name=chosen, dtype=object, keep_default_na=False, na_values=[])
     frame.columns = [_cell_text(c) for c in frame.columns]
     return frame.map(_cell_text), chosen
 

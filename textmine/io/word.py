@@ -58,9 +58,9 @@ def _table_paragraphs(table, left_out: list[int]) -> tuple[list[str], bool]:
     cells, seen = [], set()
     for row in table.rows:
         for cell in row.cells:
-            if id(cell._tc) in seen:  # a merged cell is returned once per grid column it spans
+            if cell._tc in seen:  # a merged cell is returned once per grid column it spans
                 continue
-            seen.add(id(cell._tc))
+            seen.add(cell._tc)  # the element itself: an id() could be reused once its proxy is gone
             cells.extend(_blocks(cell, left_out))
     texts = [c for c in cells if c.strip()]
     total = sum(len(t) for t in texts)
