@@ -17,17 +17,21 @@ def test_g2_and_chi2_agree_with_scipy(prepared):
 
     from textmine.keyness import chi_square, g2_and_log_ratio
 
-    dtm = prepared.doc_dtm()
+    dtm = prepared.doc_dtm
     target = np.asarray(dtm.matrix[[3]].sum(axis=0)).ravel()
     reference = np.asarray(dtm.matrix[[0, 1, 2]].sum(axis=0)).ravel()
-    g2, _ = g2_and_log_ratio(target, reference)
-    chi = chi_square(target, reference)
+    # the size of each side is its word tokens (tokens.csv n_tokens), the denominator of every rate
+    n_target = sum(len(t) for t in prepared.tokens if t.doc_id == "xinhua-ai-trends-2026")
+    n_reference = sum(len(t) for t in prepared.tokens) - n_target
+    assert (n_target, n_reference) == (int(dtm.sizes()[3]), int(dtm.sizes()[[0, 1, 2]].sum()))
+    g2, _ = g2_and_log_ratio(target, reference, n_target, n_reference)
+    chi = chi_square(target, reference, n_target, n_reference)
     for term in ("算力", "AI", "大模型"):
         i = dtm.term_index[term]
-        table = [[target[i], target.sum() - target[i]], [reference[i], reference.sum() - reference[i]]]
+        table = [[target[i], n_target - target[i]], [reference[i], n_reference - reference[i]]]
         assert chi[i] == pytest.approx(chi2_contingency(table, correction=False)[0])
         # G² as in Rayson & Garside's log-likelihood calculator: the two cells of the term only
-        a, b, c, d = target[i], reference[i], target.sum(), reference.sum()
+        a, b, c, d = target[i], reference[i], n_target, n_reference
         e1, e2 = c * (a + b) / (c + d), d * (a + b) / (c + d)
         assert g2[i] == pytest.approx(2 * (a * np.log(a / e1) + b * np.log(b / e2)))
 

@@ -10,9 +10,9 @@ import pytest
 
 import textmine as tm
 from textmine.cli import main
-from textmine.discover import discover_terms, jieba_knows, jieba_tags
+from textmine.newterms import discover_terms, jieba_knows, jieba_tags
 from textmine.lexicon import read_domain_lexicon
-from textmine.lexicon_check import check_lexicon
+from textmine.lexicon import check_lexicon
 
 from conftest import CORPUS, REPO
 
@@ -185,7 +185,7 @@ def test_hotel_reviews_yield_room_types(tmp_path):
     frame = shopping_reviews()
     hotel = frame[frame["cat"] == "酒店"]["review"].fillna("").astype(str)
     corpus = tm.Corpus(tuple(tm.Document(str(i), text) for i, text in hotel.items()))
-    from textmine.discover import discover
+    from textmine.newterms import discover
 
     table = discover(tm.Config(), corpus=corpus, top_n=50)
     top = list(table.term[:30])

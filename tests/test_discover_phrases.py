@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 import textmine as tm
-from textmine.discover import _allowed, _is_phrase, _noun_slots, _predicate_slots, discover, jieba_tags
+from textmine.newterms import _allowed, _is_phrase, _noun_slots, _predicate_slots, discover, jieba_tags
 
 from conftest import shopping_reviews
 

@@ -22,7 +22,7 @@ def tables(prepared):
     """Real tables of the bundled corpus (keywords, theme counts) and one of hostile cells."""
     import textmine as tm
 
-    keywords = tm.top_keywords(prepared.doc_dtm(), top_n=15)
+    keywords = tm.top_keywords(prepared.doc_dtm, top_n=15)
     units = pd.DataFrame({"unit_id": [u.id for u in prepared.units], "doc_id": [u.doc_id for u in prepared.units],
                           "kind": [u.kind for u in prepared.units], "text": [u.text for u in prepared.units]})
     hostile = pd.DataFrame({"text": HOSTILE, "score": np.linspace(-1.5, 2.123456789, len(HOSTILE)),

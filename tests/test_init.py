@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import tomllib
@@ -11,7 +12,7 @@ import pandas as pd
 import pytest
 
 from conftest import CORPUS, shared_file
-from textmine.config import config_from_dict, load_config
+from textmine.config import KeywordsConfig, config_from_dict, load_config
 from textmine.errors import ConfigError, did_you_mean
 from textmine.init import init_config_text, metadata_template
 from textmine.io.read import read_corpus
@@ -93,5 +94,6 @@ def test_unknown_keys_name_the_close_ones_or_list_all():
         config_from_dict({"topics": {"num_topics": 8}}, source="x.toml")
     with pytest.raises(ConfigError, match=r"unknown section \[trend\]; did you mean 'trends'\?$"):
         config_from_dict({"trend": {"by": "year"}}, source="x.toml")
-    with pytest.raises(ConfigError, match=r"unknown key \[keywords\] 'qqq'; known keys: top_n, sublinear_tf$"):
+    known = ", ".join(f.name for f in dataclasses.fields(KeywordsConfig))
+    with pytest.raises(ConfigError, match=rf"unknown key \[keywords\] 'qqq'; known keys: {known}$"):
         config_from_dict({"keywords": {"qqq": 1}}, source="x.toml")

@@ -139,7 +139,7 @@ def test_word_clouds_use_the_bundled_cjk_font():
     from PIL import Image
 
     from textmine.fonts import cjk_font_path
-    from textmine.plots import word_cloud
+    from textmine.figures import word_cloud
 
     assert "site-packages" in str(cjk_font_path()) or "mplfonts" in str(cjk_font_path())
     image = word_cloud({"智能体": 5.0, "具身智能": 3.0}, seed=1, width=300, height=200)

@@ -149,14 +149,14 @@ def test_warm_run_reads_analysis_tables_from_the_cache(tmp_path, corpus_copy):
 def test_streaming_vocabulary_equals_the_in_memory_one(tmp_path):
     import pandas as pd
 
-    from textmine.scale import stream_vocab
+    from textmine.stream import stream_vocab
 
     corpus = tm.read_corpus(CORPUS)
     table = tmp_path / "reports.csv"
     pd.DataFrame({"id": corpus.ids, "text": [d.text for d in corpus]}).to_csv(table, index=False)
     config = tm.Config().replace(corpus={"path": str(table), "id_col": "id"}, scale={"cache": False})
     streamed = stream_vocab(config, chunk_docs=1)
-    expected = tm.vocab_table(tm.prepare(config).doc_dtm())
+    expected = tm.vocab_table(tm.prepare(config).doc_dtm)
     pd.testing.assert_frame_equal(streamed, expected, check_dtype=False)
     assert streamed.loc[streamed.term == "大模型", "count"].item() == 115
 
@@ -164,7 +164,7 @@ def test_streaming_vocabulary_equals_the_in_memory_one(tmp_path):
 def test_sparse_keyness_each_vs_rest_equals_keyness_of_each_row(prepared):
     from textmine.io.write import table_to_csv
 
-    dtm = prepared.doc_dtm()
+    dtm = prepared.doc_dtm
     fast = tm.keyness_each_vs_rest(dtm, top_n=30, min_count=3)
     for row, doc_id in enumerate(dtm.row_ids):
         expected = tm.keyness(dtm, [row], min_count=3).head(30)
@@ -177,7 +177,7 @@ def test_per_row_rankings_break_ties_by_term_whatever_the_column_order(prepared)
     for a matrix whose vocabulary is not sorted (one built on a given vocabulary)."""
     from textmine.io.write import table_to_csv
 
-    dtm = prepared.doc_dtm()
+    dtm = prepared.doc_dtm
     flipped = tm.Dtm(dtm.matrix[:, ::-1].tocsr(), dtm.vocab[::-1], dtm.row_ids)
     keyness = tm.keyness_each_vs_rest(dtm, top_n=30, min_count=3)
     assert table_to_csv(tm.keyness_each_vs_rest(flipped, top_n=30, min_count=3)) == table_to_csv(keyness)
@@ -191,7 +191,7 @@ def test_sparse_keywords_equal_a_dense_tfidf(prepared):
     import numpy as np
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    dtm = prepared.doc_dtm()
+    dtm = prepared.doc_dtm
     dense = TfidfTransformer().fit_transform(dtm.matrix).toarray()
     table = tm.top_keywords(dtm, top_n=10)
     for row, doc_id in enumerate(dtm.row_ids):

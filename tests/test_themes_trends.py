@@ -83,7 +83,7 @@ def test_exclusions_and_same_sentence_rules_on_a_real_paragraph(tmp_path):
                                  segment={"domain_lexicon": False})
     corpus = tm.Corpus((tm.Document("p", text),))
     prepared = tm.prepare(config, corpus)
-    from textmine.periods import unit_theme_counts
+    from textmine.trends import unit_theme_counts
 
     counts = unit_theme_counts(prepared.units, prepared.tokens, prepared.theme_set).set_index("theme")["count"]
     tokens = prepared.tokens[0].terms
@@ -137,7 +137,7 @@ def cpc(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def cpc_trends(cpc):
-    from textmine.periods import document_trends, period_trends, unit_theme_counts
+    from textmine.trends import document_trends, period_trends, unit_theme_counts
 
     units = unit_theme_counts(cpc.units, cpc.tokens, cpc.theme_set)
     return units, document_trends(units, cpc.theme_set, cpc.corpus), period_trends(
@@ -190,7 +190,7 @@ def test_period_rows_are_honest(cpc_trends):
     assert set(zero["ci_over"]) == {"poisson"} and (zero["ci_low"] == 0).all()
     assert zero["ci_high"].to_numpy() == pytest.approx(3.6889 / zero["tokens"].to_numpy() * 1e4, rel=1e-4)
     # a clear rise: 2007 → 2012 for 生态文明 (2 → 15 mentions) has non-overlapping intervals
-    from textmine.periods import trend_changes
+    from textmine.trends import trend_changes
 
     changes = trend_changes(periods)
     rise = changes[(changes.theme == "生态文明") & (changes.from_period == "2007")].iloc[0]
@@ -202,7 +202,7 @@ def test_period_rows_are_honest(cpc_trends):
 
 
 def test_by_metadata_field_groups_the_two_first_congress_reports(cpc):
-    from textmine.periods import assign_periods
+    from textmine.trends import assign_periods
 
     periods = assign_periods(cpc.corpus, "congress")
     assert periods[0].label == "1" and periods[0].doc_ids == ("congress01", "congress01-2")
@@ -215,7 +215,7 @@ def test_by_metadata_field_groups_the_two_first_congress_reports(cpc):
 
 def test_no_leakage_and_seeded_intervals(cpc, cpc_trends):
     import textmine as tm
-    from textmine.periods import period_trends
+    from textmine.trends import period_trends
 
     units, _, full = cpc_trends
     early_ids = [d.id for d in cpc.corpus if d.date.year <= 1992]
@@ -234,7 +234,7 @@ def test_no_leakage_and_seeded_intervals(cpc, cpc_trends):
 
 
 def test_periods_by_month_and_by_publisher(prepared):
-    from textmine.periods import assign_periods
+    from textmine.trends import assign_periods
 
     by_month = assign_periods(prepared.corpus, "month")
     # two reports known only to the year 2025 form their own period, before 2025-10
@@ -260,7 +260,7 @@ def test_theme_and_period_errors_are_one_line(args, message, tmp_path, capsys, m
 
 def test_theme_names_are_folded_before_their_rules_are_looked_up():
     import textmine as tm
-    from textmine.pipeline import load_themes
+    from textmine.preparation import load_themes
 
     themes = load_themes(tm.Config().replace(trends={"themes": ["智能體", "數據中台"]}))
     assert themes.names == ("智能体", "数据中台")

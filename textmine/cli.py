@@ -242,7 +242,7 @@ def _resolve_config(args: argparse.Namespace) -> Config:
         if not themes:
             raise ConfigError("--themes needs at least one term, e.g. --themes 智能体,算力")
         set_("trends", "themes", themes)
-    if args.command not in ("discover", "lexicon", "keyness", "network", "kwic"):
+    if args.command in ("run", "keywords"):
         set_("keywords", "top_n", getattr(args, "top", None))
     set_("scale", "scheduler", getattr(args, "scheduler", None))
     set_("scale", "workers", getattr(args, "workers", None))
@@ -302,51 +302,53 @@ def _command_line(argv: list[str]) -> str:
 
 def _run_stages(args: argparse.Namespace, config: Config, stages: tuple[str, ...], argv: list[str],
                 segments: bool = True, after=None) -> int:
+    from .io.atomic import check_output_folder
+    from .io.cache import open_cache
+    from .io.read import skipped_summary
     from .io.write import RunWriter, print_path
     from .pipeline import run
-
-    from .io.atomic import check_output_folder
 
     started = time.perf_counter()
     out_dir = config.resolve_path(config.output.dir)
     check_output_folder(out_dir)  # says what is wrong with the folder as the user named it
+    had_report = (out_dir / "report.html").is_file()
+    cache = open_cache(config)
     # each stage's tables and charts are written as it ends, while the topic models may still be fitting
-    writer = RunWriter(config, out_dir, images=config.output.wordclouds or config.output.plots, segments=segments)
+    writer = RunWriter(config, out_dir, cache=cache, images=config.output.wordclouds or config.output.plots,
+                       segments=segments)
 
     def on_stage(stage: str, seconds: float) -> None:
         _say(args, f"  {stage:<9} done in {seconds:.1f} s")
 
     try:
-        result = run(config, stages, progress=not args.quiet, on_stage=on_stage, on_tables=writer.write)
+        result = run(config, stages, cache=cache, progress=not args.quiet, on_stage=on_stage, on_tables=writer.write)
         writer.commit(result, _command_line(argv))
     except BaseException:
         writer.discard()
         raise
     prepared = result.prepared
     _say(args, f"  {config.corpus.path}: {len(prepared.corpus)} documents, {len(prepared.units)} units, "
-               f"{sum(len(t) for t in prepared.tokens):,} tokens")
+               f"{sum(prepared.token_totals.values()):,} tokens")
     if after is not None:
         after(result)
     _say(args, f"wrote {print_path(out_dir)}/ in {time.perf_counter() - started:.1f} s (see manifest.json)")
-    from .io.inputs import skipped_summary
-
     summary = skipped_summary(prepared.corpus)
     if summary:
         _say(args, summary)
-    if args.command == "run" and config.report.enabled:
+    if config.report.enabled and (args.command == "run" or had_report):
         _write_report(args, config, out_dir, None)
     return 0
 
 
 def _write_report(args: argparse.Namespace, config: Config, run_dir: Path, out: Path | None) -> int:
+    from .io.cache import open_cache
     from .io.write import print_path
     from .report import write_report
 
     cfg = config.report
-    cache_dir = config.resolve_path(config.scale.cache_dir) if config.scale.cache else None
     html_path, md_path = write_report(run_dir, out, rows=cfg.rows, fold_rows=cfg.fold_rows,
                                       max_documents=cfg.max_documents, embed_font=cfg.embed_font,
-                                      compress_images=cfg.compress_images, cache_dir=cache_dir)
+                                      compress_images=cfg.compress_images, cache=open_cache(config))
     _say(args, f"wrote {print_path(html_path)} and {print_path(md_path)}")
     return 0
 
@@ -357,21 +359,20 @@ def _report(args: argparse.Namespace, config: Config) -> int:
 
 
 def _segment(args: argparse.Namespace, config: Config, argv: list[str]) -> int:
-    from .pipeline import make_segmenter, protected_theme_terms
-
     if args.text is not None:
-        from .normalize import SimplifiedFolder, fold_for_counting
+        from .preparation import fold_query
+        from .segment import make_segmenter
 
-        folder = SimplifiedFolder() if config.clean.fold_traditional else None
-        segmenter = make_segmenter(config, protected_theme_terms(config))
-        print(" / ".join(segmenter.lcut(fold_for_counting(args.text, folder))))
+        print(" / ".join(make_segmenter(config).lcut(fold_query(args.text, config))))
         return 0
     return _run_stages(args, config, (), argv)
 
 
-def _discover(args: argparse.Namespace, config: Config) -> int:
-    from .discover import discover
-    from .io.write import print_path, table_to_csv
+def _discover(args: argparse.Namespace, config: Config, argv: list[str]) -> int:
+    from .io.write import print_path, write_files
+    from .newterms import discover
+    from .preparation import load_corpus
+    from .provenance import command_manifest
 
     if args.top < 1:
         raise ConfigError(f"--top = {args.top} is out of range; it must be at least 1")
@@ -381,23 +382,18 @@ def _discover(args: argparse.Namespace, config: Config) -> int:
         if not path.is_file():
             raise ConfigError(f"--lexicon {lexicon!r} is not a file; use none, default or a lexicon file")
     started = time.perf_counter()
-    table = discover(config, lexicon=lexicon, top_n=args.top)
+    corpus = load_corpus(config)
+    table = discover(config, corpus=corpus, lexicon=lexicon, top_n=args.top)
     out_dir = config.resolve_path(config.output.dir)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        temporary = out_dir / ".candidates.csv.tmp"
-        temporary.write_bytes(table_to_csv(table))
-        temporary.replace(out_dir / "candidates.csv")
-    except OSError as exc:
-        raise TextmineError(f"cannot write {print_path(out_dir)}/candidates.csv: {exc.strerror or exc}") from None
+    write_files(out_dir, {"candidates.csv": table}, command_manifest(config, corpus, _command_line(argv), ["discover"]))
     _say(args, f"{len(table)} candidates (lexicon: {lexicon}); best: {', '.join(table.term[:10])}")
     _say(args, f"wrote {print_path(out_dir)}/candidates.csv in {time.perf_counter() - started:.1f} s")
     return 0
 
 
-def _lexicon(args: argparse.Namespace, config: Config) -> int:
+def _lexicon(args: argparse.Namespace, config: Config, argv: list[str]) -> int:
     if args.action == "add":
-        from .io.lexicon_file import add_terms
+        from .lexicon import add_terms
 
         if not args.terms:
             raise ConfigError("lexicon add needs at least one TERM, e.g. textmine lexicon add 算电协同")
@@ -410,13 +406,16 @@ def _lexicon(args: argparse.Namespace, config: Config) -> int:
             print(f"note: {target} is not in [segment] lexicons; add lexicons = [\"{target}\"] to your config "
                   "so runs use it", file=sys.stderr)
         return 0
-    from .io.write import print_path, table_to_csv
-    from .lexicon_check import STATUS_HELP, check_lexicon
-    from .pipeline import prepare
+    from .io.cache import open_cache
+    from .io.write import print_path, write_files
+    from .lexicon import STATUS_HELP, check_lexicon
+    from .preparation import prepare
+    from .provenance import command_manifest
 
     if args.terms:
         raise ConfigError("lexicon check takes no terms; it checks every term of the configured lexicon")
-    table = check_lexicon(prepare(config, progress=not args.quiet))
+    prepared = prepare(config, cache=open_cache(config), progress=not args.quiet)
+    table = check_lexicon(prepared)
     counts = table.status.value_counts()
     print(f"{len(table)} lexicon terms: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUS_HELP))
     flagged = table[table.status.isin(["never", "partial"])]
@@ -426,8 +425,8 @@ def _lexicon(args: argparse.Namespace, config: Config) -> int:
         if counts.get(status, 0):
             print(f"{status}: {STATUS_HELP[status]}", file=sys.stderr)
     out_dir = config.resolve_path(config.output.dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "lexicon_check.csv").write_bytes(table_to_csv(table))
+    write_files(out_dir, {"lexicon_check.csv": table},
+                command_manifest(config, prepared.corpus, _command_line(argv), ["lexicon"]))
     _say(args, f"wrote {print_path(out_dir)}/lexicon_check.csv")
     return 0
 
@@ -465,9 +464,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "report":
             return _report(args, config)
         if args.command == "discover":
-            return _discover(args, config)
+            return _discover(args, config, argv)
         if args.command == "lexicon":
-            return _lexicon(args, config)
+            return _lexicon(args, config, argv)
         stages = {"run": ("keywords", "keyness", "topics", "trends", "kwic", "network"), "keywords": ("keywords",),
                   "topics": ("topics",), "trends": ("trends",), "keyness": ("keyness",), "kwic": ("kwic",),
                   "network": ("network",)}[args.command]

@@ -69,7 +69,10 @@ class FilterConfig:
 @dataclass(frozen=True)
 class KeywordsConfig:
     top_n: int = _opt(30, "keywords kept per document", min=1)
-    sublinear_tf: bool = _opt(False, "use 1 + log(tf) instead of raw counts in TF-IDF")
+    method: str = _opt("distinctive", "distinctive: TF-IDF with 1 + ln(tf), leaving out terms in more than max_df of "
+                                      "the documents; tfidf: plain TF-IDF", choices=("distinctive", "tfidf"))
+    max_df: float = _opt(0.8, "distinctive keywords: terms found in more than this share of the documents are left "
+                              "out (from three documents on)", min=0.0)
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,13 @@ class TrendsConfig:
     theme_file: str = _opt("default", "TOML file of theme rules (variants, near, same sentence, exclusions) "
                                       "used for the names in themes ('default': the bundled file; empty: none); "
                                       "with an empty themes list, every theme of the file")
-    by: str = _opt("date", "period of trends_period.csv: date, year, month or any metadata field")
+    by: str = _opt("date", "period of trends_period.csv: date (by year when dates have mixed precision), year, "
+                           "month or any metadata field")
+    match: str = _opt("substring", "substring: every occurrence of a theme term, also inside a longer word "
+                                   "(人工智能 in 生成式人工智能); token: only occurrences that are one whole word token",
+                      choices=("substring", "token"))
+    stub_share: float = _opt(0.05, "documents with fewer word tokens than this share of the median document's are "
+                                   "stubs: flagged in trends.csv and left out of periods (0: none)", min=0.0)
     bootstrap: int = _opt(1000, "bootstrap resamples for the period confidence intervals", min=100)
     confidence: float = _opt(0.95, "confidence level of the period intervals", min=0.5)
 
