@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
-from .errors import ConfigError
+from .errors import ConfigError, did_you_mean
 
 DEFAULT_THEMES = ("智能体", "具身智能", "算电协同", "大模型", "算力", "数据")
 
@@ -27,10 +27,11 @@ def _opt(default: Any, help: str, *, min: float | None = None, choices: tuple = 
 
 @dataclass(frozen=True)
 class CorpusConfig:
-    path: str = _opt("corpus", "folder of .txt/.md files, or a .csv/.jsonl table")
+    path: str = _opt("corpus", "folder of .txt/.md/.pdf/.docx/.html files (mixed), or a .csv/.jsonl/.xlsx table")
     text_col: str = _opt("text", "table corpora: column holding the text")
     id_col: str = _opt("", "table corpora: column with document ids (empty: row number)")
     date_col: str = _opt("", "table corpora: column with dates (2017, 2017-05 or 2017-05-04)")
+    sheet: str = _opt("", ".xlsx tables: the sheet holding the corpus (empty: the first sheet)")
     encoding: str = _opt("auto", "text encoding of the corpus files: auto (detect UTF-8, UTF-16, GB18030, Big5) "
                                  "or a codec name")
     max_file_mb: int = _opt(50, "input files larger than this (MB) are skipped as oversized", min=1)
@@ -260,9 +261,10 @@ def _build_section(cls: type, values: dict[str, Any], section: str, source: str)
     kwargs = {}
     for key, value in values.items():
         if key not in known:
-            options = ", ".join(known)
             where = f"[{section}] " if section else ""
-            raise ConfigError(f"{source}: unknown key {where}{key!r}; known keys: {options}")
+            hint = _hint(key, list(known))
+            what = f"section [{key}]" if not section and isinstance(value, dict) else f"key {where}{key!r}"
+            raise ConfigError(f"{source}: unknown {what}" + (hint if hint else f"; known keys: {', '.join(known)}"))
         if dataclasses.is_dataclass(hints[key]):
             if not isinstance(value, dict):
                 raise ConfigError(f"{source}: [{key}] must be a table (a TOML section)")
@@ -270,6 +272,20 @@ def _build_section(cls: type, values: dict[str, Any], section: str, source: str)
         else:
             kwargs[key] = _check_value(section, key, value, hints[key], dict(known[key].metadata), source)
     return cls(**kwargs)
+
+
+#: Names other tools give to a setting, and textmine's name for it.
+_OTHER_NAMES = {"num_topics": "k", "n_topics": "k", "n_components": "k", "passes": "iterations",
+                "n_iter": "iterations", "max_iter": "iterations", "random_state": "seed", "random_seed": "seed",
+                "text_column": "text_col", "id_column": "id_col", "date_column": "date_col", "sheet_name": "sheet"}
+
+
+def _hint(key: str, known: list[str]) -> str:
+    """"; did you mean 'k'?" for a misspelt key or another tool's name for one; empty when nothing is close."""
+    other = _OTHER_NAMES.get(key.lower())
+    if other in known:
+        return f"; did you mean {other!r}?"
+    return did_you_mean(key, known)
 
 
 def config_from_dict(values: dict[str, Any], *, source: str = "<dict>", base_dir: str | Path = ".") -> Config:

@@ -70,14 +70,23 @@ class Document:
     meta: Mapping[str, str] = field(default_factory=dict)
     date: PartialDate | None = None
     source: str = ""
+    #: offset in ``text`` where each page begins (PDF); empty when the source has no pages
+    page_starts: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+        object.__setattr__(self, "page_starts", tuple(self.page_starts))
 
     @property
     def label(self) -> str:
         """Short label for plots: the id plus the date when known."""
         return f"{self.id} ({self.date})" if self.date else self.id
+
+    def page_at(self, offset: int) -> int | None:
+        """The page (1-based) holding ``text[offset]``, e.g. ``doc.page_at(unit.start)``; None without pages."""
+        if not self.page_starts:
+            return None
+        return max(bisect.bisect_right(self.page_starts, offset), 1)
 
 
 @dataclass(frozen=True)
@@ -85,8 +94,11 @@ class InputRecord:
     """One input (a file, or a row of a table) and what became of it.
 
     ``status`` is ``used`` or ``skipped``; a skipped input has a ``reason``
-    (empty, binary, undecodable, oversized, unsupported, unlisted, invalid) and a
-    ``detail`` saying what was seen. ``encoding``/``method`` say how the text was decoded.
+    (empty, binary, undecodable, oversized, unsupported, unlisted, invalid, no-text-layer,
+    encrypted, damaged, no-article) and a ``detail`` saying what was seen.
+    ``encoding``/``method`` say how the text was decoded; ``format`` is ``pdf``, ``docx`` or
+    ``html`` for documents read with a format's reader (empty for plain text), ``pages`` the
+    page count of a PDF.
     """
 
     name: str
@@ -96,6 +108,8 @@ class InputRecord:
     encoding: str = ""
     method: str = ""
     chaos: float | None = None
+    format: str = ""
+    pages: int | None = None
 
     def to_dict(self) -> dict:
         return {k: v for k, v in dataclasses.asdict(self).items() if v not in ("", None)}

@@ -93,7 +93,7 @@ def load_corpus(config: Config) -> Corpus:
 
     c = config.corpus
     return read_corpus(config.resolve_path(c.path), text_col=c.text_col, id_col=c.id_col,
-                       date_col=c.date_col, encoding=c.encoding, max_file_mb=c.max_file_mb,
+                       date_col=c.date_col, sheet=c.sheet, encoding=c.encoding, max_file_mb=c.max_file_mb,
                        max_line_chars=c.max_line_chars, strict=c.strict)
 
 

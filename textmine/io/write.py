@@ -31,6 +31,9 @@ import pandas as pd
 from ..errors import ConfigError, TextmineError
 
 FLOAT_FORMAT = "%.6g"
+#: CSVs start with a UTF-8 byte-order mark: Excel (on a Chinese Windows machine too) then reads them as
+#: UTF-8 when the file is double-clicked; pandas and textmine's readers accept them with or without it.
+CSV_ENCODING = "utf-8-sig"
 #: Tables of at least this many rows are kept as CSV bytes in the cache (writing a large table again
 #: costs more than hashing it; small ones are not worth a file).
 CACHED_CSV_ROWS = 20_000
@@ -41,7 +44,7 @@ TEXT_STAGE = "segment"
 
 
 def table_to_csv(frame: pd.DataFrame) -> bytes:
-    """CSV bytes that are the same on every run: fixed float format, LF line ends, UTF-8.
+    """CSV bytes that are the same on every run: fixed float format, LF line ends, UTF-8 with a byte-order mark.
 
     Text cells starting with ``= + - @`` are guarded against spreadsheet formulas (see :mod:`.csvsafe`).
     """
@@ -53,7 +56,7 @@ def table_to_csv(frame: pd.DataFrame) -> bytes:
         frame = frame.copy(deep=False)
         for i in floats:
             frame.isetitem(i, [FLOAT_FORMAT % v if v == v else "" for v in frame.iloc[:, i].tolist()])
-    return frame.to_csv(index=False, lineterminator="\n", float_format=FLOAT_FORMAT).encode("utf-8")
+    return frame.to_csv(index=False, lineterminator="\n", float_format=FLOAT_FORMAT).encode(CSV_ENCODING)
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -174,7 +177,7 @@ class OutputWriter:
         from ..keys import digest
         from ..provenance import package_versions
 
-        key = digest(name, content_key, FLOAT_FORMAT, package_versions(["textmine", "pandas"]))
+        key = digest(name, content_key, FLOAT_FORMAT, CSV_ENCODING, package_versions(["textmine", "pandas"]))
         self.write_bytes(name, self.cache.files("csv").through(key, lambda: table_to_csv(make_frame())))
 
     def write_derived(self, name: str, make: Callable[[], bytes], made_from: list, packages: list[str]) -> None:
