@@ -64,3 +64,37 @@ def test_new_commands_have_help_with_examples(command, capsys):
         main([command, "--help"])
     help_text = capsys.readouterr().out
     assert "examples:" in help_text and "--corpus" in help_text and "--out" in help_text and "writes" in help_text
+
+
+@pytest.mark.parametrize("args, message", [
+    (["runn"], "invalid choice: 'runn'; did you mean 'run'?"),
+    (["run", "--corpsu", "x"], "unrecognized arguments: --corpsu x; did you mean '--corpus'?"),
+    (["kwic", "算力", "--widht", "3"], "unrecognized arguments: --widht 3; did you mean '--width'?"),
+])
+def test_a_misspelled_command_or_option_gets_a_suggestion(args, message, tmp_path):
+    result = textmine(*args, cwd=tmp_path)
+    assert result.returncode == 2 and message in result.stderr
+
+
+def test_without_a_config_the_error_says_which_config_was_looked_for(tmp_path):
+    result = textmine("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "textmine: error: corpus 'corpus' does not exist; give a folder of .txt, .md, .pdf, .docx or .html files "
+        f"or a .csv/.jsonl/.xlsx table with --corpus (no ./textmine.toml in {str(tmp_path)!r}, so the built-in "
+        "defaults were used; 'textmine init --corpus PATH' writes one)"]
+
+
+def test_init_writes_a_config_the_run_then_uses(tmp_path):
+    from conftest import shared_file
+
+    table = shared_file("cpc_congress_reports.jsonl")
+    result = textmine("init", "--corpus", str(table), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    import textmine as tm
+
+    config = tm.load_config(tmp_path / "textmine.toml")
+    assert (config.corpus.text_col, config.corpus.id_col, config.corpus.date_col) == ("content", "id", "year")
+    assert textmine("init", "--corpus", str(table), cwd=tmp_path).returncode == 2   # never overwritten
+    run = textmine("trends", "--themes", "社会主义", "--quiet", "--no-images", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr and (tmp_path / "outputs" / "trends.csv").is_file()

@@ -16,10 +16,10 @@ import re
 import shutil
 import warnings
 
+import docfixtures as F
 import pandas as pd
 import pytest
 
-import docfixtures as F
 from textmine.cli import main
 from textmine.data import Document
 from textmine.io.documents import fix_radicals, join_lines, line_separator
@@ -269,8 +269,8 @@ def test_the_radical_table_matches_the_glyphs_of_the_bundled_font():
     """Each radical and its ideograph are drawn with one glyph in Noto Sans CJK SC (checked on the font)."""
     from fontTools.ttLib import TTFont
 
-    from textmine.io.documents import _IDEOGRAPHS, _RADICALS
     from textmine.fonts import cjk_font_path
+    from textmine.io.documents import _IDEOGRAPHS, _RADICALS
 
     cmap = TTFont(cjk_font_path(), lazy=True).getBestCmap()
     assert len(_RADICALS) == len(_IDEOGRAPHS) == 275

@@ -19,9 +19,9 @@ import threading
 import time
 from pathlib import Path
 
+import docfixtures
 import pandas as pd
 import pytest
-import docfixtures
 from conftest import CORPUS, shared_file
 
 from textmine.cli import main

@@ -104,14 +104,42 @@ writes lexicon_check.csv (term,source,raw,tokens,status,note) into --out.""",
 
 The HTML is one self-contained file (images, style, script and the CJK font inline) that opens
 offline; sections appear for the files the run folder holds.""",
+    "init": """examples:
+  textmine init --corpus speeches.xlsx          # detect the text, id and date columns → ./textmine.toml
+  textmine init --corpus reports/ --out my.toml  # a folder: notes on its files and a metadata.csv template
+
+then edit the file and run 'textmine run' (or 'textmine run --config my.toml').""",
     "config": """examples:
   textmine config > my.toml        # every setting with its default and meaning
   textmine config --config my.toml # check a config file and show it resolved""",
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with "did you mean …" for a misspelled command or option."""
+
+    def error(self, message: str):
+        import re
+
+        from .errors import did_you_mean
+
+        choice = re.search(r"invalid choice: '([^']*)'", message)
+        if choice and self._subparsers is not None:
+            commands = [name for action in self._subparsers._group_actions for name in getattr(action, "choices", {})]
+            message = message.split(" (choose from")[0] + did_you_mean(choice.group(1), commands)
+        unknown = re.search(r"unrecognized arguments: (\S+)", message)
+        if unknown:   # compared without the dashes, which every option shares
+            options = [o[2:] for o in self._option_string_actions if o.startswith("--")]
+            message += did_you_mean(unknown.group(1).lstrip("-"), options, prefix="--")
+        super().error(message)
+
+    def command(self, name: str) -> argparse.ArgumentParser:
+        """The parser of one command."""
+        return next(action.choices[name] for action in self._subparsers._group_actions if name in action.choices)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="textmine",
         description="Chinese text mining for report corpora: domain-aware segmentation, keywords and "
                     "keyness, LDA topics and theme trends, with reproducible outputs.",
@@ -133,12 +161,19 @@ def _parser() -> argparse.ArgumentParser:
         "lexicon": "add accepted terms to a lexicon file, or check that every lexicon term takes effect",
         "report": "write report.html (self-contained) and report.md from a run folder",
         "config": "print every setting with its default and meaning",
+        "init": "write a textmine.toml for a corpus: its columns detected, every setting with its meaning",
     }
     for name, text in helps.items():
         command = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".",
                                  epilog=EXAMPLES[name], formatter_class=argparse.RawDescriptionHelpFormatter)
         command.add_argument("--config", metavar="FILE", help=f"TOML config (default: ./{DEFAULT_CONFIG} if present)")
         if name == "config":
+            continue
+        if name == "init":
+            command.add_argument("--corpus", metavar="PATH", default="corpus",
+                                 help="a folder of documents or a .csv/.jsonl/.xlsx table (default: corpus)")
+            command.add_argument("--out", metavar="FILE", default=DEFAULT_CONFIG,
+                                 help=f"the config file to write (default: ./{DEFAULT_CONFIG}; never overwritten)")
             continue
         if name == "report":
             command.add_argument("--run", metavar="DIR", help="folder of a finished run (default: [output] dir)")
@@ -152,6 +187,7 @@ def _parser() -> argparse.ArgumentParser:
         group.add_argument("--text-col", metavar="NAME", help="table corpora: column with the text")
         group.add_argument("--id-col", metavar="NAME", help="table corpora: column with document ids")
         group.add_argument("--date-col", metavar="NAME", help="table corpora: column with dates (2017, 2017-05, …)")
+        group.add_argument("--sheet", metavar="NAME", help=".xlsx tables: the sheet holding the corpus")
         group.add_argument("--encoding", metavar="NAME", help="corpus encoding: auto (default) or a codec name "
                                                                "such as gb18030, big5, utf-16")
         group.add_argument("--strict", action="store_true", help="exit 2 when any input file is skipped")
@@ -216,6 +252,8 @@ def _resolve_config(args: argparse.Namespace) -> Config:
         config = load_config(DEFAULT_CONFIG)
     else:
         config = Config()
+    if args.command == "init":   # its --corpus and --out name the corpus to describe and the file to write
+        return config
     changes: dict[str, dict] = {}
 
     def set_(section: str, key: str, value) -> None:
@@ -232,6 +270,7 @@ def _resolve_config(args: argparse.Namespace) -> Config:
     set_("corpus", "text_col", getattr(args, "text_col", None))
     set_("corpus", "id_col", getattr(args, "id_col", None))
     set_("corpus", "date_col", getattr(args, "date_col", None))
+    set_("corpus", "sheet", getattr(args, "sheet", None))
     set_("corpus", "encoding", getattr(args, "encoding", None))
     if getattr(args, "strict", False):
         set_("corpus", "strict", True)
@@ -311,7 +350,7 @@ def _run_stages(args: argparse.Namespace, config: Config, stages: tuple[str, ...
     started = time.perf_counter()
     out_dir = config.resolve_path(config.output.dir)
     check_output_folder(out_dir)  # says what is wrong with the folder as the user named it
-    had_report = (out_dir / "report.html").is_file()
+    had = {name for name in ("report.html", "tables.xlsx") if (out_dir / name).is_file()}
     cache = open_cache(config)
     # each stage's tables and charts are written as it ends, while the topic models may still be fitting
     writer = RunWriter(config, out_dir, cache=cache, images=config.output.wordclouds or config.output.plots,
@@ -335,9 +374,23 @@ def _run_stages(args: argparse.Namespace, config: Config, stages: tuple[str, ...
     summary = skipped_summary(prepared.corpus)
     if summary:
         _say(args, summary)
-    if config.report.enabled and (args.command == "run" or had_report):
-        _write_report(args, config, out_dir, None)
+    _refresh_derived(args, config, out_dir, had)
     return 0
+
+
+def _refresh_derived(args: argparse.Namespace, config: Config, out_dir: Path, had: set[str]) -> None:
+    """The files rendered from the folder — tables.xlsx, report.html/.md — after ``textmine run``, and after
+    any command into a folder that had them (publishing removed the old ones)."""
+    from .io.write import print_path
+
+    full = args.command == "run"
+    if config.output.workbook_rows and (full or "tables.xlsx" in had):
+        from .io.workbook import write_folder_workbook
+
+        path = write_folder_workbook(out_dir, max_rows=config.output.workbook_rows)
+        _say(args, f"wrote {print_path(path)}")
+    if config.report.enabled and (full or "report.html" in had):
+        _write_report(args, config, out_dir, None)
 
 
 def _write_report(args: argparse.Namespace, config: Config, run_dir: Path, out: Path | None) -> int:
@@ -445,10 +498,40 @@ def _print_kwic(config: Config):
     return show
 
 
+def _config_note(args: argparse.Namespace, exc: TextmineError) -> str:
+    """Which config was used, when the error may come from not having one (the default corpus is missing)."""
+    from .errors import CorpusError
+
+    if (getattr(args, "config", None) or Path(DEFAULT_CONFIG).is_file() or not isinstance(exc, CorpusError)
+            or "does not exist" not in str(exc)):
+        return ""
+    return (f" (no ./{DEFAULT_CONFIG} in {str(Path.cwd())!r}, so the built-in defaults were used; "
+            f"'textmine init --corpus PATH' writes one)")
+
+
+def _init(args: argparse.Namespace, config: Config) -> int:
+    from .init import init_config_text
+    from .io.atomic import write_atomic
+
+    target = Path(args.out)
+    if target.exists():
+        raise ConfigError(f"{str(target)!r} exists; textmine init never overwrites a config (give another --out)")
+    text = init_config_text(args.corpus, config)
+    try:
+        write_atomic(target, text.encode("utf-8"))
+    except OSError as exc:
+        raise TextmineError(f"cannot write {str(target)!r}: {exc.strerror or exc}") from None
+    print(f"wrote {target}: corpus {args.corpus!r}; check the settings marked in its header, then run "
+          f"'textmine run{'' if target.name == DEFAULT_CONFIG and target.parent == Path('.') else f' --config {target}'}'")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:   # the command's own parser names them, with its options to suggest
+        parser.command(args.command).error(f"unrecognized arguments: {' '.join(extras)}")
     debug = getattr(args, "debug", False)
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
                         format="textmine: %(levelname)s: %(message)s")
@@ -459,6 +542,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "config":
             sys.stdout.write(describe_config(config))
             return 0
+        if args.command == "init":
+            return _init(args, config)
         if args.command == "segment":
             return _segment(args, config, argv)
         if args.command == "report":
@@ -475,7 +560,7 @@ def main(argv: list[str] | None = None) -> int:
     except TextmineError as exc:
         if debug:
             raise
-        print(f"textmine: error: {exc}", file=sys.stderr)
+        print(f"textmine: error: {exc}{_config_note(args, exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("textmine: interrupted; earlier outputs were left as they were", file=sys.stderr)

@@ -33,18 +33,12 @@ class StageError(TextmineError):
     exit_code = 1
 
 
-def invalid_value(name: str, value: object, allowed: str | Iterable[object]) -> str:
-    """Build the standard message for a bad parameter value."""
-    if not isinstance(allowed, str):
-        allowed = ", ".join(repr(a) for a in allowed)
-    return f"{name} = {value!r} is not allowed; expected {allowed}"
-
-
-def did_you_mean(word: str, choices: Iterable[str], *, limit: int = 3) -> str:
+def did_you_mean(word: str, choices: Iterable[str], *, limit: int = 3, prefix: str = "") -> str:
     """``"; did you mean 'k'?"`` (or ``"'a' or 'b'"``) for the choices close to ``word``; empty when none is.
 
     Closeness is difflib's ratio (at least 0.6), also tried without case, ``_`` and ``-``, so
-    ``topic-k`` finds ``topic_k`` and ``Text_Col`` finds ``text_col``.
+    ``topic-k`` finds ``topic_k`` and ``Text_Col`` finds ``text_col``. ``prefix`` is put before each
+    suggestion (``--`` for options compared without their dashes).
     """
     import difflib
 
@@ -61,4 +55,4 @@ def did_you_mean(word: str, choices: Iterable[str], *, limit: int = 3) -> str:
     matches = matches[:limit]
     if not matches:
         return ""
-    return "; did you mean " + " or ".join(repr(m) for m in matches) + "?"
+    return "; did you mean " + " or ".join(repr(prefix + m) for m in matches) + "?"

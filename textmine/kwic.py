@@ -55,7 +55,7 @@ def kwic_table(prepared, queries: Sequence[str], *, width: int = 30) -> pd.DataF
             unit = units[m.unit_id]
             doc = documents[m.doc_id]
             start, end = unit.original_span(m.start, m.end)
-            page = doc.page_at(start) if hasattr(doc, "page_at") else None
+            page = doc.page_at(start)
             found.append((order[m.doc_id], unit.index, m.start, {
                 "query": query, "doc_id": m.doc_id, "date": str(doc.date) if doc.date else "",
                 "page": "" if page is None else page, "start": start, "end": end,

@@ -69,14 +69,6 @@ def read_input(path: Path, encoding: str = AUTO, limits: Limits = Limits()) -> D
     return decoded
 
 
-def read_text_file(path: Path, encoding: str = AUTO) -> str:
-    """Read one text file; a file that cannot be used is an error naming the file and the reason."""
-    try:
-        return read_input(path, encoding).text
-    except InputRejected as exc:
-        raise CorpusError(f"{str(path)!r} cannot be used: {exc}") from None
-
-
 def read_document(path: Path, encoding: str = AUTO, limits: Limits = Limits()) -> Extracted:
     """Read one document of any kind a folder may hold; raises :class:`InputRejected` saying why it cannot be used.
 

@@ -15,6 +15,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -76,11 +77,12 @@ def _shown(value) -> str:
     return max(text.split("\n"), key=len) if "\n" in text else text
 
 
-def write_workbook(tables: Mapping[str, pd.DataFrame], *, float_format: str = "%.6g") -> bytes:
+def write_workbook(tables: Mapping[str, pd.DataFrame], *, float_format: str = "%.6g",
+                   max_rows: int = EXCEL_MAX_ROWS - 1) -> bytes:
     """The bytes of an .xlsx workbook with one sheet per table (see the module docs).
 
-    A table with more rows than an Excel sheet holds is left out; the sheet ``about`` then says
-    which and why (its CSV has every row).
+    A table with more than ``max_rows`` rows (at most what an Excel sheet holds) is left out; the
+    sheet ``about`` then says which and why (its CSV has every row).
     """
     import datetime as dt
 
@@ -93,7 +95,8 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], *, float_format: str = "%
     workbook.properties.created = fixed
     workbook.properties.modified = fixed
     workbook.properties.creator = "textmine"
-    too_long = [name for name, frame in tables.items() if len(frame) + 1 > EXCEL_MAX_ROWS]
+    max_rows = min(max_rows, EXCEL_MAX_ROWS - 1)
+    too_long = [name for name, frame in tables.items() if len(frame) > max_rows]
     kept = {name: frame for name, frame in tables.items() if name not in too_long}
     for (name, frame), title in zip(kept.items(), sheet_names(list(kept))):
         sheet = workbook.create_sheet(title)
@@ -110,8 +113,8 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], *, float_format: str = "%
         sheet = workbook.create_sheet("about")
         sheet.append(["table", "rows", "note"])
         for name in too_long:
-            sheet.append([name, len(tables[name]), f"more rows than an Excel sheet holds "
-                                                   f"({EXCEL_MAX_ROWS - 1:,}); see {name}.csv"])
+            sheet.append([name, len(tables[name]), f"more than {max_rows:,} rows (the CSV has them all); "
+                                                   f"see {name}.csv"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _fixed_zip_times(buffer.getvalue())
@@ -145,3 +148,22 @@ def _fixed_zip_times(data: bytes) -> bytes:
 
 
 __all__ = ["write_workbook", "display_width", "sheet_names", "EXCEL_MAX_ROWS"]
+
+
+def write_folder_workbook(run_dir, *, max_rows: int) -> Path:
+    """``tables.xlsx`` of a run folder: every CSV its ``manifest.json`` lists, in name order, read back as
+    the CSV holds it (so the workbook and the CSVs agree cell for cell). Written whole or not at all."""
+    from ..errors import ConfigError
+    from .atomic import write_atomic
+    from .csvsafe import read_output_csv
+    from .write import read_manifest
+
+    run_dir = Path(run_dir)
+    manifest = read_manifest(run_dir)
+    if manifest is None:
+        raise ConfigError(f"run folder {str(run_dir)!r} has no manifest.json; run 'textmine run' first")
+    tables = {name[:-4]: read_output_csv(run_dir / name)
+              for name in sorted(manifest.get("outputs", {})) if name.endswith(".csv") and "/" not in name}
+    target = run_dir / "tables.xlsx"
+    write_atomic(target, write_workbook(tables, max_rows=max_rows))
+    return target

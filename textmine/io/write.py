@@ -12,7 +12,8 @@ and filter settings: the manifest's ``text_key``); otherwise it refuses in one l
 ever mixes two denominators. ``manifest.json`` lists every file present (``outputs``) and, under
 ``commands``, which command wrote which files, with that command's settings; a report rendered
 from the folder says so. ``report.html``/``report.md`` are rendered from the folder and are not
-listed; they are removed when the folder changes, and rendered again by ``textmine run``.
+listed, and neither is ``tables.xlsx`` (every CSV of the folder as one workbook); they are removed when
+the folder changes, and rendered again by ``textmine run`` and by any command into a folder that had them.
 """
 
 from __future__ import annotations
@@ -37,8 +38,8 @@ CSV_ENCODING = "utf-8-sig"
 #: Tables of at least this many rows are kept as CSV bytes in the cache (writing a large table again
 #: costs more than hashing it; small ones are not worth a file).
 CACHED_CSV_ROWS = 20_000
-#: Files rendered from a run folder rather than written by a command.
-DERIVED_FILES = ("report.html", "report.md")
+#: Files rendered from a run folder's other files rather than written by a command.
+DERIVED_FILES = ("report.html", "report.md", "tables.xlsx")
 #: The stage ``textmine run`` runs besides the analyses: cleaned units, tokens and document sizes.
 TEXT_STAGE = "segment"
 
