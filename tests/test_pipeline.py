@@ -154,3 +154,12 @@ def test_word_clouds_use_the_bundled_cjk_font():
     gray = image.convert("L")
     ink = sum(1 for p in gray.tobytes() if p < 200)
     assert ink > 1500
+
+
+def test_every_column_of_every_table_is_in_the_glossary(two_runs):
+    from textmine.glossary import describe
+
+    out = two_runs[0]
+    missing = [(p.name, c) for p in sorted(out.glob("*.csv")) for c in pd.read_csv(p, nrows=0).columns
+               if not describe(p.name, c)]
+    assert missing == []
