@@ -187,12 +187,24 @@ class OutputWriter:
         if self.cache is None:
             self.write_bytes(name, make())
             return
+        key = self.derived_key(name, made_from, packages)
+        self.write_bytes(name, self.cache.files("images").through(key, make))
+
+    def derived_key(self, name: str, made_from: list, packages: list[str]) -> str:
+        """The cache key :meth:`write_derived` keeps ``name`` under."""
         from ..keys import digest, frame_key
         from ..provenance import package_versions
 
-        key = digest(name, [frame_key(m) if isinstance(m, pd.DataFrame) else m for m in made_from],
-                     package_versions(packages))
-        self.write_bytes(name, self.cache.files("images").through(key, make))
+        return digest(name, [frame_key(m) if isinstance(m, pd.DataFrame) else m for m in made_from],
+                      package_versions(packages))
+
+    def cached_derived(self, key: str) -> bytes | None:
+        """The bytes kept under ``key`` (:meth:`derived_key`), or None."""
+        return self.cache.files("images").get(key) if self.cache is not None else None
+
+    def keep_derived(self, key: str, data: bytes) -> None:
+        if self.cache is not None:
+            self.cache.files("images").put(key, data)
 
     def write_figure(self, name: str, draw: Callable[[], Any], *made_from) -> None:
         """Save the PNG of the matplotlib figure ``draw()`` as ``name`` (see :meth:`write_derived`)."""
@@ -245,6 +257,9 @@ def tokens_table(prepared) -> pd.DataFrame:
          for t in prepared.tokens], columns=["unit_id", "doc_id", "n_tokens", "tokens"])
 
 
+#: the packages whose versions are part of a word cloud's cache key
+CLOUD_PACKAGES = ["textmine", "wordcloud", "pillow", "mplfonts"]
+
 DOCUMENT_COLUMNS = ["doc_id", "date", "title", "publisher", "chars", "units", "tokens", "stub"]
 
 
@@ -270,11 +285,15 @@ class RunWriter:
     """
 
     def __init__(self, config, out_dir: str | Path, *, cache=None, images: bool = True, segments: bool = True) -> None:
+        from ..drawing import CloudDrawer
+
         self.config = config
         self.images = images
         self._segments_pending = segments
         self._wrote_segments = False
         self.writer = OutputWriter(out_dir, cache)
+        self._cloud_keys: dict[str, str | None] = {}
+        self.clouds = CloudDrawer(self._cloud_drawn)
 
     def write(self, prepared, tables: dict[str, pd.DataFrame], files: dict[str, bytes] | None = None) -> None:
         """Write ``tables`` (and ``files``, name → bytes), with the charts and word clouds drawn from them."""
@@ -306,6 +325,7 @@ class RunWriter:
         from ..provenance import build_manifest
 
         self._write_text_tables(result.prepared)
+        self.clouds.results()
         manifest = build_manifest(result, command)
         if self._wrote_segments:
             manifest["stages"] = [TEXT_STAGE, *manifest["stages"]]
@@ -331,26 +351,45 @@ class RunWriter:
                 self.writer.write_table_by_key(name, partial(table, prepared), digest)
 
     def _write_word_clouds(self, prepared, tables: dict[str, pd.DataFrame]) -> None:
-        """The corpus word cloud from ``vocab`` (counts), one per document from ``keywords`` (their scores)."""
-        from ..figures import word_cloud_png
+        """The corpus word cloud from ``vocab`` (counts), one per document from ``keywords`` (their scores).
+
+        Clouds the cache holds are copied now; the others are drawn in the background
+        (:class:`textmine.drawing.CloudDrawer`, worker processes when there are many) and written
+        when the run commits."""
+        from ..drawing import CloudJob
 
         seed = prepared.config.seed
+        wanted: list[tuple[str, dict]] = []
         vocab = tables.get("vocab")
         if vocab is not None and len(vocab):
             top = vocab.head(150)
-            frequencies = dict(zip(top["term"], top["count"]))
-            # the order of the frequencies is part of the key: it breaks frequency ties
-            self.writer.write_derived("wordcloud_corpus.png", partial(word_cloud_png, frequencies, seed=seed),
-                                      [list(frequencies.items()), seed], ["textmine", "wordcloud", "pillow", "mplfonts"])
+            wanted.append(("wordcloud_corpus.png", dict(zip(top["term"], top["count"]))))
         keywords = tables.get("keywords")
-        if keywords is None or len(prepared.corpus) > self.config.output.max_doc_images:
-            return
-        for doc_id, rows in keywords.groupby("doc_id", sort=False):
-            weights = dict(zip(rows["term"], rows["score"]))
-            self.writer.write_derived(f"wordclouds/{safe_name(doc_id)}.png", partial(word_cloud_png, weights, seed=seed),
-                                      [list(weights.items()), seed], ["textmine", "wordcloud", "pillow", "mplfonts"])
+        if keywords is not None and len(prepared.corpus) <= self.config.output.max_doc_images:
+            wanted += [(f"wordclouds/{safe_name(doc_id)}.png", dict(zip(rows["term"], rows["score"])))
+                       for doc_id, rows in keywords.groupby("doc_id", sort=False)]
+        jobs = []
+        for name, weights in wanted:
+            key = None
+            if self.writer.cache is not None:
+                # the order of the weights is part of the key: it breaks ties
+                key = self.writer.derived_key(name, [list(weights.items()), seed], CLOUD_PACKAGES)
+                png = self.writer.cached_derived(key)
+                if png is not None:
+                    self.writer.write_bytes(name, png)
+                    continue
+            self._cloud_keys[name] = key
+            jobs.append(CloudJob(name, tuple(weights.items()), seed))
+        self.clouds.submit(jobs)
+
+    def _cloud_drawn(self, job, png: bytes) -> None:
+        self.writer.write_bytes(job.name, png)
+        key = self._cloud_keys.pop(job.name, None)
+        if key is not None:
+            self.writer.keep_derived(key, png)
 
     def discard(self) -> None:
+        self.clouds.close()
         self.writer.discard()
 
 
