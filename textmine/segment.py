@@ -3,8 +3,8 @@
 A :class:`Segmenter` owns its own jieba ``Tokenizer`` (never jieba's global
 default), loaded lazily on first use. Before jieba sees the text, protected
 spans are found — URLs and e-mail addresses, lexicon and theme terms
-(leftmost, longest first) and Latin-script names with digits and hyphens
-(GPT-4o, DeepSeek-R1, 5G) — and emitted as single tokens; jieba segments the
+(leftmost, longest first) and Latin-script names that hold a letter, with
+digits and hyphens (GPT-4o, DeepSeek-R1, 5G; not bare numbers) — and emitted as single tokens; jieba segments the
 text between them. URLs and e-mail addresses are then dropped: they are never
 word tokens, so no stage counts them.
 """
@@ -20,7 +20,11 @@ from typing import Protocol
 from .data import TokenizedUnit, Unit
 from .lexicon import Lexicon
 
-LATIN_NAME = r"(?<![A-Za-z0-9])[A-Za-z0-9]+(?:[-.+_][A-Za-z0-9]+)*(?![A-Za-z0-9])"  # GPT-4o, DeepSeek-R1, 5G
+# A Latin or mixed name holds a letter (GPT-4o, DeepSeek-R1, 5G, 3D, Qwen3). Bare numbers (90, 2005-2008, 3.5) are
+# not protected: cutting the text around them would change their neighbours (高达90% gave 高 / 达 / 90), and jieba
+# keeps a number (and its %) whole by itself.
+LATIN_NAME = (r"(?<![A-Za-z0-9])(?=(?:[0-9]|[-.+_](?=[A-Za-z0-9]))*[A-Za-z])"
+              r"[A-Za-z0-9]+(?:[-.+_][A-Za-z0-9]+)*(?![A-Za-z0-9])")
 _NOT_WORD = re.compile(r"^[\W_]+$")
 # URLs and e-mail addresses: protected (never cut into pieces) and then dropped from counting
 URL = (r"(?:https?://|ftp://|www\.)[^\s<>\"'，。；、！？（）()【】《》\u4e00-\u9fff]+"
