@@ -111,9 +111,9 @@ def test_one_engine_call_with_masked_spans_equals_cutting_between_them(pair, pre
     sampled = split_units([tm.Document(str(i), text) for i, text in enumerate(reviews[::8])]).units
     texts = [u.norm for u in prepared.units] + [u.norm for u in sampled]
     with_spans = [(t, p) for t in texts if (p := fast._pattern_for(t)) is not None and len(p.findall(t)) > 1]
-    # Measured: 215 corpus units and 404 of 7,847 sampled reviews hold two or more spans
-    # (Latin names, lexicon terms; bare numbers are not protected).
-    assert len(with_spans) > 600
+    # Measured: 215 corpus units and 384 of 7,847 sampled reviews hold two or more spans
+    # (Latin names and runs of English words, lexicon terms; bare numbers are not protected).
+    assert len(with_spans) > 550
     for text, pattern in with_spans:
         assert fast._all_tokens(text)[0] == fast._cut_between(text, pattern), text
 
@@ -131,7 +131,7 @@ def test_fast_protected_span_patterns_find_the_reference_spans(pair, prepared):
 
     found = [spans(fast._pattern_for(t), t) for t in texts]
     assert found == [spans(reference._protected, t) for t in texts]
-    assert sum(map(len, found)) > 4800  # measured: 5,017 spans (13,077 while bare numbers were protected)
+    assert sum(map(len, found)) > 4600  # measured: 4,850 spans (13,077 while bare numbers were protected)
     config = tm.Config().replace(segment={"protect_latin": False})
     latin_off = [tm.make_segmenter(config.replace(segment={"backend": b})).initialize() for b in ("jieba", "rjieba")]
     assert [spans(latin_off[1]._pattern_for(t), t) for t in texts] == [spans(latin_off[0]._protected, t) for t in texts]

@@ -64,6 +64,17 @@ def test_mixed_names_with_digits_and_hyphens_stay_whole():
                                                                     "5G", "网络", "上"]
 
 
+def test_a_run_of_english_words_is_one_token_and_acronyms_end_it():
+    text = "根据Precedence Research数据，Grand View Research预测，Perplexity AI与“Joy industrial”，Walker S1"
+    expected = ["根据", "Precedence Research", "数据", "Grand View Research", "预测", "Perplexity", "AI", "与",
+                "Joy industrial", "Walker", "S1"]
+    for backend in ("jieba", "rjieba"):
+        segmenter = tm.make_segmenter(tm.Config().replace(segment={"backend": backend}))
+        assert segmenter.lcut(text) == expected, backend
+    latin_off = tm.make_segmenter(tm.Config().replace(segment={"protect_latin": False}))
+    assert "Research" in latin_off.lcut(text)
+
+
 def test_user_lexicon_file_is_a_layer(tmp_path):
     lexicon = tmp_path / "mine.txt"
     lexicon.write_text("# my terms\n智算集群 10\n", encoding="utf-8")

@@ -28,7 +28,8 @@ import numpy as np
 
 from .errors import ConfigError
 from .lexicon import Lexicon
-from .segment import EMAIL, LATIN_NAME, URL, JiebaSegmenter, _latin_edged, _term_pattern, _trie_pattern, is_word
+from .segment import (EMAIL, LATIN_NAME, LATIN_PHRASE, URL, JiebaSegmenter, _latin_edged, _term_pattern, _trie_pattern,
+                      is_word)
 
 log = logging.getLogger(__name__)
 
@@ -349,6 +350,7 @@ def guarded_pattern(terms: tuple[str, ...], protect_latin: bool) -> re.Pattern[s
     if terms:
         parts.append(f"(?=[{re.escape(first)}])(?:{_term_pattern(terms)})")
     if protect_latin:
+        parts.append(f"(?=[A-Za-z])(?:{LATIN_PHRASE})")
         parts.append(f"(?=[{latin}])(?:{LATIN_NAME})")
     return re.compile(f"((?=[{latin}._%+\\-{re.escape(first)}])(?:{'|'.join(parts)}))")
 

@@ -21,7 +21,7 @@ from .config import Config
 from .data import Corpus, Dtm, TokenizedUnit, Unit
 from .dtm import build_dtm, vocab_table
 from .errors import ConfigError, StageError
-from .filters import TermFilter
+from .filters import TermFilter, build_term_filter
 from .io.read import read_corpus
 from .keyness import keyness_each_vs_rest
 from .keywords import top_keywords
@@ -145,7 +145,7 @@ def prepare(config: Config, corpus: Corpus | None = None, *, timings: Timings | 
                         "or shorter than [clean] min_unit_chars); it counts as empty", doc.id, len(doc.text))
     stopwords, stop_hash = load_stopwords(config.filter.stopwords,
                                           [config.resolve_path(p) for p in config.filter.extra_stopwords])
-    term_filter = TermFilter(stopwords, config.filter.min_chars, frozenset(segmenter.lexicon.terms))
+    term_filter = build_term_filter(config, stopwords, segmenter.lexicon.terms)
     return Prepared(config, corpus, units, dropped, tokens, segmenter.lexicon, stop_hash,
                     len(stopwords), term_filter, themes, info.to_dict(), theme_set)
 

@@ -22,7 +22,8 @@ from typing import Any
 from .config import CleanConfig, Config
 from .data import Corpus, Document, TokenizedUnit, Unit
 from .errors import ConfigError, TextmineError
-from .segment import is_word
+from .filters import RULES_REVISION
+from .segment import SEGMENTATION_REVISION, is_word
 from .units import split_units
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ def segmentation_fingerprint(segmenter, config: Config) -> dict[str, Any]:
                              .encode("utf-8")).hexdigest()
     return {
         "textmine": _version("textmine"),
+        "segmentation_revision": SEGMENTATION_REVISION,
         "backend": segmenter.name,
         "versions": backend_versions(segmenter),
         "hmm": segmenter.hmm,
@@ -356,13 +358,13 @@ def stream_vocab(config: Config, *, chunk_docs: int = 5000, progress: bool = Fal
 
     from .io.stream import iter_table_chunks
     from .lexicon import load_stopwords
-    from .filters import TermFilter
+    from .filters import build_term_filter
     from .pipeline import make_segmenter, protected_theme_terms
 
     segmenter = make_segmenter(config, protected_theme_terms(config))
     stopwords, _ = load_stopwords(config.filter.stopwords,
                                   [config.resolve_path(p) for p in config.filter.extra_stopwords])
-    term_filter = TermFilter(stopwords, config.filter.min_chars, frozenset(segmenter.lexicon.terms))
+    term_filter = build_term_filter(config, stopwords, segmenter.lexicon.terms)
     counts: Counter[str] = Counter()
     doc_freq: Counter[str] = Counter()
     chunks = iter_table_chunks(config.resolve_path(config.corpus.path), text_col=config.corpus.text_col,
@@ -416,7 +418,7 @@ def _stage_key_base(prepared) -> str:
         config.pop(section, None)
     payload = {"tokens": tokens, "units": units, "config": config,
                "files": _config_files(prepared.config, config),
-               "stopwords": prepared.stopwords_sha256,
+               "stopwords": prepared.stopwords_sha256, "filter_rules": RULES_REVISION,
                "themes": prepared.theme_set.sha256 if getattr(prepared, "theme_set", None) else None,
                # metadata choose groups (keyness targets, trend periods by field) and label documents
                "documents": [[d.id, str(d.date) if d.date else None, dict(d.meta)] for d in prepared.corpus],

@@ -3,8 +3,9 @@
 A :class:`Segmenter` owns its own jieba ``Tokenizer`` (never jieba's global
 default), loaded lazily on first use. Before jieba sees the text, protected
 spans are found — URLs and e-mail addresses, lexicon and theme terms
-(leftmost, longest first) and Latin-script names that hold a letter, with
-digits and hyphens (GPT-4o, DeepSeek-R1, 5G; not bare numbers) — and emitted as single tokens; jieba segments the
+(leftmost, longest first), runs of English words (Grand View Research) and
+Latin-script names that hold a letter, with digits and hyphens (GPT-4o,
+DeepSeek-R1, 5G; not bare numbers) — and emitted as single tokens; jieba segments the
 text between them. URLs and e-mail addresses are then dropped: they are never
 word tokens, so no stage counts them.
 """
@@ -20,11 +21,19 @@ from typing import Protocol
 from .data import TokenizedUnit, Unit
 from .lexicon import Lexicon
 
+#: Raised whenever a change to this module or the fast backend changes tokens (part of the segmentation cache key).
+SEGMENTATION_REVISION = 2
+
 # A Latin or mixed name holds a letter (GPT-4o, DeepSeek-R1, 5G, 3D, Qwen3). Bare numbers (90, 2005-2008, 3.5) are
 # not protected: cutting the text around them would change their neighbours (高达90% gave 高 / 达 / 90), and jieba
 # keeps a number (and its %) whole by itself.
 LATIN_NAME = (r"(?<![A-Za-z0-9])(?=(?:[0-9]|[-.+_](?=[A-Za-z0-9]))*[A-Za-z])"
               r"[A-Za-z0-9]+(?:[-.+_][A-Za-z0-9]+)*(?![A-Za-z0-9])")
+# A run of English words (letters only, lower case or capitalised) separated by single spaces is one token: a
+# multi-word name (Grand View Research, Google Gemini) or a piece of English text, never the fragments
+# Grand / View / Research. Acronyms and names with digits or inner capitals (AI, GPT-4o, DeepSeek) end a run.
+LATIN_PHRASE = (r"(?<![A-Za-z0-9])(?<![A-Za-z0-9][-.+_])[A-Z]?[a-z]+(?: [A-Z]?[a-z]+)+"
+                r"(?![A-Za-z0-9])(?![-.+_][A-Za-z0-9])")
 _NOT_WORD = re.compile(r"^[\W_]+$")
 # URLs and e-mail addresses: protected (never cut into pieces) and then dropped from counting
 URL = (r"(?:https?://|ftp://|www\.)[^\s<>\"'，。；、！？（）()【】《》\u4e00-\u9fff]+"
@@ -121,8 +130,8 @@ class JiebaSegmenter:
                 tokenizer.initialize()
                 for entry in self.lexicon.entries:
                     tokenizer.add_word(entry.term, entry.freq)
-                parts = [p for p in (EMAIL, URL, _term_pattern(self.lexicon.terms),
-                                     LATIN_NAME if self.protect_latin else "") if p]
+                latin = (LATIN_PHRASE, LATIN_NAME) if self.protect_latin else ()
+                parts = [p for p in (EMAIL, URL, _term_pattern(self.lexicon.terms), *latin) if p]
                 self._protected = re.compile("|".join(parts)) if parts else None
                 self._tokenizer = tokenizer
         return self
