@@ -239,8 +239,10 @@ class RjiebaSegmenter(JiebaSegmenter):
         classes = np.bitwise_or.reduceat(self._char_classes[codes], firsts)
         if as_jieba and self.hmm:
             joined = np.flatnonzero((classes & (_ALNUM | _JOINER)) == (_ALNUM | _JOINER)).tolist()
-            if any(len(jieba_pieces(tokens[p])) > 1 for p in joined):
-                return self._unjoin_tokens(texts, self._as_jieba(tokens), spans, as_jieba=False)
+            cuts = [(p, pieces) for p in joined if len(pieces := jieba_pieces(tokens[p])) > 1
+                    and tokens[p] not in self._joined_terms]
+            if cuts:
+                return self._unjoin_tokens(texts, _splice(tokens, cuts), spans, as_jieba=False)
         word = (classes & _ALNUM).astype(bool)
         masks = np.flatnonzero(codes[firsts] == _MASK_CODE).tolist()
         if len(masks) != len(spans):
@@ -282,6 +284,18 @@ class _WordFlags(dict):
             self.clear()
         value = self[token] = is_word(token)
         return value
+
+
+def _splice(tokens: list[str], cuts: list[tuple[int, list[str]]]) -> list[str]:
+    """``tokens`` with the token at each position of ``cuts`` (in order) replaced by its pieces."""
+    out: list[str] = []
+    last = 0
+    for position, pieces in cuts:
+        out += tokens[last:position]
+        out += pieces
+        last = position + 1
+    out += tokens[last:]
+    return out
 
 
 def _blocks(texts: Sequence[str]) -> Iterator[Sequence[str]]:
