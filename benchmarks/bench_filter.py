@@ -45,10 +45,10 @@ FIELD_NAMES = ("AI", "GPT-4o", "DeepSeek", "DeepSeek-R1", "5G", "4G", "6G", "3D"
 
 
 def tables(prepared):
-    from textmine.pipeline import analyse_keyness, analyse_keywords
+    from textmine.pipeline import keyness_stage, keywords_stage
 
-    keywords = analyse_keywords(prepared)
-    return keywords["keywords"], analyse_keyness(prepared)["keyness"], keywords["vocab"]
+    keywords = keywords_stage(prepared)
+    return keywords["keywords"], keyness_stage(prepared)["keyness"], keywords["vocab"]
 
 
 def reviews_by_category(path: Path):

@@ -145,15 +145,14 @@ def systems() -> list[tuple[str, Callable[[str], list[str]]]]:
 
     import textmine as tm
     from textmine.normalize import SimplifiedFolder, fold_for_counting
-    from textmine.pipeline import make_segmenter, protected_theme_terms
 
     folder = SimplifiedFolder()
 
     def folded(line: str) -> str:
         return fold_for_counting(line, folder)
 
-    def textmine_tokens(config: tm.Config, themes: bool = False):
-        segmenter = make_segmenter(config, protected_theme_terms(config) if themes else ()).initialize()
+    def textmine_tokens(config: tm.Config):
+        segmenter = tm.make_segmenter(config).initialize()
         return lambda line: [t for t, _ in segmenter.tokenize(folded(line))]
 
     default = tm.Config()
@@ -162,8 +161,6 @@ def systems() -> list[tuple[str, Callable[[str], list[str]]]]:
     return [
         (TEXTMINE, textmine_tokens(default.replace(segment={"backend": "rjieba"}))),
         ("textmine, jieba backend (default config)", textmine_tokens(default.replace(segment={"backend": "jieba"}))),
-        ("textmine, rjieba, default config + the default theme terms",
-         textmine_tokens(default.replace(segment={"backend": "rjieba"}), themes=True)),
         ("textmine, rjieba, no domain lexicon",
          textmine_tokens(default.replace(segment={"backend": "rjieba", "domain_lexicon": False}))),
         ("jieba.lcut, HMM on (folded lines)", lambda line: plain.lcut(folded(line), HMM=True)),
