@@ -126,14 +126,18 @@ def test_discover_and_lexicon_refuse_bad_arguments(tmp_path, capsys):
 def test_lexicon_check_flags_terms_that_never_take_effect(prepared, tmp_path):
     table = check_lexicon(prepared).set_index("term")
     assert table.loc["智能体", ["raw", "tokens", "status"]].tolist() == [33, 33, "ok"]
-    # 语言模型 occurs 3 times, always inside 大语言模型: it never comes out as a token
-    assert table.loc["语言模型", ["raw", "tokens", "status"]].tolist() == [3, 0, "never"]
-    assert table.loc["语言模型", "note"] == "as 大语言模型 (3×)"
-    assert table.loc["DeepSeek", "status"] == "partial"        # 2 of 23 are inside DeepSeek-R1
+    # 语言模型 occurs 3 times, always inside 大语言模型: it lives inside a longer word
+    assert table.loc["语言模型", ["raw", "tokens", "nested", "status"]].tolist() == [3, 0, 3, "nested"]
+    assert table.loc["语言模型", "note"] == "inside 大语言模型 (3×)"
+    # 算力: 60 occurrences, 52 words of their own, 7 inside 智能算力 and one inside 全国一体化算力网
+    assert table.loc["算力", ["raw", "tokens", "nested", "status"]].tolist() == [60, 52, 8, "partial"]
+    assert table.loc["陪伴机器人", ["raw", "split", "status"]].tolist() == [1, 1, "never"]
     assert table.loc["推理模型", "status"] == "absent"
+    # raw is a plain substring count of the cleaned text
+    assert table.loc["算力", "raw"] == sum(u.norm.count("算力") for u in prepared.units)
     assert main(["lexicon", "check", "--corpus", str(CORPUS), "--out", str(tmp_path), "--quiet"]) == 0
     written = pd.read_csv(tmp_path / "lexicon_check.csv")
-    assert list(written.columns) == ["term", "source", "raw", "tokens", "status", "note"]
+    assert list(written.columns) == ["term", "source", "raw", "tokens", "nested", "split", "status", "note"]
     assert written.status.iloc[0] == "never"
 
 

@@ -471,10 +471,11 @@ def _lexicon(args: argparse.Namespace, config: Config, argv: list[str]) -> int:
     table = check_lexicon(prepared)
     counts = table.status.value_counts()
     print(f"{len(table)} lexicon terms: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUS_HELP))
-    flagged = table[table.status.isin(["never", "partial"])]
+    flagged = table[table.status.isin(["never", "nested", "partial"])]
     for row in flagged.itertuples():
-        print(f"  {row.status:<8} {row.term}  raw {row.raw}, one token {row.tokens}  [{row.source}] {row.note}")
-    for status in ("never", "partial"):
+        print(f"  {row.status:<8} {row.term}  raw {row.raw}, one token {row.tokens}, inside longer words "
+              f"{row.nested}  [{row.source}] {row.note}")
+    for status in ("never", "nested", "partial"):
         if counts.get(status, 0):
             print(f"{status}: {STATUS_HELP[status]}", file=sys.stderr)
     out_dir = config.resolve_path(config.output.dir)

@@ -154,60 +154,62 @@ def add_terms(path: str | Path, terms: Iterable[str], *, note: str = "") -> tupl
 
 # -- checking that every term took effect (textmine lexicon check) ----------------------------------------
 
-CHECK_COLUMNS = ("term", "source", "raw", "tokens", "status", "note")
+CHECK_COLUMNS = ("term", "source", "raw", "tokens", "nested", "split", "status", "note")
 STATUS_HELP = {
-    "ok": "every raw occurrence came out as one token",
-    "partial": "some raw occurrences were cut or absorbed into a longer token",
+    "ok": "every occurrence came out as one token",
+    "nested": "lives mostly inside longer words (half its occurrences or more): count it as a theme term, "
+              "which counts nested mentions, rather than from vocab.csv",
+    "partial": "some occurrences were cut or absorbed into a longer token",
     "never": "occurs in the text but never came out as one token: it does not take effect",
     "absent": "does not occur in this corpus",
 }
 
 
 def check_lexicon(prepared):
-    """One row per lexicon term (domain, user files, themes): ``term,source,raw,tokens,status,note``.
+    """One row per lexicon term: ``term,source,raw,tokens,nested,split,status,note``.
 
-    ``raw`` counts the term in the cleaned, folded text (``Unit.norm``); ``tokens`` counts it as a
-    single token in the segmentation. ``status`` is one of ``ok``, ``partial``, ``never``, ``absent``.
+    ``raw`` counts the term's occurrences in the cleaned, folded text (``Unit.norm``, as a theme term
+    counts them); of those, ``tokens`` came out as one word token, ``nested`` sit inside a longer token
+    and ``split`` were cut across tokens. ``status`` is one of :data:`STATUS_HELP`; ``note`` shows the
+    longer words and the cuts.
     """
     import pandas as pd
 
-    tokens = Counter(t for unit in prepared.tokens for t in unit.terms)
-    texts = [u.norm for u in prepared.units]
+    from .themes import Theme, ThemeMatcher, ThemeSet
+
     sources: dict[str, list[str]] = {}
     for entry in prepared.lexicon.entries:
         sources.setdefault(entry.term, [])
         if entry.source not in sources[entry.term]:
             sources[entry.term].append(entry.source)
+    matcher = ThemeMatcher(ThemeSet(tuple(Theme(term, (term,)) for term in sources)))
+    fits: dict[str, Counter] = {term: Counter() for term in sources}
+    ways: dict[str, Counter] = {term: Counter() for term in sources}
+    for unit, tokens, found in matcher.mentions(prepared.units, prepared.tokens):
+        for term, mentions in found.items():
+            for m in mentions:
+                fits[term][m.fit] += 1
+                if m.fit == "nested":
+                    ways[term][f"inside {m.within}"] += 1
+                elif m.fit == "split":
+                    pieces = [t for t, s in zip(tokens.terms, tokens.starts) if s < m.end and s + len(t) > m.start]
+                    ways[term][" / ".join(pieces)] += 1
     rows = []
     for term, where in sources.items():
-        raw = sum(text.count(term) for text in texts)
-        single = tokens[term]
-        if raw == 0 and single == 0:
+        counted = fits[term]
+        raw, single = sum(counted.values()), counted["token"]
+        if raw == 0:
             status = "absent"
-        elif single >= raw:
+        elif single == raw:
             status = "ok"
+        elif counted["nested"] * 2 >= raw:
+            status = "nested"
         elif single == 0:
             status = "never"
         else:
             status = "partial"
-        note = _how_it_was_cut(term, prepared) if status in ("never", "partial") else ""
-        rows.append((term, ";".join(where), raw, single, status, note))
-    order = {"never": 0, "partial": 1, "ok": 2, "absent": 3}
-    rows.sort(key=lambda r: (order[r[4]], -r[2], r[0]))
+        note = "; ".join(f"{way} ({n}×)" for way, n in ways[term].most_common(3))
+        rows.append((term, ";".join(where), raw, single, counted["nested"], counted["split"], status, note))
+    order = {"never": 0, "nested": 1, "partial": 2, "ok": 3, "absent": 4}
+    rows.sort(key=lambda r: (order[r[6]], -r[2], r[0]))
     return pd.DataFrame(rows, columns=list(CHECK_COLUMNS))
-
-
-def _how_it_was_cut(term: str, prepared) -> str:
-    """The most common ways the occurrences that did not become one token were segmented."""
-    ways: Counter = Counter()
-    for unit, tokenized in zip(prepared.units, prepared.tokens):
-        start = unit.norm.find(term)
-        while start >= 0:
-            end = start + len(term)
-            pieces = [t for t, s in zip(tokenized.terms, tokenized.starts) if s < end and s + len(t) > start]
-            if pieces != [term]:
-                ways[" / ".join(pieces)] += 1
-            start = unit.norm.find(term, start + 1)
-    if not ways:
-        return ""
-    return "as " + "; ".join(f"{way} ({n}×)" for way, n in ways.most_common(3))
