@@ -387,7 +387,9 @@ def _refresh_derived(args: argparse.Namespace, config: Config, out_dir: Path, ha
     if config.output.workbook_rows and (full or "tables.xlsx" in had):
         from .io.workbook import write_folder_workbook
 
-        path = write_folder_workbook(out_dir, max_rows=config.output.workbook_rows)
+        from .io.cache import open_cache
+
+        path = write_folder_workbook(out_dir, max_rows=config.output.workbook_rows, cache=open_cache(config))
         _say(args, f"wrote {print_path(path)}")
     if config.report.enabled and (full or "report.html" in had):
         _write_report(args, config, out_dir, None)

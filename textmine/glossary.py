@@ -121,6 +121,14 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
                                                                                  "most representative paragraphs"},
     "topic_spread_terms.csv": {"count": "occurrences in the paragraphs fitted"},
     "documents.csv": {},
+    "inputs.csv": {"name": "the input: a file of the corpus folder, or a table's file or skipped row",
+                   "status": "used or skipped", "reason": "why a skipped input was left out (empty, binary, "
+                   "undecodable, oversized, unsupported, unlisted, invalid, no-text-layer, encrypted, damaged, "
+                   "no-article)", "detail": "what was seen (a skipped input), or a note on how it was read",
+                   "encoding": "the text encoding it was decoded with", "method": "how the encoding was found",
+                   "chaos": "how garbled the decoded text looked to the encoding detector (0 = clean)",
+                   "format": "pdf, docx, html or xlsx for inputs read with that format's reader",
+                   "pages": "pages of a PDF"},
     "keywords.csv": {},
 }
 

@@ -86,15 +86,16 @@ def compare_keyness(prepared: Prepared) -> pd.DataFrame:
     return table
 
 
-def topics_stage(prepared: Prepared, *, cache=None, progress: bool = False) -> tuple[dict[str, pd.DataFrame],
-                                                                                     dict[str, bytes]]:
-    """Topic tables and the topic map page (``topic_map.html``); fits come from ``cache`` when it holds them."""
+def topics_stage(prepared: Prepared, *, cache=None, progress: bool = False,
+                 background: bool = False) -> tuple[dict[str, pd.DataFrame], dict[str, bytes]]:
+    """Topic tables and the topic map page (``topic_map.html``); fits come from ``cache`` when it holds them
+    (``background``: other stages run meanwhile, so fits go to worker processes)."""
     from .topics.analysis import analyse_topic_model
     from .topics.select import parse_k
 
     cfg = prepared.config.topics
     ks = parse_k(cfg.k_range, "[topics] k_range") if cfg.k_range else None
-    outcome = analyse_topic_model(prepared, ks=ks, progress=progress, cache=cache)
+    outcome = analyse_topic_model(prepared, ks=ks, progress=progress, cache=cache, background=background)
     return outcome.tables, {"topic_map.html": outcome.html.encode("utf-8")}
 
 
@@ -124,16 +125,16 @@ ANALYSES: dict[str, Callable[[Prepared], dict[str, pd.DataFrame]]] = {
 }
 
 
-def stage_tables(prepared: Prepared, stage: str, *, cache=None,
-                 progress: bool = False) -> tuple[dict[str, pd.DataFrame], dict[str, bytes], bool]:
+def stage_tables(prepared: Prepared, stage: str, *, cache=None, progress: bool = False,
+                 background: bool = False) -> tuple[dict[str, pd.DataFrame], dict[str, bytes], bool]:
     """``(tables, files, from_cache)`` of one stage: read from the cache when its inputs are unchanged,
-    else computed (and kept)."""
+    else computed (and kept). ``background``: other stages run meanwhile (see :func:`topics_stage`)."""
     if stage not in STAGES:
         raise StageError(f"unknown stage {stage!r}; stages are {', '.join(STAGES)}")
 
     def compute() -> tuple[dict[str, pd.DataFrame], dict[str, bytes]]:
         if stage == "topics":
-            return topics_stage(prepared, cache=cache, progress=progress)
+            return topics_stage(prepared, cache=cache, progress=progress, background=background)
         return ANALYSES[stage](prepared), {}
 
     if cache is None or prepared.analysis_key is None:
@@ -167,8 +168,8 @@ def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None
     """Prepare the corpus and run the named stages (see :data:`STAGES`); ``cache`` as in
     :func:`textmine.preparation.prepare` (by default the one ``[scale]`` names).
 
-    When topics run together with other stages, the topic fits (compiled code that releases the GIL,
-    or worker processes) run in a background thread while the other analyses run here; every stage
+    When topics run together with other stages, the topic stage runs in a background thread, its fits in
+    worker processes (tomotopy keeps the GIL while it fits), while the other analyses run here; every stage
     is a pure function of the prepared corpus, so the tables are the same as when they run one after
     another. ``on_stage(stage, seconds)`` is called as each stage ends, and
     ``on_tables(prepared, tables, files)`` with its tables and files (``textmine run`` writes them
@@ -184,9 +185,9 @@ def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None
         on_stage("segment", sum(timings.seconds.values()))
     results: dict[str, tuple[dict[str, pd.DataFrame], dict[str, bytes]]] = {}
 
-    def compute(stage: str) -> tuple[dict[str, pd.DataFrame], dict[str, bytes]]:
+    def compute(stage: str, background: bool = False) -> tuple[dict[str, pd.DataFrame], dict[str, bytes]]:
         with timings.stage(stage):
-            tables, files, hit = stage_tables(prepared, stage, cache=cache, progress=progress)
+            tables, files, hit = stage_tables(prepared, stage, cache=cache, progress=progress, background=background)
         if hit:
             timings.cached.add(stage)
         return tables, files
@@ -197,7 +198,7 @@ def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None
         if on_tables:
             on_tables(prepared, *results[stage])
 
-    background = _Background(lambda: compute("topics")) if "topics" in stages and len(stages) > 1 else None
+    background = _Background(lambda: compute("topics", True)) if "topics" in stages and len(stages) > 1 else None
     for stage in stages:
         if stage != "topics" or background is None:
             results[stage] = compute(stage)

@@ -144,13 +144,19 @@ def prepare(config: Config, corpus: Corpus | None = None, *, cache=FROM_CONFIG, 
             if corpus is None:
                 corpus = client.submit(load_corpus, config, pure=False).result() if client else load_corpus(config)
         with timings.stage("clean"):
-            units, dropped, samples, units_digest = clean_corpus(corpus, config.clean, config.scale.partition_docs,
-                                                                 cache=cache, client=client, progress=progress)
+            units, dropped, samples, units_digest, clean_hits = clean_corpus(
+                corpus, config.clean, config.scale.partition_docs, cache=cache, client=client, progress=progress)
         if not units:
             raise StageError("no text is left after cleaning; check the corpus and [clean] settings")
         with timings.stage("segment"):
             tokens, info = segment_corpus(units, segmenter, config, cache=cache, client=client, progress=progress)
     info["units_sha256"] = units_digest
+    parts = -(-len(corpus) // config.scale.partition_docs)
+    info["stats"] = {**info["stats"], "clean_partitions": parts, "clean_cache_hits": clean_hits}
+    if cache is not None and clean_hits == parts:
+        timings.cached.add("clean")
+    if cache is not None and info["stats"]["cache_misses"] == 0:
+        timings.cached.add("segment")
     _warn_empty(corpus, units)
     term_filter, stopwords_sha256, stopword_count = config_term_filter(config, segmenter.lexicon)
     content = tuple(map(tuple, map(term_filter.terms, tokens)))
@@ -207,10 +213,10 @@ def clean_part(documents: Sequence[Document], config: CleanConfig) -> tuple[list
 
 def clean_corpus(corpus: Corpus, config: CleanConfig, partition_docs: int, *, cache=None, client=None,
                  progress: bool = False):
-    """``(units, dropped, samples, units_digest)``: the corpus cleaned partition by partition.
+    """``(units, dropped, samples, units_digest, cache_hits)``: the corpus cleaned partition by partition.
 
-    With a cache, a partition cleaned before (same documents, settings, versions) is read; the
-    digest of the partition keys then stands for the units (None without a cache).
+    With a cache, a partition cleaned before (same documents, settings, versions) is read (``cache_hits``
+    counts them); the digest of the partition keys then stands for the units (None without a cache).
     """
     import hashlib
 
@@ -239,7 +245,8 @@ def clean_corpus(corpus: Corpus, config: CleanConfig, partition_docs: int, *, ca
             samples.setdefault(kind, [])
             samples[kind] += [t for t in texts if len(samples[kind]) < 3]
     digest = hashlib.sha256("\n".join(keys).encode()).hexdigest() if cache is not None else None
-    return (units, dict(sorted(dropped.items())), {k: tuple(v) for k, v in sorted(samples.items())}, digest)
+    return (units, dict(sorted(dropped.items())), {k: tuple(v) for k, v in sorted(samples.items())}, digest,
+            len(parts) - len(todo))
 
 
 # -- segmentation -----------------------------------------------------------------------------------------------

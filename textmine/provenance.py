@@ -118,28 +118,51 @@ def command_manifest(config, corpus, command: str, stages: list[str]) -> dict[st
     }
 
 
+#: Inputs, skipped inputs and stubs listed in ``manifest.json`` at most; a corpus with more lists the first
+#: ones and their numbers, every input in ``inputs.csv`` and every stub in ``documents.csv``.
+MANIFEST_LIST_LIMIT = 100
+
+
+def inputs_listed_in_full(corpus) -> bool:
+    """Whether ``manifest.json`` lists every input of ``corpus`` (else ``inputs.csv`` does)."""
+    used = sum(1 for r in corpus.inputs if r.status == "used")
+    return used <= MANIFEST_LIST_LIMIT and len(corpus.inputs) - used <= MANIFEST_LIST_LIMIT
+
+
 def build_manifest(result, command: str) -> dict[str, Any]:
     """``manifest.json`` of a run: config, seed, inputs and their hashes, lexicon, themes and stopwords,
     package versions, what cleaning dropped, timings (see the README's *Outputs*).
 
-    Per-document sizes are in ``documents.csv``, not here, so the manifest stays small for large corpora.
+    Per-document sizes are in ``documents.csv``, not here, and inputs and stubs are listed up to
+    :data:`MANIFEST_LIST_LIMIT` (``inputs.csv`` lists every input then), so the manifest stays small for
+    large corpora.
     """
     prepared = result.prepared
     config = prepared.config
     info = dict(prepared.segment_info)
     stats = info.pop("stats", {})
     base = command_manifest(config, prepared.corpus, command, list(result.stages))
+    used = [r for r in prepared.corpus.inputs if r.status == "used"]
+    skipped = prepared.corpus.skipped
+    stubs = sorted(prepared.stubs)
+    limit = MANIFEST_LIST_LIMIT
+    listed = {}
+    if len(used) > limit or len(skipped) > limit or len(stubs) > limit:
+        listed = {"listed": {"inputs": len(used), "skipped": len(skipped), "stubs": len(stubs),
+                             "note": f"at most the first {limit} of each are listed here; inputs.csv lists every "
+                                     f"input, documents.csv every stub"}}
     return {
         **base,
         "corpus": {
             **base["corpus"],
             "units": len(prepared.units),
             "tokens": int(sum(prepared.token_totals.values())),
-            "stubs": sorted(prepared.stubs),
+            "stubs": stubs[:limit],
             "dropped_blocks": prepared.dropped,
             "dropped_samples": prepared.dropped_samples,
-            "inputs": [r.to_dict() for r in prepared.corpus.inputs if r.status == "used"],
-            "skipped": [r.to_dict() for r in prepared.corpus.skipped],
+            "inputs": [r.to_dict() for r in used[:limit]],
+            "skipped": [r.to_dict() for r in skipped[:limit]],
+            **listed,
         },
         "lexicon": {"terms": len(prepared.lexicon.terms), "sha256": prepared.lexicon.hashes},
         **_themes_manifest(prepared),

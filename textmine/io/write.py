@@ -75,7 +75,7 @@ def stage_of_file(name: str) -> str:
 
     tables = {table_file(t): stage for stage, names in STAGE_TABLES.items() for t in names}
     figures = {f.name: tables[table_file(f.tables[0])] for f in FIGURES}
-    fixed = {"units.csv": TEXT_STAGE, "tokens.csv": TEXT_STAGE, "documents.csv": TEXT_STAGE,
+    fixed = {"units.csv": TEXT_STAGE, "tokens.csv": TEXT_STAGE, "documents.csv": TEXT_STAGE, "inputs.csv": TEXT_STAGE,
              "wordcloud_corpus.png": "keywords", "topic_map.html": "topics", "cooccurrence.gexf": "network",
              "cooccurrence.graphml": "network", "candidates.csv": "discover", "lexicon_check.csv": "lexicon"}
     if name.startswith("wordclouds/"):
@@ -148,6 +148,9 @@ class OutputWriter:
                                 f"in {str(self.out_dir.parent)!r}): {exc.strerror or exc}") from None
         self.hashes: dict[str, str] = {}
         self.cache = cache
+        #: files of each kind of the cache (csv, images) copied from it, and made and kept in it
+        self.from_cache: dict[str, int] = {}
+        self.made: dict[str, int] = {}
 
     def path(self, name: str) -> Path:
         target = (self.staging / name).resolve()
@@ -179,7 +182,20 @@ class OutputWriter:
         from ..provenance import package_versions
 
         key = digest(name, content_key, FLOAT_FORMAT, CSV_ENCODING, package_versions(["textmine", "pandas"]))
-        self.write_bytes(name, self.cache.files("csv").through(key, lambda: table_to_csv(make_frame())))
+        self.write_bytes(name, self._through("csv", key, lambda: table_to_csv(make_frame())))
+
+    def _through(self, kind: str, key: str, make: Callable[[], bytes]) -> bytes:
+        """The bytes the cache keeps under ``kind``/``key``, else ``make()`` kept there; counted in
+        :attr:`from_cache` or :attr:`made`."""
+        store = self.cache.files(kind)
+        data = store.get(key)
+        if data is None:
+            data = make()
+            store.put(key, data)
+            self.made[kind] = self.made.get(kind, 0) + 1
+        else:
+            self.from_cache[kind] = self.from_cache.get(kind, 0) + 1
+        return data
 
     def write_derived(self, name: str, make: Callable[[], bytes], made_from: list, packages: list[str]) -> None:
         """Write the bytes of ``make()`` as ``name``; with a cache, kept under a key over ``made_from``
@@ -188,7 +204,7 @@ class OutputWriter:
             self.write_bytes(name, make())
             return
         key = self.derived_key(name, made_from, packages)
-        self.write_bytes(name, self.cache.files("images").through(key, make))
+        self.write_bytes(name, self._through("images", key, make))
 
     def derived_key(self, name: str, made_from: list, packages: list[str]) -> str:
         """The cache key :meth:`write_derived` keeps ``name`` under."""
@@ -200,11 +216,15 @@ class OutputWriter:
 
     def cached_derived(self, key: str) -> bytes | None:
         """The bytes kept under ``key`` (:meth:`derived_key`), or None."""
-        return self.cache.files("images").get(key) if self.cache is not None else None
+        data = self.cache.files("images").get(key) if self.cache is not None else None
+        if data is not None:
+            self.from_cache["images"] = self.from_cache.get("images", 0) + 1
+        return data
 
     def keep_derived(self, key: str, data: bytes) -> None:
         if self.cache is not None:
             self.cache.files("images").put(key, data)
+            self.made["images"] = self.made.get("images", 0) + 1
 
     def write_figure(self, name: str, draw: Callable[[], Any], *made_from) -> None:
         """Save the PNG of the matplotlib figure ``draw()`` as ``name`` (see :meth:`write_derived`)."""
@@ -255,6 +275,17 @@ def tokens_table(prepared) -> pd.DataFrame:
     return pd.DataFrame(
         [{"unit_id": t.unit_id, "doc_id": t.doc_id, "n_tokens": len(t.terms), "tokens": " ".join(t.terms)}
          for t in prepared.tokens], columns=["unit_id", "doc_id", "n_tokens", "tokens"])
+
+
+INPUT_COLUMNS = ["name", "status", "reason", "detail", "encoding", "method", "chaos", "format", "pages"]
+
+
+def inputs_table(corpus) -> pd.DataFrame:
+    """``inputs.csv``: every input (file, or skipped row of a table) and what became of it, written when there are
+    too many to list in ``manifest.json``."""
+    import dataclasses
+
+    return pd.DataFrame([dataclasses.asdict(r) for r in corpus.inputs], columns=INPUT_COLUMNS)
 
 
 #: the packages whose versions are part of a word cloud's cache key
@@ -322,11 +353,16 @@ class RunWriter:
 
     def commit(self, result, command: str = "textmine run") -> Path:
         from ..pipeline import STAGES
-        from ..provenance import build_manifest
+        from ..provenance import build_manifest, inputs_listed_in_full
 
         self._write_text_tables(result.prepared)
+        if not inputs_listed_in_full(result.prepared.corpus):
+            self.writer.write_table("inputs.csv", inputs_table(result.prepared.corpus))
         self.clouds.results()
         manifest = build_manifest(result, command)
+        if self.writer.cache is not None:
+            manifest["run_stats"]["files_from_cache"] = dict(sorted(self.writer.from_cache.items()))
+            manifest["run_stats"]["files_made"] = dict(sorted(self.writer.made.items()))
         if self._wrote_segments:
             manifest["stages"] = [TEXT_STAGE, *manifest["stages"]]
         manifest["all_stages"] = [TEXT_STAGE, *STAGES]

@@ -61,7 +61,8 @@ def engine_options(cfg) -> dict:
 
 
 def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engine: str, seeds: Sequence[int],
-             iterations: int, workers: int = 1, progress: bool = False, cache=None, **options) -> list[TopicModel]:
+             iterations: int, workers: int = 1, progress: bool = False, cache=None, background: bool = False,
+             **options) -> list[TopicModel]:
     """One fit per seed. With ``workers`` > 1 the fits run side by side in worker processes
     (:mod:`.processes`); ``0`` means one per fit, up to two per available core, for corpora of at least
     :data:`PROCESS_MIN_TERMS` terms, else one after another here (fits that share the cores finish
@@ -70,7 +71,9 @@ def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engin
     its seed, so the results are the same for any ``workers``. With a
     :class:`~textmine.io.cache.ModelCache`, a fit whose inputs are unchanged is read from it. The terms
     left out as spread evenly over the topics (``specificity`` > 0) are found once, with the first seed,
-    so every run fits the same terms and the first run is the model ``fit_topics`` gives for that seed."""
+    so every run fits the same terms and the first run is the model ``fit_topics`` gives for that seed.
+    ``background``: this process has other work meanwhile (``textmine run``), so with ``workers = 0`` the
+    fits go to worker processes whatever the corpus size (a fit here would hold the GIL)."""
     found: dict[int, TopicModel] = {}
     keys: dict[int, str] = {}
     if cache is not None:
@@ -85,10 +88,11 @@ def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engin
                 log.info("topics: seed %d read from the cache (%s)", seed, keys[seed])
                 found[seed] = TopicModel.from_arrays(*stored)
     todo = [s for s in seeds if s not in found]
-    if workers == 0:
-        big = sum(map(len, docs)) >= PROCESS_MIN_TERMS
+    auto = workers == 0
+    if auto:
+        big = background or sum(map(len, docs)) >= PROCESS_MIN_TERMS
         workers = min(2 * available_cores(), len(todo)) if big else 1
-    in_processes = workers > 1 and len(todo) > 1
+    in_processes = (workers > 1 and len(todo) > 1) or (auto and background and bool(todo))
     if todo and options.get("specificity", 0) > 0 and options.get("drop_terms") is None and len(seeds) > 1:
         # the terms spread evenly over the topics are found once, with the first seed (see the docstring)
         from .model import find_spread_terms
@@ -136,7 +140,8 @@ def stability_seeds(seed: int, runs: int) -> list[int]:
     return [seed + i for i in range(max(1, runs))]
 
 
-def select_k(docs, ids, ks: Sequence[int], cfg, seed: int, *, progress: bool = False, cache=None) -> pd.DataFrame:
+def select_k(docs, ids, ks: Sequence[int], cfg, seed: int, *, progress: bool = False, cache=None,
+             background: bool = False) -> pd.DataFrame:
     """The k-selection table (see :mod:`textmine.topics.select`); ``proposed`` marks the rule's choice."""
     train, held = split_heldout(len(docs), cfg.heldout_fraction, seed)
     train_docs = [docs[i] for i in train]
@@ -149,7 +154,7 @@ def select_k(docs, ids, ks: Sequence[int], cfg, seed: int, *, progress: bool = F
     for k in ks:
         runs = fit_runs(train_docs, train_ids, k=k, engine=cfg.engine, seeds=stability_seeds(seed, cfg.stability_runs),
                         iterations=cfg.iterations, workers=cfg.workers, progress=progress, cache=cache,
-                        **engine_options(cfg))
+                        background=background, **engine_options(cfg))
         reference = runs[0]
         tops = [[t for t, _ in reference.top_terms(i + 1, 25)] for i in range(k)]
         scores = coherence([t[:10] for t in tops], docs)
@@ -164,7 +169,7 @@ def select_k(docs, ids, ks: Sequence[int], cfg, seed: int, *, progress: bool = F
 
 
 def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: bool = False,
-                        cache=None) -> TopicOutcome:
+                        cache=None, background: bool = False) -> TopicOutcome:
     """Fit the topics the config asks for (choosing k from ``ks`` when given) and build every table;
     fits are read from ``cache`` (a :class:`~textmine.io.cache.Cache`) when it has them."""
     cfg = prepared.config.topics
@@ -173,13 +178,13 @@ def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: 
     k_table = None
     k = cfg.k
     if ks and len(ks) > 1:
-        k_table = select_k(docs, ids, ks, cfg, seed, progress=progress, cache=cache)
+        k_table = select_k(docs, ids, ks, cfg, seed, progress=progress, cache=cache, background=background)
         k = int(k_table.loc[k_table["proposed"], "k"].iloc[0])
     elif ks:
         k = ks[0]
     runs = fit_runs(docs, ids, k=k, engine=cfg.engine, seeds=stability_seeds(seed, cfg.stability_runs),
                     iterations=cfg.iterations, workers=cfg.workers, progress=progress, cache=cache,
-                    **engine_options(cfg))
+                    background=background, **engine_options(cfg))
     model = runs[0]
     stability = topic_stability(model, runs[1:])
     unstable = [bool(s < cfg.stability_threshold) for s in np.nan_to_num(stability, nan=1.0)]
