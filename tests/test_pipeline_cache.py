@@ -55,7 +55,7 @@ def test_warm_run_reads_topic_tables_fits_kwic_and_network_from_the_cache(tmp_pa
     for name, frame in first.tables.items():
         assert table_to_csv(second.tables[name]) == table_to_csv(frame), name
     assert second.files["topic_map.html"] == first.files["topic_map.html"]
-    assert second.timings.cached == {"topics", "kwic", "network"}
+    assert second.timings.cached == {"clean", "segment", "topics", "kwic", "network"}
     # more terms per topic: new tables, built from the cached fits
     longer = tm.run(config.replace(topics={"top_n": config.topics.top_n + 5}), ("topics",))
     assert longer.tables["topics"].groupby("topic").size().max() == config.topics.top_n + 5

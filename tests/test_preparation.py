@@ -16,8 +16,10 @@ def test_second_prepare_reads_every_unit_from_the_cache(tmp_path, corpus_copy):
     config = _config(tmp_path, corpus_copy)
     first = tm.prepare(config)
     second = tm.prepare(config)
-    assert first.segment_info["stats"] == {"cache_hits": 0, "cache_misses": 403, "segmented_texts": 400}
-    assert second.segment_info["stats"] == {"cache_hits": 403, "cache_misses": 0, "segmented_texts": 0}
+    assert first.segment_info["stats"] == {"cache_hits": 0, "cache_misses": 403, "segmented_texts": 400,
+                                           "clean_partitions": 1, "clean_cache_hits": 0}
+    assert second.segment_info["stats"] == {"cache_hits": 403, "cache_misses": 0, "segmented_texts": 0,
+                                            "clean_partitions": 1, "clean_cache_hits": 1}
     assert second.tokens == first.tokens
     assert second.units == first.units and second.dropped == first.dropped  # cleaned units come from the cache too
     assert {p.relative_to(tmp_path / "cache").parts[0] for p in (tmp_path / "cache").rglob("*.parquet")} == {"segments", "units"}
@@ -69,7 +71,8 @@ def test_editing_one_document_resegments_only_its_changed_units(tmp_path, corpus
     assert target.exists(), sorted(p.name for p in corpus_copy.iterdir())
     target.write_text(target.read_text(encoding="utf-8") + "\n\n具身智能走进千家万户。\n", encoding="utf-8")
     again = tm.prepare(config)
-    assert again.segment_info["stats"] == {"cache_hits": 403, "cache_misses": 1, "segmented_texts": 1}
+    assert again.segment_info["stats"] == {"cache_hits": 403, "cache_misses": 1, "segmented_texts": 1,
+                                           "clean_partitions": 1, "clean_cache_hits": 0}
     assert again.tokens[-1].terms == ("具身智能", "走进", "千家万户")
 
 

@@ -224,11 +224,10 @@ def _check_unique_ids(ids: list[tuple[str, str]], path: Path, column: str) -> No
         first[doc_id] = where
 
 
-def _read_jsonl(text: str, path: Path, inputs: list[InputRecord]):
-    import pandas as pd
-
-    records, lines = [], []
-    for number, line in enumerate(text.split("\n"), start=1):
+def jsonl_records(lines, path: Path, inputs: list[InputRecord], first_line: int = 1):
+    """``(records, line numbers)`` of the JSON objects on ``lines``; other lines are skipped (recorded in ``inputs``)."""
+    records, numbers = [], []
+    for number, line in enumerate(lines, start=first_line):
         if not line.strip():
             continue
         try:
@@ -240,8 +239,8 @@ def _read_jsonl(text: str, path: Path, inputs: list[InputRecord]):
             _skip(inputs, f"{path.name} line {number}", "invalid", "not a JSON object")
             continue
         records.append(record)
-        lines.append(number)
-    return pd.DataFrame.from_records(records), lines
+        numbers.append(number)
+    return records, numbers
 
 
 def _cell_text(value: object) -> str:
@@ -288,18 +287,92 @@ def read_xlsx_frame(path: Path, sheet: str = "", limits: Limits = Limits()):
     return frame.map(_cell_text), chosen
 
 
+class TableRows:
+    """Turns the rows of a table into documents: the one place where a table's ids, dates and skipped rows are
+    decided, for a whole read (:func:`read_table`) and a read in chunks (:func:`textmine.io.stream.iter_table_chunks`)
+    alike, so both give the same documents.
+
+    Rows are given in order, in any number of batches; ids are checked for duplicates across all of them,
+    and rows without text (or with an oversized line) are skipped and recorded in :attr:`inputs`. A JSONL
+    line is one JSON object, its keys the row's columns: its metadata are the keys it has (a key it lacks
+    reads as empty), each value as that line has it (``1921``, not ``1921.0`` because another line lacks
+    the key); the text, id and date keys must each appear on some line (:attr:`keys` holds every key seen).
+    """
+
+    def __init__(self, path: Path, *, text_col: str = "text", id_col: str = "", date_col: str = "",
+                 limits: Limits = Limits(), inputs: list[InputRecord] | None = None) -> None:
+        self.path = path
+        self.kind = "line" if path.suffix.lower() == ".jsonl" else "row"
+        self.text_col, self.id_col, self.date_col = text_col, id_col, date_col
+        self.limits = limits
+        self.inputs: list[InputRecord] = inputs if inputs is not None else []
+        self.rows = 0           # rows seen so far: a row without an id column is known by its number
+        self.documents = 0      # documents made so far
+        self._first: dict[str, str] = {}
+        self.keys: dict[str, None] = {}   # every column seen, in order (JSONL lines may differ)
+
+    def check_columns(self, columns) -> None:
+        for role, column in (("text", self.text_col), ("id", self.id_col), ("date", self.date_col)):
+            if column and column not in columns:
+                found = ", ".join(map(str, columns)) or "none"
+                raise CorpusError(f"{str(self.path)!r} has no {role} column {column!r} "
+                                  f"(use --{role}-col; columns found: {found})")
+
+    def frame_documents(self, frame, numbers: list[int]) -> list[Document]:
+        """The documents of the rows of a DataFrame (``numbers``: each row's row or line number in the file)."""
+        self.check_columns(frame.columns)
+        columns = {name: frame[name].tolist() for name in frame.columns}  # a quarter of to_dict("records")'s time
+        self.keys.update(dict.fromkeys(columns))
+        return self.documents_of([dict(zip(columns, values)) for values in zip(*columns.values())], numbers,
+                                 checked=True)
+
+    def documents_of(self, records: list[dict], numbers: list[int], *, checked: bool = False) -> list[Document]:
+        """The documents of ``records`` (rows as dicts); ``numbers`` are their row or line numbers in the file."""
+        path, kind, text_col, id_col, date_col = self.path, self.kind, self.text_col, self.id_col, self.date_col
+        if not checked:   # JSONL: each line has its own keys
+            for row in records:
+                self.keys.update(dict.fromkeys(row))
+        if id_col:
+            first = self._first
+            for row, n in zip(records, numbers):
+                doc_id = _cell(row.get(id_col)).strip()
+                if doc_id in first:
+                    raise CorpusError(f"{path} {kind} {n}: duplicate document id {doc_id!r} (first at {first[doc_id]}); "
+                                      f"ids in column {id_col!r} must be unique")
+                first[doc_id] = f"{kind} {n}"
+        documents = []
+        for row_number, (row, number) in enumerate(zip(records, numbers), start=self.rows):
+            text = _cell(row.get(text_col))
+            doc_id = _cell(row.get(id_col)).strip() if id_col else str(row_number)
+            date = _parse_date(row.get(date_col), f"{path} {kind} {number}, column {date_col!r}") if date_col else None
+            try:
+                check_text(text, self.limits.max_line_chars)
+            except InputRejected as exc:
+                _skip(self.inputs, f"{path.name} {kind} {number} (id {doc_id})", exc.reason, exc.detail)
+                continue
+            meta = {str(k): _cell(v) for k, v in row.items() if k not in (text_col, id_col)}
+            documents.append(Document(doc_id, text.replace("\r\n", "\n"), meta, date, f"{path}#{row_number + 1}"))
+        self.rows += len(records)
+        self.documents += len(documents)
+        return documents
+
+
+def _cell(value: object) -> str:
+    """A cell as text: missing (None, NaN) is empty."""
+    return "" if value is None or value != value else str(value)
+
+
 def read_table(path: Path, *, text_col: str = "text", id_col: str = "", date_col: str = "", sheet: str = "",
                encoding: str = AUTO, limits: Limits = Limits()) -> Corpus:
     """A CSV, JSONL or Excel (.xlsx, one ``sheet``) table: one document per row, a text column and metadata
     columns.
 
     Rows whose text is empty or oversized are skipped with a warning (recorded
-    in ``Corpus.inputs``); a missing column, a bad date or a duplicate id is an error.
+    in ``Corpus.inputs``); a missing column, a bad date or a duplicate id is an error (:class:`TableRows`).
     """
     import pandas as pd
 
     inputs: list[InputRecord] = []
-    kind = "line" if path.suffix.lower() == ".jsonl" else "row"
     if path.suffix.lower() == ".xlsx":
         frame, chosen = read_xlsx_frame(path, sheet, limits)
         numbers = list(range(1, len(frame) + 1))
@@ -315,33 +388,16 @@ def read_table(path: Path, *, text_col: str = "text", id_col: str = "", date_col
                 frame = pd.read_csv(io.StringIO(decoded.text), dtype=str, keep_default_na=False)
                 numbers = list(range(1, len(frame) + 1))
             else:
-                frame, numbers = _read_jsonl(decoded.text, path, inputs)
+                frame = None
+                records, numbers = jsonl_records(decoded.text.split("\n"), path, inputs)
         except (ValueError, pd.errors.ParserError) as exc:
             raise CorpusError(f"cannot read table {str(path)!r}: {str(exc).strip()}") from None
-    for role, column in (("text", text_col), ("id", id_col), ("date", date_col)):
-        if column and column not in frame.columns:
-            found = ", ".join(map(str, frame.columns)) or "none"
-            raise CorpusError(f"{str(path)!r} has no {role} column {column!r} "
-                              f"(use --{role}-col; columns found: {found})")
-    columns = {name: frame[name].tolist() for name in frame.columns}  # a quarter of to_dict("records")'s time
-    records = [dict(zip(columns, values)) for values in zip(*columns.values())]
-    if id_col:
-        _check_unique_ids([(str(row[id_col]).strip(), f"{kind} {n}") for row, n in zip(records, numbers)],
-                          path, id_col)
-    documents = []
-    for row_number, (row, number) in enumerate(zip(records, numbers)):
-        text = row[text_col]
-        text = "" if text is None or text != text else str(text)
-        doc_id = str(row[id_col]).strip() if id_col else str(row_number)
-        date = _parse_date(row[date_col], f"{path} {kind} {number}, column {date_col!r}") if date_col else None
-        try:
-            check_text(text, limits.max_line_chars)
-        except InputRejected as exc:
-            _skip(inputs, f"{path.name} {kind} {number} (id {doc_id})", exc.reason, exc.detail)
-            continue
-        meta = {str(k): "" if v is None or v != v else str(v)
-                for k, v in row.items() if k not in (text_col, id_col)}
-        documents.append(Document(doc_id, text.replace("\r\n", "\n"), meta, date, f"{path}#{row_number + 1}"))
+    rows = TableRows(path, text_col=text_col, id_col=id_col, date_col=date_col, limits=limits, inputs=inputs)
+    if frame is not None:
+        documents = rows.frame_documents(frame, numbers)
+    else:
+        documents = rows.documents_of(records, numbers)
+        rows.check_columns(rows.keys)
     if not documents and not inputs[1:]:
         raise CorpusError(f"{str(path)!r} has no rows")
     return _make_corpus(documents, path.stem, inputs, str(path))
