@@ -12,6 +12,8 @@ from textmine.config import CleanConfig
 from textmine.data import Document
 from conftest import CORPUS, shared_file, shopping_reviews
 from textmine.normalize import fold_numeral_zero
+from textmine.segment import segment_unit
+from textmine.segment.jieba_backend import JiebaSegmenter
 from textmine.units import SAMPLE_CHARS, classify_block, split_document, split_units
 
 
@@ -143,8 +145,8 @@ def test_circle_used_as_zero_is_counted_as_zero_and_shown_as_written():
     unit = next(u for u in split_units([Document("c12", report)]).units if "二○○○年的二万八千亿元" in u.text)
     assert "即由一九八〇年的七千一百亿元增加到二〇〇〇年的二万八千亿元" in unit.norm
     assert "○" not in unit.norm and unit.text.count("○") == 4
-    segmenter = tm.JiebaSegmenter().initialize()
-    terms = tm.segment_unit(unit, segmenter).terms
+    segmenter = JiebaSegmenter().initialize()
+    terms = segment_unit(unit, segmenter).terms
     assert "".join(terms).count("二〇〇〇年") == 1   # no digit of the year is lost (二○○○年 gave 二 / 年)
 
 

@@ -174,8 +174,7 @@ def is_caption(text: str, max_chars: int = 120) -> bool:
 
 def _is_toc(text: str) -> bool:
     """A table of contents: headings that end in page numbers, one a line or glued together."""
-    compact = "".join(_HEADING_MARK.sub("", text).split()).strip("*")
-    if _TOC_TITLE.match(compact):
+    if len(text) <= 40 and _TOC_TITLE.match("".join(_HEADING_MARK.sub("", text).split()).strip("*")):
         return True
     strong = weak = 0
     first_title = ""
@@ -183,7 +182,7 @@ def _is_toc(text: str) -> bool:
         line = line.strip()
         if not line or _TOC_SEPARATOR.match(line):
             continue
-        match = _TOC_ENTRY.match(line)
+        match = _TOC_ENTRY.match(line) if line[-1].isdigit() or line[-1] == "*" else None
         title = match.group("title") if match else ""
         if not match or not re.search(r"[^\W\d_]", title) or re.search(r"[。！？!?]", title):
             break
@@ -194,6 +193,9 @@ def _is_toc(text: str) -> bool:
             weak += 1
     else:  # one entry alone in its block is a TOC line only when it opens with a chapter or section number
         return strong >= 2 or weak >= 3 or strong == 1 and weak == 0 and bool(_ENUMERATOR.match(first_title))
+    if not text[-1:].isdigit():  # a flattened table of contents ends with a page number
+        return False
+    compact = "".join(text.split())
     entries = list(_TOC_GLUED_ENTRY.finditer(compact))
     return len(entries) >= 3 and sum(len(m.group()) for m in entries) >= 0.8 * len(compact)
 
@@ -213,8 +215,9 @@ def _is_copyright(text: str) -> bool:
     """A copyright, reprint or disclaimer notice (版权所有, 本报告版权属于…, 免责声明：…)."""
     if _LEGAL_NOTICE.match(text):
         return len(text) <= _LEGAL_NOTICE_MAX_CHARS
-    notice = _COPYRIGHT.search(text)  # a notice opens its block (如引用…); a site footer after a review does not
-    return len(text) <= _COPYRIGHT_MAX_CHARS and notice is not None and notice.start() <= _COPYRIGHT_MAX_START
+    # a notice opens its block (如引用…); a site footer after a review does not
+    return len(text) <= _COPYRIGHT_MAX_CHARS and any(_COPYRIGHT.match(text, start)
+                                                     for start in range(min(_COPYRIGHT_MAX_START + 1, len(text))))
 
 
 def classify_block(block: str, config: CleanConfig) -> str:
@@ -270,6 +273,8 @@ def _header_key(line: str, bracketed: bool) -> str | None:
 def _without_running_lines(blocks: list[MappedText], drops: _Drops) -> list[MappedText]:
     """Remove lines that recur in the document (at least three times, digits aside) and page numbers (when
     there are at least three); a block left empty is dropped."""
+    if sum(block.text.count("\n") + 1 for block in blocks) < _HEADER_MIN_REPEATS:
+        return blocks
     keys = []
     for block in blocks:
         lines = [block.text[a:b] for a, b in _line_spans(block.text)]
