@@ -115,6 +115,7 @@ def test_a_long_review_that_opens_with_a_figure_number_is_kept():
     ("○新报记者 吴轶凡 文", "byline"),
     ("图1图2跟实物不符相差太大", "paragraph"),                 # a review, no label separator
     ("不好用………………11", "paragraph"),                        # a review, not a table of contents
+    ("北京  12\n上海  15\n广州  9", "paragraph"),                 # rows of a table
     ("表 1 2024 年 6 月-2025 年 8 月我国人工智能领域主要政策", "caption"),
     ("▲“数据金矿”将驱动 AI 发展。", "caption"),
     ("▼广西壮族自治区柳州市柳工挖掘机智慧工厂借助5G和大模型技术，实现了产品、制造、服务、运营和客户运维的数字化和智能化。"

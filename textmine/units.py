@@ -184,8 +184,8 @@ def _is_toc(text: str) -> bool:
             continue
         match = _TOC_ENTRY.match(line) if line[-1].isdigit() or line[-1] == "*" else None
         title = match.group("title") if match else ""
-        if not match or not re.search(r"[^\W\d_]", title) or re.search(r"[。！？!?]", title):
-            break
+        if not match or len(title) < 4 or not re.search(r"[^\W\d_]", title) or re.search(r"[。！？!?]", title):
+            break  # (a row of a table, 北京  12, is not a heading)
         first_title = first_title or title
         if match.group("weak") is None:
             strong += 1
