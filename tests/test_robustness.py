@@ -248,8 +248,8 @@ def test_document_with_nothing_left_after_cleaning_is_named(caplog):
         prepared = tm.prepare(tm.Config(), corpus)
     assert {u.doc_id for u in prepared.units} == {"a"}
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
-        "document photo has no text left after cleaning (18 characters, all captions, source lines or shorter "
-        "than [clean] min_unit_chars); it counts as empty"]
+        "document photo has no text left after cleaning (18 characters, all captions, source lines, front matter "
+        "or shorter than [clean] min_unit_chars); it counts as empty"]
 
 
 def test_table_rows_with_empty_text_or_bad_json_are_skipped(tmp_path):
