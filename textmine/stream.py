@@ -16,10 +16,20 @@ from .config import Config
 from .data import Corpus
 
 
+def table_chunks(config: Config, chunk_docs: int):
+    """The documents of the ``[corpus]`` table, ``chunk_docs`` at a time (:class:`textmine.io.stream.TableChunks`)."""
+    from .io.read import Limits
+    from .io.stream import TableChunks
+
+    c = config.corpus
+    return TableChunks(config.resolve_path(c.path), text_col=c.text_col, id_col=c.id_col, date_col=c.date_col,
+                       sheet=c.sheet, encoding=c.encoding, chunk_docs=chunk_docs,
+                       limits=Limits(c.max_file_mb, c.max_line_chars))
+
+
 def stream_vocab(config: Config, *, chunk_docs: int = 5000, cache=None, progress: bool = False) -> pd.DataFrame:
     """``term,count,doc_freq`` of a ``.csv``/``.jsonl`` table corpus, most frequent first (like ``vocab.csv``)."""
     from .filters import config_term_filter
-    from .io.stream import iter_table_chunks
     from .parallel import bar
     from .preparation import clean_corpus, segment_corpus
     from .segment import make_segmenter
@@ -28,8 +38,7 @@ def stream_vocab(config: Config, *, chunk_docs: int = 5000, cache=None, progress
     term_filter, _, _ = config_term_filter(config, segmenter.lexicon)
     counts: Counter[str] = Counter()
     doc_freq: Counter[str] = Counter()
-    chunks = iter_table_chunks(config.resolve_path(config.corpus.path), text_col=config.corpus.text_col,
-                               id_col=config.corpus.id_col, chunk_docs=chunk_docs, encoding=config.corpus.encoding)
+    chunks = table_chunks(config, chunk_docs)
     local = config.replace(scale={"scheduler": ""})
     for documents in bar(chunks, "stream", "chunk", progress):
         units, *_ = clean_corpus(Corpus(tuple(documents)), local.clean, local.scale.partition_docs, cache=cache)

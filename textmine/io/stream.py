@@ -107,6 +107,8 @@ class TableChunks:
                 decoded = Decoded("", self.encoding, "option")
             else:
                 decoded = decode_bytes(head)
+                if len(head) < self.path.stat().st_size:   # the head may end inside a character; the file does not
+                    decoded = Decoded("", decoded.encoding, decoded.method, decoded.chaos)
         except InputRejected as exc:
             raise CorpusError(f"table {str(self.path)!r} cannot be used: {exc}") from None
         except OSError as exc:
