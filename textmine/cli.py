@@ -360,7 +360,16 @@ def _run_stages(args: argparse.Namespace, config: Config, stages: tuple[str, ...
         _say(args, f"  {stage:<9} done in {seconds:.1f} s")
 
     try:
-        result = run(config, stages, cache=cache, progress=not args.quiet, on_stage=on_stage, on_tables=writer.write)
+        if config.scale.scheduler:   # the whole run as tasks over partitions (textmine.partitions)
+            from .parallel import session
+            from .partitions import run_partitioned
+
+            with session(config) as client:
+                result = run_partitioned(config, stages, writer, client=client, cache=cache, progress=not args.quiet,
+                                         on_stage=on_stage)
+        else:
+            result = run(config, stages, cache=cache, progress=not args.quiet, on_stage=on_stage,
+                         on_tables=writer.write)
         writer.commit(result, _command_line(argv))
     except BaseException:
         writer.discard()

@@ -171,12 +171,15 @@ class OutputConfig:
 
 @dataclass(frozen=True)
 class ScaleConfig:
-    scheduler: str = _opt("", "where the parallel stages (read, clean, segment) run: empty for this process, "
-                              "'dask' for a local Dask cluster, or a Dask scheduler address tcp://host:port")
+    scheduler: str = _opt("", "where the run's tasks go: empty for this process, 'dask' for a local Dask cluster, "
+                              "or a Dask scheduler address tcp://host:port (textmine run then works partition by "
+                              "partition and never holds the whole corpus)")
     workers: int = _opt(2, "workers of the local Dask cluster (scheduler = 'dask')", min=1)
     dask_processes: bool = _opt(True, "local Dask cluster: workers are processes (false: threads in this process)")
-    partition_docs: int = _opt(2000, "documents per Dask cleaning task", min=1)
-    partition_units: int = _opt(5000, "units per Dask segmentation task", min=1)
+    partition_docs: int = _opt(2000, "documents per Dask task (a partition)", min=1)
+    partition_units: int = _opt(5000, "units per Dask segmentation task of prepare() from Python", min=1)
+    topic_sample: int = _opt(100_000, "Dask runs: topics are fitted on at most this many paragraphs (a seeded sample "
+                                      "when there are more; every paragraph's topics are then inferred)", min=1)
     cache: bool = _opt(True, "keep cleaned units, segmentations and analysis tables on disk, so a second run "
                              "with the same inputs skips that work")
     cache_dir: str = _opt(".textmine-cache", "folder of the cache (Parquet files; safe to delete)")

@@ -88,7 +88,12 @@ def vocab_table(dtm: Dtm):
     """``term,count,doc_freq`` for every term, most frequent first: ``count`` is how often the term
     came out as a whole token (a mention inside a longer token is not counted here; theme counts
     are), ``doc_freq`` in how many rows."""
+    return vocab_frame(dtm.vocab, dtm.term_counts(), dtm.doc_freqs())
+
+
+def vocab_frame(vocab, counts: np.ndarray, doc_freqs: np.ndarray):
+    """:func:`vocab_table` from each term's count and document frequency (aligned with ``vocab``)."""
     import pandas as pd
 
-    frame = pd.DataFrame({"term": dtm.vocab, "count": dtm.term_counts(), "doc_freq": dtm.doc_freqs()})
+    frame = pd.DataFrame({"term": vocab, "count": counts, "doc_freq": doc_freqs})
     return frame.sort_values(["count", "term"], ascending=[False, True], kind="mergesort").reset_index(drop=True)

@@ -75,23 +75,28 @@ def keyness_table(dtm: Dtm, target_rows: list[int], reference_rows: list[int] | 
     return frame
 
 
-def keyness_each_vs_rest(dtm: Dtm, *, top_n: int = 30, min_count: int = 3) -> pd.DataFrame:
+def keyness_each_vs_rest(dtm: Dtm, *, top_n: int = 30, min_count: int = 3, stats=None) -> pd.DataFrame:
     """For each row (document), its ``top_n`` distinctive terms against all other rows.
 
     The same figures as :func:`keyness_table` with the default reference, computed from the sparse
     matrix: a term a row does not contain can never be distinctive for it, so only the row's own
-    terms are scored, and the reference counts are the corpus totals minus the row's.
+    terms are scored, and the reference counts are the corpus totals minus the row's. ``stats``
+    (:class:`textmine.keywords.TermStats`): the corpus's totals, when ``dtm`` holds some of its documents.
     """
     import pandas as pd
     from scipy.stats import chi2
 
     matrix = dtm.matrix.tocsr()
     matrix.sort_indices()
-    totals = np.asarray(matrix.sum(axis=0)).ravel()
     row_sizes = dtm.sizes().astype(float)
-    reference_sizes = row_sizes.sum() - row_sizes
-    if not (reference_sizes > 0).any():
-        return pd.DataFrame()
+    if stats is None:
+        totals = np.asarray(matrix.sum(axis=0)).ravel()
+        if not (row_sizes.sum() - row_sizes > 0).any():
+            return pd.DataFrame()
+        total_size = row_sizes.sum()
+    else:
+        totals, total_size = stats.totals, stats.n_tokens
+    reference_sizes = total_size - row_sizes
     rows = entry_rows(matrix)
     scored = reference_sizes[rows] > 0          # a row that is the whole corpus has no reference
     rows, cols, target = rows[scored], matrix.indices[scored], matrix.data[scored]
@@ -135,9 +140,6 @@ def compare_groups(dtm: Dtm, target_rows: list[int], reference_rows: list[int], 
     ``min_count`` occurrences on that side (the minimum-frequency guard). ``log_ratio`` is
     log2(target rate / reference rate), so it is negative for reference-side terms.
     """
-    import pandas as pd
-    from scipy.stats import chi2
-
     if not target_rows or not reference_rows:
         raise ValueError("both groups need at least one document")
     if set(target_rows) & set(reference_rows):
@@ -145,7 +147,18 @@ def compare_groups(dtm: Dtm, target_rows: list[int], reference_rows: list[int], 
     target = np.asarray(dtm.matrix[target_rows].sum(axis=0)).ravel()
     reference = np.asarray(dtm.matrix[reference_rows].sum(axis=0)).ravel()
     sizes = dtm.sizes()
-    n_t, n_r = max(int(sizes[target_rows].sum()), 1), max(int(sizes[reference_rows].sum()), 1)
+    return compare_counts(dtm.vocab, target, reference, int(sizes[target_rows].sum()),
+                          int(sizes[reference_rows].sum()), min_count=min_count, top_n=top_n)
+
+
+def compare_counts(vocab, target: np.ndarray, reference: np.ndarray, target_tokens: int, reference_tokens: int, *,
+                   min_count: int = 3, top_n: int | None = None) -> pd.DataFrame:
+    """:func:`compare_groups` from each term's count in the two groups (aligned with ``vocab``) and their sizes
+    in word tokens (the sums can be made part by part: :mod:`textmine.partitions`)."""
+    import pandas as pd
+    from scipy.stats import chi2
+
+    n_t, n_r = max(int(target_tokens), 1), max(int(reference_tokens), 1)
     g2, log_ratio = g2_and_log_ratio(target, reference, n_t, n_r)
     chi = chi_square(target, reference, n_t, n_r)
     over = target / n_t > reference / n_r
@@ -154,7 +167,7 @@ def compare_groups(dtm: Dtm, target_rows: list[int], reference_rows: list[int], 
     for side, keep in (("target", over & (target >= min_count)), ("reference", under & (reference >= min_count))):
         index = np.flatnonzero(keep)
         frame = pd.DataFrame({
-            "side": side, "term": np.array(dtm.vocab, dtype=object)[index],
+            "side": side, "term": np.array(vocab, dtype=object)[index],
             "count_target": target[index], "count_reference": reference[index],
             "per_10k_target": target[index] / n_t * 1e4, "per_10k_reference": reference[index] / n_r * 1e4,
             "g2": g2[index], "chi2": chi[index], "p_value": chi2.sf(g2[index], df=1), "log_ratio": log_ratio[index],

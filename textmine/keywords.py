@@ -17,6 +17,8 @@ l2-normalised.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -27,27 +29,71 @@ from .errors import ConfigError
 METHODS = ("distinctive", "tfidf")
 
 
-def top_keywords(dtm: Dtm, *, top_n: int = 30, method: str = "distinctive", min_ratio: float = 2.0) -> pd.DataFrame:
+@dataclass(frozen=True)
+class TermStats:
+    """What a document's scores need to know of the whole corpus: each term's document frequency and total
+    count (aligned with a matrix's columns), the number of documents and of word tokens.
+
+    By default they come from the matrix scored; a matrix holding some of the documents (one partition,
+    :mod:`textmine.partitions`) is scored with the corpus's, and gets the scores it has in the whole matrix.
+    """
+
+    doc_freq: np.ndarray
+    totals: np.ndarray
+    n_docs: int
+    n_tokens: float
+
+    @classmethod
+    def of(cls, dtm: Dtm) -> TermStats:
+        counts = dtm.matrix.tocsr()
+        return cls(np.bincount(counts.indices, minlength=counts.shape[1]), np.asarray(counts.sum(axis=0)).ravel(),
+                   len(dtm.row_ids), float(dtm.sizes().astype(float).sum()))
+
+
+def smooth_idf(doc_freq: np.ndarray, n_docs: int) -> np.ndarray:
+    """scikit-learn's smooth idf, ln((1 + n) / (1 + df)) + 1, computed as its ``TfidfTransformer.fit`` does."""
+    df = np.asarray(doc_freq, dtype=np.float64) + 1.0
+    idf = np.full_like(df, fill_value=n_docs + 1, dtype=np.float64)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    return idf
+
+
+def tfidf_weights(counts, idf: np.ndarray, *, sublinear_tf: bool):
+    """``TfidfTransformer(sublinear_tf=…).transform`` with the given idf: the same operations, in the same order
+    (each row's weights depend on that row and the idf only)."""
+    from sklearn.preprocessing import normalize
+
+    weights = counts.astype(np.float64)
+    if sublinear_tf:
+        np.log(weights.data, weights.data)
+        weights.data += 1.0
+    weights.data *= idf[weights.indices]
+    return normalize(weights, norm="l2", copy=False)
+
+
+def top_keywords(dtm: Dtm, *, top_n: int = 30, method: str = "distinctive", min_ratio: float = 2.0,
+                 stats: TermStats | None = None) -> pd.DataFrame:
     """``doc_id,term,score,rank`` — the ``top_n`` terms of each row by the method's score (ties by term).
 
     Works on the sparse matrix, all rows in one sort, so a corpus of many documents never needs a
-    dense documents × terms array.
+    dense documents × terms array. ``stats``: the corpus's (:class:`TermStats`), when ``dtm`` holds part of it.
     """
     if method not in METHODS:
         raise ConfigError(f"[keywords] method = {method!r} is not allowed; expected one of {', '.join(METHODS)}")
     if not dtm.vocab:
         return pd.DataFrame(columns=["doc_id", "term", "score", "rank"])
-    from sklearn.feature_extraction.text import TfidfTransformer
-
+    stats = stats or TermStats.of(dtm)
     distinctive = method == "distinctive"
     counts = dtm.matrix.tocsr()
     counts.sort_indices()
-    weights = TfidfTransformer(sublinear_tf=distinctive).fit_transform(counts).tocsr()
+    weights = tfidf_weights(counts, smooth_idf(stats.doc_freq, stats.n_docs), sublinear_tf=distinctive).tocsr()
     weights.sort_indices()
     rows = entry_rows(weights)
     keep = weights.data > 0
-    if distinctive and len(dtm.row_ids) > 1:
-        keep &= over_represented(counts, dtm.sizes(), min_ratio)
+    if distinctive and stats.n_docs > 1:
+        keep &= over_represented(counts, dtm.sizes(), min_ratio, totals=stats.totals, total_size=stats.n_tokens)
     rows, columns, values = rows[keep], weights.indices[keep], weights.data[keep]
     picked, ranks = top_per_row(rows, np.round(values, 12), term_ranks(dtm.vocab)[columns], top_n)
     return pd.DataFrame({"doc_id": np.array(dtm.row_ids, dtype=object)[rows[picked]],
@@ -55,14 +101,16 @@ def top_keywords(dtm: Dtm, *, top_n: int = 30, method: str = "distinctive", min_
                          "score": values[picked], "rank": ranks})
 
 
-def over_represented(counts, sizes: np.ndarray, min_ratio: float) -> np.ndarray:
+def over_represented(counts, sizes: np.ndarray, min_ratio: float, *, totals: np.ndarray | None = None,
+                     total_size: float | None = None) -> np.ndarray:
     """For each stored entry of the CSR ``counts`` (rows in order): is the term's rate in its row at least
-    ``min_ratio`` × its rate in all other rows, the other rows' count plus half an occurrence?"""
+    ``min_ratio`` × its rate in all other rows, the other rows' count plus half an occurrence? ``totals``
+    (each column's total) and ``total_size`` (all rows' word tokens) default to those of ``counts``."""
     sizes = np.asarray(sizes, dtype=float)
     rows = entry_rows(counts)
-    totals = np.asarray(counts.sum(axis=0)).ravel()
+    totals = np.asarray(counts.sum(axis=0)).ravel() if totals is None else totals
     mine = counts.data.astype(float)
     rest = totals[counts.indices] - mine
-    rest_size = sizes.sum() - sizes[rows]
+    rest_size = (sizes.sum() if total_size is None else total_size) - sizes[rows]
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(rest_size > 0, mine / np.maximum(sizes[rows], 1) >= min_ratio * (rest + 0.5) / rest_size, True)

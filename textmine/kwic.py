@@ -33,12 +33,22 @@ def kwic_table(prepared, queries: Sequence[str], *, width: int = 30) -> pd.DataF
     """
     import pandas as pd
 
+    found = kwic_rows(prepared, queries, width=width)
+    return pd.DataFrame([row for rows in found.values() for *_, row in sorted(rows, key=lambda f: f[:3])],
+                        columns=KWIC_COLUMNS)
+
+
+def kwic_rows(prepared, queries: Sequence[str], *, width: int = 30, first_document: int = 0) -> dict[str, list]:
+    """The rows of :func:`kwic_table` by query, unsorted: ``(document key, paragraph number, start, row)``, where
+    sorting by the first three gives the table's order. The document key is the date order of
+    :meth:`textmine.data.Corpus.by_date`: undated last, then the date, then the document's position in the
+    corpus (``first_document`` + its position in ``prepared.corpus``, for a part of a corpus)."""
     from .preparation import fold_query, load_themes
     from .trends import mention_table
 
     names = [q.strip() for q in queries if q.strip()]
     if not names:
-        return pd.DataFrame(columns=KWIC_COLUMNS)
+        return {}
     shown: dict[str, str] = {}
     for name in names:
         shown.setdefault(fold_query(name, prepared.config), name)
@@ -46,24 +56,24 @@ def kwic_table(prepared, queries: Sequence[str], *, width: int = 30) -> pd.DataF
     mentions = mention_table(prepared.units, prepared.tokens, themes, match=prepared.config.trends.match)
     units = {u.id: u for u in prepared.units}
     documents = {d.id: d for d in prepared.corpus}
-    order = {doc.id: i for i, doc in enumerate(prepared.corpus.by_date())}
-    rows = []
+    order = {doc.id: (doc.date is None, doc.date.sort_key() if doc.date else (0, 0, 0), first_document + i)
+             for i, doc in enumerate(prepared.corpus)}
+    found: dict[str, list] = {}
     for theme in themes.names:
         query = shown[theme]
-        found = []
+        rows = found.setdefault(query, [])
         for m in mentions[mentions["theme"] == theme].itertuples(index=False):
             unit = units[m.unit_id]
             doc = documents[m.doc_id]
             start, end = unit.original_span(m.start, m.end)
             page = doc.page_at(start)
-            found.append((order[m.doc_id], unit.index, m.start, {
+            rows.append((order[m.doc_id], unit.index, m.start, {
                 "query": query, "doc_id": m.doc_id, "date": str(doc.date) if doc.date else "",
                 "page": "" if page is None else page, "start": start, "end": end,
                 "left": _flat(unit.text[max(0, m.start - width):m.start]), "match": _flat(unit.text[m.start:m.end]),
                 "right": _flat(unit.text[m.end:m.end + width]), "unit_id": m.unit_id, "rule": m.alternative,
                 "fit": m.fit, "within": m.within}))
-        rows += [row for *_, row in sorted(found, key=lambda f: f[:3])]
-    return pd.DataFrame(rows, columns=KWIC_COLUMNS)
+    return found
 
 
 def format_kwic(table: pd.DataFrame, *, width: int = 30) -> str:

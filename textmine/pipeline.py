@@ -61,29 +61,37 @@ def keyness_stage(prepared: Prepared) -> dict[str, pd.DataFrame]:
 
 def compare_keyness(prepared: Prepared) -> pd.DataFrame:
     """``keyness_compare.csv``: ``[keyness] target`` against ``reference`` (default: latest document vs the rest)."""
-    from .groups import select_documents
     from .keyness import compare_groups
 
     dtm = prepared.doc_dtm
     cfg = prepared.config.keyness
-    target_expr = cfg.target.strip() or "latest"
-    target = select_documents(prepared.corpus, target_expr, name="[keyness] target")
-    if cfg.reference.strip():
-        reference = select_documents(prepared.corpus, cfg.reference, name="[keyness] reference")
-        reference_expr = cfg.reference.strip()
-    else:
-        reference = [d for d in prepared.corpus.ids if d not in target]
-        reference_expr = "rest"
-    if set(target) & set(reference):
-        raise ConfigError(f"[keyness] target {target_expr!r} and reference {reference_expr!r} share documents")
-    if not reference:
-        raise ConfigError(f"[keyness] target {target_expr!r} selects every document; nothing is left to compare with")
+    target, reference, target_expr, reference_expr = keyness_groups(prepared.corpus, cfg)
     rows = {doc_id: i for i, doc_id in enumerate(dtm.row_ids)}
     table = compare_groups(dtm, [rows[d] for d in target], [rows[d] for d in reference],
                            min_count=cfg.min_count, top_n=cfg.top_n)
     table.insert(0, "reference", reference_expr)
     table.insert(0, "target", target_expr)
     return table
+
+
+def keyness_groups(corpus: Corpus, cfg) -> tuple[list[str], list[str], str, str]:
+    """``(target ids, reference ids, target expression, reference expression)`` of ``[keyness]``."""
+    from .groups import select_documents
+
+    target_expr = cfg.target.strip() or "latest"
+    target = select_documents(corpus, target_expr, name="[keyness] target")
+    if cfg.reference.strip():
+        reference = select_documents(corpus, cfg.reference, name="[keyness] reference")
+        reference_expr = cfg.reference.strip()
+    else:
+        chosen = set(target)
+        reference = [d for d in corpus.ids if d not in chosen]
+        reference_expr = "rest"
+    if set(target) & set(reference):
+        raise ConfigError(f"[keyness] target {target_expr!r} and reference {reference_expr!r} share documents")
+    if not reference:
+        raise ConfigError(f"[keyness] target {target_expr!r} selects every document; nothing is left to compare with")
+    return target, reference, target_expr, reference_expr
 
 
 def topics_stage(prepared: Prepared, *, cache=None, progress: bool = False,

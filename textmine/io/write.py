@@ -48,7 +48,22 @@ def table_to_csv(frame: pd.DataFrame) -> bytes:
     """CSV bytes that are the same on every run: fixed float format, LF line ends, UTF-8 with a byte-order mark.
 
     Text cells starting with ``= + - @`` are guarded against spreadsheet formulas (see :mod:`.csvsafe`).
+    A table written in parts is ``csv_header`` and then ``csv_rows`` of each part: the same bytes.
     """
+    return _csv_text(frame, header=True).encode(CSV_ENCODING)
+
+
+def csv_header(columns) -> bytes:
+    """The start of a CSV file :func:`table_to_csv` writes: byte-order mark and header line."""
+    return _csv_text(pd.DataFrame(columns=list(columns)), header=True).encode(CSV_ENCODING)
+
+
+def csv_rows(frame: pd.DataFrame) -> bytes:
+    """The rows of ``frame`` as :func:`table_to_csv` writes them, without the header line."""
+    return _csv_text(frame, header=False).encode("utf-8")
+
+
+def _csv_text(frame: pd.DataFrame, *, header: bool) -> str:
     from .csvsafe import guard_frame
 
     frame = guard_frame(frame)
@@ -57,7 +72,7 @@ def table_to_csv(frame: pd.DataFrame) -> bytes:
         frame = frame.copy(deep=False)
         for i in floats:
             frame.isetitem(i, [FLOAT_FORMAT % v if v == v else "" for v in frame.iloc[:, i].tolist()])
-    return frame.to_csv(index=False, lineterminator="\n", float_format=FLOAT_FORMAT).encode(CSV_ENCODING)
+    return frame.to_csv(index=False, header=header, lineterminator="\n", float_format=FLOAT_FORMAT)
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -163,6 +178,16 @@ class OutputWriter:
     def write_bytes(self, name: str, data: bytes) -> None:
         self.path(name).write_bytes(data)
         self.hashes[name] = sha256_bytes(data)
+
+    def write_parts(self, name: str, parts) -> None:
+        """Write the file ``name`` from ``parts`` (bytes, in order) without holding them all (a table written part by
+        part: :func:`csv_header`, then :func:`csv_rows` of each part)."""
+        digest = hashlib.sha256()
+        with open(self.path(name), "wb") as handle:
+            for data in parts:
+                handle.write(data)
+                digest.update(data)
+        self.hashes[name] = digest.hexdigest()
 
     def write_table(self, name: str, frame: pd.DataFrame) -> None:
         if self.cache is None or len(frame) < CACHED_CSV_ROWS:
@@ -326,14 +351,17 @@ class RunWriter:
         self._cloud_keys: dict[str, str | None] = {}
         self.clouds = CloudDrawer(self._cloud_drawn)
 
-    def write(self, prepared, tables: dict[str, pd.DataFrame], files: dict[str, bytes] | None = None) -> None:
-        """Write ``tables`` (and ``files``, name → bytes), with the charts and word clouds drawn from them."""
+    def write(self, prepared, tables: dict[str, pd.DataFrame], files: dict[str, bytes] | None = None, *,
+              written=()) -> None:
+        """Write ``tables`` (and ``files``, name → bytes), with the charts and word clouds drawn from them; the
+        tables named in ``written`` were written already (part by part) and only charts are drawn from them."""
         from ..figures import FIGURES
 
         config, writer = self.config, self.writer
         self._write_text_tables(prepared)
         for key, frame in tables.items():
-            writer.write_table(table_file(key), frame)
+            if key not in written:
+                writer.write_table(table_file(key), frame)
         for name, content in (files or {}).items():
             writer.write_bytes(name, content)
         if "cooccurrence" in tables and "cooccurrence_nodes" in tables:
@@ -368,6 +396,11 @@ class RunWriter:
         manifest["all_stages"] = [TEXT_STAGE, *STAGES]
         self.writer.commit(manifest)
         return self.writer.out_dir
+
+    def text_tables_written(self) -> None:
+        """``documents.csv``, ``units.csv`` and ``tokens.csv`` were written already (part by part)."""
+        self._segments_pending = False
+        self._wrote_segments = True
 
     def _write_text_tables(self, prepared) -> None:
         """``documents.csv`` always (the denominators of every rate), ``units.csv`` and ``tokens.csv`` when asked."""
