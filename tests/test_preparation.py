@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from conftest import CORPUS
+
 import textmine as tm
 
 
@@ -128,3 +130,26 @@ def test_stubs_are_documents_far_shorter_than_the_median():
     assert find_stubs({"a": 12_000, "b": 13_000, "c": 24, "d": 15_000}, 0.05) == {"c"}
     assert find_stubs({"a": 30, "b": 35, "c": 2, "d": 40}, 0.05) == frozenset()   # short texts, no stub
     assert find_stubs({"a": 12_000, "c": 24}, 0.0) == frozenset()
+
+
+def test_cleaning_a_partition_with_repeated_texts_gives_what_split_units_gives():
+    """A text that comes again is cleaned once and its units copied; units, dropped counts and samples are those of
+    cleaning every document (the reports of the corpus, one of them three times, and repeated reviews)."""
+    from conftest import shopping_reviews
+
+    from textmine.preparation import clean_part
+    from textmine.units import split_units
+
+    corpus = tm.read_corpus(CORPUS)
+    docs = list(corpus.documents)
+    again = [tm.Document(f"{d.id}-copy{i}", d.text, d.meta, d.date) for i, d in enumerate(docs[:1] * 2)]
+    reviews = [tm.Document(str(i), text) for i, text in
+               enumerate(shopping_reviews(dtype=str, keep_default_na=False)["review"].iloc[:3000])]
+    repeated = [tm.Document(f"again-{d.id}", d.text) for d in reviews[:500]]
+    for documents in (docs + again, reviews + repeated):
+        expected = split_units(documents, tm.Config().clean)
+        units, dropped, samples = clean_part(documents, tm.Config().clean)
+        assert tuple(units) == expected.units
+        assert dropped == expected.dropped and samples == expected.samples
+    copies = [u for u in clean_part(docs + again, tm.Config().clean)[0] if u.doc_id.endswith("-copy1")]
+    assert copies and [u.text for u in copies] == [u.text for u in split_units(docs[:1]).units]

@@ -136,7 +136,6 @@ def prepare_part(documents: list[Document], shared: Shared, first: int) -> PartO
     """Clean, segment and count one partition (see the module docs, step 1)."""
     import scipy.sparse as sp
 
-    from .dtm import build_dtm
     from .io.write import csv_rows, tokens_table, units_table
     from .kwic import kwic_rows
     from .network import windows
@@ -148,19 +147,14 @@ def prepare_part(documents: list[Document], shared: Shared, first: int) -> PartO
     units, dropped, samples = clean_part(documents, config.clean)
     units = tuple(units)
     tokens, info = segment_corpus(units, shared.segmenter, config, cache=None)
-    term_filter = shared.term_filter
-    content = tuple(map(tuple, map(term_filter.terms, tokens)))
     totals = {doc.id: 0 for doc in documents}
-    by_doc: dict[str, list[str]] = {doc.id: [] for doc in documents}
     unit_counts: Counter[str] = Counter()
-    for unit, terms in zip(tokens, content):
+    for unit in tokens:
         totals[unit.doc_id] += len(unit.terms)
-        by_doc[unit.doc_id].extend(terms)
         unit_counts[unit.doc_id] += 1
-    dtm = build_dtm(by_doc.items(), tokens=[totals[d] for d in by_doc])
-    corpus = Corpus(tuple(documents))
-    part = Prepared(config, corpus, units, tokens, content, dtm, totals, frozenset(), shared.segmenter.lexicon,
-                    term_filter, shared.stopwords_sha256, shared.stopword_count, shared.theme_set)
+    part = Prepared(config, Corpus(tuple(documents)), units, tokens, totals, frozenset(), shared.segmenter.lexicon,
+                    shared.term_filter, shared.stopwords_sha256, shared.stopword_count, shared.theme_set)
+    content, dtm = part.content_terms, part.doc_dtm
     # co-occurrence windows as an incidence matrix over the partition's own terms
     sets = windows(part, config.network.window)
     window_index: dict[str, int] = {}

@@ -206,6 +206,8 @@ def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None
         if on_tables:
             on_tables(prepared, *results[stage])
 
+    if stages:   # made once here, before the topics' thread and the other stages both ask for them
+        prepared.doc_dtm
     background = _Background(lambda: compute("topics", True)) if "topics" in stages and len(stages) > 1 else None
     for stage in stages:
         if stage != "topics" or background is None:

@@ -18,6 +18,7 @@ import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -32,7 +33,7 @@ from .normalize import SimplifiedFolder, fold_for_counting
 from .parallel import chunks, map_in_order, session
 from .provenance import Timings
 from .themes import ThemeSet
-from .units import merge_samples, split_units
+from .units import merge_samples, split_document
 
 log = logging.getLogger(__name__)
 
@@ -60,15 +61,14 @@ class Prepared:
     ``content_terms[i]`` those that pass the term filter (what keywords, keyness and topics see).
     ``doc_dtm`` counts content terms per document; its ``tokens`` are each document's word tokens,
     the denominator of every rate (``token_totals`` holds the same numbers by document id).
-    ``stubs`` are documents too short to stand for a period (see :func:`find_stubs`).
+    ``stubs`` are documents too short to stand for a period (see :func:`find_stubs`). The content terms
+    and the matrix are made when first asked for (``textmine segment`` never needs them).
     """
 
     config: Config
     corpus: Corpus
     units: tuple[Unit, ...]
     tokens: tuple[TokenizedUnit, ...]
-    content_terms: tuple[tuple[str, ...], ...]
-    doc_dtm: Dtm
     token_totals: Mapping[str, int]
     stubs: frozenset[str]
     lexicon: Lexicon
@@ -85,6 +85,17 @@ class Prepared:
     @property
     def themes(self) -> tuple[str, ...]:
         return self.theme_set.names
+
+    @cached_property
+    def content_terms(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(map(tuple, map(self.term_filter.terms, self.tokens)))
+
+    @cached_property
+    def doc_dtm(self) -> Dtm:
+        by_doc: dict[str, list[str]] = {doc.id: [] for doc in self.corpus}
+        for unit, terms in zip(self.tokens, self.content_terms):
+            by_doc[unit.doc_id].extend(terms)
+        return build_dtm(by_doc.items(), tokens=[self.token_totals[d] for d in by_doc])
 
 
 def load_corpus(config: Config) -> Corpus:
@@ -159,13 +170,9 @@ def prepare(config: Config, corpus: Corpus | None = None, *, cache=FROM_CONFIG, 
         timings.cached.add("segment")
     _warn_empty(corpus, units)
     term_filter, stopwords_sha256, stopword_count = config_term_filter(config, segmenter.lexicon)
-    content = tuple(map(tuple, map(term_filter.terms, tokens)))
     totals = {doc.id: 0 for doc in corpus}
-    by_doc: dict[str, list[str]] = {doc.id: [] for doc in corpus}
-    for unit, terms in zip(tokens, content):
+    for unit in tokens:
         totals[unit.doc_id] += len(unit.terms)
-        by_doc[unit.doc_id].extend(terms)
-    dtm = build_dtm(by_doc.items(), tokens=[totals[d] for d in by_doc])
     key = None
     if info.get("tokens_sha256") and units_digest:
         from .keys import analysis_key
@@ -173,7 +180,7 @@ def prepare(config: Config, corpus: Corpus | None = None, *, cache=FROM_CONFIG, 
         key = analysis_key(config, tokens=info["tokens_sha256"], units=units_digest, stopwords=stopwords_sha256,
                            themes=theme_set.sha256,
                            documents=[[d.id, str(d.date) if d.date else None, dict(d.meta)] for d in corpus])
-    return Prepared(config, corpus, units, tokens, content, dtm, totals, find_stubs(totals, config.trends.stub_share),
+    return Prepared(config, corpus, units, tokens, totals, find_stubs(totals, config.trends.stub_share),
                     segmenter.lexicon, term_filter, stopwords_sha256, stopword_count, theme_set, dropped, samples,
                     info, key)
 
@@ -206,9 +213,33 @@ def _warn_empty(corpus: Corpus, units: Sequence[Unit]) -> None:
 # -- cleaning ---------------------------------------------------------------------------------------------------
 
 def clean_part(documents: Sequence[Document], config: CleanConfig) -> tuple[list[Unit], dict[str, int], dict]:
-    """Units of a partition of documents, the blocks dropped by kind, and samples of them."""
-    result = split_units(documents, config)
-    return list(result.units), dict(result.dropped), dict(result.samples)
+    """Units of a partition of documents, the blocks dropped by kind, and samples of them: what
+    :func:`textmine.units.split_units` gives (tested), with a text that comes again (a review posted twice, a
+    copied notice) cleaned once and its units given the other document's id."""
+    import dataclasses
+
+    folder = text_folder_of(config)
+    dropped: Counter[str] = Counter()
+    samples: dict[str, list[str]] = {}
+    done: dict[tuple[str, tuple[int, ...]], tuple[list[Unit], Counter[str]]] = {}
+    units: list[Unit] = []
+    for doc in documents:
+        key = (doc.text, doc.page_starts)
+        seen = done.get(key)
+        if seen is None:
+            own: Counter[str] = Counter()
+            doc_units = split_document(doc, config, folder, own, samples)
+            done[key] = (doc_units, own)
+        else:   # its dropped blocks count again; their samples are in already
+            doc_units = [dataclasses.replace(u, doc_id=doc.id) for u in seen[0]]
+            own = seen[1]
+        dropped.update(own)
+        units.extend(doc_units)
+    return units, dict(sorted(dropped.items())), {kind: tuple(texts) for kind, texts in sorted(samples.items())}
+
+
+def text_folder_of(config: CleanConfig) -> SimplifiedFolder | None:
+    return SimplifiedFolder() if config.fold_traditional else None
 
 
 def clean_corpus(corpus: Corpus, config: CleanConfig, partition_docs: int, *, cache=None, client=None,

@@ -290,16 +290,20 @@ def readable_json(value, level: int = 0) -> str:
 
 def units_table(prepared) -> pd.DataFrame:
     """``unit_id,doc_id,kind,start,end,text`` — offsets are characters in the original file."""
-    return pd.DataFrame(
-        [{"unit_id": u.id, "doc_id": u.doc_id, "kind": u.kind, "start": u.start, "end": u.end, "text": u.text}
-         for u in prepared.units], columns=["unit_id", "doc_id", "kind", "start", "end", "text"])
+    units = prepared.units
+    return pd.DataFrame({"unit_id": [u.id for u in units], "doc_id": [u.doc_id for u in units],
+                         "kind": [u.kind for u in units], "start": np.array([u.start for u in units], dtype=np.int64),
+                         "end": np.array([u.end for u in units], dtype=np.int64), "text": [u.text for u in units]},
+                        columns=["unit_id", "doc_id", "kind", "start", "end", "text"])
 
 
 def tokens_table(prepared) -> pd.DataFrame:
     """``unit_id,doc_id,n_tokens,tokens`` — the word tokens of each unit, separated by spaces."""
-    return pd.DataFrame(
-        [{"unit_id": t.unit_id, "doc_id": t.doc_id, "n_tokens": len(t.terms), "tokens": " ".join(t.terms)}
-         for t in prepared.tokens], columns=["unit_id", "doc_id", "n_tokens", "tokens"])
+    tokens = prepared.tokens
+    return pd.DataFrame({"unit_id": [t.unit_id for t in tokens], "doc_id": [t.doc_id for t in tokens],
+                         "n_tokens": np.array([len(t.terms) for t in tokens], dtype=np.int64),
+                         "tokens": [" ".join(t.terms) for t in tokens]},
+                        columns=["unit_id", "doc_id", "n_tokens", "tokens"])
 
 
 INPUT_COLUMNS = ["name", "status", "reason", "detail", "encoding", "method", "chaos", "format", "pages"]
