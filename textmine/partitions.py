@@ -95,6 +95,9 @@ class PartState:
     topic_ids: list[str]
     topic_groups: list[str]
     topic_info: dict[str, UnitInfo]
+    unit_ids: list[str]                          # every paragraph: id, document, word tokens (trends)
+    unit_docs: list[str]
+    unit_tokens: list[int]
 
 
 @dataclass
@@ -117,9 +120,6 @@ class PartSummary:
     n_windows: int
     mentions: pd.DataFrame
     kwic: dict[str, list]
-    unit_ids: list[str]
-    unit_docs: list[str]
-    unit_tokens: list[int]
     n_topic_units: int
     segmented: int
 
@@ -172,9 +172,10 @@ def prepare_part(documents: list[Document], shared: Shared, first: int) -> PartO
     by_id = {u.id: u for u in units}
     info_of = {tokens[i].unit_id: _unit_info(by_id[tokens[i].unit_id]) for i in chosen}
     state = PartState(first, dtm, list(window_index), incidence, vocab, flat, offsets,
-                      [tokens[i].unit_id for i in chosen], [tokens[i].doc_id for i in chosen], info_of)
+                      [tokens[i].unit_id for i in chosen], [tokens[i].doc_id for i in chosen], info_of,
+                      [t.unit_id for t in tokens], [t.doc_id for t in tokens], [len(t.terms) for t in tokens])
     summary = PartSummary(
-        documents=[Document(d.id, "", d.meta, d.date, d.source) for d in documents],
+        documents=[_light(d, keep_source=i == 0) for i, d in enumerate(documents)],
         chars=[len(d.text) for d in documents], units=[unit_counts[d.id] for d in documents],
         tokens=[totals[d.id] for d in documents],
         units_csv=csv_rows(units_table(part)), tokens_csv=csv_rows(tokens_table(part)),
@@ -182,10 +183,20 @@ def prepare_part(documents: list[Document], shared: Shared, first: int) -> PartO
         doc_freq=dtm.doc_freqs(), window_terms=list(window_index), window_freq=window_freq, n_windows=len(sets),
         mentions=mention_table(units, tokens, shared.theme_set, match=config.trends.match),
         kwic=kwic_rows(part, shared.kwic_queries, width=config.kwic.width, first_document=first),
-        unit_ids=[t.unit_id for t in tokens], unit_docs=[t.doc_id for t in tokens],
-        unit_tokens=[len(t.terms) for t in tokens], n_topic_units=len(chosen),
+        n_topic_units=len(chosen),
         segmented=info["stats"]["segmented_texts"])
     return PartOutput(state, summary)
+
+
+def _light(doc: Document, *, keep_source: bool) -> Document:
+    """The document without its text, as the run keeps it for every document: short metadata values shared
+    (a table repeats its categories), the source only where it names a file of its own (a table's rows all
+    name the table; ``manifest.json`` hashes each file once)."""
+    import sys
+
+    meta = {k: sys.intern(v) if len(v) <= 32 else v for k, v in doc.meta.items()}
+    source = doc.source if keep_source or "#" not in doc.source else ""
+    return Document(doc.id, "", meta, doc.date, source)
 
 
 def _unit_info(unit) -> UnitInfo:
@@ -214,6 +225,7 @@ class Request:
     target_rows: list[int]
     reference_rows: list[int]
     nodes: list[str]
+    single_docs: frozenset[str]           # documents alone in their period: send their paragraphs' sizes
     topic_rows: list[int] | None          # which of its topic paragraphs to send (None: all)
     keywords: bool                        # score keywords
     keyword_frame: bool                   # send the keywords table too (the word clouds are drawn from it)
@@ -232,6 +244,7 @@ class Answer:
     topic_docs: tuple[list[str], np.ndarray, np.ndarray]
     topic_ids: list[str]
     topic_groups: list[str]
+    unit_sizes: tuple[list[str], list[str], list[int]]
 
 
 def answer_part(state: PartState, request: Request, config: Config) -> Answer:
@@ -264,10 +277,13 @@ def answer_part(state: PartState, request: Request, config: Config) -> Answer:
         co[np.ix_(node_positions, node_positions)] = (sub.T @ sub).toarray()
     docs = _topic_docs(state, request.topic_rows)
     rows = range(len(state.topic_ids)) if request.topic_rows is None else request.topic_rows
+    single = [i for i, d in enumerate(state.unit_docs) if d in request.single_docs] if request.single_docs else []
     return Answer(csv_rows(keywords) if keywords is not None else b"", keyness_csv,
                   keywords if request.keyword_frame else None, target, reference,
                   int(sizes[request.target_rows].sum()), int(sizes[request.reference_rows].sum()), co, docs,
-                  [state.topic_ids[i] for i in rows], [state.topic_groups[i] for i in rows])
+                  [state.topic_ids[i] for i in rows], [state.topic_groups[i] for i in rows],
+                  ([state.unit_ids[i] for i in single], [state.unit_docs[i] for i in single],
+                   [state.unit_tokens[i] for i in single]))
 
 
 def _topic_docs(state: PartState, rows: list[int] | None):
@@ -313,10 +329,6 @@ def infer_topics(vocab: Sequence[str], flat: np.ndarray, offsets: np.ndarray, mo
         sums = theta.sum(axis=1, keepdims=True)
         theta = np.where(sums > 0, theta / np.where(sums > 0, sums, 1), 1.0 / k)
     return theta
-
-
-def part_mixtures(state: PartState, model_vocab: Sequence[str], topic_term: np.ndarray) -> np.ndarray:
-    return infer_topics(state.topic_vocab, state.topic_flat, state.topic_offsets, model_vocab, topic_term)
 
 
 def part_examples(state: PartState, ids: set[str]) -> list[UnitInfo]:
@@ -456,7 +468,7 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     out = writer.writer
 
     # pass 1 --------------------------------------------------------------------------------------------------
-    from .io.write import CSV_ENCODING, DOCUMENT_COLUMNS, csv_header
+    from .io.write import DOCUMENT_COLUMNS, csv_header
 
     started = time.perf_counter()
     states: list = []
@@ -512,7 +524,7 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
         log.warning("… and %d more documents with no text left after cleaning (documents.csv lists them)",
                     len(empty) - 20)
     token_totals = {d.id: n for s in summaries for d, n in zip(s.documents, s.tokens)}
-    n_units = sum(len(s.unit_ids) for s in summaries)
+    n_units = sum(sum(s.units) for s in summaries)
     if not n_units:
         raise StageError("no text is left after cleaning; check the corpus and [clean] settings")
     stubs = find_stubs(token_totals, config.trends.stub_share)
@@ -574,6 +586,9 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     n_topic_units = sum(s.n_topic_units for s in summaries)
     sample = topic_sample(n_topic_units, config.scale.topic_sample, config.seed) if "topics" in stages else None
     small = n_docs <= config.output.max_doc_images
+    from .trends import single_documents
+
+    single = frozenset(single_documents(corpus, config.trends.by, stubs)) if "trends" in stages else frozenset()
     requests = []
     position = 0
     for s in summaries:
@@ -589,10 +604,10 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
         position += s.n_topic_units
         requests.append(Request(doc_freq[rank], counts[rank], n_docs, n_tokens, keyness_on and any_reference,
                                 [i for i, d in enumerate(ids) if d in target_ids],
-                                [i for i, d in enumerate(ids) if d in reference_ids], nodes, topic_rows,
+                                [i for i, d in enumerate(ids) if d in reference_ids], nodes, single, topic_rows,
                                 "keywords" in stages, small and "keywords" in stages))
     started = time.perf_counter()
-    asked = {"keywords", "keyness", "network", "topics"} & set(stages)
+    asked = {"keywords", "keyness", "network", "topics", "trends"} & set(stages)
     answers_handles = [runner.submit(answer_part, state, request, local)
                        for state, request in zip(states, requests)] if asked else []
     answers: list[Answer] = []
@@ -658,7 +673,7 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     # trends and kwic ----------------------------------------------------------------------------------------------
     if "trends" in stages:
         with timings.stage("trends"):
-            tables.update(_trends(out, config, theme_set, corpus, summaries, token_totals, stubs, small))
+            tables.update(_trends(out, config, theme_set, corpus, summaries, answers, token_totals, stubs, small))
     if "kwic" in stages:
         with timings.stage("kwic"):
             from .kwic import KWIC_COLUMNS
@@ -729,7 +744,7 @@ def _write_documents(out, summaries: list[PartSummary], stubs, columns: list[str
     out.write_parts("documents.csv", parts())
 
 
-def _trends(out, config: Config, theme_set, corpus: Corpus, summaries, token_totals, stubs, small: bool):
+def _trends(out, config: Config, theme_set, corpus: Corpus, summaries, answers, token_totals, stubs, small: bool):
     """trends_period and trend_changes (returned) and trends.csv (written theme by theme, returned when small)."""
     from .io.write import csv_header, csv_rows
     from .themes import ThemeSet
@@ -740,12 +755,11 @@ def _trends(out, config: Config, theme_set, corpus: Corpus, summaries, token_tot
     every = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=MENTION_COLUMNS)
     by_theme = {name: every[every["theme"] == name] for name in theme_set.names}
     mentions = pd.concat([by_theme[name] for name in theme_set.names], ignore_index=True) if len(every) else every
-    sizes = pd.DataFrame({"unit_id": [u for s in summaries for u in s.unit_ids],
-                          "doc_id": [d for s in summaries for d in s.unit_docs],
-                          "tokens": [n for s in summaries for n in s.unit_tokens]})
+    sizes = pd.DataFrame({"unit_id": [u for a in answers for u in a.unit_sizes[0]],
+                          "doc_id": [d for a in answers for d in a.unit_sizes[1]],
+                          "tokens": np.array([n for a in answers for n in a.unit_sizes[2]], dtype=np.int64)})
     periods = period_trends(mentions, sizes, theme_set, corpus, by=cfg.by, seed=config.seed,
-                            resamples=cfg.bootstrap, confidence=cfg.confidence, stubs=stubs)
-    del sizes
+                            resamples=cfg.bootstrap, confidence=cfg.confidence, stubs=stubs, doc_tokens=token_totals)
     tables = {"trends_period": periods, "trend_changes": trend_changes(periods)}
     parts = []
 
@@ -768,11 +782,10 @@ def _topics(out, runner: Runner, config: Config, states, answers: list[Answer], 
             progress: bool):
     """Fit the topic model (on a sample when there are more paragraphs than ``[scale] topic_sample``) and write its
     tables; returns the small tables and the topic map page."""
-    from .io.write import csv_header, csv_rows
+    from .io.write import csv_header
     from .topics.analysis import engine_options, fit_runs, select_k, stability_seeds
     from .topics.evidence import (
         examples_table,
-        prevalence,
         prevalence_by_date,
         relevance_table,
         summary_table,
@@ -821,42 +834,40 @@ def _topics(out, runner: Runner, config: Config, states, answers: list[Answer], 
         from .topics.spread import spread_table
 
         spread_frame = spread_table(docs, spread)
-    if sample is None:
-        mixtures, unit_ids, unit_groups = model.doc_topic, list(model.row_ids), groups
-        lengths = [len(d) for d in docs]
-        del docs
-    else:
-        del docs
-        handles = [runner.submit(part_mixtures, state, model.vocab, model.topic_term) for state in states]
-        mixtures = np.vstack([runner.result(h) for h in handles]) if handles else np.zeros((0, model.k))
-        unit_ids, unit_groups, lengths = [], [], []
-        for state_handle in states:
-            ids_, groups_, lengths_ = runner.result(runner.submit(_topic_rows, state_handle))
-            unit_ids += ids_
-            unit_groups += groups_
-            lengths += lengths_
-    full = TopicModel(model.engine, model.k, model.seed, model.vocab, model.topic_term, mixtures, tuple(unit_ids),
-                      model.params)
     topics = topic_terms_table(model, cfg.top_n)
     topics["unstable"] = topics["topic"].map(flag)
-    doc_ids, doc_matrix = _group_mixtures(mixtures, unit_groups, lengths, model.k)
-    doc_topics = pd.DataFrame({"doc_id": np.repeat(np.array(doc_ids, dtype=object), model.k),
-                               "topic": np.tile(np.arange(1, model.k + 1), len(doc_ids)),
-                               "weight": doc_matrix.ravel()}, columns=["doc_id", "topic", "weight"])
+    if sample is None:   # every paragraph was fitted: the tables come from the fit, as in one process
+        pieces = [_topic_pieces(model.doc_topic, list(model.row_ids), groups, [len(d) for d in docs], flag,
+                                cfg.examples)]
+        infos = list(runner.results([runner.submit(part_examples, state, set(pieces[0].candidates))
+                                     for state in states]))
+    else:                # inferred in each partition with the fitted topics held fixed
+        handles = [runner.submit(part_topics, state, model.vocab, model.topic_term, flag, cfg.examples)
+                   for state in states]
+        pieces, infos = [], []
+        for handle in handles:
+            piece, info = runner.result(handle)
+            runner.release(handle)
+            pieces.append(piece)
+            infos.append(info)
+    del docs
+    out.write_parts("unit_topics.csv", (csv_header(UNIT_TOPIC_COLUMNS), *(p.unit_rows() for p in pieces)))
+    doc_topics = pd.concat([p.doc_topics() for p in pieces], ignore_index=True)
     doc_topics["unstable"] = doc_topics["topic"].map(flag)
     _write_frame(out, "doc_topics.csv", doc_topics)
-    _write_unit_topics(out, mixtures, unit_ids, unit_groups, flag, model.k)
-    winners = _example_ids(full, cfg.examples)
-    found: dict[str, UnitInfo] = {}
-    for state in states:
-        for info in runner.result(runner.submit(part_examples, state, winners)):
-            found[info.id] = info
+    weighted = sum((p.weighted for p in pieces), np.zeros(model.k)) if len(pieces) > 1 else pieces[0].weighted
+    prevalences = weighted / weighted.sum() if weighted.sum() else np.full(model.k, 1.0 / model.k)
+    found = {info.id: info for part in infos for info in part}
+    rows = [(unit_id, row) for p in pieces for unit_id, row in p.candidates.items()]
+    candidates = TopicModel(model.engine, model.k, model.seed, model.vocab, model.topic_term,
+                            np.array([row for _, row in rows]).reshape(len(rows), model.k),
+                            tuple(unit_id for unit_id, _ in rows), model.params)
     tables = {
         "topics": topics, "doc_topics": doc_topics,
-        "topic_summary": summary_table(full, labels, prevalence(full, lengths), stability, unstable),
+        "topic_summary": summary_table(model, labels, prevalences, stability, unstable),
         "topic_relevance": relevance_table(model, marginal, lam=cfg.relevance_lambda, top_n=cfg.top_n,
                                            unstable=unstable),
-        "topic_examples": examples_table(full, found, top_n=cfg.examples, unstable=unstable),
+        "topic_examples": examples_table(candidates, found, top_n=cfg.examples, unstable=unstable),
         "topic_dates": prevalence_by_date(doc_topics.drop(columns="unstable"), corpus, labels, unstable),
     }
     if k_table is not None:
@@ -868,8 +879,62 @@ def _topics(out, runner: Runner, config: Config, states, answers: list[Answer], 
     return tables, html
 
 
-def _topic_rows(state: PartState) -> tuple[list[str], list[str], list[int]]:
-    return state.topic_ids, state.topic_groups, np.diff(state.topic_offsets).tolist()
+UNIT_TOPIC_COLUMNS = ["unit_id", "doc_id", "topic", "weight", "unstable"]
+
+
+@dataclass
+class TopicPiece:
+    """The topic mixtures of some paragraphs (in corpus order) and what the topic tables need of them."""
+
+    unit_ids: list[str]
+    groups: list[str]
+    mixtures: np.ndarray                 # paragraphs × topics
+    doc_ids: list[str]                   # their documents, in order of first appearance
+    doc_mixtures: np.ndarray             # documents × topics: the token-weighted mean of their paragraphs
+    weighted: np.ndarray                 # Σ mixture × tokens, per topic (the prevalence's numerator)
+    candidates: dict[str, np.ndarray]    # the paragraphs most about each topic: id → mixture
+    flag: dict[int, bool]
+
+    def unit_rows(self) -> bytes:
+        from .io.write import csv_rows
+
+        k = self.mixtures.shape[1]
+        frame = pd.DataFrame({"unit_id": np.repeat(np.array(self.unit_ids, dtype=object), k),
+                              "doc_id": np.repeat(np.array(self.groups, dtype=object), k),
+                              "topic": np.tile(np.arange(1, k + 1), len(self.unit_ids)),
+                              "weight": self.mixtures.ravel()}, columns=UNIT_TOPIC_COLUMNS[:4])
+        frame["unstable"] = frame["topic"].map(self.flag)
+        return csv_rows(frame)
+
+    def doc_topics(self) -> pd.DataFrame:
+        k = self.doc_mixtures.shape[1]
+        return pd.DataFrame({"doc_id": np.repeat(np.array(self.doc_ids, dtype=object), k),
+                             "topic": np.tile(np.arange(1, k + 1), len(self.doc_ids)),
+                             "weight": self.doc_mixtures.ravel()}, columns=["doc_id", "topic", "weight"])
+
+
+def _topic_pieces(mixtures: np.ndarray, unit_ids: list[str], groups: list[str], lengths: list[int], flag: dict,
+                  examples: int) -> TopicPiece:
+    """A :class:`TopicPiece`; documents never straddle two pieces (a partition holds whole documents)."""
+    k = mixtures.shape[1]
+    doc_ids, doc_mixtures = _group_mixtures(mixtures, groups, lengths, k)
+    weights = np.asarray(lengths, dtype=float)
+    ids = np.array(unit_ids, dtype=object)
+    chosen: dict[str, np.ndarray] = {}
+    for t in range(k):    # the order of textmine.topics.evidence.examples_table
+        for row in np.lexsort((ids, -np.round(mixtures[:, t], 12)))[:examples]:
+            chosen[unit_ids[row]] = mixtures[row]
+    return TopicPiece(unit_ids, groups, mixtures, doc_ids, doc_mixtures, (mixtures * weights[:, None]).sum(axis=0),
+                      chosen, flag)
+
+
+def part_topics(state: PartState, model_vocab: Sequence[str], topic_term: np.ndarray, flag: dict,
+                examples: int) -> tuple[TopicPiece, list[UnitInfo]]:
+    """The partition's paragraphs' topic mixtures, inferred (:func:`infer_topics`), with the examples it offers."""
+    mixtures = infer_topics(state.topic_vocab, state.topic_flat, state.topic_offsets, model_vocab, topic_term)
+    piece = _topic_pieces(mixtures, state.topic_ids, state.topic_groups, np.diff(state.topic_offsets).tolist(),
+                          flag, examples)
+    return piece, [state.topic_info[i] for i in piece.candidates]
 
 
 def _group_mixtures(matrix: np.ndarray, groups: Sequence[str], weights: Sequence[float], k: int):
@@ -892,36 +957,6 @@ def _write_frame(out, name: str, frame: pd.DataFrame, rows_per_part: int = 200_0
 
     out.write_parts(name, (csv_header(frame.columns), *(csv_rows(frame.iloc[start:start + rows_per_part])
                                                           for start in range(0, len(frame), rows_per_part))))
-
-
-def _write_unit_topics(out, matrix: np.ndarray, unit_ids: list[str], groups: list[str], flag: dict, k: int,
-                       rows_per_part: int = 100_000) -> None:
-    from .io.write import csv_header, csv_rows
-
-    columns = ["unit_id", "doc_id", "topic", "weight", "unstable"]
-
-    def parts():
-        yield csv_header(columns)
-        for start in range(0, len(unit_ids), rows_per_part):
-            ids = np.array(unit_ids[start:start + rows_per_part], dtype=object)
-            frame = pd.DataFrame({"unit_id": np.repeat(ids, k),
-                                  "doc_id": np.repeat(np.array(groups[start:start + rows_per_part], dtype=object), k),
-                                  "topic": np.tile(np.arange(1, k + 1), len(ids)),
-                                  "weight": matrix[start:start + rows_per_part].ravel()}, columns=columns[:4])
-            frame["unstable"] = frame["topic"].map(flag)
-            yield csv_rows(frame)
-
-    out.write_parts("unit_topics.csv", parts())
-
-
-def _example_ids(model, top_n: int) -> set[str]:
-    """The paragraphs :func:`textmine.topics.evidence.examples_table` will show (the same sort)."""
-    ids = np.array(model.row_ids, dtype=object)
-    chosen: set[str] = set()
-    for t in range(model.k):
-        order = np.lexsort((ids, -np.round(model.doc_topic[:, t], 12)))[:top_n]
-        chosen.update(ids[order].tolist())
-    return chosen
 
 
 __all__ = ["run_partitioned", "prepare_part", "infer_topics", "topic_sample", "PartitionedCorpus"]

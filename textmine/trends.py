@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 import zlib
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -202,17 +202,18 @@ def zero_count_upper(tokens: int, confidence: float = 0.95) -> float:
 
 def period_trends(mentions: pd.DataFrame, sizes: pd.DataFrame, themes: ThemeSet, corpus: Corpus, *,
                   by: str = "date", seed: int = 42, resamples: int = 1000, confidence: float = 0.95,
-                  stubs: Collection[str] = ()) -> pd.DataFrame:
+                  stubs: Collection[str] = (), doc_tokens: Mapping[str, int] | None = None) -> pd.DataFrame:
     """``trends_period.csv`` (see :data:`PERIOD_COLUMNS`); ``sizes`` is :func:`unit_sizes`. Stubs are left out
-    (a period of stubs only is left out altogether)."""
+    (a period of stubs only is left out altogether). With ``doc_tokens`` (each document's word tokens),
+    ``sizes`` need only hold the paragraphs of the documents alone in their period (:func:`single_documents`)."""
     if not 0 < confidence < 1:
         raise ConfigError(f"[trends] confidence = {confidence!r} is out of range; it must be between 0.5 and 1")
-    kept = [d for d in corpus if d.id not in set(stubs)]
-    periods = assign_periods(Corpus(tuple(kept), corpus.name), by) if kept else []
+    periods = trend_periods(corpus, by, stubs)
     # plain dicts: a lookup per theme × document in a pandas MultiIndex costs a quarter millisecond
     unit_counts = mentions.groupby(["theme", "unit_id"], sort=False).size().to_dict()
     doc_counts = mentions.groupby(["theme", "doc_id"], sort=False).size().to_dict()
-    doc_tokens = sizes.groupby("doc_id", sort=False)["tokens"].sum().to_dict()
+    if doc_tokens is None:
+        doc_tokens = sizes.groupby("doc_id", sort=False)["tokens"].sum().to_dict()
     units_of: dict[str, list[int]] = {}
     for row, doc_id in enumerate(sizes["doc_id"].tolist()):
         units_of.setdefault(doc_id, []).append(row)
@@ -243,6 +244,18 @@ def period_trends(mentions: pd.DataFrame, sizes: pd.DataFrame, themes: ThemeSet,
                          "per_10k": count / total * 1e4 if total else 0.0, "ci_low": low, "ci_high": high,
                          "ci_over": over, "first_appearance": first})
     return pd.DataFrame(rows, columns=PERIOD_COLUMNS)
+
+
+def trend_periods(corpus: Corpus, by: str, stubs: Collection[str] = ()) -> list[Period]:
+    """The periods of :func:`period_trends`: stubs left out."""
+    stubs = set(stubs)
+    kept = [d for d in corpus if d.id not in stubs]
+    return assign_periods(Corpus(tuple(kept), corpus.name), by) if kept else []
+
+
+def single_documents(corpus: Corpus, by: str, stubs: Collection[str] = ()) -> set[str]:
+    """Documents alone in their period: their intervals resample their paragraphs."""
+    return {p.doc_ids[0] for p in trend_periods(corpus, by, stubs) if len(p.doc_ids) == 1}
 
 
 def log2_ratio(count_from: float, tokens_from: float, count_to: float, tokens_to: float) -> float:
