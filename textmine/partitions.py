@@ -81,30 +81,84 @@ class UnitInfo:
     text: str
 
 
+class Strings:
+    """Many strings held as one string and their offsets: two objects instead of one per string, so what a partition
+    keeps between passes takes little memory and leaves no scattered small objects behind."""
+
+    __slots__ = ("text", "offsets")
+
+    def __init__(self, items=()) -> None:
+        items = list(items)
+        self.text = "".join(items)
+        self.offsets = np.zeros(len(items) + 1, dtype=np.int64)
+        np.cumsum([len(item) for item in items], out=self.offsets[1:])
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i: int) -> str:
+        return self.text[self.offsets[i]:self.offsets[i + 1]]
+
+    def tolist(self) -> list[str]:
+        text, offsets = self.text, self.offsets.tolist()
+        return [text[a:b] for a, b in zip(offsets, offsets[1:])]
+
+    def __getstate__(self):
+        return self.text, self.offsets
+
+    def __setstate__(self, state) -> None:
+        self.text, self.offsets = state
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """A document as a partitioned run keeps it once its partition has read it: all but the text (which stays
+    in the partition). Works where a :class:`~textmine.data.Document` is read for its id, date and metadata."""
+
+    id: str
+    date: Any
+    meta: dict
+    source: str = ""
+    text: str = ""
+    page_starts: tuple = ()
+
+    @property
+    def label(self) -> str:
+        return f"{self.id} ({self.date})" if self.date else self.id
+
+
 @dataclass
 class PartState:
-    """What a partition keeps on its worker between passes."""
+    """What a partition keeps on its worker between passes (compact: arrays and :class:`Strings`)."""
 
     first: int                                   # position of its first document in the corpus
-    dtm: Dtm                                     # content terms per document (its own sorted vocabulary)
-    window_terms: list[str]
+    doc_ids: Strings
+    matrix: Any                                  # content-term counts per document (scipy CSR, int32)
+    vocab: Strings                               # the matrix's columns: the partition's terms, sorted
+    sizes: np.ndarray                            # word tokens per document
+    window_terms: Strings
     windows: Any                                 # windows × window_terms incidence (scipy CSR)
-    topic_vocab: list[str]
+    topic_vocab: Strings
     topic_flat: np.ndarray
     topic_offsets: np.ndarray
-    topic_ids: list[str]
-    topic_groups: list[str]
-    topic_info: dict[str, UnitInfo]
-    unit_ids: list[str]                          # every paragraph: id, document, word tokens (trends)
-    unit_docs: list[str]
-    unit_tokens: list[int]
+    topic_ids: Strings
+    topic_groups: Strings
+    topic_spans: np.ndarray                      # start, end of each topic paragraph in its document
+    topic_texts: Strings
+    unit_ids: Strings                            # every paragraph: id, document, word tokens (trends)
+    unit_docs: Strings
+    unit_tokens: np.ndarray
+
+    @property
+    def dtm(self) -> Dtm:
+        return Dtm(self.matrix, tuple(self.vocab.tolist()), tuple(self.doc_ids.tolist()), self.sizes)
 
 
 @dataclass
 class PartSummary:
     """What a partition sends back after the first pass."""
 
-    documents: list[Document]                    # without their text
+    documents: list[DocumentInfo]
     chars: list[int]
     units: list[int]
     tokens: list[int]
@@ -112,10 +166,10 @@ class PartSummary:
     tokens_csv: bytes
     dropped: dict[str, int]
     samples: dict[str, tuple[str, ...]]
-    vocab: list[str]
+    vocab: Strings
     counts: np.ndarray
     doc_freq: np.ndarray
-    window_terms: list[str]
+    window_terms: Strings
     window_freq: np.ndarray
     n_windows: int
     mentions: pd.DataFrame
@@ -169,18 +223,24 @@ def prepare_part(documents: list[Document], shared: Shared, first: int) -> PartO
     # paragraphs for the topic model (as the topic stage chooses them)
     chosen = [i for i, terms in enumerate(content) if len(terms) >= shared.topic_min_tokens]
     vocab, flat, offsets = encode_docs([content[i] for i in chosen])
-    by_id = {u.id: u for u in units}
-    info_of = {tokens[i].unit_id: _unit_info(by_id[tokens[i].unit_id]) for i in chosen}
-    state = PartState(first, dtm, list(window_index), incidence, vocab, flat, offsets,
-                      [tokens[i].unit_id for i in chosen], [tokens[i].doc_id for i in chosen], info_of,
-                      [t.unit_id for t in tokens], [t.doc_id for t in tokens], [len(t.terms) for t in tokens])
+    matrix = dtm.matrix.tocsr()
+    state = PartState(
+        first, Strings(dtm.row_ids), sp.csr_matrix((matrix.data.astype(np.int32), matrix.indices.astype(np.int32),
+                                                    matrix.indptr.astype(np.int32)), shape=matrix.shape),
+        Strings(dtm.vocab), np.asarray(dtm.sizes(), dtype=np.int64), Strings(window_index), incidence,
+        Strings(vocab), flat, offsets, Strings(tokens[i].unit_id for i in chosen),
+        Strings(tokens[i].doc_id for i in chosen),
+        np.array([(units[i].start, units[i].end) for i in chosen], dtype=np.int64).reshape(len(chosen), 2),
+        Strings(units[i].text for i in chosen), Strings(t.unit_id for t in tokens),
+        Strings(t.doc_id for t in tokens), np.array([len(t.terms) for t in tokens], dtype=np.int32))
+    metas: dict[tuple, dict] = {}
     summary = PartSummary(
-        documents=[_light(d, keep_source=i == 0) for i, d in enumerate(documents)],
+        documents=[_light(d, metas, keep_source=i == 0) for i, d in enumerate(documents)],
         chars=[len(d.text) for d in documents], units=[unit_counts[d.id] for d in documents],
         tokens=[totals[d.id] for d in documents],
         units_csv=csv_rows(units_table(part)), tokens_csv=csv_rows(tokens_table(part)),
-        dropped=dict(dropped), samples=dict(samples), vocab=list(dtm.vocab), counts=dtm.term_counts(),
-        doc_freq=dtm.doc_freqs(), window_terms=list(window_index), window_freq=window_freq, n_windows=len(sets),
+        dropped=dict(dropped), samples=dict(samples), vocab=Strings(dtm.vocab), counts=dtm.term_counts(),
+        doc_freq=dtm.doc_freqs(), window_terms=Strings(window_index), window_freq=window_freq, n_windows=len(sets),
         mentions=mention_table(units, tokens, shared.theme_set, match=config.trends.match),
         kwic=kwic_rows(part, shared.kwic_queries, width=config.kwic.width, first_document=first),
         n_topic_units=len(chosen),
@@ -188,19 +248,14 @@ def prepare_part(documents: list[Document], shared: Shared, first: int) -> PartO
     return PartOutput(state, summary)
 
 
-def _light(doc: Document, *, keep_source: bool) -> Document:
-    """The document without its text, as the run keeps it for every document: short metadata values shared
-    (a table repeats its categories), the source only where it names a file of its own (a table's rows all
-    name the table; ``manifest.json`` hashes each file once)."""
-    import sys
-
-    meta = {k: sys.intern(v) if len(v) <= 32 else v for k, v in doc.meta.items()}
+def _light(doc: Document, metas: dict[tuple, dict], *, keep_source: bool) -> DocumentInfo:
+    """The document without its text: documents with the same metadata share one dict of it (a table repeats its
+    categories), and the source is kept only where it names a file of its own (a table's rows all name the table;
+    ``manifest.json`` hashes each file once)."""
+    items = tuple(doc.meta.items())
+    meta = metas.setdefault(items, dict(items))
     source = doc.source if keep_source or "#" not in doc.source else ""
-    return Document(doc.id, "", meta, doc.date, source)
-
-
-def _unit_info(unit) -> UnitInfo:
-    return UnitInfo(unit.id, unit.doc_id, unit.start, unit.end, unit.text)
+    return DocumentInfo(doc.id, doc.date, meta, source, "", doc.page_starts)
 
 
 def _state(output: PartOutput) -> PartState:
@@ -268,7 +323,7 @@ def answer_part(state: PartState, request: Request, config: Config) -> Answer:
     target = np.asarray(matrix[request.target_rows].sum(axis=0)).ravel().astype(np.int64)
     reference = np.asarray(matrix[request.reference_rows].sum(axis=0)).ravel().astype(np.int64)
     # co-occurrences of the nodes, from the windows of this partition
-    index = {t: i for i, t in enumerate(state.window_terms)}
+    index = {t: i for i, t in enumerate(state.window_terms.tolist())}
     present = [(k, index[t]) for k, t in enumerate(request.nodes) if t in index]
     co = np.zeros((len(request.nodes), len(request.nodes)), dtype=np.int64)
     if present:
@@ -277,26 +332,29 @@ def answer_part(state: PartState, request: Request, config: Config) -> Answer:
         co[np.ix_(node_positions, node_positions)] = (sub.T @ sub).toarray()
     docs = _topic_docs(state, request.topic_rows)
     rows = range(len(state.topic_ids)) if request.topic_rows is None else request.topic_rows
-    single = [i for i, d in enumerate(state.unit_docs) if d in request.single_docs] if request.single_docs else []
+    topic_ids, topic_groups = state.topic_ids.tolist(), state.topic_groups.tolist()
+    single = [i for i, d in enumerate(state.unit_docs.tolist()) if d in request.single_docs] \
+        if request.single_docs else []
+    unit_ids, unit_docs = (state.unit_ids.tolist(), state.unit_docs.tolist()) if single else ([], [])
     return Answer(csv_rows(keywords) if keywords is not None else b"", keyness_csv,
                   keywords if request.keyword_frame else None, target, reference,
                   int(sizes[request.target_rows].sum()), int(sizes[request.reference_rows].sum()), co, docs,
-                  [state.topic_ids[i] for i in rows], [state.topic_groups[i] for i in rows],
-                  ([state.unit_ids[i] for i in single], [state.unit_docs[i] for i in single],
-                   [state.unit_tokens[i] for i in single]))
+                  [topic_ids[i] for i in rows], [topic_groups[i] for i in rows],
+                  ([unit_ids[i] for i in single], [unit_docs[i] for i in single],
+                   [int(state.unit_tokens[i]) for i in single]))
 
 
 def _topic_docs(state: PartState, rows: list[int] | None):
     """Encoded content terms of some (or all) of the partition's topic paragraphs."""
     if rows is None:
-        return state.topic_vocab, state.topic_flat, state.topic_offsets
+        return state.topic_vocab.tolist(), state.topic_flat, state.topic_offsets
     offsets = state.topic_offsets
     pieces = [state.topic_flat[offsets[i]:offsets[i + 1]] for i in rows]
     lengths = np.array([len(p) for p in pieces], dtype=np.int64)
     new_offsets = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum(lengths, out=new_offsets[1:])
     flat = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32)
-    return state.topic_vocab, flat, new_offsets
+    return state.topic_vocab.tolist(), flat, new_offsets
 
 
 # -- pass 3: topic mixtures and examples -------------------------------------------------------------------------
@@ -332,7 +390,9 @@ def infer_topics(vocab: Sequence[str], flat: np.ndarray, offsets: np.ndarray, mo
 
 
 def part_examples(state: PartState, ids: set[str]) -> list[UnitInfo]:
-    return [state.topic_info[i] for i in ids if i in state.topic_info]
+    """The paragraphs among ``ids`` that this partition holds, as topic examples show them."""
+    return [UnitInfo(unit_id, state.topic_groups[i], int(state.topic_spans[i, 0]), int(state.topic_spans[i, 1]),
+                     state.topic_texts[i]) for i, unit_id in enumerate(state.topic_ids.tolist()) if unit_id in ids]
 
 
 # -- running tasks here or on a cluster ---------------------------------------------------------------------------
@@ -536,12 +596,12 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     samples = merge_samples(s.samples for s in summaries)
     vocab_index: dict[str, int] = {}
     for s in summaries:
-        for term in s.vocab:
+        for term in s.vocab.tolist():
             vocab_index.setdefault(term, len(vocab_index))
     seen_counts = np.zeros(len(vocab_index), dtype=np.int64)
     seen_df = np.zeros(len(vocab_index), dtype=np.int64)
     for s in summaries:
-        columns = np.array([vocab_index[t] for t in s.vocab], dtype=np.int64)
+        columns = np.array([vocab_index[t] for t in s.vocab.tolist()], dtype=np.int64)
         np.add.at(seen_counts, columns, s.counts)
         np.add.at(seen_df, columns, s.doc_freq)
     vocab = sorted(vocab_index)
@@ -578,7 +638,7 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     window_freq: Counter[str] = Counter()
     n_windows = 0
     for s in summaries:
-        window_freq.update(dict(zip(s.window_terms, s.window_freq.tolist())))
+        window_freq.update(dict(zip(s.window_terms.tolist(), s.window_freq.tolist())))
         n_windows += s.n_windows
     from .network import top_terms
 
@@ -592,7 +652,7 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     requests = []
     position = 0
     for s in summaries:
-        rank = np.searchsorted(vocab_array, s.vocab) if s.vocab else np.zeros(0, dtype=np.int64)
+        rank = np.searchsorted(vocab_array, s.vocab.tolist()) if len(s.vocab) else np.zeros(0, dtype=np.int64)
         ids = [d.id for d in s.documents]
         if "topics" not in stages:
             topic_rows: list[int] | None = []
@@ -646,7 +706,7 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
         reference_sum = np.zeros(len(vocab), dtype=np.int64)
         target_tokens = reference_tokens = 0
         for s, a in zip(summaries, answers):
-            rank = np.searchsorted(vocab_array, s.vocab) if s.vocab else np.zeros(0, dtype=np.int64)
+            rank = np.searchsorted(vocab_array, s.vocab.tolist()) if len(s.vocab) else np.zeros(0, dtype=np.int64)
             np.add.at(target_sum, rank, a.target)
             np.add.at(reference_sum, rank, a.reference)
             target_tokens += a.target_tokens
@@ -894,10 +954,13 @@ class TopicPiece:
     weighted: np.ndarray                 # Σ mixture × tokens, per topic (the prevalence's numerator)
     candidates: dict[str, np.ndarray]    # the paragraphs most about each topic: id → mixture
     flag: dict[int, bool]
+    rows: bytes | None = None            # unit_topics.csv rows, when made where the mixtures were
 
     def unit_rows(self) -> bytes:
         from .io.write import csv_rows
 
+        if self.rows is not None:
+            return self.rows
         k = self.mixtures.shape[1]
         frame = pd.DataFrame({"unit_id": np.repeat(np.array(self.unit_ids, dtype=object), k),
                               "doc_id": np.repeat(np.array(self.groups, dtype=object), k),
@@ -930,11 +993,15 @@ def _topic_pieces(mixtures: np.ndarray, unit_ids: list[str], groups: list[str], 
 
 def part_topics(state: PartState, model_vocab: Sequence[str], topic_term: np.ndarray, flag: dict,
                 examples: int) -> tuple[TopicPiece, list[UnitInfo]]:
-    """The partition's paragraphs' topic mixtures, inferred (:func:`infer_topics`), with the examples it offers."""
-    mixtures = infer_topics(state.topic_vocab, state.topic_flat, state.topic_offsets, model_vocab, topic_term)
-    piece = _topic_pieces(mixtures, state.topic_ids, state.topic_groups, np.diff(state.topic_offsets).tolist(),
-                          flag, examples)
-    return piece, [state.topic_info[i] for i in piece.candidates]
+    """The partition's paragraphs' topic mixtures, inferred (:func:`infer_topics`), their rows of
+    ``unit_topics.csv`` made here (the piece comes back without its paragraphs), and the examples it offers."""
+    mixtures = infer_topics(state.topic_vocab.tolist(), state.topic_flat, state.topic_offsets, model_vocab,
+                            topic_term)
+    piece = _topic_pieces(mixtures, state.topic_ids.tolist(), state.topic_groups.tolist(),
+                          np.diff(state.topic_offsets).tolist(), flag, examples)
+    piece.rows = piece.unit_rows()
+    piece.unit_ids, piece.groups, piece.mixtures = [], [], np.zeros((0, mixtures.shape[1]))
+    return piece, part_examples(state, set(piece.candidates))
 
 
 def _group_mixtures(matrix: np.ndarray, groups: Sequence[str], weights: Sequence[float], k: int):
