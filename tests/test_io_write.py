@@ -126,3 +126,34 @@ def test_a_full_run_replaces_every_earlier_file(tmp_path):
     assert not (out / "topic_k_selection.csv").exists() and not (out / "topic_k_selection.png").exists()
     assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"        # not textmine's: kept
     assert set(_manifest(out)["outputs"]) == _files(out) - {"manifest.json", "notes.txt"}
+
+
+def test_unit_token_and_document_tables_written_row_by_row_are_the_bytes_pandas_writes(prepared, tmp_path):
+    """units.csv, tokens.csv and documents.csv are written with the csv writer pandas uses, without a DataFrame:
+    the same bytes for the corpus, a slice of the reviews and cells with quotes, commas, line breaks and formulas."""
+    from conftest import shopping_reviews
+
+    from textmine.io.write import (
+        documents_csv,
+        documents_table,
+        table_to_csv,
+        tokens_csv,
+        tokens_table,
+        units_csv,
+        units_table,
+    )
+
+    reviews = shopping_reviews(dtype=str, keep_default_na=False).iloc[:2000]
+    odd = ["=HYPERLINK(\"x\")，好评", "-5分，“差评”, 逗号,引号\"", "+ 第一行\n第二行", "@某人 '=1+1 \t制表"]
+    table = tmp_path / "t.csv"
+    import pandas as pd
+
+    pd.DataFrame({"id": [f"r{i}" for i in range(len(reviews))] + ["=id", "-id", "'+id", "@id"],
+                  "text": list(reviews["review"]) + odd, "title": [""] * len(reviews) + ["=t", "", "a,b", "\"q\""]}
+                 ).to_csv(table, index=False)
+    other = tm.prepare(tm.Config().replace(corpus={"path": str(table), "id_col": "id"}, scale={"cache": False}))
+    for each in (prepared, other):
+        assert units_csv(each.units) == table_to_csv(units_table(each))
+        assert tokens_csv(each.tokens) == table_to_csv(tokens_table(each))
+        assert documents_csv(each) == table_to_csv(documents_table(each))
+    assert b"'=HYPERLINK" in units_csv(other.units) and b"'=id" in documents_csv(other)

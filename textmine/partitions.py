@@ -190,7 +190,7 @@ def prepare_part(documents: list[Document], shared: Shared, first: int) -> PartO
     """Clean, segment and count one partition (see the module docs, step 1)."""
     import scipy.sparse as sp
 
-    from .io.write import csv_rows, tokens_table, units_table
+    from .io.write import tokens_csv, units_csv
     from .kwic import kwic_rows
     from .network import windows
     from .preparation import Prepared, clean_part, segment_corpus
@@ -238,7 +238,7 @@ def prepare_part(documents: list[Document], shared: Shared, first: int) -> PartO
         documents=[_light(d, metas, keep_source=i == 0) for i, d in enumerate(documents)],
         chars=[len(d.text) for d in documents], units=[unit_counts[d.id] for d in documents],
         tokens=[totals[d.id] for d in documents],
-        units_csv=csv_rows(units_table(part)), tokens_csv=csv_rows(tokens_table(part)),
+        units_csv=units_csv(units, header=False), tokens_csv=tokens_csv(tokens, header=False),
         dropped=dict(dropped), samples=dict(samples), vocab=Strings(dtm.vocab), counts=dtm.term_counts(),
         doc_freq=dtm.doc_freqs(), window_terms=Strings(window_index), window_freq=window_freq, n_windows=len(sets),
         mentions=mention_table(units, tokens, shared.theme_set, match=config.trends.match),
@@ -418,7 +418,8 @@ class Runner:
         return self.client.submit(function, *args, pure=False)
 
     def put(self, value):
-        return value if self.client is None else self.client.scatter(value)
+        """``value`` on a worker (a list is sent as one object, not item by item)."""
+        return value if self.client is None else self.client.scatter([value])[0]
 
     def result(self, handle):
         return handle if self.client is None else handle.result()

@@ -33,7 +33,7 @@ from .normalize import SimplifiedFolder, fold_for_counting
 from .parallel import chunks, map_in_order, session
 from .provenance import Timings
 from .themes import ThemeSet
-from .units import merge_samples, split_document
+from .units import SAMPLES_PER_KIND, merge_samples, split_document
 
 log = logging.getLogger(__name__)
 
@@ -212,28 +212,32 @@ def _warn_empty(corpus: Corpus, units: Sequence[Unit]) -> None:
 
 # -- cleaning ---------------------------------------------------------------------------------------------------
 
-def clean_part(documents: Sequence[Document], config: CleanConfig) -> tuple[list[Unit], dict[str, int], dict]:
+def clean_part(documents: Sequence[Document], config: CleanConfig,
+               done: dict | None = None) -> tuple[list[Unit], dict[str, int], dict]:
     """Units of a partition of documents, the blocks dropped by kind, and samples of them: what
     :func:`textmine.units.split_units` gives (tested), with a text that comes again (a review posted twice, a
-    copied notice) cleaned once and its units given the other document's id."""
-    import dataclasses
-
+    copied notice) cleaned once and its units given the other document's id. ``done`` remembers the texts
+    cleaned across calls (partitions cleaned one after another here)."""
     folder = text_folder_of(config)
     dropped: Counter[str] = Counter()
     samples: dict[str, list[str]] = {}
-    done: dict[tuple[str, tuple[int, ...]], tuple[list[Unit], Counter[str]]] = {}
+    done = {} if done is None else done
     units: list[Unit] = []
     for doc in documents:
         key = (doc.text, doc.page_starts)
         seen = done.get(key)
         if seen is None:
             own: Counter[str] = Counter()
-            doc_units = split_document(doc, config, folder, own, samples)
-            done[key] = (doc_units, own)
-        else:   # its dropped blocks count again; their samples are in already
-            doc_units = [dataclasses.replace(u, doc_id=doc.id) for u in seen[0]]
-            own = seen[1]
+            own_samples: dict[str, list[str]] = {}
+            doc_units = split_document(doc, config, folder, own, own_samples)
+            done[key] = (doc_units, own, own_samples)
+        else:
+            doc_units = [Unit(doc.id, u.index, u.kind, u.text, u.norm, u.runs) for u in seen[0]]
+            own, own_samples = seen[1], seen[2]
         dropped.update(own)
+        for kind, texts in own_samples.items():   # as split_document adds them to samples shared by the documents
+            kept = samples.setdefault(kind, [])
+            kept += [t for t in texts if t not in kept][:max(0, SAMPLES_PER_KIND - len(kept))]
         units.extend(doc_units)
     return units, dict(sorted(dropped.items())), {kind: tuple(texts) for kind, texts in sorted(samples.items())}
 
@@ -261,8 +265,10 @@ def clean_corpus(corpus: Corpus, config: CleanConfig, partition_docs: int, *, ca
         keys = [partition_key(p, settings) for p in parts]
         cleaned = [cache.units.get(k) for k in keys]
     todo = [i for i, done in enumerate(cleaned) if done is None]
+    # in this process, a text seen in an earlier partition is not cleaned again (see clean_part)
+    shared = {"done": {}} if client is None else {}
     fresh = map_in_order(client, clean_part, [parts[i] for i in todo], desc="clean", unit="part",
-                         progress=progress, config=config)
+                         progress=progress, config=config, **shared)
     for i, result in zip(todo, fresh):
         cleaned[i] = result
         if cache is not None:
@@ -335,7 +341,7 @@ def _shared_strings(segmented: dict) -> dict:
     """The same segmentations with one string object per distinct term (saves ~70 bytes a token)."""
     canonical: dict[str, str] = {}
     get = canonical.setdefault
-    return {key: (tuple([get(t, t) for t in terms]), starts) for key, (terms, starts) in segmented.items()}
+    return {key: (tuple(map(get, terms, terms)), starts) for key, (terms, starts) in segmented.items()}
 
 
 __all__ = ["Prepared", "prepare", "load_corpus", "load_themes", "fold_query", "find_stubs", "clean_corpus",

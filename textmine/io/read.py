@@ -341,15 +341,17 @@ class TableRows:
                                       f"ids in column {id_col!r} must be unique")
                 first[doc_id] = f"{kind} {n}"
         documents = []
+        max_line = self.limits.max_line_chars
         for row_number, (row, number) in enumerate(zip(records, numbers), start=self.rows):
             text = _cell(row.get(text_col))
             doc_id = _cell(row.get(id_col)).strip() if id_col else str(row_number)
             date = _parse_date(row.get(date_col), f"{path} {kind} {number}, column {date_col!r}") if date_col else None
-            try:
-                check_text(text, self.limits.max_line_chars)
-            except InputRejected as exc:
-                _skip(self.inputs, f"{path.name} {kind} {number} (id {doc_id})", exc.reason, exc.detail)
-                continue
+            if len(text) > max_line or text.isspace() or not text:   # else no line can be too long
+                try:
+                    check_text(text, max_line)
+                except InputRejected as exc:
+                    _skip(self.inputs, f"{path.name} {kind} {number} (id {doc_id})", exc.reason, exc.detail)
+                    continue
             meta = {str(k): _cell(v) for k, v in row.items() if k not in (text_col, id_col)}
             documents.append(Document(doc_id, text.replace("\r\n", "\n"), meta, date, f"{path}#{row_number + 1}"))
         self.rows += len(records)

@@ -63,6 +63,43 @@ def csv_rows(frame: pd.DataFrame) -> bytes:
     return _csv_text(frame, header=False).encode("utf-8")
 
 
+def rows_csv(rows, *, header=None) -> bytes:
+    """CSV bytes of ``rows`` (tuples of text, ints and booleans, text already guarded with
+    :func:`textmine.io.csvsafe.guard_text`) as :func:`table_to_csv` writes a table of them: pandas writes CSV
+    with this same ``csv`` writer and dialect, so the bytes are the same (tested), made without a DataFrame.
+    With ``header`` the bytes start like a file (byte-order mark, header line); without, they are rows to
+    add to one."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if header is not None:
+        writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode(CSV_ENCODING if header is not None else "utf-8")
+
+
+UNIT_COLUMNS = ["unit_id", "doc_id", "kind", "start", "end", "text"]
+TOKEN_COLUMNS = ["unit_id", "doc_id", "n_tokens", "tokens"]
+
+
+def units_csv(units, *, header: bool = True) -> bytes:
+    """``units.csv`` (:func:`units_table` written by :func:`table_to_csv`), row by row."""
+    from .csvsafe import guard_text as g
+
+    return rows_csv(((g(u.id), g(u.doc_id), g(u.kind), u.start, u.end, g(u.text)) for u in units),
+                    header=UNIT_COLUMNS if header else None)
+
+
+def tokens_csv(tokens, *, header: bool = True) -> bytes:
+    """``tokens.csv`` (:func:`tokens_table` written by :func:`table_to_csv`), row by row."""
+    from .csvsafe import guard_text as g
+
+    return rows_csv(((g(t.unit_id), g(t.doc_id), len(t.terms), g(" ".join(t.terms))) for t in tokens),
+                    header=TOKEN_COLUMNS if header else None)
+
+
 def _csv_text(frame: pd.DataFrame, *, header: bool) -> str:
     from .csvsafe import guard_frame
 
@@ -197,6 +234,15 @@ class OutputWriter:
 
         self.write_table_by_key(name, lambda: frame, frame_key(frame))
 
+    def write_bytes_by_key(self, name: str, make: Callable[[], bytes], content_key: str) -> None:
+        """Write the CSV bytes ``make()`` as ``name``, kept in the cache under ``content_key`` as
+        :meth:`write_table_by_key` keeps a table's (the same key for the same file)."""
+        from ..keys import digest
+        from ..provenance import package_versions
+
+        key = digest(name, content_key, FLOAT_FORMAT, CSV_ENCODING, package_versions(["textmine", "pandas"]))
+        self.write_bytes(name, self._through("csv", key, make))
+
     def write_table_by_key(self, name: str, make_frame: Callable[[], pd.DataFrame], content_key: str) -> None:
         """Write the table ``make_frame()`` as ``name``; with a cache, its CSV is kept under ``content_key``
         (a digest of everything that decides the table), so a warm run copies it without building the table."""
@@ -294,7 +340,7 @@ def units_table(prepared) -> pd.DataFrame:
     return pd.DataFrame({"unit_id": [u.id for u in units], "doc_id": [u.doc_id for u in units],
                          "kind": [u.kind for u in units], "start": np.array([u.start for u in units], dtype=np.int64),
                          "end": np.array([u.end for u in units], dtype=np.int64), "text": [u.text for u in units]},
-                        columns=["unit_id", "doc_id", "kind", "start", "end", "text"])
+                        columns=UNIT_COLUMNS)
 
 
 def tokens_table(prepared) -> pd.DataFrame:
@@ -303,7 +349,7 @@ def tokens_table(prepared) -> pd.DataFrame:
     return pd.DataFrame({"unit_id": [t.unit_id for t in tokens], "doc_id": [t.doc_id for t in tokens],
                          "n_tokens": np.array([len(t.terms) for t in tokens], dtype=np.int64),
                          "tokens": [" ".join(t.terms) for t in tokens]},
-                        columns=["unit_id", "doc_id", "n_tokens", "tokens"])
+                        columns=TOKEN_COLUMNS)
 
 
 INPUT_COLUMNS = ["name", "status", "reason", "detail", "encoding", "method", "chaos", "format", "pages"]
@@ -326,13 +372,26 @@ DOCUMENT_COLUMNS = ["doc_id", "date", "title", "publisher", "chars", "units", "t
 def documents_table(prepared) -> pd.DataFrame:
     """``doc_id,date,title,publisher,chars,units,tokens,stub`` — one row per document, in corpus order;
     ``tokens`` is the denominator of the document's rates, ``stub`` marks a document left out of periods."""
+    return pd.DataFrame([dict(zip(DOCUMENT_COLUMNS, row)) for row in _document_rows(prepared)],
+                        columns=DOCUMENT_COLUMNS)
+
+
+def documents_csv(prepared) -> bytes:
+    """``documents.csv`` (:func:`documents_table` written by :func:`table_to_csv`), row by row."""
+    from .csvsafe import guard_text as g
+
+    return rows_csv(((g(i), g(date), g(title), g(publisher), chars, units, tokens, stub)
+                     for i, date, title, publisher, chars, units, tokens, stub in _document_rows(prepared)),
+                    header=DOCUMENT_COLUMNS)
+
+
+def _document_rows(prepared):
     units: dict[str, int] = {}
     for unit in prepared.units:
         units[unit.doc_id] = units.get(unit.doc_id, 0) + 1
-    return pd.DataFrame([{"doc_id": d.id, "date": str(d.date) if d.date else "", "title": d.meta.get("title", ""),
-                          "publisher": d.meta.get("publisher", ""), "chars": len(d.text), "units": units.get(d.id, 0),
-                          "tokens": prepared.token_totals.get(d.id, 0), "stub": d.id in prepared.stubs}
-                         for d in prepared.corpus], columns=DOCUMENT_COLUMNS)
+    totals, stubs = prepared.token_totals, prepared.stubs
+    return [(d.id, str(d.date) if d.date else "", d.meta.get("title", ""), d.meta.get("publisher", ""), len(d.text),
+             units.get(d.id, 0), totals.get(d.id, 0), d.id in stubs) for d in prepared.corpus]
 
 
 class RunWriter:
@@ -409,19 +468,19 @@ class RunWriter:
     def _write_text_tables(self, prepared) -> None:
         """``documents.csv`` always (the denominators of every rate), ``units.csv`` and ``tokens.csv`` when asked."""
         if "documents.csv" not in self.writer.hashes:
-            self.writer.write_table("documents.csv", documents_table(prepared))
+            self.writer.write_bytes("documents.csv", documents_csv(prepared))
         if not self._segments_pending:
             return
         self._segments_pending = False
         self._wrote_segments = True
         info = prepared.segment_info or {}
         # with the cache on, the digests of the units and their tokens decide these two tables
-        for name, table, digest in (("units.csv", units_table, info.get("units_sha256")),
-                                    ("tokens.csv", tokens_table, info.get("tokens_sha256"))):
-            if digest is None:
-                self.writer.write_table(name, table(prepared))
+        for name, make, digest in (("units.csv", partial(units_csv, prepared.units), info.get("units_sha256")),
+                                   ("tokens.csv", partial(tokens_csv, prepared.tokens), info.get("tokens_sha256"))):
+            if digest is None or self.writer.cache is None:
+                self.writer.write_bytes(name, make())
             else:
-                self.writer.write_table_by_key(name, partial(table, prepared), digest)
+                self.writer.write_bytes_by_key(name, make, digest)
 
     def _write_word_clouds(self, prepared, tables: dict[str, pd.DataFrame]) -> None:
         """The corpus word cloud from ``vocab`` (counts), one per document from ``keywords`` (their scores).
