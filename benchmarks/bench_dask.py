@@ -20,12 +20,12 @@ import argparse
 import datetime as dt
 import os
 import platform
-import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from pathlib import Path
+
+from processes import run_process, same_files
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "online_shopping_10_cats.zip"
@@ -39,49 +39,6 @@ def reviews():
         name = next(n for n in archive.namelist() if n.endswith(".csv"))
         with archive.open(name) as handle:
             return pd.read_csv(handle, dtype=str, keep_default_na=False)
-
-
-def run_process(args: list[str], cwd: Path, timeout: float = 7200) -> dict:
-    """``textmine ARGS`` as a fresh process: seconds, the peak of the summed resident memory of the process tree,
-    the exit code and the last line of its error output."""
-    import psutil
-
-    load = os.getloadavg()[0]
-    start = time.perf_counter()
-    with open(cwd / "stderr.txt", "w") as err:
-        proc = psutil.Popen([sys.executable, "-m", "textmine.cli", *args], cwd=cwd, stdout=subprocess.DEVNULL,
-                            stderr=err)
-        peak = 0.0
-        while proc.poll() is None:
-            try:
-                total = proc.memory_info().rss
-                for child in proc.children(recursive=True):
-                    try:
-                        total += child.memory_info().rss
-                    except psutil.Error:
-                        pass
-                peak = max(peak, total / 2**20)
-            except psutil.Error:
-                pass
-            if time.perf_counter() - start > timeout:
-                proc.kill()
-                break
-            time.sleep(0.1)
-    seconds = time.perf_counter() - start
-    lines = (cwd / "stderr.txt").read_text(encoding="utf-8", errors="replace").strip().splitlines()
-    return {"seconds": seconds, "peak_mb": peak, "code": proc.returncode, "last": lines[-1] if lines else "",
-            "load": load, "load_after": os.getloadavg()[0]}
-
-
-def same_files(a: Path, b: Path) -> tuple[int, list[str]]:
-    """Files compared and those that differ (every file but manifest.json and the report, which hold times)."""
-    skip = {"manifest.json", "report.html", "report.md"}
-    names = sorted({p.relative_to(a).as_posix() for p in a.rglob("*") if p.is_file()}
-                   | {p.relative_to(b).as_posix() for p in b.rglob("*") if p.is_file()})
-    names = [n for n in names if n not in skip]
-    differ = [n for n in names if not (a / n).is_file() or not (b / n).is_file()
-              or (a / n).read_bytes() != (b / n).read_bytes()]
-    return len(names), differ
 
 
 def main() -> None:

@@ -174,7 +174,7 @@ def _rng(seed: int, theme: str, period: str) -> np.random.Generator:
 def bootstrap_rate(counts: np.ndarray, tokens: np.ndarray, *, resamples: int, confidence: float,
                    rng: np.random.Generator) -> tuple[float, float]:
     """Percentile interval of sum(counts)/sum(tokens)·10⁴ when the rows are resampled with replacement."""
-    if len(counts) == 0 or tokens.sum() == 0:
+    if len(counts) == 0 or tokens.sum() == 0 or not counts.any():   # every resample's rate is 0
         return 0.0, 0.0
     n = len(counts)
     block = max(1, min(resamples, 4_000_000 // n))  # bounds memory; the random stream is the same as one draw
