@@ -72,7 +72,7 @@ def token_counts(tokens: list[dict[str, str]]) -> Counter:
 
 
 def measure(code: Path, work: Path) -> dict:
-    figures: dict = {"code": str(code)}
+    figures: dict = {}
     bundled = work / "bundled"
     cpc = work / "cpc"
     run = ["--no-cache", "--quiet"]
@@ -168,7 +168,8 @@ def measure(code: Path, work: Path) -> dict:
     dated = textmine(code, "trends", "--corpus", str(table), "--id-col", "id", "--date-col", "date",
                      "--out", str(work / "dated"), *run, "--no-images", cwd=work)
     figures["8_chinese_dates_read"] = dated.returncode == 0
-    figures["8_chinese_dates_error"] = dated.stderr.strip().splitlines()[-1] if dated.returncode else ""
+    error = dated.stderr.strip().splitlines()[-1] if dated.returncode else ""
+    figures["8_chinese_dates_error"] = error.replace(str(work) + os.sep, "")
     return figures
 
 
@@ -186,8 +187,6 @@ def table(before: dict, after: dict) -> str:
         "|---|---|---|",
     ]
     for key in after:
-        if key == "code":
-            continue
         shown = [json.dumps(f.get(key, "—"), ensure_ascii=False) if not isinstance(f.get(key), str)
                  else f.get(key) for f in (before, after)]
         lines.append(f"| {key} | {shown[0]} | {shown[1]} |")
