@@ -36,6 +36,8 @@ from .fonts import cjk_font_path
 MAX_PANELS = 12
 #: at most this many documents are named on an axis; with more, the axis shows years only
 MAX_NAMED_DOCS = 40
+#: more dates than this and topics over time show a yearly mean instead of a bar per date
+MAX_INTERVAL_DATES = 60
 #: terms per side of the keyness chart
 KEYNESS_TERMS = 15
 #: terms per period in the keywords-per-period chart
@@ -309,7 +311,10 @@ def trend_plot(trends: pd.DataFrame, *, value: str = "per_10k"):
         color = COLORS[n % len(COLORS)]
         stub = rows["stub"] if "stub" in rows.columns else pd.Series(False, index=rows.index)
         real = rows[~stub]
-        pooled = _pooled(rows, "x").sort_index()
+        if many and timed:   # with many documents, the line is each year's rate (all its documents together)
+            pooled = _pooled(rows.assign(year=np.floor(rows["x"]) + 0.5), "year").sort_index()
+        else:
+            pooled = _pooled(rows, "x").sort_index()
         gap_line(axes, pooled.index, pooled["rate"], color)
         axes.scatter(real["x"], real[value], s=6 if many else 22, color=color, alpha=0.55 if many else 0.95,
                      zorder=3, linewidths=0)
@@ -321,8 +326,7 @@ def trend_plot(trends: pd.DataFrame, *, value: str = "per_10k"):
                 start, end = spans[doc]
                 if end - start > 1 / 300:
                     axes.plot([start, end], [y, y], color=color, linewidth=2.2, alpha=0.35, solid_capstyle="butt")
-        total = int(rows["count"].sum())
-        _style(axes, f"{theme}  ({total:,} mentions)")
+        _style(axes, _series_title(theme, int(rows["count"].sum()), len(themes)))
         top = float(rows[value].max()) if len(rows) else 0
         axes.set_ylim(0, top * 1.12 if top > 0 else 1)
     if timed:
@@ -330,11 +334,18 @@ def trend_plot(trends: pd.DataFrame, *, value: str = "per_10k"):
     else:
         _ordinal_axis(panels, list(docs["doc_id"]))
     _label_y(panels, "per 10k")
-    note += ("dots: documents; line: all documents of a date together (dotted across a gap); a bar spans a date "
-             "known only to the year or month; hollow: stub (left out of periods)" if timed else
+    note += (("dots: documents; line: all documents of a year together" if many else
+              "dots: documents; line: all documents of a date together") +
+             " (dotted across a gap); a bar spans a date known only to the year or month; hollow: stub (left out of "
+             "periods)" if timed else
              "documents in corpus order (undated); line: each document's rate")
     _finish(figure, note)
     return figure
+
+
+def _series_title(name: str, mentions: int, panels: int) -> str:
+    """``name (n mentions)``, shorter where four panels share a row."""
+    return f"{name}  ({mentions:,} mentions)" if panels <= 9 and len(name) <= 6 else f"{name} · {mentions:,}"
 
 
 def _ordinal_axis(panels, ids: Sequence[str]) -> None:
@@ -398,7 +409,7 @@ def period_trend_plot(periods: pd.DataFrame):
         axes.scatter(rows.loc[~seen, "x"], rows.loc[~seen, "per_10k"], s=14, facecolors="white", edgecolors=color,
                      linewidths=0.8, zorder=3)
         top = max(float(rows["per_10k"].max()), float(shown["ci_high"].max()) if len(shown) else 0.0)
-        _style(axes, f"{theme}  ({int(rows['count'].sum()):,} mentions)")
+        _style(axes, _series_title(theme, int(rows["count"].sum()), len(themes)))
         axes.set_ylim(0, top * 1.1 if top > 0 else 1)
     if timed:
         _time_axis(panels[0], min(s[0] for s in spans), max(s[1] for s in spans))
@@ -480,7 +491,7 @@ def keyness_plot(table: pd.DataFrame, documents: pd.DataFrame | None = None, *, 
     for n, (side, color) in enumerate(sides, start=1):
         axes = figure.add_subplot(1, 2, n)
         rows = table[table["side"] == side].head(top_n)
-        y = np.arange(len(rows))[::-1]
+        y = (longest - 1) - np.arange(len(rows))     # the first term at the top, whatever the list's length
         axes.barh(y, rows["g2"].astype(float), color=color, height=0.7)
         axes.set_yticks(y)
         axes.set_yticklabels([str(t) for t in rows["term"]], fontproperties=cjk_font(9))
@@ -674,20 +685,30 @@ def topic_time_plot(topic_dates: pd.DataFrame):
                          "colour: the topic's share as a fraction of its own highest share")
     x = {d: ((spans[d][0] + spans[d][1]) / 2 if timed else float(i)) for i, d in enumerate(dates)}
     has_ci = {"ci_low", "ci_high"} <= set(frame.columns)
+    yearly = timed and len(dates) > MAX_INTERVAL_DATES   # too many dates for a bar each: a line per year
     figure, panels, _ = _panels(len(topics), "主题随时间变化 Topic share of the documents of each date"
-                                + (" with 95 % bootstrap intervals" if has_ci else "") + " (each panel its own scale)")
+                                + (" with 95 % bootstrap intervals" if has_ci and not yearly else "")
+                                + " (each panel its own scale)")
     for n, (axes, topic) in enumerate(zip(panels, topics)):
         rows = frame[frame["topic"] == topic]
         rows = rows.assign(x=rows["date"].map(x)).sort_values("x", kind="stable")
         color = COLORS[n % len(COLORS)]
         share = rows["weight"].astype(float) * 100
-        gap_line(axes, rows["x"], share, color, linewidth=1.0, alpha=0.7)
-        if has_ci:
+        if yearly:
+            n_docs = rows["n_docs"].astype(float) if "n_docs" in rows.columns else pd.Series(1.0, index=rows.index)
+            year = np.floor(rows["x"]) + 0.5
+            mean = (share * n_docs).groupby(year).sum() / n_docs.groupby(year).sum()
+            axes.scatter(rows["x"], share, s=5, color=color, alpha=0.35, linewidths=0)
+            gap_line(axes, mean.index, mean.to_numpy(), color, linewidth=1.4, alpha=0.9)
+            top = float(share.max())
+        elif has_ci:
+            gap_line(axes, rows["x"], share, color, linewidth=1.0, alpha=0.7)
             low, high = rows["ci_low"].astype(float) * 100, rows["ci_high"].astype(float) * 100
             axes.errorbar(rows["x"], share, yerr=[(share - low).clip(lower=0), (high - share).clip(lower=0)],
                           fmt="o", markersize=3, color=color, elinewidth=0.9, capsize=0, alpha=0.9)
             top = float(high.max())
         else:
+            gap_line(axes, rows["x"], share, color, linewidth=1.0, alpha=0.7)
             axes.scatter(rows["x"], share, s=12, color=color)
             top = float(share.max())
         flag = "  unstable" if unstable.get(int(topic)) else ""
@@ -698,9 +719,15 @@ def topic_time_plot(topic_dates: pd.DataFrame):
     else:
         _ordinal_axis(panels, dates)
     _label_y(panels, "share %")
-    _finish(figure, "share: the topic's mean share of the documents of the date; bars: 95 % interval "
-                    "(documents, or the paragraphs of a one-document date, resampled)" if has_ci else
-                    "share: the topic's mean share of the documents of the date")
+    if yearly:
+        note = ("dots: the topic's mean share of the documents of each date; line: each year's mean (dotted across a "
+                "gap); each date's 95 % interval is in topic_dates.csv")
+    elif has_ci:
+        note = ("share: the topic's mean share of the documents of the date; bars: 95 % interval (documents, or the "
+                "paragraphs of a one-document date, resampled)")
+    else:
+        note = "share: the topic's mean share of the documents of the date"
+    _finish(figure, note)
     return figure
 
 

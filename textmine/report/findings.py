@@ -125,7 +125,8 @@ def changes(run: RunFiles, direction: str, periods: Mapping[str, list[str]], sho
     for index, r in pool.iterrows():
         before, after = float(r["per_10k_from"]), float(r["per_10k_to"])
         ratio = 2 ** float(r["log2_ratio"]) if "log2_ratio" in r and not pd.isna(r["log2_ratio"]) else None
-        factor = f" (×{ratio:.2g})" if ratio is not None and before > 0 and after > 0 else \
+        factor = (f" (×{ratio:.2f})" if ratio < 1 else f" (×{ratio:.1f})" if ratio < 10 else f" (×{ratio:.0f})") \
+            if ratio is not None and before > 0 and after > 0 else \
             " (from none)" if before == 0 else " (to none)" if after == 0 else ""
         docs = periods.get(str(r["from_period"]), []) + periods.get(str(r["to_period"]), [])
         items.append({"title": str(r["theme"]),
