@@ -49,7 +49,7 @@ def _series(years, themes=("经济", "生态文明", "人工智能"), *, big=100
             rate = big if t == 0 else (i + 1) * (t + 0.5) * 0.1
             tokens = 20_000 + 100 * i
             rows.append({"theme": theme, "doc_id": f"国务院政府工作报告-{year}年全文", "date": str(year),
-                         "count": int(round(rate * tokens / 1e4)), "per_10k": rate, "tokens": tokens,
+                         "count": round(rate * tokens / 1e4), "per_10k": rate, "tokens": tokens,
                          "nested": 0, "rule_hits": 0, "nested_in": "", "stub": False, "first_appearance": i == 0})
     frame = pd.DataFrame(rows)
     frame["per_10k"] = frame["count"] / frame["tokens"] * 1e4

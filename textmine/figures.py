@@ -147,11 +147,10 @@ def _time_axis(axes, low: float, high: float) -> None:
         first = math.floor(low - pad) * 12
         months = [m for m in range(first, math.ceil(high + pad) * 12 + 1, step) if low - pad <= m / 12 <= high + pad]
         axes.xaxis.set_major_locator(FixedLocator([m / 12 for m in months]))
-        axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{int(round(x * 12)) // 12}-"
-                                                                  f"{int(round(x * 12)) % 12 + 1:02d}"))
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{round(x * 12) // 12}-{round(x * 12) % 12 + 1:02d}"))
     else:
         axes.xaxis.set_major_locator(MaxNLocator(nbins=7, integer=True))
-        axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{int(round(x))}"))
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{round(x)}"))
 
 
 def short_id(doc_id: str, width: int = 14) -> str:
@@ -356,7 +355,7 @@ def _ordinal_axis(panels, ids: Sequence[str]) -> None:
     for axes in panels:
         axes.xaxis.set_major_locator(FixedLocator(ticks))
         if len(ids) <= MAX_NAMED_DOCS:
-            axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: short_id(ids[int(round(x))])
+            axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: short_id(ids[round(x)])
                                                          if 0 <= round(x) < len(ids) else ""))
             for label in axes.get_xticklabels():
                 label.set_rotation(30)
@@ -557,7 +556,6 @@ def network_plot(edges: pd.DataFrame, nodes: pd.DataFrame, *, seed: int = 42):
 
     from .network import graph_from_tables
 
-    font = cjk_font()
     graph = graph_from_tables(edges, nodes)
     generic = sorted((n for n in graph.nodes if not is_content_term(n)),
                      key=lambda n: (-graph.nodes[n].get("freq", 0), n))

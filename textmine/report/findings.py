@@ -97,7 +97,7 @@ def _row(anchor: str, index: int, source: str, shown: set[str] | None = None) ->
     """A link to line ``index + 2`` of ``source`` (the row's id in the report, when the row is shown there)."""
     target = row_anchor(anchor, index)
     return {"href": f"#{target}" if shown is None or target in shown else "",
-            "label": f"{source} line {csv_line(index)} (row {csv_line(index)} in a spreadsheet)",
+            "label": f"{source} line {csv_line(index)}",
             "short": f"row {csv_line(index)}"}
 
 
@@ -232,10 +232,12 @@ def distinctive(run: RunFiles, context: Mapping[str, Any], shown: set[str]) -> l
     slugs = {d["id"]: d["slug"] for d in context.get("per_document") or []}
     out = []
     order = list(documents) or list(dict.fromkeys(table["doc_id"]))
+    firsts = {doc: rows for doc, rows in table.sort_values("rank", kind="stable").groupby("doc_id", sort=False)}
     for doc_id in order:
-        rows = table[table["doc_id"] == doc_id].sort_values("rank", kind="stable").head(DOC_TERMS)
-        if rows.empty:
+        rows = firsts.get(doc_id)
+        if rows is None:
             continue
+        rows = rows.head(DOC_TERMS)
         slug = slugs.get(doc_id)
         terms = [{"term": str(r["term"]), "g2": float(r["g2"]),
                   "row": _row(f"kn-{slug}", i, "keyness.csv", shown) if slug else
@@ -282,4 +284,4 @@ def findings(run: RunFiles, context: Mapping[str, Any]) -> dict[str, Any] | None
     return out
 
 
-__all__ = ["findings", "trend_periods", "keyword_periods", "documents_corpus"]
+__all__ = ["documents_corpus", "findings", "keyword_periods", "trend_periods"]

@@ -52,7 +52,7 @@ def folding(texts: list[str], fold_traditional: bool) -> tuple[dict[str, str], l
         for a, b in zip(text, target):
             if a != b and ord(a) <= 0xFFFF and ord(b) <= 0xFFFF:
                 votes.setdefault(a, Counter())[b] += 1
-    mapping = {a: sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] for a, c in votes.items()}
+    mapping = {a: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for a, c in votes.items()}
     exceptions: list[list[int | str]] = []
     for u, (text, target) in enumerate(zip(texts, folded)):
         if text == target:
@@ -126,6 +126,7 @@ def _mentions(run: RunFiles, units: pd.DataFrame, texts: list[str]) -> tuple[lis
     hows: dict[str, int] = {}
     out = []
     last: dict[tuple[int, int], int] = {}
+    astral = [any(ord(c) > 0xFFFF for c in text) if not text.isascii() else False for text in texts]
     for row in kwic.itertuples(index=False):
         u = unit_index.get(str(row.unit_id))
         if u is None:
@@ -136,9 +137,8 @@ def _mentions(run: RunFiles, units: pd.DataFrame, texts: list[str]) -> tuple[lis
         if at < 0:
             continue
         last[(t, u)] = at + 1
-        astral = any(ord(c) > 0xFFFF for c in text)
-        start = _utf16(text, at) if astral else at
-        length = (_utf16(text, at + len(match)) if astral else at + len(match)) - start
+        start = _utf16(text, at) if astral[u] else at
+        length = (_utf16(text, at + len(match)) if astral[u] else at + len(match)) - start
         h = hows.setdefault(kwic_how(row), len(hows))
         out.append([t, u, start, length, h])
     return list(themes), out, list(hows)
@@ -157,4 +157,4 @@ def search_text(data: Mapping[str, Any] | None) -> str:
     return "".join(u[2] for u in data["units"]) + "".join(d[0] + d[1] + d[5] for d in data["docs"])
 
 
-__all__ = ["search_data", "pack", "folding", "search_text"]
+__all__ = ["folding", "pack", "search_data", "search_text"]
