@@ -517,6 +517,7 @@ def test_the_search_data_reproduces_the_runs_counting(bundled_run):
     assert sorted(data["units"][u][2][at:at + n] for _, u, at, n, _ in data["mentions"]) == sorted(kwic["match"])
 
 
+@pytest.mark.slow
 def test_report_shows_the_page_of_each_line_of_a_pdf(tmp_path):
     """A report read from a PDF cites 'document p. N' for KWIC lines and search lines; the page is where the
     paragraph begins, as the PDF was laid out."""
