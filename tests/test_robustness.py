@@ -468,7 +468,7 @@ def test_hostile_corpus_text_reaches_units_csv_guarded(tmp_path, monkeypatch):
     evil = units[units["doc_id"] == "evil"]
     assert list(evil["text"]) == ['=cmd|" /C calc"!A0', "@SUM(1+1)*cmd", '正文，"引号"和换行。']
     raw = (tmp_path / "o" / "units.csv").read_text(encoding="utf-8")
-    assert "\n" + "evil:0001,evil,paragraph,0,18,\"'=cmd|\"\" /C calc\"\"!A0\"\n" in raw
+    assert "\n" + "evil:0001,evil,paragraph,0,18,\"'=cmd|\"\" /C calc\"\"!A0\",\n" in raw   # page: empty
 
 
 # -- a real run, killed -----------------------------------------------------------------------------------

@@ -164,9 +164,8 @@ class OutputConfig:
     plots: bool = _opt(True, "draw the trend plot (PNG)")
     workbook_rows: int = _opt(100_000, "tables.xlsx holds every table of at most this many rows, one sheet each (the "
                                        "CSV files hold them all); 0: no workbook", min=0)
-    max_doc_images: int = _opt(500, "per-document images (word clouds, the trend plot over documents) only for "
-                                    "corpora of at most this many documents; the corpus word cloud is always drawn",
-                               min=0)
+    max_doc_images: int = _opt(50, "per-document word clouds only for corpora of at most this many documents; the "
+                                   "corpus word cloud is always drawn", min=0)
 
 
 @dataclass(frozen=True)

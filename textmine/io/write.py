@@ -232,10 +232,21 @@ def readable_json(value, level: int = 0) -> str:
 
 
 def units_table(prepared) -> pd.DataFrame:
-    """``unit_id,doc_id,kind,start,end,text`` — offsets are characters in the original file."""
+    """``unit_id,doc_id,kind,start,end,text,page`` — offsets are characters in the original file; ``page`` is
+    the page of the source (PDF) where the unit starts, empty where the source has no pages."""
+    documents = {d.id: d for d in prepared.corpus}
+
+    def page(unit) -> object:
+        doc = documents.get(unit.doc_id)
+        found = doc.page_at(unit.start) if doc is not None else None
+        return "" if found is None else found
+
     return pd.DataFrame(
-        [{"unit_id": u.id, "doc_id": u.doc_id, "kind": u.kind, "start": u.start, "end": u.end, "text": u.text}
-         for u in prepared.units], columns=["unit_id", "doc_id", "kind", "start", "end", "text"])
+        [{"unit_id": u.id, "doc_id": u.doc_id, "kind": u.kind, "start": u.start, "end": u.end, "text": u.text,
+          "page": page(u)} for u in prepared.units], columns=UNIT_COLUMNS)
+
+
+UNIT_COLUMNS = ["unit_id", "doc_id", "kind", "start", "end", "text", "page"]
 
 
 def tokens_table(prepared) -> pd.DataFrame:
@@ -295,11 +306,14 @@ class RunWriter:
             self._write_word_clouds(prepared, tables)
         if not (self.images and config.output.plots):
             return
-        many = len(prepared.corpus) > config.output.max_doc_images
+        documents = len(prepared.corpus)
+        available = {**tables, "documents": self._documents}   # a figure's own stage, plus documents.csv
         for figure in FIGURES:
-            if all(t in tables for t in figure.tables) and not (figure.name == "trends.png" and many):
-                drawn_from = [tables[t] for t in figure.tables]
-                writer.write_figure(figure.name, partial(figure.draw, tables, config.seed), *drawn_from, config.seed)
+            if (figure.tables[0] in tables and all(t in available for t in figure.tables)
+                    and (figure.max_docs is None or documents <= figure.max_docs)):
+                drawn_from = [available[t] for t in figure.tables]
+                writer.write_figure(figure.name, partial(figure.draw, available, config.seed), *drawn_from,
+                                    config.seed)
 
     def commit(self, result, command: str = "textmine run") -> Path:
         from ..pipeline import STAGES
@@ -316,7 +330,8 @@ class RunWriter:
     def _write_text_tables(self, prepared) -> None:
         """``documents.csv`` always (the denominators of every rate), ``units.csv`` and ``tokens.csv`` when asked."""
         if "documents.csv" not in self.writer.hashes:
-            self.writer.write_table("documents.csv", documents_table(prepared))
+            self._documents = documents_table(prepared)
+            self.writer.write_table("documents.csv", self._documents)
         if not self._segments_pending:
             return
         self._segments_pending = False
@@ -327,8 +342,9 @@ class RunWriter:
                                     ("tokens.csv", tokens_table, info.get("tokens_sha256"))):
             if digest is None:
                 self.writer.write_table(name, table(prepared))
-            else:
-                self.writer.write_table_by_key(name, partial(table, prepared), digest)
+            else:   # units.csv: its columns are part of the key, so a CSV cached with other columns is not reused
+                key = f"{digest}:{','.join(UNIT_COLUMNS)}" if name == "units.csv" else digest
+                self.writer.write_table_by_key(name, partial(table, prepared), key)
 
     def _write_word_clouds(self, prepared, tables: dict[str, pd.DataFrame]) -> None:
         """The corpus word cloud from ``vocab`` (counts), one per document from ``keywords`` (their scores)."""
