@@ -68,8 +68,9 @@ def _second_list(units, ranks: dict[str, int]) -> list[str]:
 
 
 def bench_bundled(lines: list[str]) -> None:
-    import textmine as tm
     from textmine.discover import discover
+
+    import textmine as tm
     from textmine.units import split_units
 
     config = tm.Config().replace(corpus={"path": str(REPO / "corpus")})
@@ -111,10 +112,10 @@ def _peak_mb() -> float:
 
 def bench_shopping(lines: list[str]) -> None:
     import pandas as pd
+    from textmine.discover import discover
 
     import textmine as tm
     from textmine.data import Corpus, Document
-    from textmine.discover import discover
 
     if not SHOPPING.exists():
         lines += ["## 2. Online-shopping reviews", "", f"skipped: {SHOPPING.name} is not present", ""]

@@ -6,11 +6,11 @@ import json
 import re
 
 import pytest
+from conftest import CORPUS, shared_file, shopping_reviews
 
 import textmine as tm
 from textmine.config import CleanConfig
 from textmine.data import Document
-from conftest import CORPUS, shared_file, shopping_reviews
 from textmine.normalize import fold_numeral_zero
 from textmine.segment import segment_unit
 from textmine.segment.jieba_backend import JiebaSegmenter
