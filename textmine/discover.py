@@ -104,6 +104,7 @@ PREDICATE_SLOT_TAGS = frozenset("d ad df dg".split())
 PREDICATE_SLOT_WORDS = frozenset("很 较 想 会 应该 应当 愿意 不会 不想 不能 不可 继续".split())
 ASPECT_WORDS = frozenset("了 着 过".split())
 MIN_CLAUSE_EVIDENCE = 10
+QUOTE_WEIGHT = 3.0
 _NUMERAL_START = re.compile(r"^[一二两三四五六七八九十百千万几半第\d]")
 _NUMERALS = re.compile(r"第?[一二两三四五六七八九十百千万亿零〇几半\d]+")
 # classifiers (a closed class): a numeral with one of them is a count, not a term
@@ -173,11 +174,13 @@ def _clauses(tokens: Sequence[tuple[str, int]]) -> list[list[str]]:
     return [r for r in runs if r]
 
 
-_UNIT = re.compile(r"^\d[\d.]*(?:[KMGTP]?B|[kMG]?W|mAh|[kMG]?Hz|nm|mm|cm|km|kg|ml|g|L|x)$")
+_UNIT = re.compile(r"^\d[\d.]*(?:[KMGTPEZ]?B|[KMGTPEZ]?FLOPS|TOPS|[kMG]?W|mAh|[kMG]?Hz|nm|mm|cm|km|kg|ml|g|L|x)$"
+                   r"|^(?:\d{2,}|\d+\.\d+)[A-Za-z]+$|^\d+x\d+$")
 
 
 def _mixed_name(term: str) -> bool:
-    """A Latin name with digits or hyphens (GPT-4o, DeepSeek-R1, Qwen3, 5G), not a number with a unit."""
+    """A Latin name with digits or hyphens (GPT-4o, DeepSeek-R1, Qwen3, 5G, 3D), not a quantity with a unit
+    (128GB, 50ZB, 1037.3EFLOPS, 1080p, 4x4)."""
     return _latin_like(term) and bool(re.search(r"\d|-", term)) and not _UNIT.match(term)
 
 
@@ -224,6 +227,25 @@ def _allowed(tokens: Sequence[str], tags: dict[str, str], counts: Counter) -> bo
         if _HAS_DIGIT.search(token) and not _latin_like(token):
             return False
     return any(_HAS_HAN.search(t) for t in tokens) or tokens[-1] == _PLUS
+
+
+def _branching(left_entropy: float, right_entropy: float) -> float:
+    """How freely a candidate combines on both sides: the geometric mean of its two branching entropies,
+    capped at 4 bits. Zero when either side always has the same neighbour (a fragment: 人工智 → 能); a
+    rare term that met the same word twice on one side (通义千问 … 通义千问的, 3 times) is not judged by
+    that side alone, as the minimum did."""
+    return min(math.sqrt(max(left_entropy, 0.0) * max(right_entropy, 0.0)), 4.0)
+
+
+def _score(freq: int, cohesion: float, left_entropy: float, right_entropy: float, quoted: int, *,
+           single_latin: bool = False, mixed: bool = False) -> float:
+    """The ranking score (see the module docstring)."""
+    if single_latin:  # a Latin name jieba does not know: frequency and contexts only
+        # a name seen once may be anything (S1, M5, T6); the name bonus needs a second occurrence
+        score = math.log2(1 + freq) * _branching(left_entropy, right_entropy) / 2 + (3.0 if mixed and freq >= 2 else 0.0)
+    else:
+        score = math.log2(1 + freq) * min(max(cohesion, 0.0), 8.0) * _branching(left_entropy, right_entropy) / 8
+    return score + QUOTE_WEIGHT * math.log2(1 + quoted)
 
 
 def _noun_slots(left: Counter, tags: dict[str, str]) -> int:
@@ -335,10 +357,7 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
         if len(gram) > 1 and _is_phrase(c, noun, predicate, whole[gram]):
             continue
         is_latin = len(gram) == 1 or bool(_LATIN.search(term))
-        score = math.log2(1 + c) * min(max(coh, 0.0), 8.0) * min(le, re_, 4.0) / 8
-        if len(gram) == 1:  # a Latin name jieba does not know: frequency and contexts only
-            score = math.log2(1 + c) * min(le, re_, 4.0) / 2 + (3.0 if _mixed_name(term) else 0.0)
-        score += 3 * math.log2(1 + q)
+        score = _score(c, coh, le, re_, q, single_latin=len(gram) == 1, mixed=_mixed_name(term))
         candidate = Candidate(term, round(score, 4), c, 0, round(coh, 3), round(le, 3), round(re_, 3), q, is_latin,
                               "", noun, predicate)
         if term not in scored or scored[term].score < candidate.score:
@@ -421,7 +440,7 @@ def discover(config, *, corpus=None, lexicon: str = "default", top_n: int = 200)
     """Read and clean the configured corpus, then rank new-term candidates (``candidates.csv``).
 
     ``lexicon``: ``"none"`` — only jieba's own dictionary counts as known; ``"default"`` — the
-    configured layers (domain lexicon, ``[segment] lexicons`` files, theme terms); a file path —
+    configured layers (domain and policy lexicons, ``[segment] lexicons`` files, theme terms); a file path —
     jieba's dictionary plus that lexicon file.
     """
     from .lexicon import Lexicon, build_lexicon
@@ -437,7 +456,8 @@ def discover(config, *, corpus=None, lexicon: str = "default", top_n: int = 200)
         active = build_lexicon(domain=config.segment.domain_lexicon,
                                files=[config.resolve_path(p) for p in config.segment.lexicons],
                                themes=fold_themes(config.trends.themes, config),
-                               fold_traditional=config.clean.fold_traditional)
+                               fold_traditional=config.clean.fold_traditional,
+                               policy=config.segment.policy_lexicon)
     else:
         active = build_lexicon(domain=False, files=[lexicon], fold_traditional=config.clean.fold_traditional)
     segmenter = JiebaSegmenter(active, hmm=False, protect_latin=config.segment.protect_latin).initialize()

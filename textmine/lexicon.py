@@ -1,8 +1,8 @@
 """The layered lexicon and the stopword list that segmentation and filtering use.
 
 Layers, in order: jieba's own dictionary (inside the segmenter), the bundled
-domain lexicon, the user's lexicon files from the config, and the theme terms.
-Every term of the last three layers is *protected*: it always comes out as one
+domain lexicon, the bundled policy and economy lexicon, the user's lexicon files
+from the config, and the theme terms. Every term of the last four layers is *protected*: it always comes out as one
 token. Each layer is hashed so ``manifest.json`` can show what was used.
 """
 
@@ -21,7 +21,7 @@ from .normalize import SimplifiedFolder, fold_width
 @dataclass(frozen=True)
 class LexiconEntry:
     term: str
-    source: str          # 'domain', a user file name, or 'theme'
+    source: str          # 'domain', 'policy', a user file name, or 'theme'
     freq: int | None = None
 
 
@@ -51,7 +51,16 @@ def _fold(term: str, folder: SimplifiedFolder | None) -> str:
 
 def read_domain_lexicon() -> tuple[list[dict[str, str]], str]:
     """Rows of the bundled domain lexicon (term, category, source, added, seen_in, note) and its hash."""
-    text = resources.files("textmine.resources").joinpath("domain_lexicon.tsv").read_text(encoding="utf-8")
+    return _read_bundled_table("domain_lexicon.tsv")
+
+
+def read_policy_lexicon() -> tuple[list[dict[str, str]], str]:
+    """Rows of the bundled policy and economy lexicon (same columns as the domain lexicon) and its hash."""
+    return _read_bundled_table("policy_lexicon.tsv")
+
+
+def _read_bundled_table(name: str) -> tuple[list[dict[str, str]], str]:
+    text = resources.files("textmine.resources").joinpath(name).read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line and not line.startswith("#")]
     header = lines[0].split("\t")
     rows = [dict(zip(header, line.split("\t"))) for line in lines[1:]]
@@ -82,8 +91,11 @@ def read_lexicon_file(path: str | Path) -> tuple[list[tuple[str, int | None]], s
 
 
 def build_lexicon(*, domain: bool = True, files: Iterable[str | Path] = (), themes: Iterable[str] = (),
-                  fold_traditional: bool = True) -> Lexicon:
-    """Collect the protected terms of every layer, folded the way the text is folded for counting."""
+                  fold_traditional: bool = True, policy: bool = False) -> Lexicon:
+    """Collect the protected terms of every layer, folded the way the text is folded for counting.
+
+    ``policy`` adds the bundled policy and economy lexicon (``[segment] policy_lexicon``) after the domain one.
+    """
     folder = SimplifiedFolder() if fold_traditional else None
     entries: list[LexiconEntry] = []
     hashes: dict[str, str] = {}
@@ -91,6 +103,10 @@ def build_lexicon(*, domain: bool = True, files: Iterable[str | Path] = (), them
         rows, digest = read_domain_lexicon()
         hashes["domain_lexicon.tsv"] = digest
         entries += [LexiconEntry(_fold(r["term"], folder), "domain") for r in rows]
+    if policy:
+        rows, digest = read_policy_lexicon()
+        hashes["policy_lexicon.tsv"] = digest
+        entries += [LexiconEntry(_fold(r["term"], folder), "policy") for r in rows]
     for path in files:
         terms, digest = read_lexicon_file(path)
         hashes[Path(path).name] = digest

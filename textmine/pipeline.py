@@ -110,10 +110,11 @@ def load_corpus(config: Config) -> Corpus:
 
 
 def make_segmenter(config: Config, themes: Sequence[str] = ()) -> JiebaSegmenter:
-    """The segmenter the config describes, with the layered lexicon (domain, user files, themes)."""
+    """The segmenter the config describes, with the layered lexicon (domain, policy, user files, themes)."""
     lexicon = build_lexicon(domain=config.segment.domain_lexicon,
                             files=[config.resolve_path(p) for p in config.segment.lexicons],
-                            themes=themes, fold_traditional=config.clean.fold_traditional)
+                            themes=themes, fold_traditional=config.clean.fold_traditional,
+                            policy=config.segment.policy_lexicon)
     from .fastseg import make_backend
 
     return make_backend(config.segment.backend, lexicon, hmm=config.segment.hmm,
