@@ -20,16 +20,15 @@ reported in ``candidates.csv``:
 * ``latin`` — a Latin-script or mixed name (DeepSeek-R1, GPT-4o, Qwen3, 5G,
   AI玩具) that jieba's dictionary does not have.
 
-score = log2(1 + freq) · clip(cohesion, 0, 8) · branching / 2 + 2 · log2(1 + quoted)
-where branching = min(sqrt(left_entropy · right_entropy) / 1.5, 1): the branching entropies tell a
-piece from a whole (zero when one side is always the same word), and past 1.5 bits they add nothing, so
-wholes are ranked by frequency and cohesion. The geometric mean does not let one side decide alone: with
-3 occurrences, meeting the same word twice on one side (通义千问 … 通义千问的) is chance, not evidence
-of a fragment. For a single Latin token: log2(1 + freq) · min(sqrt(left_entropy · right_entropy), 4) / 2,
-plus 3 when it is a mixed name with digits or hyphens seen at least twice (a name, not a quantity with a
-unit such as 128GB, 50ZB, 1080p or 4x4; one occurrence of S1 or M5 says little). The weights 1.5 and 2
-were chosen on the tuning gold lists (tests/data/discover_gold_ai.txt, discover_gold_cpc_tune.txt); the
-held-out lists were not used to choose anything.
+score = log2(1 + freq) · clip(cohesion, 0, 8) · min(left_entropy, right_entropy, 4) / 8
+        + 3 · log2(1 + quoted) · min(1, freq / min_freq)
+and for a single Latin token: log2(1 + freq) · min(left_entropy, right_entropy, 4) / 2, plus 3 when it
+is a mixed name with digits or hyphens seen at least twice (a name, not a quantity with a unit such as
+128GB, 50ZB, 1080p or 4x4; one occurrence of S1 or M5 says little).
+
+The quote term counts in full once a string has the evidence every other candidate needs
+(``min_freq`` occurrences, 3 by default) and in proportion below it: a coinage quoted once and seen once
+scores 1, not 3, and no longer outranks a term seen three times (混合专家, 通义千问, 数据要素).
 
 A candidate that is almost always part of a longer candidate (at least 80 %
 of its occurrences) is dropped as a fragment of it; candidates that begin or
@@ -123,9 +122,7 @@ PREDICATE_SLOT_TAGS = frozenset("d ad df dg".split())
 PREDICATE_SLOT_WORDS = frozenset("很 较 想 会 应该 应当 愿意 不会 不想 不能 不可 继续".split())
 ASPECT_WORDS = frozenset("了 着 过".split())
 MIN_CLAUSE_EVIDENCE = 10
-# tuned on the tuning gold lists (tests/data/discover_gold_ai.txt, discover_gold_cpc_tune.txt)
-QUOTE_WEIGHT = 2.0
-BRANCHING_BITS = 1.5
+QUOTE_WEIGHT = 3.0
 _NUMERAL_START = re.compile(r"^[一二两三四五六七八九十百千万几半第\d]")
 _NUMERALS = re.compile(r"第?[一二两三四五六七八九十百千万亿零〇几半\d]+")
 # classifiers (a closed class): a numeral with one of them is a count, not a term
@@ -252,25 +249,17 @@ def _allowed(tokens: Sequence[str], tags: dict[str, str], counts: Counter) -> bo
     return any(_HAS_HAN.search(t) for t in tokens) or tokens[-1] == _PLUS
 
 
-def _branching(left_entropy: float, right_entropy: float) -> float:
-    """How freely a candidate combines on both sides, from 0 to 1: the geometric mean of its two
-    branching entropies over ``BRANCHING_BITS``, capped at 1. Zero when either side always has the same
-    neighbour (a fragment: 人工智 → 能). Past the cap, more varied contexts add nothing: the entropies tell a
-    piece from a whole, frequency and cohesion rank the wholes. A rare term that met the same word twice on
-    one side (通义千问 … 通义千问的, 3 times) is not judged by that side alone, as the minimum did."""
-    return min(math.sqrt(max(left_entropy, 0.0) * max(right_entropy, 0.0)) / BRANCHING_BITS, 1.0)
-
-
 def _score(freq: int, cohesion: float, left_entropy: float, right_entropy: float, quoted: int, *,
-           single_latin: bool = False, mixed: bool = False) -> float:
+           single_latin: bool = False, mixed: bool = False, min_freq: int = 3) -> float:
     """The ranking score (see the module docstring)."""
+    contexts = min(left_entropy, right_entropy, 4.0)
     if single_latin:  # a Latin name jieba does not know: frequency and contexts only
         # a name seen once may be anything (S1, M5, T6); the name bonus needs a second occurrence
-        contexts = min(math.sqrt(max(left_entropy, 0.0) * max(right_entropy, 0.0)), 4.0)
         score = math.log2(1 + freq) * contexts / 2 + (3.0 if mixed and freq >= 2 else 0.0)
     else:
-        score = math.log2(1 + freq) * min(max(cohesion, 0.0), 8.0) * _branching(left_entropy, right_entropy) / 2
-    return score + QUOTE_WEIGHT * math.log2(1 + quoted)
+        score = math.log2(1 + freq) * min(max(cohesion, 0.0), 8.0) * contexts / 8
+    # the quote counts in full once the string has the evidence every other candidate needs (min_freq)
+    return score + QUOTE_WEIGHT * math.log2(1 + quoted) * min(1.0, freq / min_freq)
 
 
 def _noun_slots(left: Counter, tags: dict[str, str]) -> int:
@@ -382,7 +371,7 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
         if len(gram) > 1 and _is_phrase(c, noun, predicate, whole[gram]):
             continue
         is_latin = len(gram) == 1 or bool(_LATIN.search(term))
-        score = _score(c, coh, le, re_, q, single_latin=len(gram) == 1, mixed=_mixed_name(term))
+        score = _score(c, coh, le, re_, q, single_latin=len(gram) == 1, mixed=_mixed_name(term), min_freq=min_freq)
         candidate = Candidate(term, round(score, 4), c, 0, round(coh, 3), round(le, 3), round(re_, 3), q, is_latin,
                               "", noun, predicate)
         if term not in scored or scored[term].score < candidate.score:
@@ -393,7 +382,8 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
         if not _HAS_HAN.search(term) or _HAS_DIGIT.search(term) or term[0] in EDGE_WORDS or term[-1] in EDGE_WORDS \
                 or any(w in term for w in INNER_WORDS):
             continue
-        scored[term] = Candidate(term, round(3 * math.log2(1 + quoted[term]), 4), quoted[term], 0, float("nan"),
+        score = _score(quoted[term], 0.0, 0.0, 0.0, quoted[term], min_freq=min_freq)
+        scored[term] = Candidate(term, round(score, 4), quoted[term], 0, float("nan"),
                                  float("nan"), float("nan"), quoted[term], False, "")
 
     ranked = sorted(scored.values(), key=lambda c: (-c.score, -c.freq, c.term))
