@@ -39,7 +39,7 @@ CPC = SHARED / "cpc_congress_reports.jsonl"
 RESULTS = REPO / "benchmarks" / "results" / "discover.md"
 NOTES_MARKER = "<!-- reading by hand: kept when the benchmark is rerun -->"
 FUNCTION_CHARS = set("的了着和与及或在是为于以对把被将从向由等也都而并")
-# the policy phrases and similar ones of government writing
+# policy phrases of government writing that jieba cuts apart, and similar ones
 POLICY_PHRASES = ("高质量发展 一带一路 供给侧结构性改革 乡村振兴 新能源汽车 大数据 物联网 碳中和 全面深化改革 "
                   "中国式现代化 共同富裕 新质生产力 数字经济 低空经济 人类命运共同体 双碳 放管服 专精特新 "
                   "全过程人民民主 科学发展观 社会主义初级阶段 新发展理念 生态文明 粤港澳大湾区").split()
