@@ -78,8 +78,8 @@ def cpc_config():
 def bench_corpus(lines: list[str], title: str, config, lists: dict[str, str], *, deep: int = 0) -> dict:
     """Recall of each gold list in the top 200 (and ``deep``), fragments in the top 100, time, the top 100."""
     import textmine as tm
-    from textmine.discover import discover
-    from textmine.pipeline import load_corpus
+    from textmine.newterms import discover
+    from textmine.preparation import load_corpus
 
     corpus = load_corpus(config)
     started, cpu = time.perf_counter(), time.process_time()
@@ -122,7 +122,7 @@ def bench_corpus(lines: list[str], title: str, config, lists: dict[str, str], *,
 def _second_list(lines: list[str]) -> None:
     """Recall of the bundled domain lexicon's terms (written before discovery existed) on the bundled corpus."""
     import textmine as tm
-    from textmine.discover import discover
+    from textmine.newterms import discover
     from textmine.lexicon import read_domain_lexicon
 
     config = tm.Config().replace(corpus={"path": str(REPO / "corpus")})
@@ -176,7 +176,7 @@ def bench_shopping(lines: list[str]) -> None:
 
     import textmine as tm
     from textmine.data import Corpus, Document
-    from textmine.discover import discover
+    from textmine.newterms import discover
 
     if not SHOPPING.exists():
         lines += ["## 4. Online-shopping reviews", "", f"skipped: {SHOPPING.name} is not present", ""]

@@ -35,7 +35,7 @@ def shopping_reviews(**read_csv):
 def config():
     import textmine as tm
 
-    return tm.Config().replace(corpus={"path": str(CORPUS)})
+    return tm.Config().replace(corpus={"path": str(CORPUS)}, scale={"cache": False})
 
 
 @pytest.fixture(scope="session")
@@ -43,3 +43,54 @@ def prepared(config):
     import textmine as tm
 
     return tm.prepare(config)
+
+
+#: commands that read and write the cache: tests run them with --no-cache, so no test reads results an
+#: earlier test (or earlier code) left in a shared cache folder
+CACHING_COMMANDS = ("run", "segment", "keywords", "topics", "trends", "keyness", "kwic", "network")
+
+
+def textmine(*args, cwd=REPO, cache: bool = False):
+    """``textmine ARGS`` as a separate process (the installed command line), with its output."""
+    import subprocess
+    import sys
+
+    args = list(args)
+    if not cache and args and args[0] in CACHING_COMMANDS and "--help" not in args and "--no-cache" not in args:
+        args.append("--no-cache")
+    return subprocess.run([sys.executable, "-m", "textmine.cli", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=600)
+
+
+def cpc_config(**sections):
+    """A config over the 16 party-congress reports of ../shared/data (or skip), cache off."""
+    import textmine as tm
+
+    path = shared_file("cpc_congress_reports.jsonl")
+    return tm.Config().replace(corpus={"path": str(path), "text_col": "content", "id_col": "id", "date_col": "year"},
+                               scale={"cache": False}, **sections)
+
+
+def cpc_rows() -> list[dict]:
+    """The congress reports as JSON rows (id, year, content …), read independently of textmine."""
+    import json
+
+    return [json.loads(line) for line in shared_file("cpc_congress_reports.jsonl").read_text("utf-8").splitlines()]
+
+
+@pytest.fixture
+def corpus_copy(tmp_path):
+    """A copy of corpus/ a test may edit."""
+    import shutil
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def cpc():
+    """The congress series, prepared once (skipped without the shared data)."""
+    import textmine as tm
+
+    return tm.prepare(cpc_config(trends={"by": "year"}))

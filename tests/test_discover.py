@@ -8,14 +8,12 @@ from collections import Counter
 
 import pandas as pd
 import pytest
+from conftest import CORPUS, REPO, shared_file
 
 import textmine as tm
 from textmine.cli import main
-from textmine.discover import discover_terms, jieba_knows, jieba_tags
-from textmine.lexicon import read_domain_lexicon, read_policy_lexicon
-from textmine.lexicon_check import check_lexicon
-
-from conftest import CORPUS, REPO, shared_file
+from textmine.lexicon import check_lexicon, read_domain_lexicon, read_policy_lexicon
+from textmine.newterms import discover_terms, jieba_knows, jieba_tags
 
 GOLD_FILE = REPO / "tests" / "data" / "discover_gold_ai.txt"
 FUNCTION_CHARS = set("的了着和与及或在是为于以对把被将从向由等也都而并")
@@ -114,9 +112,9 @@ def test_lexicon_loop_add_then_the_next_run_uses_the_terms(tmp_path, monkeypatch
     assert [l.split()[0] for l in lines] == ["开源社区", "智能手表"] and "added" in lines[0]
     config = tm.Config().replace(corpus={"path": str(CORPUS)}, segment={"lexicons": (str(lexicon),)})
     assert tm.make_segmenter(config).lcut("国内开源社区推出智能手表") == ["国内", "开源社区", "推出", "智能手表"]
-    assert main(["discover", "--corpus", str(CORPUS), "--out", str(tmp_path), "--lexicon", str(lexicon),
+    assert main(["discover", "--corpus", str(CORPUS), "--out", str(tmp_path / "out"), "--lexicon", str(lexicon),
                  "--quiet"]) == 0
-    assert not {"开源社区", "智能手表"} & set(pd.read_csv(tmp_path / "candidates.csv").term)
+    assert not {"开源社区", "智能手表"} & set(pd.read_csv(tmp_path / "out" / "candidates.csv").term)
 
 
 def test_discover_and_lexicon_refuse_bad_arguments(tmp_path, capsys):
@@ -130,14 +128,18 @@ def test_discover_and_lexicon_refuse_bad_arguments(tmp_path, capsys):
 def test_lexicon_check_flags_terms_that_never_take_effect(prepared, tmp_path):
     table = check_lexicon(prepared).set_index("term")
     assert table.loc["智能体", ["raw", "tokens", "status"]].tolist() == [33, 33, "ok"]
-    # 语言模型 occurs 3 times, always inside 大语言模型: it never comes out as a token
-    assert table.loc["语言模型", ["raw", "tokens", "status"]].tolist() == [3, 0, "never"]
-    assert table.loc["语言模型", "note"] == "as 大语言模型 (3×)"
-    assert table.loc["DeepSeek", "status"] == "partial"        # 2 of 23 are inside DeepSeek-R1
+    # 语言模型 occurs 3 times, always inside 大语言模型: it lives inside a longer word
+    assert table.loc["语言模型", ["raw", "tokens", "nested", "status"]].tolist() == [3, 0, 3, "nested"]
+    assert table.loc["语言模型", "note"] == "inside 大语言模型 (3×)"
+    # 算力: 60 occurrences, 52 words of their own, 7 inside 智能算力 and one inside 全国一体化算力网
+    assert table.loc["算力", ["raw", "tokens", "nested", "status"]].tolist() == [60, 52, 8, "partial"]
+    assert table.loc["陪伴机器人", ["raw", "split", "status"]].tolist() == [1, 1, "never"]
     assert table.loc["推理模型", "status"] == "absent"
+    # raw is a plain substring count of the cleaned text
+    assert table.loc["算力", "raw"] == sum(u.norm.count("算力") for u in prepared.units)
     assert main(["lexicon", "check", "--corpus", str(CORPUS), "--out", str(tmp_path), "--quiet"]) == 0
     written = pd.read_csv(tmp_path / "lexicon_check.csv")
-    assert list(written.columns) == ["term", "source", "raw", "tokens", "status", "note"]
+    assert list(written.columns) == ["term", "source", "raw", "tokens", "nested", "split", "status", "note"]
     assert written.status.iloc[0] == "never"
 
 
@@ -187,7 +189,7 @@ def test_hotel_reviews_yield_room_types(tmp_path):
     frame = shopping_reviews()
     hotel = frame[frame["cat"] == "酒店"]["review"].fillna("").astype(str)
     corpus = tm.Corpus(tuple(tm.Document(str(i), text) for i, text in hotel.items()))
-    from textmine.discover import discover
+    from textmine.newterms import discover
 
     table = discover(tm.Config(), corpus=corpus, top_n=50)
     top = list(table.term[:30])

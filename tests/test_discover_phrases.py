@@ -6,12 +6,19 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from conftest import shopping_reviews
 
 import textmine as tm
-from textmine.discover import (_allowed, _is_phrase, _mixed_name, _noun_slots, _predicate_slots, _score, discover,
-                               jieba_tags)
-
-from conftest import shopping_reviews
+from textmine.newterms import (
+    _allowed,
+    _is_phrase,
+    _mixed_name,
+    _noun_slots,
+    _predicate_slots,
+    _score,
+    discover,
+    jieba_tags,
+)
 
 
 @pytest.fixture(scope="module")

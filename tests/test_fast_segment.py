@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import shopping_reviews
 
 import textmine as tm
-from textmine.fastseg import RjiebaSegmenter, resolve_backend
-from textmine.pipeline import fold_themes
-from textmine.scale import segment_texts
+from textmine.segment import resolve_backend, segment_texts
+from textmine.segment.jieba_backend import JiebaSegmenter
+from textmine.segment.rjieba_backend import RjiebaSegmenter
 from textmine.units import split_units
-
-from conftest import shopping_reviews
 
 pytest.importorskip("rjieba")
 
@@ -19,10 +18,9 @@ pytest.importorskip("rjieba")
 @pytest.fixture(scope="module")
 def pair():
     config = tm.Config()
-    themes = fold_themes(config.trends.themes, config)
-    reference = tm.make_segmenter(config.replace(segment={"backend": "jieba"}), themes).initialize()
-    fast = tm.make_segmenter(config.replace(segment={"backend": "rjieba"}), themes).initialize()
-    assert type(reference) is tm.JiebaSegmenter and isinstance(fast, RjiebaSegmenter)
+    reference = tm.make_segmenter(config.replace(segment={"backend": "jieba"})).initialize()
+    fast = tm.make_segmenter(config.replace(segment={"backend": "rjieba"})).initialize()
+    assert type(reference) is JiebaSegmenter and isinstance(fast, RjiebaSegmenter)
     return reference, fast
 
 
@@ -156,7 +154,7 @@ def test_block_segmentation_equals_one_text_at_a_time_on_the_reviews(pair):
 def test_character_class_table_matches_python(pair):
     import sys
 
-    from textmine.fastseg import _ALNUM, _URL_MARK, _char_class_table
+    from textmine.segment.rjieba_backend import _ALNUM, _URL_MARK, _char_class_table
 
     table = _char_class_table()
     assert table.shape == (sys.maxunicode + 1,)
@@ -167,7 +165,7 @@ def test_character_class_table_matches_python(pair):
 
 
 def test_blocks_are_bounded_in_units_and_characters():
-    from textmine.fastseg import BLOCK_CHARS, BLOCK_UNITS, _blocks
+    from textmine.segment.rjieba_backend import BLOCK_CHARS, BLOCK_UNITS, _blocks
 
     texts = ["短句"] * 1200 + ["长" * (BLOCK_CHARS - 10), "再来", "长" * (BLOCK_CHARS * 2)] + ["尾"] * 3
     blocks = list(_blocks(texts))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import CORPUS, REPO
 
 NOTEBOOK = REPO / "notebooks" / "explore.ipynb"
@@ -45,7 +44,7 @@ def test_kwic_finds_every_occurrence_at_its_place_in_the_original_file(prepared)
 
     import textmine as tm
 
-    lines = tm.kwic(prepared, ["具身智能"], width=8)
+    lines = tm.kwic_table(prepared, ["具身智能"], width=8)
     trends = tm.run(prepared.config, stages=("trends",), corpus=prepared.corpus).tables["trends"]
     # as many lines as the theme's count over the corpus: 25 × 具身智能 and 1 × 具身机器人 (its rule)
     assert len(lines) == trends.loc[trends.theme == "具身智能", "count"].sum() == 26

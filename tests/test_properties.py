@@ -15,8 +15,15 @@ from hypothesis import strategies as st
 
 from textmine.config import CleanConfig
 from textmine.data import Document
-from textmine.normalize import MappedText, SimplifiedFolder, fold_for_counting, fold_width, normalize_whitespace
-from textmine.segment import JiebaSegmenter, segment_unit
+from textmine.normalize import (
+    MappedText,
+    SimplifiedFolder,
+    fold_for_counting,
+    fold_width,
+    normalize_whitespace,
+)
+from textmine.segment import segment_unit
+from textmine.segment.jieba_backend import JiebaSegmenter
 from textmine.units import clean_block, split_document
 
 EXAMPLES = 700

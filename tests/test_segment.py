@@ -51,10 +51,15 @@ def test_plain_jieba_splits_what_textmine_keeps():
         "具身智能", "与", "智能体", "算电协同", "大模型", "和", "多模态"]
 
 
-def test_theme_terms_are_protected_even_without_a_lexicon():
+def test_themes_never_change_the_segmentation_a_lexicon_file_does(tmp_path):
     config = tm.Config().replace(segment={"domain_lexicon": False})
     assert tm.make_segmenter(config).lcut("推进算电协同") == ["推进", "算电", "协同"]
-    assert tm.make_segmenter(config, ["算电协同"]).lcut("推进算电协同") == ["推进", "算电协同"]
+    themed = config.replace(trends={"themes": ["算电协同"]}, kwic={"queries": ["算电协同"]})
+    assert tm.make_segmenter(themed).lcut("推进算电协同") == ["推进", "算电", "协同"]
+    lexicon = tmp_path / "mine.txt"
+    lexicon.write_text("算电协同\n", encoding="utf-8")
+    assert tm.make_segmenter(config.replace(segment={"lexicons": (str(lexicon),)})).lcut("推进算电协同") == [
+        "推进", "算电协同"]
 
 
 def test_mixed_names_with_digits_and_hyphens_stay_whole():
@@ -72,8 +77,10 @@ def test_user_lexicon_file_is_a_layer(tmp_path):
     assert "mine.txt" in segmenter.lexicon.hashes
 
 
-def test_segmenters_do_not_share_state():
-    first = tm.JiebaSegmenter(tm.build_lexicon(domain=False, themes=["算电协同"]))
+def test_segmenters_do_not_share_state(tmp_path):
+    lexicon = tmp_path / "mine.txt"
+    lexicon.write_text("算电协同\n", encoding="utf-8")
+    first = tm.JiebaSegmenter(tm.build_lexicon(domain=False, files=[lexicon]))
     second = tm.JiebaSegmenter(tm.build_lexicon(domain=False))
     assert first.lcut("算电协同") == ["算电协同"]
     assert second.lcut("算电协同") == ["算电", "协同"]

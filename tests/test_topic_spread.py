@@ -11,9 +11,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
-
-from conftest import CORPUS, shopping_reviews
-from test_run import textmine
+from conftest import CORPUS, shopping_reviews, textmine
 
 from textmine.topics import fit_topics
 from textmine.topics.analysis import fit_runs, topic_units

@@ -14,14 +14,18 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-
-from conftest import CORPUS, shopping_reviews
-from test_run import textmine
+from conftest import CORPUS, shopping_reviews, textmine
 
 from textmine.errors import ConfigError
 from textmine.topics import fit_topics
 from textmine.topics.analysis import fit_runs, topic_units
-from textmine.topics.evaluate import coherence, fold_in, heldout_log_likelihood, split_heldout, topic_diversity
+from textmine.topics.evaluate import (
+    coherence,
+    fold_in,
+    heldout_log_likelihood,
+    split_heldout,
+    topic_diversity,
+)
 from textmine.topics.evidence import relevance, topic_labels
 from textmine.topics.model import TopicModel
 from textmine.topics.select import parse_k, propose_k

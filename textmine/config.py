@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
-from .errors import ConfigError
+from .errors import ConfigError, did_you_mean
 
 DEFAULT_THEMES = ("智能体", "具身智能", "算电协同", "大模型", "算力", "数据")
 
@@ -27,10 +27,11 @@ def _opt(default: Any, help: str, *, min: float | None = None, choices: tuple = 
 
 @dataclass(frozen=True)
 class CorpusConfig:
-    path: str = _opt("corpus", "folder of .txt/.md files, or a .csv/.jsonl table")
+    path: str = _opt("corpus", "folder of .txt/.md/.pdf/.docx/.html files (mixed), or a .csv/.jsonl/.xlsx table")
     text_col: str = _opt("text", "table corpora: column holding the text")
     id_col: str = _opt("", "table corpora: column with document ids (empty: row number)")
     date_col: str = _opt("", "table corpora: column with dates (2017, 2017-05 or 2017-05-04)")
+    sheet: str = _opt("", ".xlsx tables: the sheet holding the corpus (empty: the first sheet)")
     encoding: str = _opt("auto", "text encoding of the corpus files: auto (detect UTF-8, UTF-16, GB18030, Big5) "
                                  "or a codec name")
     max_file_mb: int = _opt(50, "input files larger than this (MB) are skipped as oversized", min=1)
@@ -70,7 +71,11 @@ class FilterConfig:
 @dataclass(frozen=True)
 class KeywordsConfig:
     top_n: int = _opt(30, "keywords kept per document", min=1)
-    sublinear_tf: bool = _opt(False, "use 1 + log(tf) instead of raw counts in TF-IDF")
+    method: str = _opt("distinctive", "distinctive: TF-IDF with 1 + ln(tf) among the terms a document uses at least "
+                                      "min_ratio times as often as the other documents; tfidf: plain TF-IDF",
+                       choices=("distinctive", "tfidf"))
+    min_ratio: float = _opt(2.0, "distinctive keywords: how many times a term's rate in the rest of the corpus its "
+                                 "rate in the document must be at least", min=0.0)
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,13 @@ class TrendsConfig:
     theme_file: str = _opt("default", "TOML file of theme rules (variants, near, same sentence, exclusions) "
                                       "used for the names in themes ('default': the bundled file; empty: none); "
                                       "with an empty themes list, every theme of the file")
-    by: str = _opt("date", "period of trends_period.csv: date, year, month or any metadata field")
+    by: str = _opt("date", "period of trends_period.csv: date (by year when dates have mixed precision), year, "
+                           "month or any metadata field")
+    match: str = _opt("substring", "substring: every occurrence of a theme term, also inside a longer word "
+                                   "(人工智能 in 生成式人工智能); token: only occurrences that are one whole word token",
+                      choices=("substring", "token"))
+    stub_share: float = _opt(0.05, "documents with fewer word tokens than this share of the median document's are "
+                                   "stubs: flagged in trends.csv and left out of periods (0: none)", min=0.0)
     bootstrap: int = _opt(1000, "bootstrap resamples for the period confidence intervals", min=100)
     confidence: float = _opt(0.95, "confidence level of the period intervals", min=0.5)
 
@@ -144,6 +155,8 @@ class OutputConfig:
     dir: str = _opt("outputs", "folder the results are written to")
     wordclouds: bool = _opt(True, "draw word clouds (PNG) per document and for the corpus")
     plots: bool = _opt(True, "draw the trend plot (PNG)")
+    workbook_rows: int = _opt(100_000, "tables.xlsx holds every table of at most this many rows, one sheet each (the "
+                                       "CSV files hold them all); 0: no workbook", min=0)
     max_doc_images: int = _opt(500, "per-document images (word clouds, the trend plot over documents) only for "
                                     "corpora of at most this many documents; the corpus word cloud is always drawn",
                                min=0)
@@ -252,9 +265,10 @@ def _build_section(cls: type, values: dict[str, Any], section: str, source: str)
     kwargs = {}
     for key, value in values.items():
         if key not in known:
-            options = ", ".join(known)
             where = f"[{section}] " if section else ""
-            raise ConfigError(f"{source}: unknown key {where}{key!r}; known keys: {options}")
+            hint = _hint(key, list(known))
+            what = f"section [{key}]" if not section and isinstance(value, dict) else f"key {where}{key!r}"
+            raise ConfigError(f"{source}: unknown {what}" + (hint if hint else f"; known keys: {', '.join(known)}"))
         if dataclasses.is_dataclass(hints[key]):
             if not isinstance(value, dict):
                 raise ConfigError(f"{source}: [{key}] must be a table (a TOML section)")
@@ -262,6 +276,20 @@ def _build_section(cls: type, values: dict[str, Any], section: str, source: str)
         else:
             kwargs[key] = _check_value(section, key, value, hints[key], dict(known[key].metadata), source)
     return cls(**kwargs)
+
+
+#: Names other tools give to a setting, and textmine's name for it.
+_OTHER_NAMES = {"num_topics": "k", "n_topics": "k", "n_components": "k", "passes": "iterations",
+                "n_iter": "iterations", "max_iter": "iterations", "random_state": "seed", "random_seed": "seed",
+                "text_column": "text_col", "id_column": "id_col", "date_column": "date_col", "sheet_name": "sheet"}
+
+
+def _hint(key: str, known: list[str]) -> str:
+    """"; did you mean 'k'?" for a misspelt key or another tool's name for one; empty when nothing is close."""
+    other = _OTHER_NAMES.get(key.lower())
+    if other in known:
+        return f"; did you mean {other!r}?"
+    return did_you_mean(key, known)
 
 
 def config_from_dict(values: dict[str, Any], *, source: str = "<dict>", base_dir: str | Path = ".") -> Config:

@@ -70,14 +70,23 @@ class Document:
     meta: Mapping[str, str] = field(default_factory=dict)
     date: PartialDate | None = None
     source: str = ""
+    #: offset in ``text`` where each page begins (PDF); empty when the source has no pages
+    page_starts: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+        object.__setattr__(self, "page_starts", tuple(self.page_starts))
 
     @property
     def label(self) -> str:
         """Short label for plots: the id plus the date when known."""
         return f"{self.id} ({self.date})" if self.date else self.id
+
+    def page_at(self, offset: int) -> int | None:
+        """The page (1-based) holding ``text[offset]``, e.g. ``doc.page_at(unit.start)``; None without pages."""
+        if not self.page_starts:
+            return None
+        return max(bisect.bisect_right(self.page_starts, offset), 1)
 
 
 @dataclass(frozen=True)
@@ -85,8 +94,11 @@ class InputRecord:
     """One input (a file, or a row of a table) and what became of it.
 
     ``status`` is ``used`` or ``skipped``; a skipped input has a ``reason``
-    (empty, binary, undecodable, oversized, unsupported, unlisted, invalid) and a
-    ``detail`` saying what was seen. ``encoding``/``method`` say how the text was decoded.
+    (empty, binary, undecodable, oversized, unsupported, unlisted, invalid, no-text-layer,
+    encrypted, damaged, no-article) and a ``detail`` saying what was seen.
+    ``encoding``/``method`` say how the text was decoded; ``format`` is ``pdf``, ``docx`` or
+    ``html`` for documents read with a format's reader (empty for plain text), ``pages`` the
+    page count of a PDF.
     """
 
     name: str
@@ -96,6 +108,8 @@ class InputRecord:
     encoding: str = ""
     method: str = ""
     chaos: float | None = None
+    format: str = ""
+    pages: int | None = None
 
     def to_dict(self) -> dict:
         return {k: v for k, v in dataclasses.asdict(self).items() if v not in ("", None)}
@@ -205,15 +219,33 @@ class TokenizedUnit:
 
 @dataclass(frozen=True)
 class Dtm:
-    """A document–term matrix: sparse counts, a sorted vocabulary, and the row ids."""
+    """A document–term matrix: sparse counts, a sorted vocabulary, the row ids, and each row's size.
+
+    ``tokens`` is the number of word tokens of each row — every segmented word, stopwords included,
+    punctuation and white space not — the denominator of every rate ("per 10k"). The matrix counts
+    only content terms, so a row's counts sum to less. When a matrix is built without ``tokens``,
+    each row's size is the sum of its counts.
+    """
 
     matrix: sp.csr_matrix
     vocab: tuple[str, ...]
     row_ids: tuple[str, ...]
+    tokens: np.ndarray | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.matrix.shape != (len(self.row_ids), len(self.vocab)):
             raise ValueError("matrix shape does not match row ids and vocabulary")
+        if self.tokens is not None:
+            tokens = np.asarray(self.tokens, dtype=np.int64)
+            if tokens.shape != (len(self.row_ids),):
+                raise ValueError("one token total per row is needed")
+            object.__setattr__(self, "tokens", tokens)
+
+    def sizes(self) -> np.ndarray:
+        """Word tokens per row (``tokens``), or the row sums of the counts when the matrix has none."""
+        if self.tokens is not None:
+            return self.tokens
+        return np.asarray(self.matrix.sum(axis=1)).ravel().astype(np.int64)
 
     @property
     def term_index(self) -> dict[str, int]:
@@ -225,9 +257,6 @@ class Dtm:
     def doc_freqs(self) -> np.ndarray:
         return np.diff(self.matrix.tocsc().indptr)
 
-    def row_totals(self) -> np.ndarray:
-        return np.asarray(self.matrix.sum(axis=1)).ravel()
-
     def group(self, groups: Sequence[str]) -> Dtm:
         """Sum rows that share a group label (e.g. units → documents, documents → years)."""
         if len(groups) != len(self.row_ids):
@@ -238,4 +267,5 @@ class Dtm:
         indicator = sp.csr_matrix((np.ones(len(rows)), (rows, np.arange(len(rows)))),
                                   shape=(len(labels), len(rows)))
         summed = (indicator @ self.matrix).astype(self.matrix.dtype).tocsr()
-        return Dtm(summed, self.vocab, tuple(labels))
+        tokens = None if self.tokens is None else np.bincount(rows, weights=self.tokens, minlength=len(labels))
+        return Dtm(summed, self.vocab, tuple(labels), None if tokens is None else tokens.astype(np.int64))

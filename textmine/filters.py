@@ -1,13 +1,17 @@
-"""Which word tokens may reach keyword, keyness and topic tables."""
+"""Which word tokens may reach keyword, keyness and topic tables: the stopword list and the term filter."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib import resources
 from itertools import compress
+from pathlib import Path
 
 from .data import TokenizedUnit
+from .errors import ConfigError
 
 _HAS_LETTER = re.compile(r"[A-Za-z\u3400-\u9fff\uf900-\ufaff]")
 _NUMBER_LIKE = re.compile(r"^[\d.,%‰+\-×x/:~]*\d[\d.,%‰+\-×x/:~]*[a-zA-Z]?$")
@@ -59,5 +63,28 @@ class _Decisions(dict):
         return value
 
 
-def content_terms(units: Iterable[TokenizedUnit], term_filter: TermFilter) -> list[list[str]]:
-    return [term_filter.terms(u) for u in units]
+def load_stopwords(kind: str = "default", extra_files: Iterable[str | Path] = ()) -> tuple[frozenset[str], str]:
+    """The stopword set (stopwords-iso Chinese + the bundled domain list + extra files) and its hash."""
+    words: set[str] = set()
+    if kind == "default":
+        import stopwordsiso
+
+        words |= stopwordsiso.stopwords("zh")
+        domain = resources.files("textmine.resources").joinpath("domain_stopwords.txt").read_text(encoding="utf-8")
+        words |= {w.strip() for w in domain.splitlines() if w.strip() and not w.startswith("#")}
+    for path in extra_files:
+        try:
+            text = Path(path).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"stopword file {str(path)!r} cannot be read: {exc}") from None
+        words |= {w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")}
+    frozen = frozenset(words)
+    return frozen, hashlib.sha256("\n".join(sorted(frozen)).encode("utf-8")).hexdigest()
+
+
+def config_term_filter(config, lexicon) -> tuple[TermFilter, str, int]:
+    """The term filter ``[filter]`` describes (protected lexicon terms always pass), the stopwords' hash
+    and their number."""
+    stopwords, digest = load_stopwords(config.filter.stopwords,
+                                       [config.resolve_path(p) for p in config.filter.extra_stopwords])
+    return TermFilter(stopwords, config.filter.min_chars, frozenset(lexicon.terms)), digest, len(stopwords)

@@ -17,7 +17,12 @@ from dataclasses import dataclass
 
 from .config import CleanConfig
 from .data import Corpus, Document, Unit
-from .normalize import MappedText, SimplifiedFolder, fold_for_counting, normalize_whitespace
+from .normalize import (
+    MappedText,
+    SimplifiedFolder,
+    fold_for_counting,
+    normalize_whitespace,
+)
 
 _BLOCK_SPLIT = re.compile(r"\n[ \t\u3000]*\n\s*")
 _SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"

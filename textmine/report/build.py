@@ -32,6 +32,7 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "doc_topics": ("doc_topics.csv", ("doc_id", "topic", "weight")),
     "unit_topics": ("unit_topics.csv", ("unit_id", "doc_id", "topic", "weight")),
     "units": ("units.csv", ("unit_id", "doc_id", "text")),
+    "documents": ("documents.csv", ("doc_id", "date", "chars", "units", "tokens")),
     "trends": ("trends.csv", ("theme", "doc_id", "date", "count", "per_10k")),
     "trends_period": ("trends_period.csv", ("theme", "period", "n_docs", "count", "per_10k", "ci_low", "ci_high")),
     "trend_changes": ("trend_changes.csv", ()),
@@ -48,7 +49,7 @@ WIDE_TREND_DOCS = 8
 #: no table in the report has more rows than this (the CSV files have them all)
 MAX_TABLE_ROWS = 1000
 TEXT_COLUMNS = ("doc_id", "unit_id", "term", "date", "period", "theme", "query", "left", "match", "right", "text",
-                "label", "top_terms", "source", "target")
+                "label", "top_terms", "source", "target", "title", "publisher", "within", "nested_in", "rule", "fit")
 
 
 @dataclass(frozen=True)
@@ -166,17 +167,33 @@ def table_from_frame(frame: pd.DataFrame, table_id: str, caption: str, source: s
 
 # -- the context ---------------------------------------------------------------------------------------
 
-def _documents(manifest: Mapping[str, Any]) -> list[dict[str, Any]]:
-    docs = manifest.get("corpus", {}).get("documents", []) or []
-    return [{"id": str(d.get("id", "")), "title": str(d.get("title") or ""), "publisher": str(d.get("publisher") or ""),
-             "date": str(d.get("date") or ""), "chars": d.get("chars"), "units": d.get("units"),
-             "tokens": d.get("tokens")} for d in docs if isinstance(d, Mapping)]
+def _documents(run: RunFiles) -> list[dict[str, Any]]:
+    """The documents of ``documents.csv``, in corpus order."""
+    frame = run.tables.get("documents")
+    if frame is None:
+        return []
+    return [{"id": str(d.doc_id), "title": str(getattr(d, "title", "") or ""),
+             "publisher": str(getattr(d, "publisher", "") or ""), "date": str(d.date or ""), "chars": int(d.chars),
+             "units": int(d.units), "tokens": int(d.tokens)} for d in frame.itertuples(index=False)]
+
+
+def _stages_made(manifest: Mapping[str, Any]) -> str:
+    """The stages whose files the folder holds, each with the command that made them when several did."""
+    commands = [c for c in manifest.get("commands") or [] if isinstance(c, Mapping)]
+    stages = [str(s) for s in manifest.get("stages", []) or [] if s != "segment"]
+    if len(commands) < 2:
+        return ", ".join(stages)
+    made_by = {}
+    for entry in commands:
+        for stage in entry.get("stages", []):
+            made_by[stage] = str(entry.get("command", ""))
+    return ", ".join(f"{s} ({made_by.get(s, '')})" for s in stages)
 
 
 def _safe_name(doc_id: str) -> str:
-    from ..io.write import _safe_name as safe
+    from ..io.write import safe_name
 
-    return safe(doc_id)
+    return safe_name(doc_id)
 
 
 def _flatten(prefix: str, value: Any, out: list[tuple[str, str]]) -> None:
@@ -272,11 +289,7 @@ def _trends(run: RunFiles, rows: int) -> dict[str, Any] | None:
     if changes is not None:
         section["changes"] = table_from_frame(changes, "trend-changes", "changes between periods",
                                               "trend_changes.csv", limit=rows * 10)
-    if kwic is None and trends is not None and "units" in run.tables:
-        kwic = _kwic_from_units(run.tables["units"], list(dict.fromkeys(trends["theme"])), dates)
-        section["kwic_source"] = "units.csv (the cleaned paragraphs, searched for each theme term)"
-    else:
-        section["kwic_source"] = "kwic.csv"
+    section["kwic_source"] = "kwic.csv"
     if kwic is not None:
         limit = rows * 2
         for query, part in kwic.groupby("query", sort=False):
@@ -287,33 +300,6 @@ def _trends(run: RunFiles, rows: int) -> dict[str, Any] | None:
                       "right": r.right} for r in chosen.itertuples(index=False)]
             section["kwic"].append({"query": str(query), "lines": lines, "total": len(part)})
     return section
-
-
-def _kwic_from_units(units: pd.DataFrame, themes: Sequence[str], dates: Mapping[str, str],
-                     width: int = 20) -> pd.DataFrame:
-    """Keyword-in-context lines for each theme from ``units.csv`` (used when the run wrote no ``kwic.csv``).
-
-    The search is on the width-folded paragraph text; a theme written in
-    Traditional characters in the original is not found here (``kwic.csv``,
-    where present, matches on the fully folded text).
-    """
-    from ..normalize import fold_width
-
-    rows = []
-    texts = [(str(u.doc_id), str(u.text), fold_width(str(u.text))) for u in units.itertuples(index=False)]
-    for theme in themes:
-        needle = fold_width(str(theme))
-        for doc_id, text, folded in texts:
-            if len(folded) != len(text):
-                folded = text
-            pos = folded.find(needle)
-            while needle and pos >= 0:
-                end = pos + len(needle)
-                rows.append({"query": theme, "doc_id": doc_id, "date": dates.get(doc_id, ""),
-                             "left": text[max(0, pos - width):pos], "match": text[pos:end],
-                             "right": text[end:end + width]})
-                pos = folded.find(needle, end)
-    return pd.DataFrame(rows, columns=["query", "doc_id", "date", "left", "match", "right"])
 
 
 def _topics(run: RunFiles, rows: int) -> dict[str, Any] | None:
@@ -385,7 +371,7 @@ def build_context(run: RunFiles, *, rows: int = 15, max_documents: int = 40) -> 
     of documents that get their own keyword and keyness section.
     """
     m = run.manifest
-    documents = _documents(m)
+    documents = _documents(run)
     config = m.get("config", {}) or {}
     params: list[tuple[str, str]] = []
     _flatten("", config, params)
@@ -397,7 +383,7 @@ def build_context(run: RunFiles, *, rows: int = 15, max_documents: int = 40) -> 
                        Column("paragraph units", True), Column("tokens", True)),
                       tuple(((d["id"], None), *((d[k], None) for k in text_cols), (d["date"], None),
                              *((format_number(d[k]), d[k]) for k in ("chars", "units", "tokens")))
-                            for d in documents[:MAX_TABLE_ROWS]), "manifest.json", len(documents))
+                            for d in documents[:MAX_TABLE_ROWS]), "documents.csv", len(documents))
     vocab = run.tables.get("vocab")
     corpus_keywords = None if vocab is None else table_from_frame(
         vocab.sort_values(["count", "term"], ascending=[False, True], kind="stable"), "vocab",
@@ -439,7 +425,7 @@ def build_context(run: RunFiles, *, rows: int = 15, max_documents: int = 40) -> 
         "title": "textmine report",
         "manifest": {"sha256": run.manifest_sha256, "created": str(m.get("created", "")),
                      "command": str(m.get("command", "")), "version": str(m.get("textmine", "")),
-                     "seed": m.get("seed"), "stages": ", ".join(map(str, m.get("stages", []) or [])),
+                     "seed": m.get("seed"), "stages": _stages_made(m),
                      "corpus_path": str(m.get("corpus", {}).get("path", ""))},
         "summary": {"documents": len(documents), "dates": sorted({d["date"] for d in documents if d["date"]}),
                     **{k: format_number(v) for k, v in totals.items()},

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TextmineError
+from ..io.atomic import write_atomic
 from .build import build_context, load_run
 
 log = logging.getLogger(__name__)
@@ -56,12 +57,12 @@ def _data_uri(data: bytes, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def font_face_css(text: str, cache_dir: str | Path | None = None) -> str:
+def font_face_css(text: str, cache=None) -> str:
     """An ``@font-face`` rule with the bundled CJK font subset to the characters of ``text`` (WOFF, inline)."""
     from ..fonts import cjk_font_subset
 
     chars = {c for c in text if ord(c) >= 0x20} | set(" 0123456789")
-    data = cjk_font_subset("".join(chars), flavor="woff", layout_features=(), hinting=False, cache_dir=cache_dir)
+    data = cjk_font_subset("".join(chars), flavor="woff", layout_features=(), hinting=False, cache=cache)
     uri = _data_uri(data, "font/woff")
     return f'@font-face{{font-family:"{FONT_FAMILY}";src:url({uri}) format("woff");font-display:block}}'
 
@@ -93,7 +94,7 @@ def compact_png(data: bytes, colors: int = 128) -> bytes:
 
 
 def render_html(context: Mapping[str, Any], images: Mapping[str, bytes], *, fold_rows: int = 20,
-                embed_font: bool = True, compress_images: bool = True, cache_dir: str | Path | None = None) -> str:
+                embed_font: bool = True, compress_images: bool = True, cache=None) -> str:
     """The report as one HTML page (see the module docstring for what makes it self-contained)."""
     env = _environment()
     script = _resource("report.js")
@@ -111,7 +112,7 @@ def render_html(context: Mapping[str, Any], images: Mapping[str, bytes], *, fold
         **context, image=image, fold_rows=fold_rows, style=_resource("report.css"), font_css=marker,
         script=script, script_hash=script_hash, font_family=FONT_FAMILY)
     # the font is subset to the characters of the page as rendered (images' base64 left out)
-    font_css = font_face_css(_DATA_URI.sub("", text), cache_dir) if embed_font else ""
+    font_css = font_face_css(_DATA_URI.sub("", text), cache) if embed_font else ""
     return text.replace(marker, font_css, 1)
 
 
@@ -121,28 +122,16 @@ def render_markdown(context: Mapping[str, Any], *, image_prefix: str = "", rows:
     return env.get_template("report.md.j2").render(**context, image_prefix=image_prefix, md_rows=rows)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write next to ``path`` and move into place, so a reader never sees half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def write_report(run_dir: str | Path, out: str | Path | None = None, *, rows: int = 15, fold_rows: int = 20,
                  max_documents: int = 40, embed_font: bool = True,
-                 compress_images: bool = True, cache_dir: str | Path | None = None) -> tuple[Path, Path]:
+                 compress_images: bool = True, cache=None) -> tuple[Path, Path]:
     """Render ``run_dir`` into ``out`` (default ``run_dir/report.html``) and the ``.md`` beside it.
 
     Returns the two paths. ``rows`` caps per-document tables; tables longer than
     ``fold_rows`` are folded in the HTML (a button shows the rest); at most
-    ``max_documents`` documents get a keyword and keyness section of their own. ``cache_dir``
-    keeps the embedded font's subset for the next report with the same characters.
+    ``max_documents`` documents get a keyword and keyness section of their own. A ``cache``
+    (:class:`textmine.io.cache.Cache`) keeps the embedded font's subset for the next report with the
+    same characters. Both files are written whole or not at all.
     """
     run = load_run(run_dir)
     html_path = Path(out) if out is not None else Path(run_dir) / "report.html"
@@ -153,9 +142,9 @@ def write_report(run_dir: str | Path, out: str | Path | None = None, *, rows: in
     prefix = os.path.relpath(Path(run_dir).resolve(), html_path.parent.resolve())
     prefix = "" if prefix == "." else prefix.replace(os.sep, "/") + "/"
     try:
-        _write_atomic(html_path, render_html(context, run.images, fold_rows=fold_rows, embed_font=embed_font,
-                                             compress_images=compress_images, cache_dir=cache_dir))
-        _write_atomic(md_path, render_markdown(context, image_prefix=prefix, rows=rows))
+        write_atomic(html_path, render_html(context, run.images, fold_rows=fold_rows, embed_font=embed_font,
+                                            compress_images=compress_images, cache=cache).encode("utf-8"))
+        write_atomic(md_path, render_markdown(context, image_prefix=prefix, rows=rows).encode("utf-8"))
     except OSError as exc:
         raise TextmineError(f"cannot write the report to {str(html_path)!r}: {exc.strerror or exc}") from None
     return html_path, md_path

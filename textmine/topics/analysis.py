@@ -16,8 +16,15 @@ import pandas as pd
 
 from ..errors import StageError
 from .evaluate import coherence, heldout_log_likelihood, split_heldout, topic_diversity
-from .evidence import (examples_table, prevalence, prevalence_by_date, relevance_table, summary_table,
-                       term_marginal, topic_labels)
+from .evidence import (
+    examples_table,
+    prevalence,
+    prevalence_by_date,
+    relevance_table,
+    summary_table,
+    term_marginal,
+    topic_labels,
+)
 from .model import TopicModel, doc_topics_table, fit_topics, topic_terms_table
 from .select import K_COLUMNS, k_table_row, propose_k
 from .stability import topic_stability
@@ -39,7 +46,7 @@ class TopicOutcome:
 def topic_units(prepared, min_tokens: int) -> tuple[list[list[str]], list[str], list[str]]:
     """Content terms, unit ids and document ids of the units with at least ``min_tokens`` content terms."""
     docs, ids, groups = [], [], []
-    for unit, terms in zip(prepared.tokens, prepared.unit_content_terms()):
+    for unit, terms in zip(prepared.tokens, prepared.content_terms):
         if len(terms) >= min_tokens:
             docs.append(terms)
             ids.append(unit.unit_id)
@@ -67,16 +74,16 @@ def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engin
     found: dict[int, TopicModel] = {}
     keys: dict[int, str] = {}
     if cache is not None:
-        from ..io.cache import fit_key
+        from ..keys import fit_key
 
         settings = {"engine": engine, "k": k, "iterations": iterations, **options,
                     "versions": engine_versions(engine)}
         for seed in seeds:
             keys[seed] = fit_key(docs, ids, {**settings, "seed": seed})
-            model = cache.get(keys[seed])
-            if model is not None:
+            stored = cache.models.get(keys[seed])
+            if stored is not None:
                 log.info("topics: seed %d read from the cache (%s)", seed, keys[seed])
-                found[seed] = model
+                found[seed] = TopicModel.from_arrays(*stored)
     todo = [s for s in seeds if s not in found]
     if workers == 0:
         big = sum(map(len, docs)) >= PROCESS_MIN_TERMS
@@ -102,7 +109,7 @@ def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engin
                  for seed in todo}
     for seed, model in fresh.items():
         if cache is not None:
-            cache.put(keys[seed], model)
+            cache.models.put(keys[seed], *model.to_arrays())
     found.update(fresh)
     return [found[s] for s in seeds]
 
@@ -119,7 +126,7 @@ def available_cores() -> int:
 
 
 def engine_versions(engine: str) -> dict[str, str]:
-    from ..io.write import package_versions
+    from ..provenance import package_versions
 
     return package_versions({"tomotopy": ["tomotopy"], "gensim": ["gensim"], "nmf": ["scikit-learn"]}[engine]
                             + ["numpy", "textmine"])
@@ -159,7 +166,7 @@ def select_k(docs, ids, ks: Sequence[int], cfg, seed: int, *, progress: bool = F
 def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: bool = False,
                         cache=None) -> TopicOutcome:
     """Fit the topics the config asks for (choosing k from ``ks`` when given) and build every table;
-    fits are read from ``cache`` (a :class:`~textmine.io.cache.ModelCache`) when it has them."""
+    fits are read from ``cache`` (a :class:`~textmine.io.cache.Cache`) when it has them."""
     cfg = prepared.config.topics
     seed = prepared.config.seed
     docs, ids, groups = topic_units(prepared, cfg.min_unit_tokens)
@@ -206,5 +213,5 @@ def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: 
 
     html = topic_map_html(model, tables, marginal=marginal, lam=cfg.relevance_lambda,
                           title=f"{cfg.engine}, k = {model.k}, seed = {seed}",
-                          cache_dir=cache.base if cache is not None else None)
+                          cache=cache)
     return TopicOutcome(model, tables, html, tuple(runs))

@@ -54,12 +54,12 @@ def classical_mds(distances: np.ndarray, dims: int = 2) -> np.ndarray:
     return coords
 
 
-def embedded_font_css(text: str, cache_dir=None) -> str:
+def embedded_font_css(text: str, cache=None) -> str:
     """``@font-face`` with the bundled CJK font cut down to the characters of ``text`` (base64 OTF)."""
     from ..fonts import cjk_font_subset
 
     data = base64.b64encode(cjk_font_subset(text + "0123456789.-–—·λ()/% ", layout_features=(),
-                                            hinting=False, cache_dir=cache_dir)).decode("ascii")
+                                            hinting=False, cache=cache)).decode("ascii")
     return ("@font-face{font-family:'TextmineCJK';"
             f"src:url(data:font/otf;base64,{data}) format('opentype');}}")
 
@@ -104,11 +104,11 @@ def _page_data(model, tables: dict[str, pd.DataFrame], marginal: np.ndarray) -> 
 
 
 def topic_map_html(model, tables: dict[str, pd.DataFrame], *, marginal: np.ndarray, lam: float,
-                   title: str, cache_dir=None) -> str:
+                   title: str, cache=None) -> str:
     """The whole page as a string (deterministic for a given model and tables)."""
     data = _page_data(model, tables, marginal)
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
-    font_css = embedded_font_css(payload + title + _UI_TEXT, cache_dir)
+    font_css = embedded_font_css(payload + title + _UI_TEXT, cache)
     return (_TEMPLATE.replace("%%TITLE%%", html.escape(title)).replace("%%FONT%%", font_css)
             .replace("%%LAMBDA%%", str(lam)).replace("%%DATA%%", payload))
 

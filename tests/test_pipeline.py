@@ -4,24 +4,17 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
-
-from conftest import CORPUS, REPO
+from conftest import CORPUS, textmine
 
 JUNK = re.compile(r"^(?:https?|www|com|cn|html?|#+|\d+(?:\.\d+)?%?|\W+)$|^\d{4}$", re.IGNORECASE)
 
 
-def textmine(*args, cwd=REPO):
-    return subprocess.run([sys.executable, "-m", "textmine.cli", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=600)
-
-
 @pytest.fixture(scope="module")
 def two_runs(tmp_path_factory):
+    """Two fresh runs of the same config and seed, with the cache off (``textmine`` adds --no-cache)."""
     outs = []
     for name in ("first", "second"):
         out = tmp_path_factory.mktemp(name)
@@ -37,7 +30,7 @@ def test_run_writes_the_documented_outputs(two_runs):
                  "vocab.csv", "manifest.json", "trends.png", "wordcloud_corpus.png", "units.csv", "tokens.csv",
                  "trends_period.csv", "trend_changes.csv", "trends_period.png", "keyness_compare.csv", "keyness.png",
                  "kwic.csv", "cooccurrence.csv", "cooccurrence_nodes.csv", "cooccurrence.png", "cooccurrence.gexf",
-                 "cooccurrence.graphml"):
+                 "cooccurrence.graphml", "documents.csv", "report.html", "report.md"):
         assert (out / name).is_file(), name
     assert len(list((out / "wordclouds").glob("*.png"))) == 4
     assert list(pd.read_csv(out / "trends.csv").columns)[:5] == ["theme", "doc_id", "date", "count", "per_10k"]
@@ -61,6 +54,9 @@ def test_same_config_and_seed_give_byte_identical_tables(two_runs):
         manifest.pop("created")
         manifest.pop("command")  # names the output folder, which differs here
         manifest["config"]["output"].pop("dir")
+        for entry in manifest["commands"]:
+            entry.pop("command")
+            entry.pop("created")
     assert m1 == m2
 
 
@@ -72,6 +68,7 @@ def test_files_written_stage_by_stage_equal_a_finished_run_written_at_once(two_r
 
     config = tm.Config().replace(corpus={"path": str(CORPUS)}, scale={"cache": False})
     tm.write_run(tm.run(config), tmp_path / "api")
+    assert json.loads((tmp_path / "api" / "manifest.json").read_text(encoding="utf-8"))["run_stats"]["from_cache"] == []
     by_stage = json.loads((two_runs[0] / "manifest.json").read_text(encoding="utf-8"))["outputs"]
     at_once = json.loads((tmp_path / "api" / "manifest.json").read_text(encoding="utf-8"))["outputs"]
     assert len(at_once) >= 30 and "topic_map.html" in at_once and "wordcloud_corpus.png" in at_once
@@ -83,11 +80,20 @@ def test_manifest_records_how_the_run_was_made(two_runs):
     assert manifest["config"]["topics"]["k"] == 6
     assert set(manifest["corpus"]["files"]) == {p.name for p in CORPUS.iterdir()}
     assert all(len(h) == 64 for h in manifest["corpus"]["files"].values())
-    assert set(manifest["lexicon"]["sha256"]) == {"domain_lexicon.tsv", "policy_lexicon.tsv", "themes"}
+    assert set(manifest["lexicon"]["sha256"]) == {"domain_lexicon.tsv", "policy_lexicon.tsv"}
     assert len(manifest["stopwords"]["sha256"]) == 64
-    assert manifest["packages"]["jieba"] == "0.42.1" or manifest["packages"]["jieba"] != "not installed"
+    from importlib import metadata
+
+    assert manifest["packages"]["jieba"] == metadata.version("jieba")
     assert {"read", "clean", "segment", "keywords", "keyness", "topics", "trends"} <= set(manifest["timings"])
     assert manifest["outputs"]["trends.csv"] and manifest["corpus"]["dropped_blocks"]["footnote"] == 91
+    assert manifest["themes"]["rules"]["数据"]["not_inside"] == ["数据中心"]
+    # per-document detail is a table, not manifest entries
+    documents = pd.read_csv(two_runs[0] / "documents.csv")
+    assert list(documents.columns) == ["doc_id", "date", "title", "publisher", "chars", "units", "tokens", "stub"]
+    assert documents["tokens"].sum() == manifest["corpus"]["tokens"] == pd.read_csv(
+        two_runs[0] / "tokens.csv")["n_tokens"].sum()
+    assert manifest["corpus"]["documents"] == 4 and manifest["commands"][0]["command"].startswith("textmine run")
 
 
 def test_no_junk_in_any_top_20_keywords(two_runs):
@@ -138,8 +144,8 @@ def test_topics_are_reproducible_and_cover_every_report(two_runs):
 def test_word_clouds_use_the_bundled_cjk_font():
     from PIL import Image
 
+    from textmine.figures import word_cloud
     from textmine.fonts import cjk_font_path
-    from textmine.plots import word_cloud
 
     assert "site-packages" in str(cjk_font_path()) or "mplfonts" in str(cjk_font_path())
     image = word_cloud({"智能体": 5.0, "具身智能": 3.0}, seed=1, width=300, height=200)
@@ -148,3 +154,12 @@ def test_word_clouds_use_the_bundled_cjk_font():
     gray = image.convert("L")
     ink = sum(1 for p in gray.tobytes() if p < 200)
     assert ink > 1500
+
+
+def test_every_column_of_every_table_is_in_the_glossary(two_runs):
+    from textmine.glossary import describe
+
+    out = two_runs[0]
+    missing = [(p.name, c) for p in sorted(out.glob("*.csv")) for c in pd.read_csv(p, nrows=0).columns
+               if not describe(p.name, c)]
+    assert missing == []

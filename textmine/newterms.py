@@ -77,7 +77,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .data import Unit
-from .segment import LATIN_NAME, is_word
+from .segment.spans import LATIN_NAME, is_word
 
 log = logging.getLogger(__name__)
 
@@ -454,13 +454,13 @@ def jieba_tags(segmenter) -> dict[str, str]:
 def discover(config, *, corpus=None, lexicon: str = "default", top_n: int = 200) -> pd.DataFrame:
     """Read and clean the configured corpus, then rank new-term candidates (``candidates.csv``).
 
-    ``lexicon``: ``"none"`` — only jieba's own dictionary counts as known; ``"default"`` — the
-    configured layers (domain and policy lexicons, ``[segment] lexicons`` files, theme terms); a file path —
-    jieba's dictionary plus that lexicon file.
+    ``lexicon``: ``"none"`` — only jieba's own dictionary counts as known; ``"default"`` — the lexicon a
+    run segments with (:func:`textmine.lexicon.config_lexicon`: the bundled layers and the
+    ``[segment] lexicons`` files); a file path — jieba's dictionary plus that lexicon file.
     """
-    from .lexicon import Lexicon, build_lexicon
-    from .pipeline import fold_themes, load_corpus
-    from .segment import JiebaSegmenter
+    from .lexicon import Lexicon, build_lexicon, config_lexicon
+    from .preparation import load_corpus
+    from .segment.jieba_backend import JiebaSegmenter
     from .units import split_units
 
     corpus = corpus if corpus is not None else load_corpus(config)
@@ -468,11 +468,7 @@ def discover(config, *, corpus=None, lexicon: str = "default", top_n: int = 200)
     if lexicon == "none":
         active = Lexicon((), {})
     elif lexicon == "default":
-        active = build_lexicon(domain=config.segment.domain_lexicon,
-                               files=[config.resolve_path(p) for p in config.segment.lexicons],
-                               themes=fold_themes(config.trends.themes, config),
-                               fold_traditional=config.clean.fold_traditional,
-                               policy=config.segment.policy_lexicon)
+        active = config_lexicon(config)
     else:
         active = build_lexicon(domain=False, files=[lexicon], fold_traditional=config.clean.fold_traditional)
     segmenter = JiebaSegmenter(active, hmm=False, protect_latin=config.segment.protect_latin).initialize()

@@ -1,22 +1,17 @@
-"""A fast segmentation backend with jieba's semantics, and the choice between backends.
+"""The fast backend: jieba's semantics in Rust.
 
-:class:`RjiebaSegmenter` runs jieba-rs (through the ``rjieba`` binding: the same
-dictionary and algorithm as jieba, in Rust) behind the interface of
-:class:`~textmine.segment.JiebaSegmenter`: the same layered lexicon, the same
-protected spans (lexicon and theme terms, Latin names), the same
-``tokenize``/``lcut``. Only the text *between* protected spans goes to the
-engine, so every lexicon term is one token with either backend.
-
-``backend = "auto"`` (the default) picks rjieba when it is installed; its
-agreement with the jieba reference is tested on the bundled corpus and the
-shopping reviews (``tests/test_fast_segment.py``). ``backend = "jieba"`` keeps
-the pure-Python reference.
+:class:`RjiebaSegmenter` runs jieba-rs (through the ``rjieba`` binding: the same dictionary and
+algorithm as jieba, in Rust) behind the interface of
+:class:`~textmine.segment.jieba_backend.JiebaSegmenter`: the same layered lexicon, the same
+protected spans (lexicon terms, Latin names), the same ``tokenize``/``lcut``. Only the text
+*between* protected spans goes to the engine, so every lexicon term is one token with either
+backend. Its agreement with the jieba reference is tested on the bundled corpus and the shopping
+reviews (``tests/test_segment_rjieba.py``).
 """
 
 from __future__ import annotations
 
 import gc
-import logging
 import re
 import sys
 from collections.abc import Iterator, Sequence
@@ -26,13 +21,8 @@ from itertools import accumulate, compress
 
 import numpy as np
 
-from .errors import ConfigError
-from .lexicon import Lexicon
-from .segment import EMAIL, LATIN_NAME, URL, JiebaSegmenter, _latin_edged, _term_pattern, _trie_pattern, is_word
-
-log = logging.getLogger(__name__)
-
-BACKENDS = ("auto", "jieba", "rjieba")
+from .jieba_backend import JiebaSegmenter
+from .spans import guarded_pattern, is_word, latin_edged, trie_pattern
 
 _NEEDS_FULL_PATTERN = re.compile("[A-Za-z0-9@]").search
 _MASK = "\x00"
@@ -64,8 +54,8 @@ class RjiebaSegmenter(JiebaSegmenter):
                     tokenizer.add_word(entry.term, entry.freq, None)
                 # Both patterns are one capturing group, so split() gives text and spans in one scan.
                 self._protected = guarded_pattern(self.lexicon.terms, self.protect_latin)
-                plain = [t for t in self.lexicon.terms if not _latin_edged(t)]
-                self._plain_terms = re.compile(f"({_trie_pattern(plain)})") if plain else None
+                plain = [t for t in self.lexicon.terms if not latin_edged(t)]
+                self._plain_terms = re.compile(f"({trie_pattern(plain)})") if plain else None
                 self._char_classes = _char_class_table()
                 self._tokenizer = tokenizer
         return self
@@ -290,61 +280,3 @@ def _cyclic_gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-
-
-def guarded_pattern(terms: tuple[str, ...], protect_latin: bool) -> re.Pattern[str]:
-    """The protected-span pattern of :class:`JiebaSegmenter`, matching the same spans, faster.
-
-    Each alternative is preceded by a look-ahead for the characters it can start with, and the whole by
-    one for the characters any of them can start with, so most positions are rejected by one test
-    instead of trying every alternative (these are necessary conditions, so the matches do not change).
-    The whole is one capturing group, so ``split()`` gives the text between spans and the spans.
-    """
-    latin = "A-Za-z0-9"
-    parts = [f"(?=[{latin}._%+-])(?:{EMAIL})", f"(?=[{latin}])(?:{URL})"]
-    first = "".join(sorted({t[0] for t in terms}))
-    if terms:
-        parts.append(f"(?=[{re.escape(first)}])(?:{_term_pattern(terms)})")
-    if protect_latin:
-        parts.append(f"(?=[{latin}])(?:{LATIN_NAME})")
-    return re.compile(f"((?=[{latin}._%+\\-{re.escape(first)}])(?:{'|'.join(parts)}))")
-
-
-def rjieba_available() -> bool:
-    try:
-        import rjieba  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def resolve_backend(name: str) -> str:
-    """The backend ``name`` stands for: ``auto`` is rjieba when installed, else jieba."""
-    if name not in BACKENDS:
-        raise ConfigError(f"[segment] backend = {name!r} is not allowed; expected one of "
-                          + ", ".join(repr(b) for b in BACKENDS))
-    if name == "auto":
-        if rjieba_available():
-            return "rjieba"
-        log.info("rjieba is not installed; segmenting with the jieba reference backend")
-        return "jieba"
-    if name == "rjieba" and not rjieba_available():
-        raise ConfigError("[segment] backend = 'rjieba' needs the rjieba package (pip install rjieba), "
-                          "or use backend = 'jieba'")
-    return name
-
-
-def make_backend(name: str, lexicon: Lexicon, *, hmm: bool = True, protect_latin: bool = True) -> JiebaSegmenter:
-    """A segmenter of backend ``name`` (``auto``, ``jieba`` or ``rjieba``) over ``lexicon``."""
-    cls = RjiebaSegmenter if resolve_backend(name) == "rjieba" else JiebaSegmenter
-    return cls(lexicon, hmm=hmm, protect_latin=protect_latin)
-
-
-def backend_versions(segmenter: JiebaSegmenter) -> dict[str, str]:
-    """Package versions that decide what ``segmenter`` produces (its engine and jieba's dictionary)."""
-    from .io.write import package_versions
-
-    names = ["jieba"] + (["rjieba"] if segmenter.name == "rjieba" else [])
-    versions = package_versions(names)
-    del versions["python"]
-    return versions
