@@ -503,8 +503,8 @@ def _config_note(args: argparse.Namespace, exc: TextmineError) -> str:
     """Which config was used, when the error may come from not having one (the default corpus is missing)."""
     from .errors import CorpusError
 
-    if (getattr(args, "config", None) or Path(DEFAULT_CONFIG).is_file() or not isinstance(exc, CorpusError)
-            or "does not exist" not in str(exc)):
+    if (getattr(args, "config", None) or getattr(args, "corpus", None) or Path(DEFAULT_CONFIG).is_file()
+            or not isinstance(exc, CorpusError) or "does not exist" not in str(exc)):
         return ""
     return (f" (no ./{DEFAULT_CONFIG} in {str(Path.cwd())!r}, so the built-in defaults were used; "
             f"'textmine init --corpus PATH' writes one)")

@@ -66,6 +66,9 @@ class FilterConfig:
     stopwords: str = _opt("default", "stopword list", choices=("default", "none"))
     extra_stopwords: tuple[str, ...] = _opt((), "files of more stopwords, one per line")
     min_chars: int = _opt(2, "shorter terms never reach keyword or topic tables", min=1)
+    rules: bool = _opt(True, "drop quantity tokens (万种, 17282TB), list markers (一是), deictic and function words "
+                             "(这种, 没有) and English fragments by the character-class rules of filters.py")
+    keep: tuple[str, ...] = _opt((), "terms that always reach the tables, whatever a rule or stopword list says")
 
 
 @dataclass(frozen=True)

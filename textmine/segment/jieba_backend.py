@@ -13,7 +13,7 @@ import threading
 from collections.abc import Iterator
 
 from ..lexicon import Lexicon
-from .spans import EMAIL, LATIN_NAME, URL, is_word, term_pattern
+from .spans import EMAIL, LATIN_NAME, LATIN_PHRASE, URL, is_word, term_pattern
 
 
 class JiebaSegmenter:
@@ -44,8 +44,8 @@ class JiebaSegmenter:
                 tokenizer.initialize()
                 for entry in self.lexicon.entries:
                     tokenizer.add_word(entry.term, entry.freq)
-                parts = [p for p in (EMAIL, URL, term_pattern(self.lexicon.terms),
-                                     LATIN_NAME if self.protect_latin else "") if p]
+                latin = (LATIN_PHRASE, LATIN_NAME) if self.protect_latin else ()
+                parts = [p for p in (EMAIL, URL, term_pattern(self.lexicon.terms), *latin) if p]
                 self._protected = re.compile("|".join(parts)) if parts else None
                 self._tokenizer = tokenizer
         return self

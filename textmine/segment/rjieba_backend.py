@@ -31,8 +31,14 @@ _MASK_CODE = ord(_MASK)
 _TOKEN_SEPARATOR = "\x01"
 _TOKEN_SEPARATOR_CODE = ord(_TOKEN_SEPARATOR)
 #: Bits of the per-code-point table the block path reads tokens through: a letter or digit
-#: (``str.isalnum``); ``.``, ``@`` or ``:``, one of which every URL or e-mail address holds.
-_ALNUM, _URL_MARK = 1, 2
+#: (``str.isalnum``); ``.``, ``@`` or ``:``, one of which every URL or e-mail address holds; ``-``, ``.`` or
+#: ``_``, which jieba-rs keeps inside a run of letters and digits and jieba does not (see :func:`jieba_pieces`).
+_ALNUM, _URL_MARK, _JOINER = 1, 2, 4
+#: jieba's HMM path cuts a run of letters, digits and ``.-_%`` with this pattern (jieba's ``finalseg.re_skip``):
+#: ``2005-2008`` becomes ``2005 / - / 2008``, ``1.2.3`` becomes ``1.2 / . / 3``. jieba-rs keeps such runs whole.
+_JIEBA_SKIP = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
+_LATIN_RUN = re.compile(r"[A-Za-z0-9._%-]+")
+_MAY_JOIN = re.compile(r"[A-Za-z0-9][-._][A-Za-z0-9]").search
 #: Units joined into one engine call by :meth:`RjiebaSegmenter.segment_many`, and at most this many
 #: characters (a block's working arrays take a few bytes per character).
 BLOCK_UNITS = 500
@@ -62,7 +68,7 @@ class RjiebaSegmenter(JiebaSegmenter):
 
     def __getstate__(self) -> dict:
         state = super().__getstate__()
-        for derived in ("_plain_terms", "_char_classes", "_word_flags_cache"):
+        for derived in ("_plain_terms", "_char_classes", "_word_flags_cache", "_joined_terms_cache"):
             state.pop(derived, None)  # rebuilt by initialize() in the receiving process
         return state
 
@@ -90,10 +96,35 @@ class RjiebaSegmenter(JiebaSegmenter):
         else:
             masked, spans = self._masked(text)
             words = self._tokenizer.cut(masked, self.hmm)
+            if self.hmm and _MAY_JOIN(masked):
+                words = self._as_jieba(words)
             if spans:
                 restore = iter(spans).__next__
                 words = [restore() if word == _MASK else word for word in words]
         return words, accumulate(map(len, words), initial=0)
+
+    def _as_jieba(self, words: list[str]) -> list[str]:
+        """The engine's tokens with each run that jieba's HMM path cuts apart (``2005-2008``) cut as jieba does.
+
+        Only runs of ASCII letters, digits and ``.-_%`` change, never a lexicon term (jieba's own dictionary
+        has no word with ``.``, ``-`` or ``_``); the Han words around them are the same in both engines.
+        """
+        out: list[str] = []
+        for word in words:
+            pieces = jieba_pieces(word)
+            if len(pieces) > 1 and word not in self._joined_terms:
+                out += pieces
+            else:
+                out.append(word)
+        return out
+
+    @property
+    def _joined_terms(self) -> frozenset[str]:
+        terms = self.__dict__.get("_joined_terms_cache")
+        if terms is None:
+            terms = self.__dict__["_joined_terms_cache"] = frozenset(
+                t for t in self.lexicon.terms if _LATIN_RUN.fullmatch(t))
+        return terms
 
     def _masked(self, text: str) -> tuple[str, list[str]]:
         """``text`` with each protected span replaced by ``_MASK``, and the spans in order."""
@@ -106,6 +137,8 @@ class RjiebaSegmenter(JiebaSegmenter):
     def _cut_between(self, text: str, pattern: re.Pattern[str] | None) -> list[str]:
         """The engine's tokens of each stretch between protected spans, and the spans whole."""
         cut, hmm = self._tokenizer.cut, self.hmm
+        if hmm:
+            cut = lambda stretch, hmm: self._as_jieba(self._tokenizer.cut(stretch, hmm))  # noqa: E731
         words: list[str] = []
         last = 0
         for match in pattern.finditer(text) if pattern is not None else ():
@@ -178,16 +211,27 @@ class RjiebaSegmenter(JiebaSegmenter):
         which only tokens holding ``.``, ``@`` or ``:`` can be; those, and the protected spans, are
         checked with :func:`is_word` itself.
         """
-        tokens = cut.result()
+        return self._unjoin_tokens(texts, cut.result(), spans)
+
+    def _unjoin_tokens(self, texts: Sequence[str], tokens: list[str], spans: list[str], *, as_jieba: bool = True
+                       ) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
+        """:meth:`_unjoin` of the engine's tokens (``as_jieba``: first cut runs like ``2005-2008`` as jieba does;
+        tokens holding a letter or digit and ``-``, ``.`` or ``_`` are the only ones that can change)."""
         if not tokens:
             return [((), ())] * len(texts)
         codes = np.frombuffer(_TOKEN_SEPARATOR.join(tokens).encode("utf-32-le"), np.uint32)
         ends = np.flatnonzero(codes == _TOKEN_SEPARATOR_CODE)
         if len(ends) != len(tokens) - 1:  # a token holds the separator itself
-            return self._unjoin_slowly(texts, tokens, spans)
+            return self._unjoin_slowly(texts, self._as_jieba(tokens) if as_jieba and self.hmm else tokens, spans)
         firsts = np.concatenate(([0], ends + 1))
         lengths = np.diff(np.concatenate((firsts, [len(codes) + 1]))) - 1
         classes = np.bitwise_or.reduceat(self._char_classes[codes], firsts)
+        if as_jieba and self.hmm:
+            joined = np.flatnonzero((classes & (_ALNUM | _JOINER)) == (_ALNUM | _JOINER)).tolist()
+            cuts = [(p, pieces) for p in joined if len(pieces := jieba_pieces(tokens[p])) > 1
+                    and tokens[p] not in self._joined_terms]
+            if cuts:
+                return self._unjoin_tokens(texts, _splice(tokens, cuts), spans, as_jieba=False)
         word = (classes & _ALNUM).astype(bool)
         masks = np.flatnonzero(codes[firsts] == _MASK_CODE).tolist()
         if len(masks) != len(spans):
@@ -231,6 +275,18 @@ class _WordFlags(dict):
         return value
 
 
+def _splice(tokens: list[str], cuts: list[tuple[int, list[str]]]) -> list[str]:
+    """``tokens`` with the token at each position of ``cuts`` (in order) replaced by its pieces."""
+    out: list[str] = []
+    last = 0
+    for position, pieces in cuts:
+        out += tokens[last:position]
+        out += pieces
+        last = position + 1
+    out += tokens[last:]
+    return out
+
+
 def _blocks(texts: Sequence[str]) -> Iterator[Sequence[str]]:
     """Consecutive runs of ``texts``: at most ``BLOCK_UNITS`` texts and ``BLOCK_CHARS`` characters
     (a longer text is a block of its own)."""
@@ -256,12 +312,13 @@ def _per_text(texts: Sequence[str], words: list[str], starts: np.ndarray
 
 
 def _char_class_table() -> np.ndarray:
-    """``table[code]`` holds ``_ALNUM`` when ``chr(code).isalnum()`` (as ``re``'s ``\\w`` without ``_``) and
-    ``_URL_MARK`` for ``.``, ``@`` and ``:``, for every code point."""
+    """``table[code]`` holds ``_ALNUM`` when ``chr(code).isalnum()`` (as ``re``'s ``\\w`` without ``_``),
+    ``_URL_MARK`` for ``.``, ``@`` and ``:``, and ``_JOINER`` for ``-``, ``.`` and ``_``, for every code point."""
     everything = "".join(map(chr, range(sys.maxunicode + 1)))
     table = np.zeros(sys.maxunicode + 1, np.uint8)
     table[np.frombuffer(re.sub(r"[\W_]", "", everything).encode("utf-32-le"), np.uint32)] = _ALNUM
     table[[ord(c) for c in ".@:"]] = _URL_MARK
+    table[[ord(c) for c in "-._"]] |= _JOINER
     return table
 
 
@@ -280,3 +337,11 @@ def _cyclic_gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def jieba_pieces(token: str) -> list[str]:
+    """How jieba's HMM path cuts ``token`` when it is a run of ASCII letters, digits and ``.-_%``
+    (``2005-2008`` → ``2005``, ``-``, ``2008``); any other token is one piece."""
+    if not _LATIN_RUN.fullmatch(token):
+        return [token]
+    return [piece for piece in _JIEBA_SKIP.split(token) if piece]

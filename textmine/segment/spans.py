@@ -1,9 +1,10 @@
 """Protected spans: what segmentation emits whole, never cut, and which tokens are words.
 
 Before the engine sees a text, these spans are found — URLs and e-mail addresses, lexicon terms
-(leftmost, longest first) and Latin-script names with digits and hyphens (GPT-4o, DeepSeek-R1, 5G)
-— and emitted as single tokens; the engine segments the text between them. URLs and e-mail
-addresses are then dropped: :func:`is_word` is false for them, so no stage counts them.
+(leftmost, longest first), runs of English words (Grand View Research) and Latin-script names that
+hold a letter, with digits and hyphens (GPT-4o, DeepSeek-R1, 5G; not bare numbers) — and emitted as
+single tokens; the engine segments the text between them. URLs and e-mail addresses are then
+dropped: :func:`is_word` is false for them, so no stage counts them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-LATIN_NAME = r"(?<![A-Za-z0-9])[A-Za-z0-9]+(?:[-.+_][A-Za-z0-9]+)*(?![A-Za-z0-9])"  # GPT-4o, DeepSeek-R1, 5G
+#: Raised whenever a change to segmentation changes tokens (part of the segmentation cache key).
+SEGMENTATION_REVISION = 2
+
+# A Latin or mixed name holds a letter (GPT-4o, DeepSeek-R1, 5G, 3D, Qwen3). Bare numbers (90, 2005-2008, 3.5) are
+# not protected: cutting the text around them would change their neighbours (高达90% gave 高 / 达 / 90), and jieba
+# keeps a number (and its %) whole by itself.
+LATIN_NAME = (r"(?<![A-Za-z0-9])(?=(?:[0-9]|[-.+_](?=[A-Za-z0-9]))*[A-Za-z])"
+              r"[A-Za-z0-9]+(?:[-.+_][A-Za-z0-9]+)*(?![A-Za-z0-9])")
+# A run of English words (letters only, lower case or capitalised) separated by single spaces is one token: a
+# multi-word name (Grand View Research, Google Gemini) or a piece of English text, never the fragments
+# Grand / View / Research. Acronyms and names with digits or inner capitals (AI, GPT-4o, DeepSeek) end a run.
+LATIN_PHRASE = (r"(?<![A-Za-z0-9])(?<![A-Za-z0-9][-.+_])[A-Z]?[a-z]+(?: [A-Z]?[a-z]+)+"
+                r"(?![A-Za-z0-9])(?![-.+_][A-Za-z0-9])")
 _NOT_WORD = re.compile(r"^[\W_]+$")
 # URLs and e-mail addresses: protected (never cut into pieces) and then dropped from counting
 URL = (r"(?:https?://|ftp://|www\.)[^\s<>\"'，。；、！？（）()【】《》\u4e00-\u9fff]+"
@@ -91,5 +104,6 @@ def guarded_pattern(terms: tuple[str, ...], protect_latin: bool) -> re.Pattern[s
     if terms:
         parts.append(f"(?=[{re.escape(first)}])(?:{term_pattern(terms)})")
     if protect_latin:
+        parts.append(f"(?=[A-Za-z])(?:{LATIN_PHRASE})")
         parts.append(f"(?=[{latin}])(?:{LATIN_NAME})")
     return re.compile(f"((?=[{latin}._%+\\-{re.escape(first)}])(?:{'|'.join(parts)}))")
