@@ -248,15 +248,21 @@ def test_policy_lexicon_provenance_is_auditable():
 
 
 @pytest.mark.parametrize("term, count", [("高质量发展", 10), ("大数据", 7), ("新质生产力", 5), ("工业互联网", 3)])
-def test_policy_phrases_are_one_token_wherever_they_occur_in_the_bundled_corpus(prepared, gold, term, count):
+def test_policy_phrases_are_one_token_wherever_they_occur_in_the_bundled_corpus(with_policy, gold, term, count):
     _, _, text = gold
-    tokens = Counter(t for unit in prepared.tokens for t in unit.terms)
+    tokens = Counter(t for unit in with_policy.tokens for t in unit.terms)
     assert text.count(term) == tokens[term] == count
 
 
+@pytest.fixture(scope="module")
+def with_policy(config):
+    """The bundled corpus prepared with ``[segment] policy_lexicon = true``."""
+    return tm.prepare(config.replace(segment={"policy_lexicon": True}, scale={"cache": False}))
+
+
 def test_the_policy_layer_is_a_switch():
-    on = tm.make_segmenter(tm.Config())
-    off = tm.make_segmenter(tm.Config().replace(segment={"policy_lexicon": False}))
+    on = tm.make_segmenter(tm.Config().replace(segment={"policy_lexicon": True}))
+    off = tm.make_segmenter(tm.Config())  # off by default: general text is segmented as jieba's words
     assert "policy_lexicon.tsv" in on.lexicon.hashes and "policy_lexicon.tsv" not in off.lexicon.hashes
     assert {e.source for e in on.lexicon.entries} >= {"domain", "policy"}
     # a sentence of the 2017 report (congress19)

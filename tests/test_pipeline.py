@@ -80,7 +80,7 @@ def test_manifest_records_how_the_run_was_made(two_runs):
     assert manifest["config"]["topics"]["k"] == 6
     assert set(manifest["corpus"]["files"]) == {p.name for p in CORPUS.iterdir()}
     assert all(len(h) == 64 for h in manifest["corpus"]["files"].values())
-    assert set(manifest["lexicon"]["sha256"]) == {"domain_lexicon.tsv", "policy_lexicon.tsv"}
+    assert set(manifest["lexicon"]["sha256"]) == {"domain_lexicon.tsv"}
     assert len(manifest["stopwords"]["sha256"]) == 64
     from importlib import metadata
 

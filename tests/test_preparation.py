@@ -37,7 +37,7 @@ def test_cache_is_parquet_with_a_readable_fingerprint(tmp_path, corpus_copy):
     assert table.column_names == ["key", "terms", "starts"] and table.num_rows == 400
     fingerprint = json.loads((folder / "fingerprint.json").read_text(encoding="utf-8"))
     assert fingerprint["backend"] == prepared.segment_info["backend"]
-    assert set(fingerprint["lexicon_files_sha256"]) == {"domain_lexicon.tsv", "policy_lexicon.tsv"}
+    assert set(fingerprint["lexicon_files_sha256"]) == {"domain_lexicon.tsv"}
 
 
 def test_changing_a_lexicon_file_invalidates_and_stopwords_do_not(tmp_path, corpus_copy):
