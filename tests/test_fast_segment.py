@@ -39,8 +39,8 @@ def test_auto_backend_is_rjieba_when_installed():
 
 def test_identical_tokens_on_every_unit_of_the_bundled_corpus(pair, prepared):
     share, expected, got = _share_identical([u.norm for u in prepared.units], pair)
-    assert len(prepared.units) == 403
-    # Measured: all 403 units identical (the issue asks for at least 99%).
+    assert len(prepared.units) == 391
+    # Measured: all 391 units identical (the issue asks for at least 99%).
     assert share == 1.0, [(a, b) for a, b in zip(expected, got) if a != b][:3]
 
 
@@ -129,7 +129,7 @@ def test_fast_protected_span_patterns_find_the_reference_spans(pair, prepared):
 
     found = [spans(fast._pattern_for(t), t) for t in texts]
     assert found == [spans(reference._protected, t) for t in texts]
-    assert sum(map(len, found)) > 4600  # measured: 4,850 spans (13,077 while bare numbers were protected)
+    assert sum(map(len, found)) > 4500  # measured: 4,587 spans (13,077 while bare numbers and theme terms were protected)
     config = tm.Config().replace(segment={"protect_latin": False})
     latin_off = [tm.make_segmenter(config.replace(segment={"backend": b})).initialize() for b in ("jieba", "rjieba")]
     assert [spans(latin_off[1]._pattern_for(t), t) for t in texts] == [spans(latin_off[0]._protected, t) for t in texts]

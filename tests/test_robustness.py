@@ -248,8 +248,8 @@ def test_document_with_nothing_left_after_cleaning_is_named(caplog):
         prepared = tm.prepare(tm.Config(), corpus)
     assert {u.doc_id for u in prepared.units} == {"a"}
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
-        "document photo has no text left after cleaning (18 characters, all captions, source lines or shorter "
-        "than [clean] min_unit_chars); it counts as empty"]
+        "document photo has no text left after cleaning (18 characters, all captions, source lines, front matter "
+        "or shorter than [clean] min_unit_chars); it counts as empty"]
 
 
 def test_table_rows_with_empty_text_or_bad_json_are_skipped(tmp_path):
@@ -301,7 +301,8 @@ ERRORS = [
     ("bad-date-in-table", lambda r, c: _table(r, "t.csv", [{"id": "a", "text": GOOD_A, "year": "2021"},
                                                            {"id": "b", "text": GOOD_B, "year": "二〇二一"}]),
      ["--corpus", "t.csv", "--id-col", "id", "--date-col", "year"],
-     "t.csv row 2, column 'year': '二〇二一' is not a date like 2017, 2017-05 or 2017-05-04"),
+     "t.csv row 2, column 'year': '二〇二一' is not a date; write it as 2017, 2017-05 or 2017-05-04 (also 2017/5/4, "
+     "2017.05, 2017年, 2017年5月, 2017年5月4日, 二〇一七年五月四日)"),
     ("duplicate-id-in-table", lambda r, c: _table(r, "t.csv", [{"id": "a", "text": GOOD_A},
                                                                {"id": "a", "text": GOOD_B}]),
      ["--corpus", "t.csv", "--id-col", "id"],

@@ -44,7 +44,13 @@ class CorpusConfig:
 class CleanConfig:
     fold_traditional: bool = _opt(True, "fold Traditional to Simplified Chinese for counting (OpenCC t2s)")
     drop_captions: bool = _opt(True, "drop figure/photo captions, credits and bylines")
+    caption_max_chars: int = _opt(120, "a caption is at most this long (and one sentence; two for a photo caption); "
+                                       "longer blocks are text", min=1)
     drop_footnotes: bool = _opt(True, "drop footnote source lines (¹ 来源：… with URLs); explanatory notes are kept")
+    drop_front_matter: bool = _opt(True, "drop tables of contents, editorial-board lists and copyright, disclaimer "
+                                         "and contact notices")
+    drop_headers_footers: bool = _opt(True, "drop running headers and footers (a line repeated 3+ times in a "
+                                            "document, digits aside) and page numbers")
     join_page_breaks: bool = _opt(True, "re-join paragraphs cut mid-sentence by page breaks")
     min_unit_chars: int = _opt(2, "units shorter than this (after cleaning) are dropped", min=1)
 

@@ -32,7 +32,7 @@ from .normalize import SimplifiedFolder, fold_for_counting
 from .parallel import chunks, map_in_order, session
 from .provenance import Timings
 from .themes import ThemeSet
-from .units import split_units
+from .units import merge_samples, split_units
 
 log = logging.getLogger(__name__)
 
@@ -190,8 +190,8 @@ def _warn_empty(corpus: Corpus, units: Sequence[Unit]) -> None:
     with_units = {u.doc_id for u in units}
     empty = [doc for doc in corpus if doc.id not in with_units]
     for doc in empty[:20]:
-        log.warning("document %s has no text left after cleaning (%d characters, all captions, source lines "
-                    "or shorter than [clean] min_unit_chars); it counts as empty", doc.id, len(doc.text))
+        log.warning("document %s has no text left after cleaning (%d characters, all captions, source lines, "
+                    "front matter or shorter than [clean] min_unit_chars); it counts as empty", doc.id, len(doc.text))
     if len(empty) > 20:
         log.warning("… and %d more documents with no text left after cleaning (documents.csv lists them)",
                     len(empty) - 20)
@@ -202,7 +202,7 @@ def _warn_empty(corpus: Corpus, units: Sequence[Unit]) -> None:
 def clean_part(documents: Sequence[Document], config: CleanConfig) -> tuple[list[Unit], dict[str, int], dict]:
     """Units of a partition of documents, the blocks dropped by kind, and samples of them."""
     result = split_units(documents, config)
-    return list(result.units), dict(result.dropped), dict(getattr(result, "samples", {}))
+    return list(result.units), dict(result.dropped), dict(result.samples)
 
 
 def clean_corpus(corpus: Corpus, config: CleanConfig, partition_docs: int, *, cache=None, client=None,
@@ -232,14 +232,11 @@ def clean_corpus(corpus: Corpus, config: CleanConfig, partition_docs: int, *, ca
             cache.units.put(keys[i], *result)
     units = tuple(u for part_units, *_ in cleaned for u in part_units)
     dropped: Counter[str] = Counter()
-    samples: dict[str, list[str]] = {}
-    for _, part_dropped, part_samples in cleaned:
+    for _, part_dropped, _ in cleaned:
         dropped.update(part_dropped)
-        for kind, texts in part_samples.items():
-            samples.setdefault(kind, [])
-            samples[kind] += [t for t in texts if len(samples[kind]) < 3]
+    samples = merge_samples(part_samples for *_, part_samples in cleaned)
     digest = hashlib.sha256("\n".join(keys).encode()).hexdigest() if cache is not None else None
-    return (units, dict(sorted(dropped.items())), {k: tuple(v) for k, v in sorted(samples.items())}, digest)
+    return units, dict(sorted(dropped.items())), samples, digest
 
 
 # -- segmentation -----------------------------------------------------------------------------------------------
