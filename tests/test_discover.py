@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 
 import pandas as pd
 import pytest
-from conftest import CORPUS, REPO
+from conftest import CORPUS, REPO, shared_file
 
 import textmine as tm
 from textmine.cli import main
-from textmine.lexicon import check_lexicon, read_domain_lexicon
+from textmine.lexicon import check_lexicon, read_domain_lexicon, read_policy_lexicon
 from textmine.newterms import discover_terms, jieba_knows, jieba_tags
 
 GOLD_FILE = REPO / "tests" / "data" / "discover_gold_ai.txt"
@@ -91,6 +92,7 @@ def test_a_coinage_seen_once_in_quotes_and_mixed_names_are_candidates():
     known = jieba_knows(segmenter)
     found = {c.term: c for c in discover_terms(units, segmenter, known=known, tags=jieba_tags(segmenter))}
     assert found["算电协同"].quoted == 1 and found["算电协同"].freq == 1
+    assert found["算电协同"].score == pytest.approx(1.0)  # one quote, one occurrence: a third of the quote weight
     assert {"Qwen3", "DeepSeek-R1", "GPT-4o"} <= {t for t, c in found.items() if c.latin}
 
 
@@ -194,3 +196,81 @@ def test_hotel_reviews_yield_room_types(tmp_path):
     assert {"大床房", "标间"} <= set(top), top
     row = table.set_index("term").loc["大床房"]
     assert row.freq == sum(unit.norm.count("大床房") for unit in tm.split_units(corpus).units)
+
+
+def _gold(name: str) -> list[str]:
+    lines = (REPO / "tests" / "data" / name).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def test_gold_lists_follow_their_written_rules(gold):
+    """The CPC lists are split by the first hex digit of md5 (even: tuning), the held-out AI list shares no
+    term with the tuning list, and every held-out AI term meets the pool rule of its header."""
+    import hashlib
+
+    import jieba
+
+    tune, held = _gold("discover_gold_cpc_tune.txt"), _gold("discover_gold_cpc_heldout.txt")
+    assert len(tune) == 43 and len(held) == 48 and not set(tune) & set(held)
+    assert all(hashlib.md5(t.encode("utf-8")).hexdigest()[0] in "02468ace" for t in tune)
+    assert all(hashlib.md5(t.encode("utf-8")).hexdigest()[0] in "13579bdf" for t in held)
+    _, tuning_ai, text = gold
+    held_ai = _gold("discover_gold_ai_heldout.txt")
+    assert len(held_ai) == 34 and not set(held_ai) & set(tuning_ai)
+    plain = jieba.Tokenizer()
+    for term in held_ai:
+        assert text.count(term) >= 3 and len(plain.lcut(term)) > 1, term
+
+
+POLICY_COLUMNS = ["term", "category", "source", "added", "seen_in", "note"]
+
+
+def test_policy_lexicon_provenance_is_auditable():
+    import jieba
+
+    rows, _ = read_policy_lexicon()
+    assert len(rows) == 132 and len({r["term"] for r in rows}) == len(rows)
+    assert all(list(r) == POLICY_COLUMNS for r in rows)
+    domain = {r["term"] for r in read_domain_lexicon()[0]}
+    terms = [r["term"] for r in rows]
+    plain = jieba.Tokenizer()
+    for row in rows:
+        assert row["source"] in ("hand", "discovered:cpc_congress_reports"), row
+        assert re.fullmatch(r"\d{4}-\d{2}", row["added"]), row
+        # no term hides another term of this list or of the domain lexicon
+        assert not [t for t in [*terms, *domain] if t != row["term"] and t in row["term"]], row["term"]
+        # jieba's dictionary cuts it apart, or the note says it does not
+        assert len(plain.lcut(row["term"])) > 1 or "already one token" in row["note"], row["term"]
+    # seen_in: the congress reports whose published text contains the term
+    reports = [json.loads(line) for line in shared_file("cpc_congress_reports.jsonl").read_text("utf-8").splitlines()]
+    for row in rows:
+        assert row["seen_in"] == (";".join(r["id"] for r in reports if row["term"] in r["content"]) or "-"), row
+
+
+@pytest.mark.parametrize("term, count", [("高质量发展", 10), ("大数据", 7), ("新质生产力", 5), ("工业互联网", 3)])
+def test_policy_phrases_are_one_token_wherever_they_occur_in_the_bundled_corpus(with_policy, gold, term, count):
+    _, _, text = gold
+    tokens = Counter(t for unit in with_policy.tokens for t in unit.terms)
+    assert text.count(term) == tokens[term] == count
+
+
+@pytest.fixture(scope="module")
+def with_policy(config):
+    """The bundled corpus prepared with ``[segment] policy_lexicon = true``."""
+    return tm.prepare(config.replace(segment={"policy_lexicon": True}, scale={"cache": False}))
+
+
+def test_the_policy_layer_is_a_switch():
+    on = tm.make_segmenter(tm.Config().replace(segment={"policy_lexicon": True}))
+    off = tm.make_segmenter(tm.Config())  # off by default: general text is segmented as jieba's words
+    assert "policy_lexicon.tsv" in on.lexicon.hashes and "policy_lexicon.tsv" not in off.lexicon.hashes
+    assert {e.source for e in on.lexicon.entries} >= {"domain", "policy"}
+    # a sentence of the 2017 report (congress19)
+    sentences = ["供给侧结构性改革深入推进，经济结构不断优化，数字经济等新兴产业蓬勃发展",
+                 "“一带一路”建设、京津冀协同发展、长江经济带发展成效显著"]
+    phrases = {"供给侧结构性改革", "经济结构", "数字经济", "一带一路", "长江经济带"}
+    assert phrases <= {t for s in sentences for t in on.lcut(s)}
+    assert not phrases & {t for s in sentences for t in off.lcut(s)} - {"数字经济"}  # 数字经济: domain lexicon
+    report = next(json.loads(line) for line in shared_file("cpc_congress_reports.jsonl").read_text("utf-8").splitlines()
+                  if json.loads(line)["id"] == "congress19")
+    assert all(s in report["content"] for s in sentences)

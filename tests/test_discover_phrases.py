@@ -12,8 +12,10 @@ import textmine as tm
 from textmine.newterms import (
     _allowed,
     _is_phrase,
+    _mixed_name,
     _noun_slots,
     _predicate_slots,
+    _score,
     discover,
     jieba_tags,
 )
@@ -98,3 +100,35 @@ def test_nouns_with_a_verb_part_stay_at_the_top(reviews):
     assert {"快递小哥", "快递员", "送货速度", "运行速度", "平板电脑", "钢化膜"} <= set(top), top
     row = table.set_index("term").loc["快递小哥"]
     assert f"noun_slots={row.noun_slots};predicate_slots={row.predicate_slots}" in row.signals
+
+
+@pytest.mark.parametrize("phrase", [
+    "加快推进", "深入实施", "扎实推进", "推动人工智能", "坚持四项基本原则", "帮助企业",   # opened as a predicate
+    "全面推进", "数据显示", "规模超过", "能力显著提升",                                  # closed as one
+])
+def test_predicates_of_policy_writing_are_never_candidates(plain, phrase):
+    segmenter, tags = plain
+    tokens = tuple(segmenter.lcut(phrase))
+    assert len(tokens) > 1 and not _allowed(tokens, tags, Counter())
+
+
+@pytest.mark.parametrize("term", ["全面深化改革", "经济增长", "转移支付", "高质量发展", "数据标注", "社会治理"])
+def test_policy_terms_with_verbs_inside_stay_candidates(plain, term):
+    segmenter, tags = plain
+    tokens = tuple(segmenter.lcut(term))
+    assert len(tokens) > 1 and _allowed(tokens, tags, Counter())
+
+
+def test_quantities_with_units_are_not_names():
+    # from the bundled reports: 50ZB, 1037.3EFLOPS, 17282TB, 1080p, 4x4 are quantities; 5G, 3D, H20 are names
+    assert not any(map(_mixed_name, ["50ZB", "1037.3EFLOPS", "17282TB", "1080p", "4x4", "128GB"]))
+    assert all(map(_mixed_name, ["5G", "3D", "H20", "GPT-4o", "Qwen3", "DeepSeek-R1"]))
+
+
+def test_a_quote_counts_in_full_only_with_the_evidence_of_three_occurrences():
+    # a coinage quoted once and seen once: 3 · log2(2) · 1/3; seen three times, quoted once: the full 3
+    assert _score(1, 0.0, 0.0, 0.0, 1) == pytest.approx(1.0)
+    assert _score(3, 0.0, 0.0, 0.0, 1) == pytest.approx(3.0)
+    # a mixed name seen once gets no name bonus, seen twice it does
+    assert _score(1, 0.0, 0.0, 0.0, 0, single_latin=True, mixed=True) == 0.0
+    assert _score(2, 0.0, 1.0, 1.0, 0, single_latin=True, mixed=True) == pytest.approx(3.0 + 1.5849625 / 2)
