@@ -123,8 +123,8 @@ def bench_corpus(lines: list[str], title: str, config, lists: dict[str, str], *,
 def _second_list(lines: list[str]) -> None:
     """Recall of the bundled domain lexicon's terms (written before discovery existed) on the bundled corpus."""
     import textmine as tm
-    from textmine.newterms import discover
     from textmine.lexicon import read_domain_lexicon
+    from textmine.newterms import discover
 
     config = tm.Config().replace(corpus={"path": str(REPO / "corpus")})
     table = discover(config, lexicon="none", top_n=200)

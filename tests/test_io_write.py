@@ -6,9 +6,10 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import CORPUS
 
 import textmine as tm
+
+from conftest import CORPUS
 
 
 def _config(tmp_path, corpus, **segment):

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 
 import pandas as pd
 import pytest
+
 from conftest import REPO
 
 ARTIFACTS = REPO / "test-artifacts"
@@ -525,9 +526,9 @@ def test_report_shows_the_page_of_each_line_of_a_pdf(tmp_path):
     """A report read from a PDF cites 'document p. N' for KWIC lines and search lines; the page is where the
     paragraph begins, as the PDF was laid out."""
     pytest.importorskip("fpdf")
-    import docfixtures as DF
-
     import textmine as tm
+
+    import docfixtures as DF
 
     seed = next(s for s in DF.seeds() if s.id == "xinhua-ai-trends-2026")
     corpus = tmp_path / "pdf"

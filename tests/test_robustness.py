@@ -19,10 +19,8 @@ import threading
 import time
 from pathlib import Path
 
-import docfixtures
 import pandas as pd
 import pytest
-from conftest import CORPUS, shared_file
 
 from textmine.cli import main
 from textmine.io import atomic
@@ -30,6 +28,9 @@ from textmine.io.csvsafe import guard_text, read_output_csv, restore_text
 from textmine.io.decode import InputRejected, decode_bytes
 from textmine.io.read import read_corpus
 from textmine.io.write import OutputWriter, table_to_csv
+
+import docfixtures
+from conftest import CORPUS, shared_file
 
 XINHUA = (CORPUS / "xinhua-ai-trends-2026.txt").read_text(encoding="utf-8")
 PEOPLE = (CORPUS / "people-large-models-2025.txt").read_text(encoding="utf-8")

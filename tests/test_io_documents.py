@@ -16,7 +16,6 @@ import re
 import shutil
 import warnings
 
-import docfixtures as F
 import pandas as pd
 import pytest
 
@@ -24,6 +23,8 @@ from textmine.cli import main
 from textmine.data import Document
 from textmine.io.documents import fix_radicals, join_lines, line_separator
 from textmine.io.read import read_corpus, read_document
+
+import docfixtures as F
 
 pytestmark = pytest.mark.skipif(not F.SEEDS.is_dir(), reason="the seed reports ../shared/seeds are not present")
 
