@@ -32,13 +32,14 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
+from results_file import write_results
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
 SHARED = REPO.parent / "shared" / "data"
 SHOPPING = SHARED / "online_shopping_10_cats.zip"
 CPC = SHARED / "cpc_congress_reports.jsonl"
 RESULTS = REPO / "benchmarks" / "results" / "discover.md"
-NOTES_MARKER = "<!-- reading by hand: kept when the benchmark is rerun -->"
 FUNCTION_CHARS = set("的了着和与及或在是为于以对把被将从向由等也都而并")
 # policy phrases of government writing that jieba cuts apart, and similar ones
 POLICY_PHRASES = ("高质量发展 一带一路 供给侧结构性改革 乡村振兴 新能源汽车 大数据 物联网 碳中和 全面深化改革 "
@@ -238,10 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_shopping:
         bench_shopping(lines)
     # a hand-written reading of the lists, kept below the marker across runs
-    notes = ""
-    if args.out.exists() and NOTES_MARKER in args.out.read_text(encoding="utf-8"):
-        notes = args.out.read_text(encoding="utf-8").split(NOTES_MARKER, 1)[1]
-    args.out.write_text("\n".join(lines) + "\n" + NOTES_MARKER + notes, encoding="utf-8")
+    write_results(args.out, lines)
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 

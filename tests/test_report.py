@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import re
@@ -276,97 +277,94 @@ def _browser_or_skip():
     return sync_playwright, executable
 
 
-def _open(playwright, executable):
-    return playwright.chromium.launch(
-        executable_path=executable, headless=True,
-        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-              "--disable-component-update", "--disable-default-apps", "--disable-sync", "--no-first-run",
-              "--disable-dev-shm-usage"])
-
-
-def test_report_in_a_real_browser(bundled_run):
+@contextlib.contextmanager
+def _browser_page(url: str):
+    """A page of headless Chromium (Debian's, through Playwright), 1280 × 900, 15 s timeouts; skips the test
+    where either is missing."""
     sync_playwright, executable = _browser_or_skip()
-    url = (bundled_run / "report.html").resolve().as_uri()
     with sync_playwright() as p:
-        browser = _open(p, executable)
+        browser = p.chromium.launch(
+            executable_path=executable, headless=True,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-default-apps", "--disable-sync", "--no-first-run",
+                  "--disable-dev-shm-usage"])
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.set_default_timeout(15_000)
-            requests, errors = [], []
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.route("**/*", lambda route: route.continue_() if route.request.url == url else route.abort())
-            page.goto(url, wait_until="load")
-            assert page.evaluate("document.fonts.check('16px TextmineCJK', '智能体')")
-            page.evaluate("document.fonts.ready")
-            for section in BUNDLED_SECTIONS:
-                assert page.locator(f"section#{section} h2").is_visible(), section
-            assert page.locator("img").count() == len(BUNDLED_IMAGES) + 4
-            assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "report.png"))
-            page.screenshot(path=str(ARTIFACTS / "report-full.png"), full_page=True)
-
-            # the corpus keyword table: folded to 20 of its 200 rows; sorting by count flips its order
-            table = page.locator("#t-vocab table")
-            assert table.locator("tbody tr:visible").count() == 20
-            first = table.locator("tbody tr").first.locator("td")
-            assert first.nth(0).inner_text() == "人工智能"
-            table.locator("th", has_text="count").locator("button").click()   # ascending
-            counts = [int(t.replace(",", "")) for t in table.locator("tbody tr td:nth-child(2)").all_inner_texts()]
-            assert counts == sorted(counts)
-            assert table.locator("tbody tr:visible").count() == 20
-            page.locator("#t-vocab button.unfold").click()
-            assert table.locator("tbody tr:visible").count() == 200
-            # printing: buttons hidden; a folded table prints its first rows and says where the rest is,
-            # an unfolded one prints every row; folded-away parts (details) are opened before printing
-            page.emulate_media(media="print")
-            assert table.locator("tbody tr:visible").count() == 200
-            assert not page.locator("#t-vocab button.unfold").is_visible()
-            assert not page.locator("#t-vocab .print-note").is_visible()
-            page.emulate_media(media="screen")
-            page.locator("#t-vocab button.unfold").click()
-            page.emulate_media(media="print")
-            assert table.locator("tbody tr:visible").count() == 20
-            assert page.locator("#t-vocab .print-note").inner_text() == \
-                "180 more rows are folded; all rows are in vocab.csv."
-            assert page.evaluate("[...document.querySelectorAll('details')].filter(d => d.open).length") == 0
-            page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
-            assert page.evaluate("[...document.querySelectorAll('details')].every(d => d.open)")
-            page.pdf(path=str(ARTIFACTS / "report.pdf"), format="A4", print_background=True)
+            yield page
         finally:
             browser.close()
+
+
+def test_report_in_a_real_browser(bundled_run):
+    url = (bundled_run / "report.html").resolve().as_uri()
+    with _browser_page(url) as page:
+        requests, errors = [], []
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.route("**/*", lambda route: route.continue_() if route.request.url == url else route.abort())
+        page.goto(url, wait_until="load")
+        assert page.evaluate("document.fonts.check('16px TextmineCJK', '智能体')")
+        page.evaluate("document.fonts.ready")
+        for section in BUNDLED_SECTIONS:
+            assert page.locator(f"section#{section} h2").is_visible(), section
+        assert page.locator("img").count() == len(BUNDLED_IMAGES) + 4
+        assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "report.png"))
+        page.screenshot(path=str(ARTIFACTS / "report-full.png"), full_page=True)
+
+        # the corpus keyword table: folded to 20 of its 200 rows; sorting by count flips its order
+        table = page.locator("#t-vocab table")
+        assert table.locator("tbody tr:visible").count() == 20
+        first = table.locator("tbody tr").first.locator("td")
+        assert first.nth(0).inner_text() == "人工智能"
+        table.locator("th", has_text="count").locator("button").click()   # ascending
+        counts = [int(t.replace(",", "")) for t in table.locator("tbody tr td:nth-child(2)").all_inner_texts()]
+        assert counts == sorted(counts)
+        assert table.locator("tbody tr:visible").count() == 20
+        page.locator("#t-vocab button.unfold").click()
+        assert table.locator("tbody tr:visible").count() == 200
+        # printing: buttons hidden; a folded table prints its first rows and says where the rest is,
+        # an unfolded one prints every row; folded-away parts (details) are opened before printing
+        page.emulate_media(media="print")
+        assert table.locator("tbody tr:visible").count() == 200
+        assert not page.locator("#t-vocab button.unfold").is_visible()
+        assert not page.locator("#t-vocab .print-note").is_visible()
+        page.emulate_media(media="screen")
+        page.locator("#t-vocab button.unfold").click()
+        page.emulate_media(media="print")
+        assert table.locator("tbody tr:visible").count() == 20
+        assert page.locator("#t-vocab .print-note").inner_text() == \
+            "180 more rows are folded; all rows are in vocab.csv."
+        assert page.evaluate("[...document.querySelectorAll('details')].filter(d => d.open).length") == 0
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        assert page.evaluate("[...document.querySelectorAll('details')].every(d => d.open)")
+        page.pdf(path=str(ARTIFACTS / "report.pdf"), format="A4", print_background=True)
     assert requests == [url], [r for r in requests if r != url]
     assert errors == []
     assert (ARTIFACTS / "report.png").stat().st_size > 50_000
 
 
 def test_injected_markup_runs_nothing_in_a_real_browser(evil_run):
-    sync_playwright, executable = _browser_or_skip()
     url = (evil_run / "report.html").resolve().as_uri()
-    with sync_playwright() as p:
-        browser = _open(p, executable)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(15_000)
-            dialogs, requests = [], []
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(url, wait_until="load")
-            page.wait_for_timeout(300)
-            assert page.evaluate("[...document.scripts].filter(s => !s.type).length") == 1
-            assert page.evaluate("document.querySelectorAll('[onerror]').length") == 0
-            assert EVIL_SCRIPT in page.locator("#trends figure.kwic").first.inner_text()
-            assert EVIL_IMG in page.locator("section#topics .example").inner_text()
-            # the search shows the markup of the text as text too
-            page.fill("#q", "pwned")
-            page.press("#q", "Enter")
-            page.wait_for_function("document.getElementById('search-status').textContent.indexOf('«pwned»') === 0")
-            assert EVIL_SCRIPT in page.locator("#search-lines tbody tr").first.text_content()
-            assert page.evaluate("document.querySelectorAll('[onerror]').length") == 0
-        finally:
-            browser.close()
+    with _browser_page(url) as page:
+        dialogs, requests = [], []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(url, wait_until="load")
+        page.wait_for_timeout(300)
+        assert page.evaluate("[...document.scripts].filter(s => !s.type).length") == 1
+        assert page.evaluate("document.querySelectorAll('[onerror]').length") == 0
+        assert EVIL_SCRIPT in page.locator("#trends figure.kwic").first.inner_text()
+        assert EVIL_IMG in page.locator("section#topics .example").inner_text()
+        # the search shows the markup of the text as text too
+        page.fill("#q", "pwned")
+        page.press("#q", "Enter")
+        page.wait_for_function("document.getElementById('search-status').textContent.indexOf('«pwned»') === 0")
+        assert EVIL_SCRIPT in page.locator("#search-lines tbody tr").first.text_content()
+        assert page.evaluate("document.querySelectorAll('[onerror]').length") == 0
     assert dialogs == []
     assert requests == [url]
 
@@ -589,94 +587,80 @@ def _folded_count(run_dir, term: str) -> dict[str, int]:
 def test_search_evidence_and_row_links_in_a_real_browser(bundled_run):
     """Search a term that is no theme (机器人): the count, the lines and the chart agree with plain counts of
     units.csv; a finding's evidence link runs the search for its documents; a row link unfolds its table."""
-    sync_playwright, executable = _browser_or_skip()
     url = (bundled_run / "report.html").resolve().as_uri()
     expected = _folded_count(bundled_run, "机器人")
     total = sum(expected.values())
     documents = pd.read_csv(bundled_run / "documents.csv")
-    with sync_playwright() as p:
-        browser = _open(p, executable)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(15_000)
-            requests, errors = _watch(page, url)
-            page.goto(url, wait_until="load")
-            page.fill("#q", "机器人")
-            page.press("#q", "Enter")
-            page.wait_for_function("document.getElementById('search-status').textContent.indexOf('«') === 0")
-            status = page.inner_text("#search-status")
-            assert status == f"«机器人»: {total} occurrences in {sum(c > 0 for c in expected.values())} of 4 documents"
-            assert page.locator("#search-lines tbody tr").count() == total
-            assert page.locator("#search-lines mark").all_inner_texts() == ["机器人"] * total
-            # the chart: a dot per document, its title the count and the rate per 10k word tokens
-            titles = page.evaluate("[...document.querySelectorAll('#search-chart circle.dot title')]"
-                                   ".map(t => t.textContent)")
-            for doc in documents.itertuples():
-                rate = expected.get(doc.doc_id, 0) / doc.tokens * 1e4
-                assert any(t.startswith(f"{doc.doc_id} (") and f": {expected.get(doc.doc_id, 0)} × in " in t
-                           and t.endswith(f"= {rate:.1f} per 10k") for t in titles), doc.doc_id
-            # click a document's dot: its lines only
-            page.locator("#search-chart circle.dot[data-doc='cnnic-genai-report-2025']").click()
-            page.wait_for_function("document.querySelectorAll('#search-filter button.chip').length === 2")
-            assert page.locator("#search-lines tbody tr").count() == expected["cnnic-genai-report-2025"]
-            page.screenshot(path=str(ARTIFACTS / "report-search.png"))
-            # a theme's name gives its counted mentions, rule hits marked
-            page.fill("#q", "算电协同")
-            page.press("#q", "Enter")
-            page.wait_for_function("document.getElementById('search-status').textContent.indexOf('«算电协同»') === 0")
-            assert "3 counted mentions of the theme in 1 of 4 documents" in page.inner_text("#search-status")
-            assert page.locator("#search-lines mark.by-rule").count() == 2
-            # a finding's evidence: the search of its term in its documents
-            link = page.locator("#findings table a.evidence").first
-            term, docs = link.get_attribute("data-q"), link.get_attribute("data-docs")
-            link.click()
-            page.wait_for_function(f"document.getElementById('search-status').textContent.indexOf('«{term}»') === 0")
-            assert page.locator("#search-filter button.chip").count() == len(__import__("json").loads(docs)) + 1
-            assert page.evaluate("location.hash").startswith("#q=")
-            # a row link unfolds a folded table and shows the row
-            row_link = page.locator("#findings .card.rose a.row-link").first
-            target = row_link.get_attribute("href")[1:]
-            row_link.click()
-            assert page.locator(f"tr#{target}").is_visible()
-            # a table filter keeps the matching rows only
-            page.locator("#t-vocab input.filter").fill("智能")
-            visible = page.locator("#t-vocab tbody tr:visible").all_inner_texts()
-            assert visible and all("智能" in r for r in visible)
-        finally:
-            browser.close()
+    with _browser_page(url) as page:
+        requests, errors = _watch(page, url)
+        page.goto(url, wait_until="load")
+        page.fill("#q", "机器人")
+        page.press("#q", "Enter")
+        page.wait_for_function("document.getElementById('search-status').textContent.indexOf('«') === 0")
+        status = page.inner_text("#search-status")
+        assert status == f"«机器人»: {total} occurrences in {sum(c > 0 for c in expected.values())} of 4 documents"
+        assert page.locator("#search-lines tbody tr").count() == total
+        assert page.locator("#search-lines mark").all_inner_texts() == ["机器人"] * total
+        # the chart: a dot per document, its title the count and the rate per 10k word tokens
+        titles = page.evaluate("[...document.querySelectorAll('#search-chart circle.dot title')]"
+                               ".map(t => t.textContent)")
+        for doc in documents.itertuples():
+            rate = expected.get(doc.doc_id, 0) / doc.tokens * 1e4
+            assert any(t.startswith(f"{doc.doc_id} (") and f": {expected.get(doc.doc_id, 0)} × in " in t
+                       and t.endswith(f"= {rate:.1f} per 10k") for t in titles), doc.doc_id
+        # click a document's dot: its lines only
+        page.locator("#search-chart circle.dot[data-doc='cnnic-genai-report-2025']").click()
+        page.wait_for_function("document.querySelectorAll('#search-filter button.chip').length === 2")
+        assert page.locator("#search-lines tbody tr").count() == expected["cnnic-genai-report-2025"]
+        page.screenshot(path=str(ARTIFACTS / "report-search.png"))
+        # a theme's name gives its counted mentions, rule hits marked
+        page.fill("#q", "算电协同")
+        page.press("#q", "Enter")
+        page.wait_for_function("document.getElementById('search-status').textContent.indexOf('«算电协同»') === 0")
+        assert "3 counted mentions of the theme in 1 of 4 documents" in page.inner_text("#search-status")
+        assert page.locator("#search-lines mark.by-rule").count() == 2
+        # a finding's evidence: the search of its term in its documents
+        link = page.locator("#findings table a.evidence").first
+        term, docs = link.get_attribute("data-q"), link.get_attribute("data-docs")
+        link.click()
+        page.wait_for_function(f"document.getElementById('search-status').textContent.indexOf('«{term}»') === 0")
+        assert page.locator("#search-filter button.chip").count() == len(__import__("json").loads(docs)) + 1
+        assert page.evaluate("location.hash").startswith("#q=")
+        # a row link unfolds a folded table and shows the row
+        row_link = page.locator("#findings .card.rose a.row-link").first
+        target = row_link.get_attribute("href")[1:]
+        row_link.click()
+        assert page.locator(f"tr#{target}").is_visible()
+        # a table filter keeps the matching rows only
+        page.locator("#t-vocab input.filter").fill("智能")
+        visible = page.locator("#t-vocab tbody tr:visible").all_inner_texts()
+        assert visible and all("智能" in r for r in visible)
     assert requests == [url], [r for r in requests if r != url]
     assert errors == []
 
 
 def test_topic_map_opens_offline_and_links_back(bundled_run):
-    sync_playwright, executable = _browser_or_skip()
     url = (bundled_run / "topic_map.html").resolve().as_uri()
-    with sync_playwright() as p:
-        browser = _open(p, executable)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(15_000)
-            requests, errors = _watch(page, url)
-            page.goto(url, wait_until="load")
-            assert page.locator("svg#map circle").count() == 6
-            assert page.locator("a[href='report.html']").count() == 1
-            # bars are the terms' shares of all tokens on one scale for the topic, its part in blue, the rest
-            # grey: at λ = 1 the frequent terms, shared with other topics (grey shows); at λ = 0 the rare terms
-            # specific to the topic, as short bars — never all full width
-            def bars(lam: str) -> list[tuple[float, float]]:
-                page.evaluate(f"document.getElementById('lam').value = '{lam}'; "
-                              "document.getElementById('lam').dispatchEvent(new Event('input'))")
-                return page.evaluate("[...document.querySelectorAll('#terms .bar')].map(b => "
-                                     "[parseFloat(b.querySelector('.b').style.width), "
-                                     "parseFloat(b.querySelector('.o').style.width)])")
+    with _browser_page(url) as page:
+        requests, errors = _watch(page, url)
+        page.goto(url, wait_until="load")
+        assert page.locator("svg#map circle").count() == 6
+        assert page.locator("a[href='report.html']").count() == 1
+        # bars are the terms' shares of all tokens on one scale for the topic, its part in blue, the rest
+        # grey: at λ = 1 the frequent terms, shared with other topics (grey shows); at λ = 0 the rare terms
+        # specific to the topic, as short bars — never all full width
+        def bars(lam: str) -> list[tuple[float, float]]:
+            page.evaluate(f"document.getElementById('lam').value = '{lam}'; "
+                          "document.getElementById('lam').dispatchEvent(new Event('input'))")
+            return page.evaluate("[...document.querySelectorAll('#terms .bar')].map(b => "
+                                 "[parseFloat(b.querySelector('.b').style.width), "
+                                 "parseFloat(b.querySelector('.o').style.width)])")
 
-            frequent, rare = bars("1"), bars("0")
-            assert len(frequent) == len(rare) == 20
-            assert max(b + o for b, o in frequent) == pytest.approx(220, abs=0.2)
-            assert sum(o > 1 for _, o in frequent) >= 5
-            assert max(b + o for b, o in rare) < 0.5 * 220
-            page.screenshot(path=str(ARTIFACTS / "topic-map.png"))
-        finally:
-            browser.close()
+        frequent, rare = bars("1"), bars("0")
+        assert len(frequent) == len(rare) == 20
+        assert max(b + o for b, o in frequent) == pytest.approx(220, abs=0.2)
+        assert sum(o > 1 for _, o in frequent) >= 5
+        assert max(b + o for b, o in rare) < 0.5 * 220
+        page.screenshot(path=str(ARTIFACTS / "topic-map.png"))
     assert requests == [url], [r for r in requests if r != url]
     assert errors == []
