@@ -25,10 +25,11 @@ from collections import Counter, defaultdict
 from datetime import datetime, timezone
 from pathlib import Path
 
+from results_file import write_results
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data"
 RESULTS = REPO / "benchmarks" / "results" / "filter.md"
-NOTES_MARKER = "<!-- reading by hand: kept when the benchmark is rerun -->"
 TOP = 30
 VOCAB_TOP = 200
 CORPORA = {
@@ -143,10 +144,7 @@ def main() -> int:
             continue
         lines, _ = compare(name, options)
         report += lines
-    notes = ""
-    if RESULTS.exists() and NOTES_MARKER in RESULTS.read_text(encoding="utf-8"):
-        notes = RESULTS.read_text(encoding="utf-8").split(NOTES_MARKER, 1)[1]
-    RESULTS.write_text("\n".join(report) + "\n" + NOTES_MARKER + notes, encoding="utf-8")
+    write_results(RESULTS, report)
     sys.stdout.write("\n".join(report) + "\n")
     return 0
 

@@ -30,15 +30,7 @@ import docfixtures as F  # noqa: E402
 
 BOILERPLATE = ("版权所有", "ICP备", "返回顶部", "网站地图", "相关阅读", "热点排行", "相关新闻", "推荐阅读", "栏目导航",
                "产业观察", "首页", "分享到")
-STYLES = {
-    "ccid-ai-outlook-2026": F.PdfStyle(header="赛迪智库 · 人工智能将迎来进一步升级跃迁", page_numbers="- {n} -"),
-    "people-large-models-2025": F.PdfStyle(header="国产大模型成为“全球顶流”", page_numbers="第 {n} 页 共 {total} 页",
-                                           indent=False, paragraph_space=3),
-    "cnnic-genai-report-2025": F.PdfStyle(header="生成式人工智能应用发展报告（2025）· 具身智能与智能体",
-                                          page_numbers="{n}"),
-    "xinhua-ai-trends-2026": F.PdfStyle(page_numbers="", browser=(
-        "2026/1/28 10:15", "2026 年中国 AI 发展趋势前瞻：大模型与算力", "https://www.news.cn/tech/20260128/abc123/c.html")),
-}
+STYLES = F.PDF_STYLES
 
 
 def best_of(fn, repeat=3):

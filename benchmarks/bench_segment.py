@@ -37,10 +37,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from results_file import write_results
+
 REPO = Path(__file__).resolve().parents[1]
 BAKEOFF = REPO.parent / "shared" / "data" / "sighan2005_msr"
 RESULTS = REPO / "benchmarks" / "results" / "segment.md"
-NOTES_MARKER = "<!-- reading by hand: kept when the benchmark is rerun -->"
 SUBSET = 500  # lines of the fast test in tests/test_segment.py
 TEXTMINE = "textmine, rjieba backend (default config)"
 JIEBA = "jieba.lcut, HMM on (folded lines)"
@@ -230,10 +231,7 @@ def main() -> int:
                    f"  - jieba: {' / '.join(reference[i])}"]
     report += ["", "Seconds per system (the whole test set, one process; noisy, the machine is shared): "
                + ", ".join(f"{name} {s:.1f}" for name, s in seconds.items()), ""]
-    notes = ""
-    if RESULTS.exists() and NOTES_MARKER in RESULTS.read_text(encoding="utf-8"):
-        notes = RESULTS.read_text(encoding="utf-8").split(NOTES_MARKER, 1)[1]
-    RESULTS.write_text("\n".join(report) + "\n" + NOTES_MARKER + notes, encoding="utf-8")
+    write_results(RESULTS, report)
     sys.stdout.write("\n".join(report) + "\n")
     return 0
 

@@ -69,10 +69,10 @@ def main() -> None:
     import jieba
     import pandas as pd
     import rjieba
+    from textmine.scale import segment_texts
 
     import textmine as tm
     from textmine.pipeline import fold_themes
-    from textmine.scale import segment_texts
     from textmine.units import split_units
 
     load_at_start = os.getloadavg()[0]

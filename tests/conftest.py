@@ -94,3 +94,38 @@ def cpc():
     import textmine as tm
 
     return tm.prepare(cpc_config(trends={"by": "year"}))
+
+
+# -- generated text for the property tests (hypothesis): arbitrary Unicode, mixed scripts, control characters and
+# the junk the cleaner removes (URLs, e-mail addresses, footnote marks, markdown, page markers) ----------------------
+
+def _strategies():
+    from hypothesis import strategies as st
+
+    from textmine.config import CleanConfig
+    from textmine.normalize import SimplifiedFolder
+
+    EXAMPLES = 700
+    SPACE = set(" \t\n\r\f\v\u3000\u00a0\u200b\ufeff\x1c\x1d\x1e\x1f\x85\u2028\u2029")
+
+    FRAGMENTS = st.sampled_from([
+        "智能体", "具身智能", "大模型", "人工智能", "發展", "臺灣", "GPT-4o", "DeepSeek-R1", "5G", "。", "，", "：", "“", "”",
+        "（上接第1版）", "¹", "²³", "[1]", "注1：", "来源：", "https://www.gov.cn/a?b=1", "www.example.com", "a@b.cn",
+        "**", "`", "# ", "## ", "- ", "1. ", "> ", "图 3 ", "图为", "摄", "本报记者 王某", "\n", "\n\n", " ", "\u3000",
+        "\t", "\r\n", "\x00", "\x0b", "\u200b", "\ufeff", "=", "ｆｕｌｌ１２３", "😀", "é", "\u0301", "ﬁ",
+    ])
+    TEXT = st.lists(st.one_of(FRAGMENTS, st.text(max_size=12)), max_size=40).map("".join)
+    LONG_TEXT = st.integers(min_value=2000, max_value=20000).map(lambda n: ("具身智能与大模型推动产业变革，" * n)[:n])
+
+    FOLDER = SimplifiedFolder()
+    CONFIGS = [CleanConfig(), CleanConfig(fold_traditional=False, drop_captions=False, drop_footnotes=False,
+                                          join_page_breaks=False, min_unit_chars=1)]
+
+    return EXAMPLES, SPACE, TEXT, LONG_TEXT, FOLDER, CONFIGS
+
+
+EXAMPLES, SPACE, TEXT, LONG_TEXT, FOLDER, CONFIGS = _strategies()
+
+
+def maps_back(char: str, original: str) -> bool:
+    return char == original or (char == " " and (original in SPACE or original.isspace()))

@@ -436,3 +436,15 @@ def article_html_for_print(path: Path, seed: Seed) -> Path:
                     f"src:url('{noto_cjk_font().as_uri()}')}}</style></head>"
                     f"<body><h1>{html.escape(title)}</h1>{body}</body></html>", encoding="utf-8")
     return path
+
+
+#: each seed laid out differently; two running headers hold a field term, so leaks are counted
+PDF_STYLES = {
+    "ccid-ai-outlook-2026": PdfStyle(header="赛迪智库 · 人工智能将迎来进一步升级跃迁", page_numbers="- {n} -"),
+    "people-large-models-2025": PdfStyle(header="国产大模型成为“全球顶流”", page_numbers="第 {n} 页 共 {total} 页",
+                                           indent=False, paragraph_space=3),
+    "cnnic-genai-report-2025": PdfStyle(header="生成式人工智能应用发展报告（2025）· 具身智能与智能体",
+                                          page_numbers="{n}"),
+    "xinhua-ai-trends-2026": PdfStyle(page_numbers="", browser=(
+        "2026/1/28 10:15", "2026 年中国 AI 发展趋势前瞻：大模型与算力", "https://www.news.cn/tech/20260128/abc123/c.html")),
+}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import REPO
 
 import textmine as tm
+
+from conftest import REPO
 
 
 def test_shipped_config_is_the_documented_defaults():

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import cpc_config, shared_file, textmine
 
 import textmine as tm
 from textmine.io.write import table_to_csv
+
+from conftest import cpc_config, shared_file, textmine
 
 STAGES = ("keywords", "keyness", "trends", "kwic")
 

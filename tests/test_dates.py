@@ -8,9 +8,10 @@ import json
 import numpy as np
 import pytest
 
-from conftest import shared_file
 from textmine.data import DATE_FORMS, PartialDate
 from textmine.io.read import read_corpus
+
+from conftest import shared_file
 
 
 @pytest.mark.parametrize("value, expected", [

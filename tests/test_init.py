@@ -10,12 +10,13 @@ import tomllib
 
 import pandas as pd
 import pytest
-from conftest import CORPUS, shared_file
 
 from textmine.config import KeywordsConfig, config_from_dict, load_config
 from textmine.errors import ConfigError, did_you_mean
 from textmine.init import init_config_text, metadata_template
 from textmine.io.read import read_corpus
+
+from conftest import CORPUS, shared_file
 
 
 def _written(tmp_path, corpus) -> tuple[dict, str]:

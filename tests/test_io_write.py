@@ -6,9 +6,10 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import CORPUS
 
 import textmine as tm
+
+from conftest import CORPUS
 
 
 def _config(tmp_path, corpus, **segment):
@@ -134,6 +135,7 @@ def test_unit_token_and_document_tables_written_row_by_row_are_the_bytes_pandas_
     from conftest import shopping_reviews
 
     from textmine.io.write import (
+        _document_rows,
         documents_csv,
         documents_table,
         table_to_csv,
@@ -153,7 +155,8 @@ def test_unit_token_and_document_tables_written_row_by_row_are_the_bytes_pandas_
                  ).to_csv(table, index=False)
     other = tm.prepare(tm.Config().replace(corpus={"path": str(table), "id_col": "id"}, scale={"cache": False}))
     for each in (prepared, other):
-        assert units_csv(each.units) == table_to_csv(units_table(each))
+        documents = {d.id: d for d in each.corpus}
+        assert units_csv(each.units, documents) == table_to_csv(units_table(each))
         assert tokens_csv(each.tokens) == table_to_csv(tokens_table(each))
-        assert documents_csv(each) == table_to_csv(documents_table(each))
-    assert b"'=HYPERLINK" in units_csv(other.units) and b"'=id" in documents_csv(other)
+        assert documents_csv(_document_rows(each)) == table_to_csv(documents_table(each))
+    assert b"'=HYPERLINK" in units_csv(other.units, {}) and b"'=id" in documents_csv(_document_rows(other))

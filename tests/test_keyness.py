@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import CORPUS, shared_file, textmine
 
 import textmine as tm
+
+from conftest import CORPUS, shared_file, textmine
 
 
 def test_g2_and_chi2_agree_with_scipy(prepared):

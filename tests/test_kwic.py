@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-from conftest import CORPUS, shared_file, textmine
 
 import textmine as tm
+
+from conftest import CORPUS, shared_file, textmine
 
 
 def test_kwic_offsets_point_into_the_original_files(prepared):

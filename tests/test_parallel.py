@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import CORPUS
 
 import textmine as tm
+
+from conftest import CORPUS
 
 
 def _config(tmp_path, corpus, **segment):

@@ -7,6 +7,7 @@ import re
 
 import pandas as pd
 import pytest
+
 from conftest import CORPUS, textmine
 
 JUNK = re.compile(r"^(?:https?|www|com|cn|html?|#+|\d+(?:\.\d+)?%?|\W+)$|^\d{4}$", re.IGNORECASE)

@@ -19,10 +19,8 @@ import threading
 import time
 from pathlib import Path
 
-import docfixtures
 import pandas as pd
 import pytest
-from conftest import CORPUS, shared_file
 
 from textmine.cli import main
 from textmine.io import atomic
@@ -30,6 +28,9 @@ from textmine.io.csvsafe import guard_text, read_output_csv, restore_text
 from textmine.io.decode import InputRejected, decode_bytes
 from textmine.io.read import read_corpus
 from textmine.io.write import OutputWriter, table_to_csv
+
+import docfixtures
+from conftest import CORPUS, shared_file
 
 XINHUA = (CORPUS / "xinhua-ai-trends-2026.txt").read_text(encoding="utf-8")
 PEOPLE = (CORPUS / "people-large-models-2025.txt").read_text(encoding="utf-8")
@@ -468,7 +469,7 @@ def test_hostile_corpus_text_reaches_units_csv_guarded(tmp_path, monkeypatch):
     evil = units[units["doc_id"] == "evil"]
     assert list(evil["text"]) == ['=cmd|" /C calc"!A0', "@SUM(1+1)*cmd", '正文，"引号"和换行。']
     raw = (tmp_path / "o" / "units.csv").read_text(encoding="utf-8")
-    assert "\n" + "evil:0001,evil,paragraph,0,18,\"'=cmd|\"\" /C calc\"\"!A0\"\n" in raw
+    assert "\n" + "evil:0001,evil,paragraph,0,18,\"'=cmd|\"\" /C calc\"\"!A0\",\n" in raw   # page: empty
 
 
 # -- a real run, killed -----------------------------------------------------------------------------------

@@ -7,8 +7,16 @@ from collections import Counter
 from itertools import accumulate
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 import textmine as tm
+from textmine.config import CleanConfig
+from textmine.data import Document
+from textmine.segment import segment_unit
+from textmine.segment.jieba_backend import JiebaSegmenter
+from textmine.units import split_document
+
+from conftest import CORPUS, EXAMPLES, FOLDER, LONG_TEXT, TEXT
 
 FIELD_TERMS = ["智能体", "具身智能", "算电协同", "大模型", "生成式人工智能", "多模态", "人形机器人", "世界模型",
                "东数西算", "数据标注", "新质生产力", "千行百业", "人工智能+"]
@@ -131,9 +139,10 @@ def test_word_f1_on_the_sighan_bakeoff_is_at_least_plain_jiebas():
     0.8393 for both; 0.8392 while bare numbers were protected (高达90% came out as 高 / 达 / 90).
     """
     import jieba
-    from conftest import shared_file
 
     from textmine.normalize import SimplifiedFolder, fold_for_counting
+
+    from conftest import shared_file
 
     texts = shared_file("sighan2005_msr/msr_test.utf8").read_text(encoding="utf-8").splitlines()[:600]
     golds = [line.split() for line in
@@ -149,3 +158,60 @@ def test_word_f1_on_the_sighan_bakeoff_is_at_least_plain_jiebas():
     theirs = [plain.lcut(text) for text in folded]
     gold = [golds[i] for i in kept]
     assert _span_f1(gold, mine) >= _span_f1(gold, theirs) > 0.83
+
+
+@pytest.fixture(scope="module")
+def segmenter():
+    return JiebaSegmenter().initialize()
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(TEXT)
+def test_tokens_map_back_to_their_unit_and_the_original(segmenter, text):
+    doc = Document("d", text)
+    for unit in split_document(doc, CleanConfig(), FOLDER):
+        tokens = segment_unit(unit, segmenter)
+        previous_end = 0
+        for term, start in zip(tokens.terms, tokens.starts):
+            assert term and start >= previous_end
+            assert unit.norm[start:start + len(term)] == term
+            first, last = unit.original_span(start, start + len(term))
+            assert 0 <= first < last <= len(text)
+            previous_end = start + len(term)
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(LONG_TEXT)
+def test_very_long_single_paragraph(segmenter, text):
+    units = split_document(Document("d", text), CleanConfig(), FOLDER)
+    assert len(units) == 1 and units[0].text == text
+    tokens = segment_unit(units[0], segmenter)
+    assert "".join(tokens.terms) == text.replace("，", "")
+
+
+@pytest.mark.parametrize("name", ["GPT-4o", "DeepSeek-R1", "人工智能+", "5G"])
+def test_protected_names_are_one_token_wherever_they_occur(prepared, name):
+    tokens = Counter(t for unit in prepared.tokens for t in unit.terms)
+    edge = r"(?<![A-Za-z0-9-])" if name[0].isascii() else ""
+    tail = r"(?![A-Za-z0-9]|-[A-Za-z0-9])" if name[-1].isascii() and name[-1].isalnum() else ""
+    pattern = re.compile(edge + re.escape(name) + tail)
+    occurrences = sum(len(pattern.findall(u.norm)) for u in prepared.units)
+    assert occurrences > 0 and tokens[name] == occurrences
+
+
+def test_qwen3_and_mixed_names_stay_whole_without_any_lexicon():
+    segmenter = tm.make_segmenter(tm.Config().replace(segment={"domain_lexicon": False}))
+    assert segmenter.lcut("Qwen3与GPT-4o、DeepSeek-R1在5G网络中对比") == [
+        "Qwen3", "与", "GPT-4o", "DeepSeek-R1", "在", "5G", "网络", "中", "对比"]
+
+
+def test_urls_and_emails_never_yield_tokens(config):
+    """Raw report text (before cleaning removes them) with its footnote URLs, and an e-mail address."""
+    raw = tm.read_corpus(CORPUS)["cnnic-genai-report-2025"].text
+    urls = re.findall(r"https?://\S+", raw)
+    assert len(urls) >= 10
+    segmenter = tm.make_segmenter(config)
+    tokens = segmenter.lcut(raw + "\n联系 ai-lab@example.edu.cn 或访问 www.cac.gov.cn 与 example.com/a。")
+    leaked = [t for t in tokens if re.search(r"https?|www|\.com|\.cn|\.html?|@", t)]
+    assert leaked == []
+    assert "联系" in tokens and "访问" in tokens

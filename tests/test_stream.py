@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import CORPUS
-
 import textmine as tm
+
+from conftest import CORPUS
 
 
 def _config(tmp_path, corpus, **segment):

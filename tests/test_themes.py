@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from conftest import cpc_rows
 
 import textmine as tm
 from textmine.themes import (
@@ -15,6 +14,8 @@ from textmine.themes import (
     occurrences,
     parse_rule,
 )
+
+from conftest import cpc_rows
 
 
 def _mentions(prepared, *themes: Theme, match: str = "substring"):

@@ -11,12 +11,13 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import CORPUS, shopping_reviews, textmine
 
 from textmine.topics import fit_topics
 from textmine.topics.analysis import fit_runs, topic_units
 from textmine.topics.model import find_spread_terms
 from textmine.topics.spread import MIN_COUNT, distinctiveness, spread_terms
+
+from conftest import CORPUS, shopping_reviews, textmine
 
 
 def test_distinctiveness_matches_hand_computation():

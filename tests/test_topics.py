@@ -14,7 +14,6 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import CORPUS, shopping_reviews, textmine
 
 from textmine.errors import ConfigError
 from textmine.topics import fit_topics
@@ -30,6 +29,8 @@ from textmine.topics.evidence import relevance, topic_labels
 from textmine.topics.model import TopicModel
 from textmine.topics.select import parse_k, propose_k
 from textmine.topics.stability import align_topics, jaccard, topic_stability
+
+from conftest import CORPUS, shopping_reviews, textmine
 
 
 @pytest.fixture(scope="module")

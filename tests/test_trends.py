@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import CORPUS, cpc_config, cpc_rows, textmine
 
 import textmine as tm
 from textmine.trends import assign_periods, log2_ratio, period_trends, trend_changes
+
+from conftest import CORPUS, cpc_config, cpc_rows, textmine
 
 CPC_THEMES = '''
 "生态文明" = "生态文明"

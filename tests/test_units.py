@@ -6,15 +6,24 @@ import json
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import textmine as tm
 from textmine.config import CleanConfig
 from textmine.data import Document
-from conftest import CORPUS, shared_file, shopping_reviews
-from textmine.normalize import fold_numeral_zero
+from textmine.normalize import MappedText, fold_numeral_zero
 from textmine.segment import segment_unit
 from textmine.segment.jieba_backend import JiebaSegmenter
-from textmine.units import SAMPLE_CHARS, classify_block, split_document, split_units
+from textmine.units import (
+    SAMPLE_CHARS,
+    classify_block,
+    clean_block,
+    split_document,
+    split_units,
+)
+
+from conftest import CONFIGS, CORPUS, EXAMPLES, FOLDER, TEXT, maps_back, shared_file, shopping_reviews
 
 
 def test_page_break_inside_a_word_is_joined(prepared):
@@ -271,3 +280,24 @@ def test_text_after_an_address_or_around_an_at_sign_is_kept():
     units = split_units([Document("a", tianya[0]), Document("b", "不是很好@裤腿太小.码数也不对")]).units
     assert "当属天涯的这篇了吧学术争鸣是好事，不过回头想想" in units[0].text
     assert units[1].text == "不是很好@裤腿太小.码数也不对"
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(TEXT)
+def test_cleaning_a_block_is_idempotent_and_maps_back(text):
+    cleaned = clean_block(MappedText.of(text))
+    assert all(maps_back(c, text[o]) for c, o in zip(cleaned.text, cleaned.offsets))
+    assert clean_block(MappedText.of(cleaned.text)).text == cleaned.text
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXT, st.sampled_from(CONFIGS))
+def test_units_map_back_to_the_original_document(text, config):
+    doc = Document("d", text)
+    for unit in split_document(doc, config, FOLDER if config.fold_traditional else None):
+        assert unit.text and len(unit.norm) == len(unit.text)
+        offsets = [unit.original_offset(i) for i in range(len(unit.text))]
+        assert offsets == sorted(set(offsets))
+        assert all(maps_back(c, text[o]) for c, o in zip(unit.text, offsets))
+        start, end = unit.original_span(0, len(unit.text))
+        assert 0 <= start < end <= len(text)

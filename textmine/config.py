@@ -61,6 +61,8 @@ class SegmentConfig:
                         "jieba) when installed, or the jieba reference", choices=("auto", "jieba", "rjieba"))
     hmm: bool = _opt(True, "let jieba's HMM join unknown words")
     domain_lexicon: bool = _opt(True, "load the bundled lexicon of this field's terms")
+    policy_lexicon: bool = _opt(False, "load the bundled lexicon of Chinese policy and economic terms "
+                                       "(高质量发展, 一带一路, 供给侧结构性改革): on for policy and government writing")
     lexicons: tuple[str, ...] = _opt((), "your own lexicon files: one term per line (term [freq])")
     protect_latin: bool = _opt(True, "keep Latin/mixed names with digits and hyphens whole (GPT-4o, 5G)")
 
@@ -164,9 +166,8 @@ class OutputConfig:
     plots: bool = _opt(True, "draw the trend plot (PNG)")
     workbook_rows: int = _opt(100_000, "tables.xlsx holds every table of at most this many rows, one sheet each (the "
                                        "CSV files hold them all); 0: no workbook", min=0)
-    max_doc_images: int = _opt(500, "per-document images (word clouds, the trend plot over documents) only for "
-                                    "corpora of at most this many documents; the corpus word cloud is always drawn",
-                               min=0)
+    max_doc_images: int = _opt(50, "per-document word clouds only for corpora of at most this many documents; the "
+                                   "corpus word cloud is always drawn", min=0)
 
 
 @dataclass(frozen=True)

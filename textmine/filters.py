@@ -64,9 +64,6 @@ from .errors import ConfigError
 if TYPE_CHECKING:
     from .config import Config
 
-#: Raised whenever a change here changes which terms pass (it belongs in any cache key of filtered tables).
-RULES_REVISION = 1
-
 _HAS_LETTER = re.compile(r"[A-Za-z\u3400-\u9fff\uf900-\ufaff]")
 
 # -- character classes ---------------------------------------------------------------------------------

@@ -116,7 +116,24 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
     "cooccurrence.csv": {"target": "the other end of the link",
                          "weight": "the link's strength in [network] measure (jaccard, npmi or g2)",
                          "g2": "log-likelihood G² of the two terms' co-occurrence against independence"},
-    "topic_dates.csv": {"weight": "mean topic share over the documents of the date"},
+    "topic_dates.csv": {"weight": "mean topic share over the documents of the date",
+                        "ci_low": "lower end of the bootstrap interval of the mean share (95 %)",
+                        "ci_high": "upper end of the bootstrap interval of the mean share (95 %)",
+                        "ci_over": "what the interval resamples: documents (two or more of the date) or paragraphs "
+                                   "(the one document's, each weighted by its tokens); empty when there is nothing to "
+                                   "resample"},
+    "period_keywords.csv": {
+        "period": "the period: as in trends_period.csv ([trends] by), merged into years or decades when there are "
+                  "more than 12 (stubs left out)",
+        "n_docs": "documents of the period",
+        "count": "occurrences of the term as a whole word token in the period's documents",
+        "per_10k": f"the term's rate in the period: {RATE}",
+        "doc_freq": "documents of the period holding the term",
+        "score": "distinctive TF-IDF weight of the term in the period's documents taken together, against the other "
+                 "periods ([keywords] method distinctive: used at least min_ratio times as often as in the rest)",
+        "rank": "position among the period's keywords, by score",
+        "first_appearance": "true when no earlier period uses the term at all (never in the first period)"},
+    "units.csv": {"page": "page of the source (PDF) where the paragraph starts; empty where the source has no pages"},
     "topic_examples.csv": {"weight": "the topic's share of the paragraph", "rank": "position among the topic's "
                                                                                  "most representative paragraphs"},
     "topic_spread_terms.csv": {"count": "occurrences in the paragraphs fitted"},

@@ -39,12 +39,9 @@ def segmentation_fingerprint(segmenter, fold_traditional: bool) -> dict[str, Any
     """Everything besides a unit's text that decides its tokens."""
     lexicon = hashlib.sha256("\n".join(f"{e.term}\t{e.freq or ''}" for e in segmenter.lexicon.entries)
                              .encode("utf-8")).hexdigest()
-    from .segment.spans import SEGMENTATION_REVISION
-
     engines = ["jieba"] + (["rjieba"] if segmenter.name == "rjieba" else [])
     return {
         "textmine": package_versions(["textmine"], python=False)["textmine"],
-        "segmentation_revision": SEGMENTATION_REVISION,
         "backend": segmenter.name,
         "versions": package_versions(engines, python=False),
         "hmm": segmenter.hmm,
@@ -75,11 +72,8 @@ def analysis_key(config, *, tokens: str, units: str, stopwords: str, themes: str
     values = config.to_dict()
     for section in ("output", "scale", "report"):
         values.pop(section, None)
-    from .filters import RULES_REVISION
-
     payload = {"tokens": tokens, "units": units, "config": values, "files": config_files(config, values),
-               "stopwords": stopwords, "filter_rules": RULES_REVISION, "themes": themes, "documents": documents,
-               "packages": package_versions()}
+               "stopwords": stopwords, "themes": themes, "documents": documents, "packages": package_versions()}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 

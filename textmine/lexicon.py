@@ -1,8 +1,9 @@
 """The layered lexicon segmentation uses: build it, add to its files, and check that it took effect.
 
-Layers, in order: jieba's own dictionary (inside the segmenter), the bundled domain lexicon, and
-the user's lexicon files from ``[segment] lexicons``. Every term of the last two is *protected*: it
-always comes out as one token. Each layer is hashed so ``manifest.json`` can show what was used.
+Layers, in order: jieba's own dictionary (inside the segmenter), the bundled domain lexicon, the
+bundled policy and economy lexicon, and the user's lexicon files from ``[segment] lexicons``. Every
+term of the last three is *protected*: it always comes out as one token. Each layer is hashed so
+``manifest.json`` can show what was used.
 The same lexicon serves ``textmine run``, ``discover`` (what counts as known) and ``lexicon check``;
 theme and KWIC terms are not part of it (they are matched in the text, and never change the tokens).
 """
@@ -25,7 +26,7 @@ from .normalize import SimplifiedFolder, fold_width
 @dataclass(frozen=True)
 class LexiconEntry:
     term: str
-    source: str          # 'domain' or a user file name
+    source: str          # 'domain', 'policy' or a user file name
     freq: int | None = None
 
 
@@ -55,7 +56,16 @@ def _fold(term: str, folder: SimplifiedFolder | None) -> str:
 
 def read_domain_lexicon() -> tuple[list[dict[str, str]], str]:
     """Rows of the bundled domain lexicon (term, category, source, added, seen_in, note) and its hash."""
-    text = resources.files("textmine.resources").joinpath("domain_lexicon.tsv").read_text(encoding="utf-8")
+    return _read_bundled_table("domain_lexicon.tsv")
+
+
+def read_policy_lexicon() -> tuple[list[dict[str, str]], str]:
+    """Rows of the bundled policy and economy lexicon (same columns as the domain lexicon) and its hash."""
+    return _read_bundled_table("policy_lexicon.tsv")
+
+
+def _read_bundled_table(name: str) -> tuple[list[dict[str, str]], str]:
+    text = resources.files("textmine.resources").joinpath(name).read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line and not line.startswith("#")]
     header = lines[0].split("\t")
     rows = [dict(zip(header, line.split("\t"))) for line in lines[1:]]
@@ -85,8 +95,12 @@ def read_lexicon_file(path: str | Path) -> tuple[list[tuple[str, int | None]], s
     return entries, _sha256(text)
 
 
-def build_lexicon(*, domain: bool = True, files: Iterable[str | Path] = (), fold_traditional: bool = True) -> Lexicon:
-    """Collect the protected terms of every layer, folded the way the text is folded for counting."""
+def build_lexicon(*, domain: bool = True, files: Iterable[str | Path] = (), fold_traditional: bool = True,
+                  policy: bool = False) -> Lexicon:
+    """Collect the protected terms of every layer, folded the way the text is folded for counting.
+
+    ``policy`` adds the bundled policy and economy lexicon (``[segment] policy_lexicon``) after the domain one.
+    """
     folder = SimplifiedFolder() if fold_traditional else None
     entries: list[LexiconEntry] = []
     hashes: dict[str, str] = {}
@@ -94,6 +108,10 @@ def build_lexicon(*, domain: bool = True, files: Iterable[str | Path] = (), fold
         rows, digest = read_domain_lexicon()
         hashes["domain_lexicon.tsv"] = digest
         entries += [LexiconEntry(_fold(r["term"], folder), "domain") for r in rows]
+    if policy:
+        rows, digest = read_policy_lexicon()
+        hashes["policy_lexicon.tsv"] = digest
+        entries += [LexiconEntry(_fold(r["term"], folder), "policy") for r in rows]
     for path in files:
         terms, digest = read_lexicon_file(path)
         hashes[Path(path).name] = digest
@@ -105,7 +123,7 @@ def config_lexicon(config) -> Lexicon:
     """The lexicon ``[segment]`` describes: the bundled layer(s) and the configured lexicon files."""
     cfg = config.segment
     return build_lexicon(domain=cfg.domain_lexicon, files=[config.resolve_path(p) for p in cfg.lexicons],
-                         fold_traditional=config.clean.fold_traditional)
+                         fold_traditional=config.clean.fold_traditional, policy=cfg.policy_lexicon)
 
 
 # -- adding accepted terms to a lexicon file (textmine lexicon add) ---------------------------------------

@@ -107,8 +107,6 @@ def association_from_counts(freq, nodes: list[str], counts: np.ndarray, n: int, 
 def cooccurrence_network(prepared, config: NetworkConfig | None = None, *, seed: int = 42
                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The edge table (``cooccurrence.csv``) and node table (``cooccurrence_nodes.csv``) of the network."""
-    import networkx as nx
-
     config = config or NetworkConfig()
     pairs = association_table(windows(prepared, config.window), top_nodes=config.top_nodes,
                               min_cooccurrence=config.min_cooccurrence)

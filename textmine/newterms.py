@@ -21,13 +21,21 @@ reported in ``candidates.csv``:
   AI玩具) that jieba's dictionary does not have.
 
 score = log2(1 + freq) · clip(cohesion, 0, 8) · min(left_entropy, right_entropy, 4) / 8
-        + 3 · log2(1 + quoted)
+        + 3 · log2(1 + quoted) · min(1, freq / min_freq)
 and for a single Latin token: log2(1 + freq) · min(left_entropy, right_entropy, 4) / 2, plus 3 when it
-is a mixed name with digits or hyphens (a name, not a number with a unit such as 128GB).
+is a mixed name with digits or hyphens seen at least twice (a name, not a quantity with a unit such as
+128GB, 50ZB, 1080p or 4x4; one occurrence of S1 or M5 says little).
+
+The quote term counts in full once a string has the evidence every other candidate needs
+(``min_freq`` occurrences, 3 by default) and in proportion below it: a coinage quoted once and seen once
+scores 1, not 3, and no longer outranks a term seen three times (混合专家, 通义千问, 数据要素).
 
 A candidate that is almost always part of a longer candidate (at least 80 %
 of its occurrences) is dropped as a fragment of it; candidates that begin or
-end with a function word (的, 和, 在, …) or contain a number are never listed.
+end with a function word (的, 和, 在, …) or contain a number are never listed,
+nor those that open with a manner adverb or a light verb of policy writing
+(加快推进, 深入实施, 推动人工智能, 坚持四项基本原则) or close with a verb of progress or
+report (全面推进, 数据显示, 规模超过): those are predicates.
 
 Terms, not phrases. A term is a nominal unit (a name, a product, a compound);
 frequent verb phrases and clauses are just as cohesive and varied in context,
@@ -85,6 +93,16 @@ EDGE_WORDS = frozenset(
     "一个 一些 一种 这个 那个 这些 那些 我们 他们 你们 什么 怎么 没有 可以 已经 正在 就是 还是 "
     "其中 之一 方面 相关 主要 目前 当前 同时 进行 非常 比较 真的 觉得 感觉 还有 而是 一直 有点 "
     "值得 应该 需要 必须 能够 可能 愿意 起来 下来 出来 上来 下去 进来 过来 回来 一下".split())
+# Words that open a predicate and never a term: manner adverbs of policy writing (加快推进, 深入实施,
+# 扎实推进, 显著增强) and light transitive verbs with their object (推动人工智能, 坚持四项基本原则,
+# 帮助企业); and words that close one: verbs of progress and report (全面推进, 能力显著提升, 数据显示,
+# 规模超过). A term may contain them inside (全面深化改革, 经济增长).
+PREDICATE_OPENERS = frozenset(
+    "加快 深入 统筹 大力 积极 扎实 着力 切实 不断 持续 坚决 稳步 认真 努力 进一步 显著 明显 大幅 逐步 充分 广泛 "
+    "有效 全力 更好 推动 推进 加强 建立 确保 帮助 实现 坚持 保证 维护 取得 解决 改善 促进 贯彻 构建 决胜 带领 "
+    "包括 属于 实施 提高 提升 增强 发挥 鼓励 引导 培育 完善 健全 落实 开展 打造 形成 有望 高度重视".split())
+PREDICATE_CLOSERS = frozenset(
+    "推进 实施 推动 加强 提升 增强 降低 提高 显示 表明 指出 超过 达到 成为 作为 带领 出发 形成 完成 取得".split())
 # never inside a term either
 INNER_WORDS = frozenset("的 了 着 地 得 吗 呢 吧 啊 哦 哟 呀 嘛 啦 不 没 很 太 挺 真 超 不要 不能 不会 不是 不用 不到 不了 没有".split())
 # jieba dictionary tags that never occur in a term: adverbs, prepositions, conjunctions, particles,
@@ -104,6 +122,7 @@ PREDICATE_SLOT_TAGS = frozenset("d ad df dg".split())
 PREDICATE_SLOT_WORDS = frozenset("很 较 想 会 应该 应当 愿意 不会 不想 不能 不可 继续".split())
 ASPECT_WORDS = frozenset("了 着 过".split())
 MIN_CLAUSE_EVIDENCE = 10
+QUOTE_WEIGHT = 3.0
 _NUMERAL_START = re.compile(r"^[一二两三四五六七八九十百千万几半第\d]")
 _NUMERALS = re.compile(r"第?[一二两三四五六七八九十百千万亿零〇几半\d]+")
 # classifiers (a closed class): a numeral with one of them is a count, not a term
@@ -173,11 +192,13 @@ def _clauses(tokens: Sequence[tuple[str, int]]) -> list[list[str]]:
     return [r for r in runs if r]
 
 
-_UNIT = re.compile(r"^\d[\d.]*(?:[KMGTP]?B|[kMG]?W|mAh|[kMG]?Hz|nm|mm|cm|km|kg|ml|g|L|x)$")
+_UNIT = re.compile(r"^\d[\d.]*(?:[KMGTPEZ]?B|[KMGTPEZ]?FLOPS|TOPS|[kMG]?W|mAh|[kMG]?Hz|nm|mm|cm|km|kg|ml|g|L|x)$"
+                   r"|^(?:\d{2,}|\d+\.\d+)[A-Za-z]+$|^\d+x\d+$")
 
 
 def _mixed_name(term: str) -> bool:
-    """A Latin name with digits or hyphens (GPT-4o, DeepSeek-R1, Qwen3, 5G), not a number with a unit."""
+    """A Latin name with digits or hyphens (GPT-4o, DeepSeek-R1, Qwen3, 5G, 3D), not a quantity with a unit
+    (128GB, 50ZB, 1037.3EFLOPS, 1080p, 4x4)."""
     return _latin_like(term) and bool(re.search(r"\d|-", term)) and not _UNIT.match(term)
 
 
@@ -218,12 +239,27 @@ def _allowed(tokens: Sequence[str], tags: dict[str, str], counts: Counter) -> bo
         return False
     if tokens[0] in EDGE_WORDS or tokens[-1] in EDGE_WORDS or tokens[0] == _PLUS:
         return False
+    if tokens[0] in PREDICATE_OPENERS or tokens[-1] in PREDICATE_CLOSERS:
+        return False  # a predicate: 加快推进, 推动人工智能, 数据显示
     if any(t == _PLUS or t in INNER_WORDS for t in tokens[:-1]):
         return False
     for token in tokens:
         if _HAS_DIGIT.search(token) and not _latin_like(token):
             return False
     return any(_HAS_HAN.search(t) for t in tokens) or tokens[-1] == _PLUS
+
+
+def _score(freq: int, cohesion: float, left_entropy: float, right_entropy: float, quoted: int, *,
+           single_latin: bool = False, mixed: bool = False, min_freq: int = 3) -> float:
+    """The ranking score (see the module docstring)."""
+    contexts = min(left_entropy, right_entropy, 4.0)
+    if single_latin:  # a Latin name jieba does not know: frequency and contexts only
+        # a name seen once may be anything (S1, M5, T6); the name bonus needs a second occurrence
+        score = math.log2(1 + freq) * contexts / 2 + (3.0 if mixed and freq >= 2 else 0.0)
+    else:
+        score = math.log2(1 + freq) * min(max(cohesion, 0.0), 8.0) * contexts / 8
+    # the quote counts in full once the string has the evidence every other candidate needs (min_freq)
+    return score + QUOTE_WEIGHT * math.log2(1 + quoted) * min(1.0, freq / min_freq)
 
 
 def _noun_slots(left: Counter, tags: dict[str, str]) -> int:
@@ -335,10 +371,7 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
         if len(gram) > 1 and _is_phrase(c, noun, predicate, whole[gram]):
             continue
         is_latin = len(gram) == 1 or bool(_LATIN.search(term))
-        score = math.log2(1 + c) * min(max(coh, 0.0), 8.0) * min(le, re_, 4.0) / 8
-        if len(gram) == 1:  # a Latin name jieba does not know: frequency and contexts only
-            score = math.log2(1 + c) * min(le, re_, 4.0) / 2 + (3.0 if _mixed_name(term) else 0.0)
-        score += 3 * math.log2(1 + q)
+        score = _score(c, coh, le, re_, q, single_latin=len(gram) == 1, mixed=_mixed_name(term), min_freq=min_freq)
         candidate = Candidate(term, round(score, 4), c, 0, round(coh, 3), round(le, 3), round(re_, 3), q, is_latin,
                               "", noun, predicate)
         if term not in scored or scored[term].score < candidate.score:
@@ -349,7 +382,8 @@ def discover_terms(units: Iterable[Unit], segmenter, *, known: Callable[[str], b
         if not _HAS_HAN.search(term) or _HAS_DIGIT.search(term) or term[0] in EDGE_WORDS or term[-1] in EDGE_WORDS \
                 or any(w in term for w in INNER_WORDS):
             continue
-        scored[term] = Candidate(term, round(3 * math.log2(1 + quoted[term]), 4), quoted[term], 0, float("nan"),
+        score = _score(quoted[term], 0.0, 0.0, 0.0, quoted[term], min_freq=min_freq)
+        scored[term] = Candidate(term, round(score, 4), quoted[term], 0, float("nan"),
                                  float("nan"), float("nan"), quoted[term], False, "")
 
     ranked = sorted(scored.values(), key=lambda c: (-c.score, -c.freq, c.term))

@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from functools import partial
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -238,7 +239,8 @@ def prepare_part(documents: list[Document], shared: Shared, first: int) -> PartO
         documents=[_light(d, metas, keep_source=i == 0) for i, d in enumerate(documents)],
         chars=[len(d.text) for d in documents], units=[unit_counts[d.id] for d in documents],
         tokens=[totals[d.id] for d in documents],
-        units_csv=units_csv(units, header=False), tokens_csv=tokens_csv(tokens, header=False),
+        units_csv=units_csv(units, {d.id: d for d in documents}, header=False),
+        tokens_csv=tokens_csv(tokens, header=False),
         dropped=dict(dropped), samples=dict(samples), vocab=Strings(dtm.vocab), counts=dtm.term_counts(),
         doc_freq=dtm.doc_freqs(), window_terms=Strings(window_index), window_freq=window_freq, n_windows=len(sets),
         mentions=mention_table(units, tokens, shared.theme_set, match=config.trends.match),
@@ -281,6 +283,7 @@ class Request:
     reference_rows: list[int]
     nodes: list[str]
     single_docs: frozenset[str]           # documents alone in their period: send their paragraphs' sizes
+    periods: list[tuple[int, list[int]]]  # keyword periods: (period, its documents here): send their sums
     topic_rows: list[int] | None          # which of its topic paragraphs to send (None: all)
     keywords: bool                        # score keywords
     keyword_frame: bool                   # send the keywords table too (the word clouds are drawn from it)
@@ -300,6 +303,7 @@ class Answer:
     topic_ids: list[str]
     topic_groups: list[str]
     unit_sizes: tuple[list[str], list[str], list[int]]
+    period_sums: list[tuple[int, np.ndarray, np.ndarray]]    # (period, counts, documents holding each term)
 
 
 def answer_part(state: PartState, request: Request, config: Config) -> Answer:
@@ -333,6 +337,11 @@ def answer_part(state: PartState, request: Request, config: Config) -> Answer:
     docs = _topic_docs(state, request.topic_rows)
     rows = range(len(state.topic_ids)) if request.topic_rows is None else request.topic_rows
     topic_ids, topic_groups = state.topic_ids.tolist(), state.topic_groups.tolist()
+    period_sums = []
+    for period, members in request.periods:
+        rows_of = matrix[members]
+        period_sums.append((period, np.asarray(rows_of.sum(axis=0)).ravel().astype(np.int64),
+                            np.asarray((rows_of > 0).sum(axis=0)).ravel().astype(np.int64)))
     single = [i for i, d in enumerate(state.unit_docs.tolist()) if d in request.single_docs] \
         if request.single_docs else []
     unit_ids, unit_docs = (state.unit_ids.tolist(), state.unit_docs.tolist()) if single else ([], [])
@@ -341,7 +350,7 @@ def answer_part(state: PartState, request: Request, config: Config) -> Answer:
                   int(sizes[request.target_rows].sum()), int(sizes[request.reference_rows].sum()), co, docs,
                   [topic_ids[i] for i in rows], [topic_groups[i] for i in rows],
                   ([unit_ids[i] for i in single], [unit_docs[i] for i in single],
-                   [int(state.unit_tokens[i]) for i in single]))
+                   [int(state.unit_tokens[i]) for i in single]), period_sums)
 
 
 def _topic_docs(state: PartState, rows: list[int] | None):
@@ -529,7 +538,7 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     out = writer.writer
 
     # pass 1 --------------------------------------------------------------------------------------------------
-    from .io.write import DOCUMENT_COLUMNS, csv_header
+    from .io.write import DOCUMENT_COLUMNS, TOKEN_COLUMNS, UNIT_COLUMNS, csv_header
 
     started = time.perf_counter()
     states: list = []
@@ -547,8 +556,8 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
         summary.units_csv = summary.tokens_csv = b""
         summaries.append(summary)
 
-    units_file = _Parts(out, "units.csv", csv_header(["unit_id", "doc_id", "kind", "start", "end", "text"]))
-    tokens_file = _Parts(out, "tokens.csv", csv_header(["unit_id", "doc_id", "n_tokens", "tokens"]))
+    units_file = _Parts(out, "units.csv", csv_header(UNIT_COLUMNS))
+    tokens_file = _Parts(out, "tokens.csv", csv_header(TOKEN_COLUMNS))
     chunks = DocumentChunks(config)
     with timings.stage("segment"):
         for documents in _bar(chunks, progress, "partitions"):
@@ -612,7 +621,7 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     n_docs = len(documents)
     n_tokens = float(np.array(list(token_totals.values()), dtype=float).sum())
     _write_documents(out, summaries, stubs, DOCUMENT_COLUMNS)
-    writer.text_tables_written()
+    writer.text_tables_written(partial(_documents_frame, summaries, stubs))
     prepared = PartitionedCorpus(
         config, corpus, range(n_units), token_totals, stubs, segmenter.lexicon, term_filter, stopwords_sha256,
         stopword_count, theme_set, dict(sorted(dropped.items())), samples,
@@ -650,6 +659,10 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     from .trends import single_documents
 
     single = frozenset(single_documents(corpus, config.trends.by, stubs)) if "trends" in stages else frozenset()
+    from .keywords import keyword_periods
+
+    keyword_groups = keyword_periods(corpus, config.trends.by, stubs=stubs) if "keywords" in stages else []
+    period_of = {doc_id: p for p, (_, ids) in enumerate(keyword_groups) for doc_id in ids}
     requests = []
     position = 0
     for s in summaries:
@@ -663,9 +676,14 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
             low, high = np.searchsorted(sample, [position, position + s.n_topic_units])
             topic_rows = (sample[low:high] - position).tolist()
         position += s.n_topic_units
+        members: dict[int, list[int]] = {}
+        for row, doc_id in enumerate(ids):
+            if doc_id in period_of:
+                members.setdefault(period_of[doc_id], []).append(row)
         requests.append(Request(doc_freq[rank], counts[rank], n_docs, n_tokens, keyness_on and any_reference,
                                 [i for i, d in enumerate(ids) if d in target_ids],
-                                [i for i, d in enumerate(ids) if d in reference_ids], nodes, single, topic_rows,
+                                [i for i, d in enumerate(ids) if d in reference_ids], nodes, single,
+                                sorted(members.items()), topic_rows,
                                 "keywords" in stages, small and "keywords" in stages))
     started = time.perf_counter()
     asked = {"keywords", "keyness", "network", "topics", "trends"} & set(stages)
@@ -696,6 +714,8 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
 
     if "keywords" in stages:
         tables["vocab"] = vocab_frame(tuple(vocab), counts, doc_freq)
+        tables["period_keywords"] = _period_keywords(config, keyword_groups, summaries, answers, vocab_array,
+                                                     token_totals)
         if small:
             frames = [a.keywords for a in answers if a.keywords is not None and len(a.keywords)]
             tables["keywords"] = pd.concat(frames, ignore_index=True) if frames else \
@@ -734,7 +754,10 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     # trends and kwic ----------------------------------------------------------------------------------------------
     if "trends" in stages:
         with timings.stage("trends"):
-            tables.update(_trends(out, config, theme_set, corpus, summaries, answers, token_totals, stubs, small))
+            from .figures import MAX_DOCUMENT_ROWS   # trends.png is drawn from trends.csv up to this many documents
+
+            tables.update(_trends(out, config, theme_set, corpus, summaries, answers, token_totals, stubs,
+                                  n_docs <= MAX_DOCUMENT_ROWS))
     if "kwic" in stages:
         with timings.stage("kwic"):
             from .kwic import KWIC_COLUMNS
@@ -757,6 +780,30 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     result = PartitionedResult(prepared, tuple(stages), timings, tables, files)
     writer.write(prepared, tables, files, written={"keywords", "trends", "doc_topics"})
     return result
+
+
+def _period_keywords(config: Config, groups, summaries, answers, vocab_array: np.ndarray, token_totals):
+    """``period_keywords.csv`` from each period's sums over the partitions (the same sums as in one process)."""
+    import scipy.sparse as sp
+
+    from .keywords import PERIOD_KEYWORD_COLUMNS, period_keyword_table
+
+    if not groups or not len(vocab_array):
+        return pd.DataFrame(columns=PERIOD_KEYWORD_COLUMNS)
+    counts = np.zeros((len(groups), len(vocab_array)), dtype=np.int64)
+    present = np.zeros((len(groups), len(vocab_array)), dtype=np.int64)
+    for s, a in zip(summaries, answers):
+        rank = np.searchsorted(vocab_array, s.vocab.tolist()) if len(s.vocab) else np.zeros(0, dtype=np.int64)
+        for period, total, holding in a.period_sums:
+            counts[period, rank] += total
+            present[period, rank] += holding
+    vocab = tuple(vocab_array.tolist())
+    labels = tuple(label for label, _ in groups)
+    tokens = np.array([sum(token_totals[d] for d in ids) for _, ids in groups], dtype=np.int64)
+    cfg = config.keywords
+    return period_keyword_table(Dtm(sp.csr_matrix(counts), vocab, labels, tokens),
+                                Dtm(sp.csr_matrix(present), vocab, labels), [len(ids) for _, ids in groups],
+                                top_n=cfg.top_n, min_ratio=cfg.min_ratio)
 
 
 def _bar(items, progress: bool, unit: str):
@@ -786,27 +833,29 @@ class _Parts:
         self.out.hashes[self.name] = self._digest.hexdigest()
 
 
+def _document_rows(summary: PartSummary, stubs) -> list[tuple]:
+    """The rows of ``documents.csv`` of a partition (as :func:`textmine.io.write._document_rows` makes them)."""
+    return [(d.id, str(d.date) if d.date else "", d.meta.get("title", ""), d.meta.get("publisher", ""), chars, units,
+             tokens, d.id in stubs)
+            for d, chars, units, tokens in zip(summary.documents, summary.chars, summary.units, summary.tokens)]
+
+
 def _write_documents(out, summaries: list[PartSummary], stubs, columns: list[str]) -> None:
-    from .io.write import csv_header, csv_rows
+    from .io.write import csv_header, documents_csv
 
-    def parts():
-        yield csv_header(columns)
-        for s in summaries:
-            frame = pd.DataFrame({
-                "doc_id": [d.id for d in s.documents],
-                "date": [str(d.date) if d.date else "" for d in s.documents],
-                "title": [d.meta.get("title", "") for d in s.documents],
-                "publisher": [d.meta.get("publisher", "") for d in s.documents],
-                "chars": np.array(s.chars, dtype=np.int64), "units": np.array(s.units, dtype=np.int64),
-                "tokens": np.array(s.tokens, dtype=np.int64), "stub": [d.id in stubs for d in s.documents],
-            }, columns=columns)
-            yield csv_rows(frame)
+    out.write_parts("documents.csv", (csv_header(columns),
+                                      *(documents_csv(_document_rows(s, stubs), header=False) for s in summaries)))
 
-    out.write_parts("documents.csv", parts())
+
+def _documents_frame(summaries: list[PartSummary], stubs) -> pd.DataFrame:
+    from .io.write import _documents_frame as frame
+
+    return frame([row for s in summaries for row in _document_rows(s, stubs)])
 
 
 def _trends(out, config: Config, theme_set, corpus: Corpus, summaries, answers, token_totals, stubs, small: bool):
-    """trends_period and trend_changes (returned) and trends.csv (written theme by theme, returned when small)."""
+    """trends_period and trend_changes (returned) and trends.csv (written theme by theme, returned when ``small``:
+    a chart is drawn from it)."""
     from .io.write import csv_header, csv_rows
     from .themes import ThemeSet
     from .trends import DOCUMENT_COLUMNS, MENTION_COLUMNS, document_trends, period_trends, trend_changes
@@ -847,7 +896,6 @@ def _topics(out, runner: Runner, config: Config, states, answers: list[Answer], 
     from .topics.analysis import engine_options, fit_runs, select_k, stability_seeds
     from .topics.evidence import (
         examples_table,
-        prevalence_by_date,
         relevance_table,
         summary_table,
         term_marginal,
@@ -929,7 +977,8 @@ def _topics(out, runner: Runner, config: Config, states, answers: list[Answer], 
         "topic_relevance": relevance_table(model, marginal, lam=cfg.relevance_lambda, top_n=cfg.top_n,
                                            unstable=unstable),
         "topic_examples": examples_table(candidates, found, top_n=cfg.examples, unstable=unstable),
-        "topic_dates": prevalence_by_date(doc_topics.drop(columns="unstable"), corpus, labels, unstable),
+        "topic_dates": _topic_dates(runner, states, model, pieces, sample, doc_topics, corpus, labels, unstable,
+                                    seed),
     }
     if k_table is not None:
         tables["topic_k_selection"] = k_table
@@ -938,6 +987,51 @@ def _topics(out, runner: Runner, config: Config, states, answers: list[Answer], 
     html = topic_map_html(model, tables, marginal=marginal, lam=cfg.relevance_lambda,
                           title=f"{cfg.engine}, k = {model.k}, seed = {seed}", cache=cache)
     return tables, html
+
+
+def _topic_dates(runner: Runner, states, model, pieces, sample, doc_topics: pd.DataFrame, corpus: Corpus, labels,
+                 unstable, seed: int) -> pd.DataFrame:
+    """``topic_dates.csv`` (:func:`textmine.topics.evidence.prevalence_by_date`): a date with one document has its
+    interval from that document's paragraphs, which are brought here for those documents only."""
+    from .topics.evidence import prevalence_by_date
+
+    dates = {d.id: d.date for d in corpus}
+    per_date: dict[str, set[str]] = {}
+    for doc_id in dict.fromkeys(doc_topics["doc_id"].tolist()):
+        if dates.get(doc_id) is not None:
+            per_date.setdefault(str(dates[doc_id]), set()).add(doc_id)
+    alone = {next(iter(ids)) for ids in per_date.values() if len(ids) == 1}
+    found: list[tuple[list[str], list[str], np.ndarray, list[int]]] = []
+    if alone and sample is None:
+        piece = pieces[0]
+        keep = [i for i, g in enumerate(piece.groups) if g in alone]
+        found.append(([piece.unit_ids[i] for i in keep], [piece.groups[i] for i in keep], piece.mixtures[keep],
+                      [piece.lengths[i] for i in keep]))
+    elif alone:
+        found = runner.results([runner.submit(part_unit_mixtures, state, model.vocab, model.topic_term, alone)
+                                for state in states])
+    unit_topics, lengths = None, None
+    if any(ids for ids, *_ in found):
+        ids = [u for part in found for u in part[0]]
+        groups = [g for part in found for g in part[1]]
+        mixtures = np.vstack([part[2] for part in found if len(part[0])])
+        k = mixtures.shape[1]
+        unit_topics = pd.DataFrame({"unit_id": np.repeat(np.array(ids, dtype=object), k),
+                                    "doc_id": np.repeat(np.array(groups, dtype=object), k),
+                                    "topic": np.tile(np.arange(1, k + 1), len(ids)), "weight": mixtures.ravel()})
+        lengths = [n for part in found for n in part[3]]
+    return prevalence_by_date(doc_topics, corpus, labels, unstable, unit_topics=unit_topics, lengths=lengths, seed=seed)
+
+
+def part_unit_mixtures(state: PartState, model_vocab, topic_term: np.ndarray, doc_ids: set[str]):
+    """The inferred mixtures of the paragraphs of ``doc_ids`` that this partition holds (each paragraph's mixture
+    depends on its own terms only, so it is the one :func:`part_topics` gave)."""
+    groups = state.topic_groups.tolist()
+    keep = [i for i, g in enumerate(groups) if g in doc_ids]
+    docs = _topic_docs(state, keep)
+    mixtures = infer_topics(*docs, model_vocab, topic_term)
+    return ([state.topic_ids[i] for i in keep], [groups[i] for i in keep], mixtures,
+            np.diff(docs[2]).tolist())
 
 
 UNIT_TOPIC_COLUMNS = ["unit_id", "doc_id", "topic", "weight", "unstable"]
@@ -950,6 +1044,7 @@ class TopicPiece:
     unit_ids: list[str]
     groups: list[str]
     mixtures: np.ndarray                 # paragraphs × topics
+    lengths: list[int]                   # content terms of each paragraph (its weight)
     doc_ids: list[str]                   # their documents, in order of first appearance
     doc_mixtures: np.ndarray             # documents × topics: the token-weighted mean of their paragraphs
     weighted: np.ndarray                 # Σ mixture × tokens, per topic (the prevalence's numerator)
@@ -988,8 +1083,8 @@ def _topic_pieces(mixtures: np.ndarray, unit_ids: list[str], groups: list[str], 
     for t in range(k):    # the order of textmine.topics.evidence.examples_table
         for row in np.lexsort((ids, -np.round(mixtures[:, t], 12)))[:examples]:
             chosen[unit_ids[row]] = mixtures[row]
-    return TopicPiece(unit_ids, groups, mixtures, doc_ids, doc_mixtures, (mixtures * weights[:, None]).sum(axis=0),
-                      chosen, flag)
+    return TopicPiece(unit_ids, groups, mixtures, list(lengths), doc_ids, doc_mixtures,
+                      (mixtures * weights[:, None]).sum(axis=0), chosen, flag)
 
 
 def part_topics(state: PartState, model_vocab: Sequence[str], topic_term: np.ndarray, flag: dict,
@@ -1001,7 +1096,7 @@ def part_topics(state: PartState, model_vocab: Sequence[str], topic_term: np.nda
     piece = _topic_pieces(mixtures, state.topic_ids.tolist(), state.topic_groups.tolist(),
                           np.diff(state.topic_offsets).tolist(), flag, examples)
     piece.rows = piece.unit_rows()
-    piece.unit_ids, piece.groups, piece.mixtures = [], [], np.zeros((0, mixtures.shape[1]))
+    piece.unit_ids, piece.groups, piece.mixtures, piece.lengths = [], [], np.zeros((0, mixtures.shape[1])), []
     return piece, part_examples(state, set(piece.candidates))
 
 

@@ -29,7 +29,7 @@ STAGES = ("keywords", "keyness", "topics", "trends", "kwic", "network")
 
 #: the tables each stage writes (and, in parentheses in the README, the charts drawn from them)
 STAGE_TABLES = {
-    "keywords": ("keywords", "vocab"),
+    "keywords": ("keywords", "vocab", "period_keywords"),
     "keyness": ("keyness", "keyness_compare"),
     "topics": ("topics", "doc_topics", "unit_topics", "topic_summary", "topic_relevance", "topic_examples",
                "topic_dates", "topic_k_selection", "topic_spread_terms"),
@@ -41,11 +41,13 @@ STAGE_TABLES = {
 
 def keywords_stage(prepared: Prepared) -> dict[str, pd.DataFrame]:
     from .dtm import vocab_table
-    from .keywords import top_keywords
+    from .keywords import period_keywords, top_keywords
 
     cfg = prepared.config.keywords
     return {"keywords": top_keywords(prepared.doc_dtm, top_n=cfg.top_n, method=cfg.method, min_ratio=cfg.min_ratio),
-            "vocab": vocab_table(prepared.doc_dtm)}
+            "vocab": vocab_table(prepared.doc_dtm),
+            "period_keywords": period_keywords(prepared.doc_dtm, prepared.corpus, by=prepared.config.trends.by,
+                                               top_n=cfg.top_n, min_ratio=cfg.min_ratio, stubs=prepared.stubs)}
 
 
 def keyness_stage(prepared: Prepared) -> dict[str, pd.DataFrame]:

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import metadata
 from typing import Any
 
@@ -23,14 +24,33 @@ PACKAGES = ("textmine", "jieba", "scikit-learn", "gensim", "tomotopy", "numpy", 
 
 
 def package_versions(names: Iterable[str] = PACKAGES, *, python: bool = True) -> dict[str, str]:
-    """``{name: version}`` of installed packages ("not installed" otherwise), with Python's first."""
+    """``{name: version}`` of installed packages ("not installed" otherwise), with Python's first.
+
+    textmine's own version carries a digest of its source files (``0.1.0+3f2a…``): every cache key
+    made with it changes with any change to the code, so no cache ever serves what older code made.
+    """
     versions = {"python": platform.python_version()} if python else {}
     for name in names:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
+        if name == "textmine":
+            versions[name] += f"+{source_digest()}"
     return versions
+
+
+@lru_cache(maxsize=1)
+def source_digest() -> str:
+    """A digest of the files of the textmine package (code, templates, bundled lists), read once per process."""
+    import hashlib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 class PeakMemory:

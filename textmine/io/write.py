@@ -80,16 +80,22 @@ def rows_csv(rows, *, header=None) -> bytes:
     return buffer.getvalue().encode(CSV_ENCODING if header is not None else "utf-8")
 
 
-UNIT_COLUMNS = ["unit_id", "doc_id", "kind", "start", "end", "text"]
 TOKEN_COLUMNS = ["unit_id", "doc_id", "n_tokens", "tokens"]
 
 
-def units_csv(units, *, header: bool = True) -> bytes:
-    """``units.csv`` (:func:`units_table` written by :func:`table_to_csv`), row by row."""
+def units_csv(units, documents, *, header: bool = True) -> bytes:
+    """``units.csv`` (:func:`units_table` written by :func:`table_to_csv`), row by row; ``documents`` maps each
+    document id to its document (for the page)."""
     from .csvsafe import guard_text as g
 
-    return rows_csv(((g(u.id), g(u.doc_id), g(u.kind), u.start, u.end, g(u.text)) for u in units),
-                    header=UNIT_COLUMNS if header else None)
+    def rows():
+        for u in units:
+            doc = documents.get(u.doc_id)
+            start = u.start
+            page = doc.page_at(start) if doc is not None and doc.page_starts else None
+            yield g(u.id), g(u.doc_id), g(u.kind), start, u.end, g(u.text), "" if page is None else page
+
+    return rows_csv(rows(), header=UNIT_COLUMNS if header else None)
 
 
 def tokens_csv(tokens, *, header: bool = True) -> bytes:
@@ -335,12 +341,21 @@ def readable_json(value, level: int = 0) -> str:
 
 
 def units_table(prepared) -> pd.DataFrame:
-    """``unit_id,doc_id,kind,start,end,text`` — offsets are characters in the original file."""
-    units = prepared.units
-    return pd.DataFrame({"unit_id": [u.id for u in units], "doc_id": [u.doc_id for u in units],
-                         "kind": [u.kind for u in units], "start": np.array([u.start for u in units], dtype=np.int64),
-                         "end": np.array([u.end for u in units], dtype=np.int64), "text": [u.text for u in units]},
-                        columns=UNIT_COLUMNS)
+    """``unit_id,doc_id,kind,start,end,text,page`` — offsets are characters in the original file; ``page`` is
+    the page of the source (PDF) where the unit starts, empty where the source has no pages."""
+    documents = {d.id: d for d in prepared.corpus}
+
+    def page(unit) -> object:
+        doc = documents.get(unit.doc_id)
+        found = doc.page_at(unit.start) if doc is not None else None
+        return "" if found is None else found
+
+    return pd.DataFrame(
+        [{"unit_id": u.id, "doc_id": u.doc_id, "kind": u.kind, "start": u.start, "end": u.end, "text": u.text,
+          "page": page(u)} for u in prepared.units], columns=UNIT_COLUMNS)
+
+
+UNIT_COLUMNS = ["unit_id", "doc_id", "kind", "start", "end", "text", "page"]
 
 
 def tokens_table(prepared) -> pd.DataFrame:
@@ -372,17 +387,21 @@ DOCUMENT_COLUMNS = ["doc_id", "date", "title", "publisher", "chars", "units", "t
 def documents_table(prepared) -> pd.DataFrame:
     """``doc_id,date,title,publisher,chars,units,tokens,stub`` — one row per document, in corpus order;
     ``tokens`` is the denominator of the document's rates, ``stub`` marks a document left out of periods."""
-    return pd.DataFrame([dict(zip(DOCUMENT_COLUMNS, row)) for row in _document_rows(prepared)],
-                        columns=DOCUMENT_COLUMNS)
+    return _documents_frame(_document_rows(prepared))
 
 
-def documents_csv(prepared) -> bytes:
-    """``documents.csv`` (:func:`documents_table` written by :func:`table_to_csv`), row by row."""
+def _documents_frame(rows) -> pd.DataFrame:
+    return pd.DataFrame([dict(zip(DOCUMENT_COLUMNS, row)) for row in rows], columns=DOCUMENT_COLUMNS)
+
+
+def documents_csv(rows, *, header: bool = True) -> bytes:
+    """``documents.csv`` (:func:`documents_table` written by :func:`table_to_csv`) from its rows
+    (:func:`_document_rows`), row by row."""
     from .csvsafe import guard_text as g
 
     return rows_csv(((g(i), g(date), g(title), g(publisher), chars, units, tokens, stub)
-                     for i, date, title, publisher, chars, units, tokens, stub in _document_rows(prepared)),
-                    header=DOCUMENT_COLUMNS)
+                     for i, date, title, publisher, chars, units, tokens, stub in rows),
+                    header=DOCUMENT_COLUMNS if header else None)
 
 
 def _document_rows(prepared):
@@ -412,6 +431,7 @@ class RunWriter:
         self._wrote_segments = False
         self.writer = OutputWriter(out_dir, cache)
         self._cloud_keys: dict[str, str | None] = {}
+        self._documents: Any = None    # documents.csv as a table (or how to make it), for the charts
         self.clouds = CloudDrawer(self._cloud_drawn)
 
     def write(self, prepared, tables: dict[str, pd.DataFrame], files: dict[str, bytes] | None = None, *,
@@ -436,11 +456,16 @@ class RunWriter:
             self._write_word_clouds(prepared, tables)
         if not (self.images and config.output.plots):
             return
-        many = len(prepared.corpus) > config.output.max_doc_images
+        documents = len(prepared.corpus)
+        if callable(self._documents):
+            self._documents = self._documents()
+        available = {**tables, "documents": self._documents}   # a figure's own stage, plus documents.csv
         for figure in FIGURES:
-            if all(t in tables for t in figure.tables) and not (figure.name == "trends.png" and many):
-                drawn_from = [tables[t] for t in figure.tables]
-                writer.write_figure(figure.name, partial(figure.draw, tables, config.seed), *drawn_from, config.seed)
+            if (figure.tables[0] in tables and all(t in available for t in figure.tables)
+                    and (figure.max_docs is None or documents <= figure.max_docs)):
+                drawn_from = [available[t] for t in figure.tables]
+                writer.write_figure(figure.name, partial(figure.draw, available, config.seed), *drawn_from,
+                                    config.seed)
 
     def commit(self, result, command: str = "textmine run") -> Path:
         from ..pipeline import STAGES
@@ -460,27 +485,33 @@ class RunWriter:
         self.writer.commit(manifest)
         return self.writer.out_dir
 
-    def text_tables_written(self) -> None:
-        """``documents.csv``, ``units.csv`` and ``tokens.csv`` were written already (part by part)."""
+    def text_tables_written(self, documents: Callable[[], pd.DataFrame]) -> None:
+        """``documents.csv``, ``units.csv`` and ``tokens.csv`` were written already (part by part); ``documents()``
+        makes ``documents.csv`` as a table if a chart needs it."""
         self._segments_pending = False
         self._wrote_segments = True
+        self._documents = documents
 
     def _write_text_tables(self, prepared) -> None:
         """``documents.csv`` always (the denominators of every rate), ``units.csv`` and ``tokens.csv`` when asked."""
         if "documents.csv" not in self.writer.hashes:
-            self.writer.write_bytes("documents.csv", documents_csv(prepared))
+            rows = _document_rows(prepared)
+            self._documents = partial(_documents_frame, rows)
+            self.writer.write_bytes("documents.csv", documents_csv(rows))
         if not self._segments_pending:
             return
         self._segments_pending = False
         self._wrote_segments = True
         info = prepared.segment_info or {}
         # with the cache on, the digests of the units and their tokens decide these two tables
-        for name, make, digest in (("units.csv", partial(units_csv, prepared.units), info.get("units_sha256")),
+        units = partial(units_csv, prepared.units, {d.id: d for d in prepared.corpus})
+        for name, make, digest in (("units.csv", units, info.get("units_sha256")),
                                    ("tokens.csv", partial(tokens_csv, prepared.tokens), info.get("tokens_sha256"))):
             if digest is None or self.writer.cache is None:
                 self.writer.write_bytes(name, make())
-            else:
-                self.writer.write_bytes_by_key(name, make, digest)
+            else:   # units.csv: its columns are part of the key, so a CSV cached with other columns is not reused
+                key = f"{digest}:{','.join(UNIT_COLUMNS)}" if name == "units.csv" else digest
+                self.writer.write_bytes_by_key(name, make, key)
 
     def _write_word_clouds(self, prepared, tables: dict[str, pd.DataFrame]) -> None:
         """The corpus word cloud from ``vocab`` (counts), one per document from ``keywords`` (their scores).

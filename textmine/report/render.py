@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 FONT_FAMILY = "TextmineCJK"
 _DATA_URI = re.compile(r"data:[a-z/+]+;base64,[A-Za-z0-9+/=]+")
+_PACKED = re.compile(r'(<script type="application/octet-stream" id="search-data">)[A-Za-z0-9+/=]*')
 
 
 def _resource(name: str) -> str:
@@ -94,8 +95,13 @@ def compact_png(data: bytes, colors: int = 128) -> bytes:
 
 
 def render_html(context: Mapping[str, Any], images: Mapping[str, bytes], *, fold_rows: int = 20,
-                embed_font: bool = True, compress_images: bool = True, cache=None) -> str:
-    """The report as one HTML page (see the module docstring for what makes it self-contained)."""
+                embed_font: bool = True, compress_images: bool = True, cache=None, run_link: str = "") -> str:
+    """The report as one HTML page (see the module docstring for what makes it self-contained).
+
+    ``run_link`` is the run folder relative to where the page is written (``""`` beside it): the topic
+    map is linked there."""
+    from .search import pack, search_text
+
     env = _environment()
     script = _resource("report.js")
     script_hash = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
@@ -108,11 +114,15 @@ def render_html(context: Mapping[str, Any], images: Mapping[str, bytes], *, fold
         return encoded[name]
 
     marker = "/*textmine-font-face*/"
+    search = context.get("search")
     text = env.get_template("report.html.j2").render(
         **context, image=image, fold_rows=fold_rows, style=_resource("report.css"), font_css=marker,
-        script=script, script_hash=script_hash, font_family=FONT_FAMILY)
-    # the font is subset to the characters of the page as rendered (images' base64 left out)
-    font_css = font_face_css(_DATA_URI.sub("", text), cache) if embed_font else ""
+        script=script, script_hash=script_hash, font_family=FONT_FAMILY, run_link=run_link,
+        search_packed=pack(search) if search else "")
+    # the font is subset to the characters of the page as rendered (images' and data's base64 left out) and
+    # of every paragraph the search can show
+    visible = _PACKED.sub("", _DATA_URI.sub("", text))
+    font_css = font_face_css(visible + search_text(search), cache) if embed_font else ""
     return text.replace(marker, font_css, 1)
 
 
@@ -143,7 +153,8 @@ def write_report(run_dir: str | Path, out: str | Path | None = None, *, rows: in
     prefix = "" if prefix == "." else prefix.replace(os.sep, "/") + "/"
     try:
         write_atomic(html_path, render_html(context, run.images, fold_rows=fold_rows, embed_font=embed_font,
-                                            compress_images=compress_images, cache=cache).encode("utf-8"))
+                                            compress_images=compress_images, cache=cache,
+                                            run_link=prefix).encode("utf-8"))
         write_atomic(md_path, render_markdown(context, image_prefix=prefix, rows=rows).encode("utf-8"))
     except OSError as exc:
         raise TextmineError(f"cannot write the report to {str(html_path)!r}: {exc.strerror or exc}") from None

@@ -12,9 +12,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-#: Raised whenever a change to segmentation changes tokens (part of the segmentation cache key).
-SEGMENTATION_REVISION = 2
-
 # A Latin or mixed name holds a letter (GPT-4o, DeepSeek-R1, 5G, 3D, Qwen3). Bare numbers (90, 2005-2008, 3.5) are
 # not protected: cutting the text around them would change their neighbours (高达90% gave 高 / 达 / 90), and jieba
 # keeps a number (and its %) whole by itself.

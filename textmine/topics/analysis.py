@@ -206,7 +206,8 @@ def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: 
         "topic_relevance": relevance_table(model, marginal, lam=cfg.relevance_lambda, top_n=cfg.top_n,
                                            unstable=unstable),
         "topic_examples": examples_table(model, units, top_n=cfg.examples, unstable=unstable),
-        "topic_dates": prevalence_by_date(doc_topics, prepared.corpus, labels, unstable),
+        "topic_dates": prevalence_by_date(doc_topics, prepared.corpus, labels, unstable, unit_topics=unit_topics,
+                                          lengths=lengths, seed=seed),
     }
     if k_table is not None:
         tables["topic_k_selection"] = k_table

@@ -16,7 +16,6 @@ import re
 import shutil
 import warnings
 
-import docfixtures as F
 import pandas as pd
 import pytest
 
@@ -25,17 +24,10 @@ from textmine.data import Document
 from textmine.io.documents import fix_radicals, join_lines, line_separator
 from textmine.io.read import read_corpus, read_document
 
+import docfixtures as F
+
 pytestmark = pytest.mark.skipif(not F.SEEDS.is_dir(), reason="the seed reports ../shared/seeds are not present")
 
-PDF_STYLES = {  # each seed laid out differently; two running headers hold a field term, so leaks are counted
-    "ccid-ai-outlook-2026": F.PdfStyle(header="赛迪智库 · 人工智能将迎来进一步升级跃迁", page_numbers="- {n} -"),
-    "people-large-models-2025": F.PdfStyle(header="国产大模型成为“全球顶流”", page_numbers="第 {n} 页 共 {total} 页",
-                                           indent=False, paragraph_space=3),
-    "cnnic-genai-report-2025": F.PdfStyle(header="生成式人工智能应用发展报告（2025）· 具身智能与智能体",
-                                          page_numbers="{n}"),
-    "xinhua-ai-trends-2026": F.PdfStyle(page_numbers="", browser=(
-        "2026/1/28 10:15", "2026 年中国 AI 发展趋势前瞻：大模型与算力", "https://www.news.cn/tech/20260128/abc123/c.html")),
-}
 DOCX_HEADER = "页眉：国产大模型与算力观察"
 DATA_TABLE = [["指标", "2024年", "2025年"], ["表中的算力规模（EFLOPS）", "246", "300"], ["表中的大模型数量", "188", "302"]]
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9.\-]*[A-Za-z0-9]|[A-Za-z]")
@@ -57,7 +49,7 @@ def made(tmp_path_factory, seeds):
     folder = tmp_path_factory.mktemp("documents")
     out = {}
     for seed in seeds.values():
-        pages = F.write_pdf(folder / f"{seed.id}.pdf", seed.blocks, PDF_STYLES[seed.id], title=seed.title)
+        pages = F.write_pdf(folder / f"{seed.id}.pdf", seed.blocks, F.PDF_STYLES[seed.id], title=seed.title)
         F.write_docx(folder / f"{seed.id}.docx", seed.blocks, header=DOCX_HEADER, prose_table_at=_prose_run(seed),
                      data_table=DATA_TABLE, tracked_changes=True)
         (_, title), *rest = seed.blocks
@@ -83,7 +75,7 @@ def _path(folder, seed_id: str, kind: str):
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("seed_id", list(PDF_STYLES))
+@pytest.mark.parametrize("seed_id", list(F.PDF_STYLES))
 def test_same_report_gives_the_same_term_counts_in_every_format(made, seeds, seed_id, kind):
     folder, _ = made
     seed = seeds[seed_id]
@@ -94,7 +86,7 @@ def test_same_report_gives_the_same_term_counts_in_every_format(made, seeds, see
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("seed_id", list(PDF_STYLES))
+@pytest.mark.parametrize("seed_id", list(F.PDF_STYLES))
 def test_paragraphs_come_back_as_the_report_has_them(made, seeds, seed_id, kind):
     """Lines broken inside a paragraph are joined and paragraphs stay apart: the paragraphs read are the
     seed's own (compared on their characters, as the fonts lack a few symbols such as superscripts)."""
@@ -113,7 +105,7 @@ def test_paragraphs_come_back_as_the_report_has_them(made, seeds, seed_id, kind)
     assert paragraphs == expected
 
 
-@pytest.mark.parametrize("seed_id", list(PDF_STYLES))
+@pytest.mark.parametrize("seed_id", list(F.PDF_STYLES))
 def test_no_latin_word_is_cut_or_glued_when_lines_are_joined(made, seeds, seed_id):
     folder, _ = made
     text = read_document(_path(folder, seed_id, "pdf")).text
@@ -123,7 +115,7 @@ def test_no_latin_word_is_cut_or_glued_when_lines_are_joined(made, seeds, seed_i
     assert not re.search(r"[\u4e00-\u9fff]\n[\u4e00-\u9fff]", text)  # no line break left inside a paragraph
 
 
-@pytest.mark.parametrize("seed_id", list(PDF_STYLES))
+@pytest.mark.parametrize("seed_id", list(F.PDF_STYLES))
 def test_each_paragraph_knows_the_page_it_begins_on(made, seeds, seed_id):
     folder, info = made
     path = _path(folder, seed_id, "pdf")
@@ -143,7 +135,7 @@ def test_each_paragraph_knows_the_page_it_begins_on(made, seeds, seed_id):
 
 def test_running_headers_footers_and_page_numbers_are_left_out(made, seeds):
     folder, _ = made
-    for seed_id, style in PDF_STYLES.items():
+    for seed_id, style in F.PDF_STYLES.items():
         extracted = read_document(_path(folder, seed_id, "pdf"))
         lines = extracted.text.split("\n\n")
         if style.header:

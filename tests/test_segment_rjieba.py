@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import shopping_reviews
 
 import textmine as tm
 from textmine.segment import resolve_backend, segment_texts
 from textmine.segment.jieba_backend import JiebaSegmenter
 from textmine.segment.rjieba_backend import RjiebaSegmenter
 from textmine.units import split_units
+
+from conftest import shopping_reviews
 
 pytest.importorskip("rjieba")
 
