@@ -383,6 +383,7 @@ def _run_stages(args: argparse.Namespace, config: Config, stages: tuple[str, ...
     summary = skipped_summary(prepared.corpus)
     if summary:
         _say(args, summary)
+    del result, prepared, writer   # the workbook and report are rendered from the folder; let the run's memory go
     _refresh_derived(args, config, out_dir, had)
     return 0
 
