@@ -39,6 +39,18 @@ def config():
 
 
 @pytest.fixture(scope="session")
+def bundled_run(tmp_path_factory, config):
+    """The bundled corpus run through the API with the cache off (as a notebook would), written to a folder,
+    and the report rendered from it: shared by every test that reads a whole run's files."""
+    import textmine as tm
+
+    out = tmp_path_factory.mktemp("bundled-run")
+    tm.write_run(tm.run(config), out)
+    tm.write_report(out)
+    return out
+
+
+@pytest.fixture(scope="session")
 def prepared(config):
     import textmine as tm
 

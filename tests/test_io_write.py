@@ -117,7 +117,7 @@ def test_a_full_run_replaces_every_earlier_file(tmp_path):
     import textmine as tm
 
     config = tm.Config().replace(corpus={"path": str(CORPUS)}, scale={"cache": False},
-                                 topics={"k_range": "3:4:1", "iterations": 30, "stability_runs": 2},
+                                 topics={"k_range": "3:4:1", "iterations": 20, "stability_runs": 1},
                                  output={"wordclouds": False})
     out = tmp_path / "out"
     tm.write_run(tm.run(config), out)

@@ -14,15 +14,13 @@ JUNK = re.compile(r"^(?:https?|www|com|cn|html?|#+|\d+(?:\.\d+)?%?|\W+)$|^\d{4}$
 
 
 @pytest.fixture(scope="module")
-def two_runs(tmp_path_factory):
-    """Two fresh runs of the same config and seed, with the cache off (``textmine`` adds --no-cache)."""
-    outs = []
-    for name in ("first", "second"):
-        out = tmp_path_factory.mktemp(name)
-        result = textmine("run", "--corpus", str(CORPUS), "--out", str(out), "--quiet")
-        assert result.returncode == 0, result.stderr
-        outs.append(out)
-    return outs
+def two_runs(tmp_path_factory, bundled_run):
+    """Two fresh runs of the same config and seed, with the cache off: `textmine run` (``textmine`` adds
+    --no-cache), which writes each stage's files as the stage ends, and the API's run written at once."""
+    out = tmp_path_factory.mktemp("cli")
+    result = textmine("run", "--corpus", str(CORPUS), "--out", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    return out, bundled_run
 
 
 def test_run_writes_the_documented_outputs(two_runs):
@@ -61,17 +59,13 @@ def test_same_config_and_seed_give_byte_identical_tables(two_runs):
     assert m1 == m2
 
 
-
-def test_files_written_stage_by_stage_equal_a_finished_run_written_at_once(two_runs, tmp_path):
+def test_files_written_stage_by_stage_equal_a_finished_run_written_at_once(two_runs):
     """`textmine run` writes each stage's tables and charts as the stage ends (topics last); the Python
-    API writes the finished run in one go. Every file must be the same."""
-    import textmine as tm
-
-    config = tm.Config().replace(corpus={"path": str(CORPUS)}, scale={"cache": False})
-    tm.write_run(tm.run(config), tmp_path / "api")
-    assert json.loads((tmp_path / "api" / "manifest.json").read_text(encoding="utf-8"))["run_stats"]["from_cache"] == []
-    by_stage = json.loads((two_runs[0] / "manifest.json").read_text(encoding="utf-8"))["outputs"]
-    at_once = json.loads((tmp_path / "api" / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+    API writes the finished run in one go. Every file — tables, charts, word clouds, the topic map — must
+    be the same."""
+    by_stage, at_once = (json.loads((d / "manifest.json").read_text(encoding="utf-8")) for d in two_runs)
+    assert at_once["run_stats"]["from_cache"] == [] and by_stage["run_stats"]["from_cache"] == []
+    by_stage, at_once = by_stage["outputs"], at_once["outputs"]
     assert len(at_once) >= 30 and "topic_map.html" in at_once and "wordcloud_corpus.png" in at_once
     assert by_stage == at_once
 

@@ -26,17 +26,6 @@ EVIL_IMG = '<img src=x onerror="alert(1)">'
 
 
 @pytest.fixture(scope="module")
-def bundled_run(tmp_path_factory, config):
-    """The bundled corpus run through the API (as a notebook would), then the report rendered from its folder."""
-    import textmine as tm
-
-    out = tmp_path_factory.mktemp("run")
-    tm.write_run(tm.run(config), out)
-    tm.write_report(out)
-    return out
-
-
-@pytest.fixture(scope="module")
 def evil_run(tmp_path_factory):
     """Two small reports whose text, title and publisher carry markup, plus the topic and trend stages' contract files carrying it too."""
     corpus = tmp_path_factory.mktemp("evil-corpus")
