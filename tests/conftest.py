@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,30 @@ def shopping_reviews(**read_csv):
         name = next(n for n in archive.namelist() if n.endswith(".csv"))
         with archive.open(name) as handle:
             return pd.read_csv(handle, **read_csv)
+
+
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto`` (the default, see pyproject.toml): one test process per core, at most four, because many
+    tests start processes of their own (command lines, topic fits, Dask workers)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
+#: test files whose tests read the whole run of the bundled corpus (the session fixture ``bundled_run``)
+BUNDLED_RUN_FILES = ("tests/test_pipeline.py", "tests/test_report.py")
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Tests go to the test processes file by file, so a module's fixtures are made once; the files in
+    :data:`BUNDLED_RUN_FILES` go to the same process, so the run they share is made once too."""
+    from xdist.scheduler import LoadFileScheduling
+
+    class FileScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return "bundled_run" if scope in BUNDLED_RUN_FILES else scope
+
+    return FileScheduling(config, log)
 
 
 @pytest.fixture(scope="session")
