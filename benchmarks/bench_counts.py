@@ -156,6 +156,9 @@ def measure(code: Path, work: Path) -> dict:
     figures["4_cpc_first_congress_junk_top10"] = sorted(set(first) & set(JUNK))
     figures["10_policy_one_token_of_text"] = {
         term: f"{cpc_tokens.get(term, 0)} of {sum(substring_counts(cpc_units, term).values())}" for term in POLICY}
+    cpc_vocab = {r["term"]: int(r["count"]) for r in read_csv(cpc / "keywords" / "vocab.csv")}
+    figures["10_policy_one_term_in_vocab_of_text"] = {
+        term: f"{cpc_vocab.get(term, 0)} of {sum(substring_counts(cpc_units, term).values())}" for term in POLICY}
 
     # Chinese date forms
     table = work / "dated.csv"

@@ -49,7 +49,7 @@ def test_one_congress_against_the_previous(tmp_path):
     reference = table[table.side == "reference"]
     # 中国式(现代化) is the 20th congress's new phrase: 11 times in 2022, never in 2017 (checked with grep)
     top = target.iloc[0]
-    assert (top["term"], top["count_target"], top["count_reference"]) == ("中国式", 11, 0)
+    assert (top["term"], top["count_target"], top["count_reference"]) == ("中国式现代化", 11, 0)   # 11 = plain substring count of the 20th report
     # 2017's slogan 决胜全面建成小康社会 makes 小康社会 the most distinctive term of the reference side
     assert reference.iloc[0]["term"] == "小康社会"
     assert (target["count_target"] >= 3).all() and (reference["count_reference"] >= 3).all()  # min-count guard

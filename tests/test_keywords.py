@@ -31,7 +31,7 @@ def test_distinctive_keywords_leave_out_what_every_report_says(cpc):
     assert all(set(plain[plain.doc_id == d].term) & boilerplate for d in late)
     distinctive = tm.top_keywords(dtm, top_n=5)
     assert not any(set(distinctive[distinctive.doc_id == d].term) & boilerplate for d in late)
-    assert distinctive[distinctive.doc_id == "congress20"].term.iloc[0] == "中国式"
+    assert distinctive[distinctive.doc_id == "congress20"].term.iloc[0] == "中国式现代化"   # a phrase of the policy lexicon: 11 mentions, none before
     assert distinctive[distinctive.doc_id == "congress16"].term.iloc[0] == "三个代表"
 
 

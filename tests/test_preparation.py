@@ -109,11 +109,19 @@ def test_without_a_cache_nothing_is_written_and_no_analysis_key_is_made(tmp_path
 
 
 def test_content_terms_and_the_document_matrix_come_from_the_tokens(prepared):
-    """content_terms are the tokens that pass the filter; doc_dtm counts them per document and carries
-    each document's word tokens (every token, stopwords included) as its size."""
-    assert len(prepared.content_terms) == len(prepared.tokens)
-    for tokens, terms in zip(prepared.tokens[:50], prepared.content_terms[:50]):
-        assert list(terms) == [t for t in tokens.terms if prepared.term_filter(t)]
+    """content_terms are the tokens that pass the filter, the tokens of a policy phrase joined into one;
+    doc_dtm counts them per document and carries each document's word tokens (every token, stopwords
+    included) as its size."""
+    from textmine.filters import join_phrases, phrase_prefixes
+
+    phrases = prepared.term_filter.phrases
+    assert len(prepared.content_terms) == len(prepared.tokens) and "高质量发展" in phrases
+    joined, prefixes = 0, phrase_prefixes(phrases)
+    for tokens, terms in zip(prepared.tokens, prepared.content_terms):
+        units = [t for t, _ in join_phrases(tokens.terms, phrases, prefixes)]
+        assert list(terms) == [t for t in units if prepared.term_filter(t)]
+        joined += len(tokens.terms) - len(units)
+    assert joined > 0                              # the bundled reports hold 高质量发展 (10), 数字经济 …
     dtm = prepared.doc_dtm
     assert dtm.row_ids == prepared.corpus.ids
     for row, doc_id in enumerate(dtm.row_ids):

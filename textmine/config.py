@@ -75,6 +75,9 @@ class FilterConfig:
     rules: bool = _opt(True, "drop quantity tokens (万种, 17282TB), list markers (一是), deictic and function words "
                              "(这种, 没有) and English fragments by the character-class rules of filters.py")
     keep: tuple[str, ...] = _opt((), "terms that always reach the tables, whatever a rule or stopword list says")
+    phrases: bool = _opt(True, "the phrases of the bundled policy and economy lexicon (高质量发展, 一带一路, "
+                               "供给侧结构性改革) are one term in every table: adjacent tokens that spell one are joined "
+                               "after segmentation, which itself keeps jieba's conventions")
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,13 @@ by tag would remove real words. The rules above were checked against the top 30 
 keyness terms of every document of the bundled reports, the CPC congress reports and the news
 articles (see ``benchmarks/results/filter.md``).
 
+Phrases come first: with ``[filter] phrases = true`` (the default) the tokens of a unit that spell a
+phrase of the bundled policy and economy lexicon (高质量/发展, 一带/一路, 供给/侧/结构性/改革) are joined
+into one term (:func:`join_phrases`), as quanteda's ``tokens_compound`` does, and the phrase always
+passes. Only whole, adjacent tokens are joined, so segmentation and the words around a phrase stay as
+jieba cuts them (经济/增长率 is not 经济增长/率), and word-token totals, the denominator of every rate,
+do not change.
+
 A rule that drops a real term: add the term to ``[filter] keep`` (it then always passes), or turn
 the pattern rules off with ``[filter] rules = false``. :meth:`TermFilter.reason` says which rule
 drops a term.
@@ -158,23 +165,58 @@ def _latin_rule(term: str, english_stopwords: frozenset[str]) -> str | None:
     return None
 
 
+#: the longest phrase joined, in tokens
+MAX_PHRASE_TOKENS = 6
+
+
+def join_phrases(terms: Sequence[str], phrases: frozenset[str], prefixes: frozenset[str]) -> list[tuple[str, int]]:
+    """``terms`` with every run of adjacent tokens that spells one of ``phrases`` joined into one term (the
+    longest run first), each with the index of its first token. ``prefixes``: every leading part of every
+    phrase (:func:`phrase_prefixes`). A phrase that starts or ends inside a token is not joined."""
+    out: list[tuple[str, int]] = []
+    i, n = 0, len(terms)
+    while i < n:
+        term = terms[i]
+        best, end = term, i + 1
+        if term in prefixes:
+            joined = term
+            for j in range(i + 1, min(n, i + MAX_PHRASE_TOKENS)):
+                joined += terms[j]
+                if joined in phrases:
+                    best, end = joined, j + 1
+                elif joined not in prefixes:
+                    break
+        out.append((best, i))
+        i = end
+    return out
+
+
+def phrase_prefixes(phrases: Iterable[str]) -> frozenset[str]:
+    """Every leading part of every phrase (高, 高质, 高质量 … of 高质量发展): where a run may go on."""
+    return frozenset(p[:i] for p in phrases for i in range(1, len(p) + 1))
+
+
 @dataclass(frozen=True)
 class TermFilter:
     """Drops stopwords, numbers, punctuation, short terms and, with ``rules``, the pattern rules' tokens.
 
     ``keep`` lists terms that pass regardless (protected lexicon and theme terms
-    such as 5G or 人工智能+, and ``[filter] keep``). The module docstring lists the rules.
+    such as 5G or 人工智能+, and ``[filter] keep``); ``phrases`` are joined from their tokens first
+    (:func:`join_phrases`) and pass too. The module docstring lists the rules.
     """
 
     stopwords: frozenset[str] = frozenset()
     min_chars: int = 2
     keep: frozenset[str] = frozenset()
     rules: bool = True
+    phrases: frozenset[str] = frozenset()
     _seen: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
     _english: list = field(default_factory=list, init=False, repr=False, compare=False, hash=False)
+    _prefixes: frozenset = field(default=frozenset(), init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_seen", _Decisions(self._decide))
+        object.__setattr__(self, "_prefixes", phrase_prefixes(self.phrases))
 
     def __call__(self, term: str) -> bool:
         return self._seen[term]
@@ -185,7 +227,7 @@ class TermFilter:
     def reason(self, term: str) -> str | None:
         """Why ``term`` is dropped (``too_short``, ``stopword``, ``no_letter`` or one of :data:`RULES`), or
         None when it passes."""
-        if term in self.keep:
+        if term in self.keep or term in self.phrases:
             return None
         if len(term) < self.min_chars:
             return "too_short"
@@ -205,7 +247,17 @@ class TermFilter:
         return self._english[0]
 
     def terms(self, unit: TokenizedUnit) -> list[str]:
-        return list(compress(unit.terms, map(self._seen.__getitem__, unit.terms)))
+        """The unit's content terms, in order: phrases joined, then the filter applied."""
+        if not self.phrases:
+            return list(compress(unit.terms, map(self._seen.__getitem__, unit.terms)))
+        return [term for term, _ in join_phrases(unit.terms, self.phrases, self._prefixes) if self._seen[term]]
+
+    def located_terms(self, unit: TokenizedUnit) -> list[tuple[str, int]]:
+        """The unit's content terms with the character offset (in ``unit.norm``) where each starts."""
+        if not self.phrases:
+            return [(t, s) for t, s in zip(unit.terms, unit.starts) if self._seen[t]]
+        return [(term, unit.starts[i]) for term, i in join_phrases(unit.terms, self.phrases, self._prefixes)
+                if self._seen[term]]
 
 
 class _Decisions(dict):
@@ -254,5 +306,10 @@ def config_term_filter(config: Config, lexicon) -> tuple[TermFilter, str, int]:
 
         folder = SimplifiedFolder() if config.clean.fold_traditional else None
         keep |= {fold_for_counting(t, folder) for t in extra}
-    term_filter = TermFilter(stopwords, config.filter.min_chars, keep, rules=config.filter.rules)
+    phrases: frozenset[str] = frozenset()
+    if config.filter.phrases:
+        from .lexicon import policy_phrases
+
+        phrases = policy_phrases(fold_traditional=config.clean.fold_traditional)
+    term_filter = TermFilter(stopwords, config.filter.min_chars, keep, rules=config.filter.rules, phrases=phrases)
     return term_filter, digest, len(stopwords)

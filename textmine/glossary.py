@@ -4,7 +4,8 @@ A rate is always per 10,000 **word tokens**: every word the segmenter produced (
 included; punctuation, white space, URLs and e-mail addresses are not words), so the same
 document has the same denominator in every table (``documents.csv``: ``tokens``). A count is
 either every *mention* of a theme's terms (``trends.csv``, ``kwic.csv``: also inside a longer word)
-or how often a term came out as a whole *token* (``vocab.csv``, keywords, keyness, topics).
+or how often a term came out as a whole *term* — a word token, or adjacent tokens joined into a phrase of the
+policy lexicon (``[filter] phrases``) — (``vocab.csv``, keywords, keyness, topics).
 """
 
 from __future__ import annotations
@@ -110,8 +111,9 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
                             "mentions kwic.csv lists", "tokens": "word tokens of the document (the denominator)"},
     "trends_period.csv": {"count": "mentions in the period's documents", "tokens": "word tokens of the period",
                           "doc_freq": "documents of the period that mention the theme"},
-    "vocab.csv": {"count": "occurrences of the term as a whole word token (a mention inside a longer word is "
-                           "not counted here; theme counts count it)", "doc_freq": "documents holding the term"},
+    "vocab.csv": {"count": "occurrences of the term as a whole word token, or as the tokens of a policy phrase "
+                           "joined into one (a mention inside a longer word is not counted here; theme counts "
+                           "count it)", "doc_freq": "documents holding the term"},
     "keyness_compare.csv": {"rank": "position within its side, by G²"},
     "cooccurrence.csv": {"target": "the other end of the link",
                          "weight": "the link's strength in [network] measure (jaccard, npmi or g2)",

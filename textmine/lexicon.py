@@ -64,6 +64,13 @@ def read_policy_lexicon() -> tuple[list[dict[str, str]], str]:
     return _read_bundled_table("policy_lexicon.tsv")
 
 
+def policy_phrases(*, fold_traditional: bool = True) -> frozenset[str]:
+    """The terms of the bundled policy and economy lexicon, folded as the text is: the phrases the term filter
+    joins from their tokens (``[filter] phrases``, :func:`textmine.filters.join_phrases`)."""
+    folder = SimplifiedFolder() if fold_traditional else None
+    return frozenset(_fold(row["term"], folder) for row in read_policy_lexicon()[0])
+
+
 def _read_bundled_table(name: str) -> tuple[list[dict[str, str]], str]:
     text = resources.files("textmine.resources").joinpath(name).read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if line and not line.startswith("#")]

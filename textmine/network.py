@@ -30,17 +30,17 @@ NODE_COLUMNS = ["term", "freq", "degree", "community"]
 def windows(prepared, window: str = "sentence") -> list[set[str]]:
     """The sets of content terms of each sentence (or paragraph) of the corpus."""
     out: list[set[str]] = []
-    keep = prepared.term_filter
+    content = prepared.term_filter.located_terms
     for unit, tokens in zip(prepared.units, prepared.tokens):
+        located = content(tokens)
         if window == "paragraph":
-            terms = {t for t in tokens.terms if keep(t)}
+            terms = {t for t, _ in located}
             if terms:
                 out.append(terms)
             continue
         by_sentence: dict[int, set[str]] = {}
-        for term, sentence in zip(tokens.terms, sentence_index(unit.norm, tokens.starts)):
-            if keep(term):
-                by_sentence.setdefault(sentence, set()).add(term)
+        for (term, _), sentence in zip(located, sentence_index(unit.norm, [start for _, start in located])):
+            by_sentence.setdefault(sentence, set()).add(term)
         out += [s for _, s in sorted(by_sentence.items())]
     return out
 
