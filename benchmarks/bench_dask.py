@@ -26,6 +26,7 @@ import zipfile
 from pathlib import Path
 
 from processes import run_process, same_files
+from results_file import write_results
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "online_shopping_10_cats.zip"
@@ -121,7 +122,7 @@ def main() -> None:
     if rows:
         lines += [f"Equality on the reviews once: {compared} files compared (every CSV, tables.xlsx, the charts, "
                   f"word clouds and graph files), differing: **{differ or 'none'}**.", ""]
-    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    write_results(RESULTS, lines)
     print(f"wrote {RESULTS.relative_to(REPO)}")
 
 
