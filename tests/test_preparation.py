@@ -102,6 +102,19 @@ def test_analysis_key_follows_the_display_text_not_only_the_folded_text(tmp_path
     assert after.analysis_key != before.analysis_key   # KWIC shows the original characters
 
 
+def test_analysis_key_follows_the_corpus_not_how_its_path_is_spelled(tmp_path, corpus_copy, monkeypatch):
+    import shutil
+
+    moved = tmp_path / "elsewhere" / "reports"
+    shutil.copytree(corpus_copy, moved)
+    monkeypatch.chdir(tmp_path)
+    keys = {tm.prepare(_config(tmp_path, path)).analysis_key for path in (corpus_copy, moved, "elsewhere/reports")}
+    assert len(keys) == 1 and None not in keys
+    report = sorted(moved.glob("*.txt"))[0]
+    report.write_text(report.read_text(encoding="utf-8") + "\n\n具身智能与智能体的新进展。\n", encoding="utf-8")
+    assert tm.prepare(_config(tmp_path, moved)).analysis_key not in keys    # another text: another key
+
+
 def test_without_a_cache_nothing_is_written_and_no_analysis_key_is_made(tmp_path, corpus_copy):
     prepared = tm.prepare(_config(tmp_path, corpus_copy).replace(scale={"cache": False}))
     assert prepared.analysis_key is None and prepared.segment_info["cache"] is None

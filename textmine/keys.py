@@ -68,10 +68,14 @@ def tokens_digest(fingerprint: str, units: Sequence, keys: Sequence[str]) -> str
 def analysis_key(config, *, tokens: str, units: str, stopwords: str, themes: str, documents: list) -> str:
     """What decides the analysis tables of a prepared corpus, hashed once: the segmented text, the
     units' display text and offsets, the documents' ids, dates and metadata, stopwords, themes, the
-    config (but where outputs go and how the work is spread), every file the config names, versions."""
+    config (but where the corpus, the outputs and the cache are, and how the work is spread), every file the
+    config names, versions."""
     values = config.to_dict()
     for section in ("output", "scale", "report"):
         values.pop(section, None)
+    # the corpus is in the key by its content (tokens, units, documents), not by how its path was spelled, so a
+    # run from another folder, or with an absolute path, finds the tables of the same corpus
+    values["corpus"].pop("path", None)
     payload = {"tokens": tokens, "units": units, "config": values, "files": config_files(config, values),
                "stopwords": stopwords, "themes": themes, "documents": documents, "packages": package_versions()}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
