@@ -175,9 +175,9 @@ def find_spread_terms(docs: Sequence[Sequence[str]], *, k: int, engine: str, see
     distinctiveness below ``threshold`` nats (see :mod:`textmine.topics.spread`), term → distinctiveness."""
     from .spread import spread_terms
 
-    vocab, topic_term, doc_topic, _ = ENGINES[engine](docs, k=k, seed=seed, iterations=iterations, workers=1,
-                                                       progress=False, **options)
-    return spread_terms(docs, vocab, topic_term, doc_topic, threshold)
+    vocab, _, doc_topic, _ = ENGINES[engine](docs, k=k, seed=seed, iterations=iterations, workers=1, progress=False,
+                                             **options)
+    return spread_terms(docs, vocab, doc_topic, threshold)
 
 
 def topic_terms_table(model: TopicModel, top_n: int = 15) -> pd.DataFrame:
@@ -207,8 +207,8 @@ def doc_topics_table(model: TopicModel, groups: Sequence[str] | None = None,
             totals[index[group]] += weights[row]
         matrix = grouped / np.where(totals > 0, totals, 1)[:, None]
         ids = labels
-    rows = [{id_name: ids[r], "topic": t + 1, "weight": float(matrix[r, t])}
-            for r in range(len(ids)) for t in range(model.k)]
     import pandas as pd
 
-    return pd.DataFrame(rows, columns=[id_name, "topic", "weight"])
+    return pd.DataFrame({id_name: np.repeat(np.asarray(ids, dtype=object), model.k),
+                         "topic": np.tile(np.arange(1, model.k + 1, dtype=np.int64), len(ids)),
+                         "weight": np.asarray(matrix, dtype=float).ravel()}, columns=[id_name, "topic", "weight"])
