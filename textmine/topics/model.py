@@ -65,8 +65,9 @@ def _fit_tomotopy(docs, *, k, seed, iterations, workers, progress, **options):
                         alpha=options.get("alpha", 0.1), eta=options.get("eta", 0.01))
     if not options.get("optimize_alpha", True):
         model.optim_interval = 0
-    for terms in docs:
-        model.add_doc(terms)
+    added = [i for i, terms in enumerate(docs) if terms]   # tomotopy skips an empty document
+    for i in added:
+        model.add_doc(docs[i])
     step = max(1, min(50, iterations))
     done = 0
     with _progress(iterations, f"topics (tomotopy, k={k})") if progress else _null() as bar:
@@ -82,11 +83,9 @@ def _fit_tomotopy(docs, *, k, seed, iterations, workers, progress, **options):
     vocab = tuple(model.used_vocabs)
     topic_term = np.array([model.get_topic_word_dist(t) for t in range(k)], dtype=float)
     doc_topic = np.array([doc.get_topic_dist() for doc in model.docs], dtype=float)
-    if len(doc_topic) != len(docs):  # documents left without a term (min_cf/rm_top) are dropped by tomotopy
-        known = set(vocab)
-        kept = [i for i, d in enumerate(docs) if any(t in known for t in d)]
+    if len(added) != len(docs):      # an empty document gets equal weights
         full = np.full((len(docs), k), 1.0 / k)
-        full[kept[:len(doc_topic)]] = doc_topic
+        full[added] = doc_topic
         doc_topic = full
     return vocab, topic_term, doc_topic, {"alpha": float(np.mean(model.alpha)), "eta": float(model.eta),
                                           "ll_per_word": float(model.ll_per_word)}
