@@ -35,7 +35,19 @@ def shopping_reviews(**read_csv):
 def config():
     import textmine as tm
 
-    return tm.Config().replace(corpus={"path": str(CORPUS)})
+    return tm.Config().replace(corpus={"path": str(CORPUS)}, scale={"cache": False})
+
+
+@pytest.fixture(scope="session")
+def bundled_run(tmp_path_factory, config):
+    """The bundled corpus run through the API with the cache off (as a notebook would), written to a folder,
+    and the report rendered from it: shared by every test that reads a whole run's files."""
+    import textmine as tm
+
+    out = tmp_path_factory.mktemp("bundled-run")
+    tm.write_run(tm.run(config), out)
+    tm.write_report(out)
+    return out
 
 
 @pytest.fixture(scope="session")
@@ -43,3 +55,89 @@ def prepared(config):
     import textmine as tm
 
     return tm.prepare(config)
+
+
+#: commands that read and write the cache: tests run them with --no-cache, so no test reads results an
+#: earlier test (or earlier code) left in a shared cache folder
+CACHING_COMMANDS = ("run", "segment", "keywords", "topics", "trends", "keyness", "kwic", "network")
+
+
+def textmine(*args, cwd=REPO, cache: bool = False):
+    """``textmine ARGS`` as a separate process (the installed command line), with its output."""
+    import subprocess
+    import sys
+
+    args = list(args)
+    if not cache and args and args[0] in CACHING_COMMANDS and "--help" not in args and "--no-cache" not in args:
+        args.append("--no-cache")
+    return subprocess.run([sys.executable, "-m", "textmine.cli", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=600)
+
+
+def cpc_config(**sections):
+    """A config over the 16 party-congress reports of ../shared/data (or skip), cache off."""
+    import textmine as tm
+
+    path = shared_file("cpc_congress_reports.jsonl")
+    return tm.Config().replace(corpus={"path": str(path), "text_col": "content", "id_col": "id", "date_col": "year"},
+                               scale={"cache": False}, **sections)
+
+
+def cpc_rows() -> list[dict]:
+    """The congress reports as JSON rows (id, year, content …), read independently of textmine."""
+    import json
+
+    return [json.loads(line) for line in shared_file("cpc_congress_reports.jsonl").read_text("utf-8").splitlines()]
+
+
+@pytest.fixture
+def corpus_copy(tmp_path):
+    """A copy of corpus/ a test may edit."""
+    import shutil
+
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def cpc():
+    """The congress series, prepared once (skipped without the shared data)."""
+    import textmine as tm
+
+    return tm.prepare(cpc_config(trends={"by": "year"}))
+
+
+# -- generated text for the property tests (hypothesis): arbitrary Unicode, mixed scripts, control characters and
+# the junk the cleaner removes (URLs, e-mail addresses, footnote marks, markdown, page markers) ----------------------
+
+def _strategies():
+    from hypothesis import strategies as st
+
+    from textmine.config import CleanConfig
+    from textmine.normalize import SimplifiedFolder
+
+    EXAMPLES = 700
+    SPACE = set(" \t\n\r\f\v\u3000\u00a0\u200b\ufeff\x1c\x1d\x1e\x1f\x85\u2028\u2029")
+
+    FRAGMENTS = st.sampled_from([
+        "智能体", "具身智能", "大模型", "人工智能", "發展", "臺灣", "GPT-4o", "DeepSeek-R1", "5G", "。", "，", "：", "“", "”",
+        "（上接第1版）", "¹", "²³", "[1]", "注1：", "来源：", "https://www.gov.cn/a?b=1", "www.example.com", "a@b.cn",
+        "**", "`", "# ", "## ", "- ", "1. ", "> ", "图 3 ", "图为", "摄", "本报记者 王某", "\n", "\n\n", " ", "\u3000",
+        "\t", "\r\n", "\x00", "\x0b", "\u200b", "\ufeff", "=", "ｆｕｌｌ１２３", "😀", "é", "\u0301", "ﬁ",
+    ])
+    TEXT = st.lists(st.one_of(FRAGMENTS, st.text(max_size=12)), max_size=40).map("".join)
+    LONG_TEXT = st.integers(min_value=2000, max_value=20000).map(lambda n: ("具身智能与大模型推动产业变革，" * n)[:n])
+
+    FOLDER = SimplifiedFolder()
+    CONFIGS = [CleanConfig(), CleanConfig(fold_traditional=False, drop_captions=False, drop_footnotes=False,
+                                          join_page_breaks=False, min_unit_chars=1)]
+
+    return EXAMPLES, SPACE, TEXT, LONG_TEXT, FOLDER, CONFIGS
+
+
+EXAMPLES, SPACE, TEXT, LONG_TEXT, FOLDER, CONFIGS = _strategies()
+
+
+def maps_back(char: str, original: str) -> bool:
+    return char == original or (char == " " and (original in SPACE or original.isspace()))

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import CORPUS
-from test_run import textmine
+from conftest import CORPUS, textmine
 
 
 def test_help_lists_commands_and_examples():
@@ -46,10 +45,57 @@ def test_unknown_config_key_is_named(tmp_path):
     assert "unknown key [topics] 'num_topics'" in result.stderr
 
 
-def test_unreadable_file_is_reported(tmp_path):
+def test_a_corpus_of_one_unreadable_file_stops_with_one_line(tmp_path):
     corpus = tmp_path / "c"
     corpus.mkdir()
     (corpus / "a.txt").write_bytes("智能体".encode("gbk") + b"\xff\xfe\x00")
     result = textmine("run", "--corpus", str(corpus), "--out", str(tmp_path / "o"), cwd=tmp_path)
-    assert result.returncode != 0
-    assert "a.txt" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 2
+    error = [line for line in result.stderr.splitlines() if line.startswith("textmine: error: ")]
+    assert error == [f"textmine: error: no usable documents in {str(corpus)!r}: all 1 inputs were skipped "
+                     "(a.txt: binary)"]
+    assert "Traceback" not in result.stderr and not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("command", ["keyness", "kwic", "network", "trends"])
+def test_new_commands_have_help_with_examples(command, capsys):
+    from textmine.cli import main
+
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    help_text = capsys.readouterr().out
+    assert "examples:" in help_text and "--corpus" in help_text and "--out" in help_text and "writes" in help_text
+
+
+@pytest.mark.parametrize("args, message", [
+    (["runn"], "invalid choice: 'runn'; did you mean 'run'?"),
+    (["run", "--corpsu", "x"], "unrecognized arguments: --corpsu x; did you mean '--corpus'?"),
+    (["kwic", "算力", "--widht", "3"], "unrecognized arguments: --widht 3; did you mean '--width'?"),
+])
+def test_a_misspelled_command_or_option_gets_a_suggestion(args, message, tmp_path):
+    result = textmine(*args, cwd=tmp_path)
+    assert result.returncode == 2 and message in result.stderr
+
+
+def test_without_a_config_the_error_says_which_config_was_looked_for(tmp_path):
+    result = textmine("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "textmine: error: corpus 'corpus' does not exist; give a folder of .txt, .md, .pdf, .docx or .html files "
+        f"or a .csv/.jsonl/.xlsx table with --corpus (no ./textmine.toml in {str(tmp_path)!r}, so the built-in "
+        "defaults were used; 'textmine init --corpus PATH' writes one)"]
+
+
+def test_init_writes_a_config_the_run_then_uses(tmp_path):
+    from conftest import shared_file
+
+    table = shared_file("cpc_congress_reports.jsonl")
+    result = textmine("init", "--corpus", str(table), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    import textmine as tm
+
+    config = tm.load_config(tmp_path / "textmine.toml")
+    assert (config.corpus.text_col, config.corpus.id_col, config.corpus.date_col) == ("content", "id", "year")
+    assert textmine("init", "--corpus", str(table), cwd=tmp_path).returncode == 2   # never overwritten
+    run = textmine("trends", "--themes", "社会主义", "--quiet", "--no-images", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr and (tmp_path / "outputs" / "trends.csv").is_file()

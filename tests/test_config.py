@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import textmine as tm
+
 from conftest import REPO
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import re
 import shutil
+from collections import Counter
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -15,19 +17,12 @@ import pytest
 from conftest import REPO
 
 ARTIFACTS = REPO / "test-artifacts"
+BUNDLED_SECTIONS = ["findings", "search", "trends", "period-keywords", "per-document", "topics", "network",
+                    "corpus-keywords", "overview", "glossary", "appendix"]
+BUNDLED_IMAGES = {"wordcloud_corpus.png", "keyness.png", "trends.png", "trends_period.png", "dispersion.png",
+                  "period_keywords.png", "topic_dates.png", "doc_topics.png", "cooccurrence.png"}
 EVIL_SCRIPT = '<script>alert("pwned")</script>'
 EVIL_IMG = '<img src=x onerror="alert(1)">'
-
-
-@pytest.fixture(scope="module")
-def bundled_run(tmp_path_factory, config):
-    """The bundled corpus run through the API (as a notebook would), then the report rendered from its folder."""
-    import textmine as tm
-
-    out = tmp_path_factory.mktemp("run")
-    tm.write_run(tm.run(config), out)
-    tm.write_report(out)
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -112,9 +107,9 @@ def _section_ids(html: str) -> list[str]:
 
 def test_report_of_the_bundled_corpus_has_the_sections_of_the_files_present(bundled_run):
     html = (bundled_run / "report.html").read_text(encoding="utf-8")
-    # `textmine run` writes keywords, keyness, topics, trends, kwic and network: their sections, in reading order
-    assert _section_ids(html) == ["overview", "corpus-keywords", "per-document", "trends", "topics", "network",
-                                  "appendix"]
+    # `textmine run` writes keywords, keyness, topics, trends, kwic and network: findings first, then their
+    # sections, in reading order
+    assert _section_ids(html) == BUNDLED_SECTIONS
     assert "Left out" not in html
     # the evidence lines come from kwic.csv: as many lines per theme as trends.csv counts
     assert "from kwic.csv" in html
@@ -127,7 +122,10 @@ def test_report_of_the_bundled_corpus_has_the_sections_of_the_files_present(bund
     assert digest in html and digest in (bundled_run / "report.md").read_text(encoding="utf-8")
     # the totals agree with an independent count from tokens.csv
     tokens = pd.read_csv(bundled_run / "tokens.csv")["n_tokens"].sum()
-    assert tokens == 21703 and f"{tokens:,} word tokens" in html
+    # 21,272 word tokens: 21,703 before theme terms left the segmentation (−20), bare numbers stopped being
+    # protected and English words were kept in runs (−9) and cleaning dropped the CNNIC table of contents and other
+    # front matter (−402)
+    assert tokens == 21272 and f"{tokens:,} word tokens" in html
     # each report's title (from metadata.csv), its keywords and its distinctive terms
     assert "生成式人工智能应用发展报告（2025）" in html
     assert html.count('id="t-kw-') == 4 and html.count('id="t-kn-') == 4
@@ -136,7 +134,7 @@ def test_report_of_the_bundled_corpus_has_the_sections_of_the_files_present(bund
     row = trends[(trends.theme == "大模型") & (trends.doc_id == "people-large-models-2025")].iloc[0]
     assert f">{row.per_10k:.1f} ({row['count']})</td>" in html
     # representative paragraphs from topic_examples.csv, the first three of each of the six topics
-    assert html.count('<blockquote class="example">') == 18
+    assert html.count('class="example"') == 18
     # the appendix: lexicon and stopword hashes, every parameter, package versions, config as TOML
     assert "domain_lexicon.tsv" in html and "topics.iterations" in html and "tomotopy" in html
     assert "[topics]" in html and "k = 6" in html
@@ -145,18 +143,21 @@ def test_report_of_the_bundled_corpus_has_the_sections_of_the_files_present(bund
 def test_report_is_self_contained_and_locked_down(bundled_run):
     html = (bundled_run / "report.html").read_text(encoding="utf-8")
     page = _parse(html)
-    assert page.urls and all(u.startswith("data:") or u.startswith("#") for u in page.urls), \
+    # the one link out of the page is the topic map beside it (a link the reader follows, never a request)
+    assert page.urls and all(u.startswith("data:") or u.startswith("#") or u == "topic_map.html" for u in page.urls), \
         [u[:40] for u in page.urls if not u.startswith(("data:", "#"))]
+    assert "topic_map.html" in page.urls
     assert not re.search(r"url\((?!data:)", html)
     assert "@import" not in html
     scripts = [attrs for tag, attrs in page.tags if tag == "script"]
-    assert scripts == [{}]  # exactly one inline script, no src
+    # exactly one inline script, no src; the search's data is a data block the browser never runs
+    assert scripts == [{"type": "application/octet-stream", "id": "search-data"}, {}]
     body = re.search(r"<script>(.*?)</script>", html, re.S).group(1)
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
     digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
     assert f"script-src 'sha256-{digest}'" in csp and "default-src 'none'" in csp
     images = [attrs["src"] for tag, attrs in page.tags if tag == "img"]
-    assert len(images) == 1 + 1 + 4 + 1 + 1  # corpus cloud, keyness chart, one per report, trend plot, network
+    assert len(images) == len(BUNDLED_IMAGES) + 4  # the charts, and a word cloud per report
     assert all(base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n" for src in images)
 
 
@@ -182,7 +183,8 @@ def test_corpus_text_with_markup_is_shown_as_text_everywhere(evil_run):
     assert "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in html
     page = _parse(html)
-    assert [tag for tag, _ in page.tags].count("script") == 1
+    assert [attrs for tag, attrs in page.tags if tag == "script"] == [
+        {"type": "application/octet-stream", "id": "search-data"}, {}]
     assert not any("onerror" in attrs for _, attrs in page.tags)
     sources = [attrs["src"] for tag, attrs in page.tags if tag == "img"]
     assert sources and all(src.startswith("data:image/png;base64,") for src in sources)
@@ -195,11 +197,10 @@ def test_corpus_text_with_markup_is_shown_as_text_everywhere(evil_run):
 
 def test_contract_files_of_other_stages_add_their_sections(evil_run):
     html = (evil_run / "report.html").read_text(encoding="utf-8")
-    assert _section_ids(html) == ["overview", "corpus-keywords", "per-document", "trends", "topics", "network",
-                                  "appendix"]
+    assert _section_ids(html) == BUNDLED_SECTIONS
     assert 'id="kwic"' in html and "<mark>大模型</mark>" in html and "from kwic.csv" in html
     assert 'id="t-topic-summary"' in html and ">unstable</td>" in html and "topic_summary.csv" in html
-    assert "From topic_examples.csv" in html and html.count('<blockquote class="example">') == 1
+    assert "From topic_examples.csv" in html and html.count('class="example"') == 1
     assert 'id="t-cooccurrence"' in html
     assert 'id="t-trends-period"' in html and ">1,900</td>" in html       # ci_high
     assert 'id="t-trend-changes"' in html and 'id="t-topic-relevance"' in html and 'id="t-topic-k"' in html
@@ -217,7 +218,7 @@ def test_sections_are_left_out_when_their_files_are_absent(bundled_run, tmp_path
     html_path, md_path = write_report(tmp_path, tmp_path / "only" / "manifest-only.html")
     html = html_path.read_text(encoding="utf-8")
     assert md_path == tmp_path / "only" / "manifest-only.md" and md_path.is_file()
-    assert _section_ids(html) == ["overview", "appendix"]
+    assert _section_ids(html) == ["overview", "glossary", "appendix"]
     assert "keywords.csv lacks column(s) score, rank; its section is left out" in html
     assert "<img" not in html
 
@@ -226,12 +227,15 @@ def test_report_bytes_are_the_same_for_the_same_run(bundled_run, tmp_path):
     from textmine.report import write_report
 
     first = (bundled_run / "report.html").read_bytes()
+    assert write_report(bundled_run)[0].read_bytes() == first
     html_path, md_path = write_report(bundled_run, tmp_path / "again.html")
-    assert html_path.read_bytes() == first
+    # written elsewhere, the page links the topic map in the run folder
+    link = re.search(r'<a href="([^"#]*topic_map.html)">', html_path.read_text(encoding="utf-8")).group(1)
+    assert link != "topic_map.html" and (html_path.parent / link).resolve() == (bundled_run / "topic_map.html").resolve()
     # the Markdown links images relative to where it is written
     md = md_path.read_text(encoding="utf-8")
     links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md)
-    assert len(links) == 8 and all((md_path.parent / link).is_file() for link in links)
+    assert len(links) == len(BUNDLED_IMAGES) + 4 and all((md_path.parent / link).is_file() for link in links)
 
 
 def test_cli_report_options_and_errors(bundled_run, tmp_path, capsys):
@@ -262,91 +266,94 @@ def _browser_or_skip():
     return sync_playwright, executable
 
 
-def _open(playwright, executable):
-    return playwright.chromium.launch(
-        executable_path=executable, headless=True,
-        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-              "--disable-component-update", "--disable-default-apps", "--disable-sync", "--no-first-run",
-              "--disable-dev-shm-usage"])
-
-
-def test_report_in_a_real_browser(bundled_run):
+@contextlib.contextmanager
+def _browser_page(url: str):
+    """A page of headless Chromium (Debian's, through Playwright), 1280 × 900, 15 s timeouts; skips the test
+    where either is missing."""
     sync_playwright, executable = _browser_or_skip()
-    url = (bundled_run / "report.html").resolve().as_uri()
     with sync_playwright() as p:
-        browser = _open(p, executable)
+        browser = p.chromium.launch(
+            executable_path=executable, headless=True,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-default-apps", "--disable-sync", "--no-first-run",
+                  "--disable-dev-shm-usage"])
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.set_default_timeout(15_000)
-            requests, errors = [], []
-            page.on("request", lambda r: requests.append(r.url))
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.route("**/*", lambda route: route.continue_() if route.request.url == url else route.abort())
-            page.goto(url, wait_until="load")
-            assert page.evaluate("document.fonts.check('16px TextmineCJK', '智能体')")
-            page.evaluate("document.fonts.ready")
-            for section in ("overview", "corpus-keywords", "per-document", "trends", "topics", "appendix"):
-                assert page.locator(f"section#{section} h2").is_visible(), section
-            assert page.locator("img").count() == 8
-            assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "report.png"))
-            page.screenshot(path=str(ARTIFACTS / "report-full.png"), full_page=True)
-
-            # the corpus keyword table: folded to 20 of its 200 rows; sorting by count flips its order
-            table = page.locator("#t-vocab table")
-            assert table.locator("tbody tr:visible").count() == 20
-            first = table.locator("tbody tr").first.locator("td")
-            assert first.nth(0).inner_text() == "人工智能"
-            table.locator("th", has_text="count").locator("button").click()   # ascending
-            counts = [int(t.replace(",", "")) for t in table.locator("tbody tr td:nth-child(2)").all_inner_texts()]
-            assert counts == sorted(counts)
-            assert table.locator("tbody tr:visible").count() == 20
-            page.locator("#t-vocab button.unfold").click()
-            assert table.locator("tbody tr:visible").count() == 200
-            # printing: buttons hidden; a folded table prints its first rows and says where the rest is,
-            # an unfolded one prints every row; folded-away parts (details) are opened before printing
-            page.emulate_media(media="print")
-            assert table.locator("tbody tr:visible").count() == 200
-            assert not page.locator("#t-vocab button.unfold").is_visible()
-            assert not page.locator("#t-vocab .print-note").is_visible()
-            page.emulate_media(media="screen")
-            page.locator("#t-vocab button.unfold").click()
-            page.emulate_media(media="print")
-            assert table.locator("tbody tr:visible").count() == 20
-            assert page.locator("#t-vocab .print-note").inner_text() == \
-                "180 more rows are folded; all rows are in vocab.csv."
-            assert page.evaluate("[...document.querySelectorAll('details')].filter(d => d.open).length") == 0
-            page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
-            assert page.evaluate("[...document.querySelectorAll('details')].every(d => d.open)")
-            page.pdf(path=str(ARTIFACTS / "report.pdf"), format="A4", print_background=True)
+            yield page
         finally:
             browser.close()
+
+
+def test_report_in_a_real_browser(bundled_run):
+    url = (bundled_run / "report.html").resolve().as_uri()
+    with _browser_page(url) as page:
+        requests, errors = [], []
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.route("**/*", lambda route: route.continue_() if route.request.url == url else route.abort())
+        page.goto(url, wait_until="load")
+        assert page.evaluate("document.fonts.check('16px TextmineCJK', '智能体')")
+        page.evaluate("document.fonts.ready")
+        for section in BUNDLED_SECTIONS:
+            assert page.locator(f"section#{section} h2").is_visible(), section
+        assert page.locator("img").count() == len(BUNDLED_IMAGES) + 4
+        assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "report.png"))
+        page.screenshot(path=str(ARTIFACTS / "report-full.png"), full_page=True)
+
+        # the corpus keyword table: folded to 20 of its 200 rows; sorting by count flips its order
+        table = page.locator("#t-vocab table")
+        assert table.locator("tbody tr:visible").count() == 20
+        first = table.locator("tbody tr").first.locator("td")
+        assert first.nth(0).inner_text() == "人工智能"
+        table.locator("th", has_text="count").locator("button").click()   # ascending
+        counts = [int(t.replace(",", "")) for t in table.locator("tbody tr td:nth-child(2)").all_inner_texts()]
+        assert counts == sorted(counts)
+        assert table.locator("tbody tr:visible").count() == 20
+        page.locator("#t-vocab button.unfold").click()
+        assert table.locator("tbody tr:visible").count() == 200
+        # printing: buttons hidden; a folded table prints its first rows and says where the rest is,
+        # an unfolded one prints every row; folded-away parts (details) are opened before printing
+        page.emulate_media(media="print")
+        assert table.locator("tbody tr:visible").count() == 200
+        assert not page.locator("#t-vocab button.unfold").is_visible()
+        assert not page.locator("#t-vocab .print-note").is_visible()
+        page.emulate_media(media="screen")
+        page.locator("#t-vocab button.unfold").click()
+        page.emulate_media(media="print")
+        assert table.locator("tbody tr:visible").count() == 20
+        assert page.locator("#t-vocab .print-note").inner_text() == \
+            "180 more rows are folded; all rows are in vocab.csv."
+        assert page.evaluate("[...document.querySelectorAll('details')].filter(d => d.open).length") == 0
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        assert page.evaluate("[...document.querySelectorAll('details')].every(d => d.open)")
+        page.pdf(path=str(ARTIFACTS / "report.pdf"), format="A4", print_background=True)
     assert requests == [url], [r for r in requests if r != url]
     assert errors == []
     assert (ARTIFACTS / "report.png").stat().st_size > 50_000
 
 
 def test_injected_markup_runs_nothing_in_a_real_browser(evil_run):
-    sync_playwright, executable = _browser_or_skip()
     url = (evil_run / "report.html").resolve().as_uri()
-    with sync_playwright() as p:
-        browser = _open(p, executable)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(15_000)
-            dialogs, requests = [], []
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(url, wait_until="load")
-            page.wait_for_timeout(300)
-            assert page.evaluate("document.scripts.length") == 1
-            assert page.evaluate("document.querySelectorAll('[onerror]').length") == 0
-            assert EVIL_SCRIPT in page.locator("#trends figure.kwic").first.inner_text()
-            assert EVIL_IMG in page.locator("section#topics .example").inner_text()
-        finally:
-            browser.close()
+    with _browser_page(url) as page:
+        dialogs, requests = [], []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(url, wait_until="load")
+        page.wait_for_timeout(300)
+        assert page.evaluate("[...document.scripts].filter(s => !s.type).length") == 1
+        assert page.evaluate("document.querySelectorAll('[onerror]').length") == 0
+        assert EVIL_SCRIPT in page.locator("#trends figure.kwic").first.inner_text()
+        assert EVIL_IMG in page.locator("section#topics .example").inner_text()
+        # the search shows the markup of the text as text too
+        page.fill("#q", "pwned")
+        page.press("#q", "Enter")
+        page.wait_for_function("document.getElementById('search-status').textContent.indexOf('«pwned»') === 0")
+        assert EVIL_SCRIPT in page.locator("#search-lines tbody tr").first.text_content()
+        assert page.evaluate("document.querySelectorAll('[onerror]').length") == 0
     assert dialogs == []
     assert requests == [url]
 
@@ -376,13 +383,273 @@ def test_font_subset_cache_gives_the_same_bytes_and_skips_subsetting(tmp_path, m
 
     chars = "具身智能体算电协同大模型"
     fresh = cjk_font_subset(chars, flavor="woff", layout_features=(), hinting=False)
-    first = cjk_font_subset(chars, flavor="woff", layout_features=(), hinting=False, cache_dir=tmp_path)
+    from textmine.io.cache import Cache
+
+    first = cjk_font_subset(chars, flavor="woff", layout_features=(), hinting=False, cache=Cache(tmp_path))
     assert first == fresh and len(list((tmp_path / "files" / "fonts").iterdir())) == 1
 
     def no_subsetting(*args, **kwargs):
         raise AssertionError("subset again")
 
     monkeypatch.setattr(subset, "Subsetter", no_subsetting)
-    assert cjk_font_subset(chars[::-1], flavor="woff", layout_features=(), hinting=False, cache_dir=tmp_path) == fresh
+    assert cjk_font_subset(chars[::-1], flavor="woff", layout_features=(), hinting=False, cache=Cache(tmp_path)) == fresh
     with pytest.raises(AssertionError, match="subset again"):   # other characters: a new subset
-        cjk_font_subset(chars + "了", flavor="woff", layout_features=(), hinting=False, cache_dir=tmp_path)
+        cjk_font_subset(chars + "了", flavor="woff", layout_features=(), hinting=False, cache=Cache(tmp_path))
+
+
+# -- findings, evidence, rule hits, glossary, timings, commands ---------------------------------------------
+
+def _search_payload(html: str) -> dict:
+    import json
+    import zlib
+
+    packed = re.search(r'<script type="application/octet-stream" id="search-data">([A-Za-z0-9+/=]*)</script>',
+                       html).group(1)
+    return json.loads(zlib.decompress(base64.b64decode(packed)).decode("utf-8"))
+
+
+def test_findings_come_first_and_cite_their_rows(bundled_run):
+    """On the bundled corpus no change between 2025 and 2026 has separated intervals: the findings say so and
+    list the largest rises and falls as not established, each with its row of trend_changes.csv."""
+    html = (bundled_run / "report.html").read_text(encoding="utf-8")
+    findings = re.search(r'<section id="findings">.*?</section>', html, re.S).group(0)
+    changes = pd.read_csv(bundled_run / "trend_changes.csv")
+    assert not changes["ci_separated"].any()
+    assert findings.count("No change has separated intervals; the largest are shown, not established.") == 2
+    rises = changes[changes["direction"] == "rise"].sort_values("change", ascending=False).head(3)
+    listed = re.findall(r'<li class="weak"><b>([^<]+)</b> 2025 → 2026', findings)
+    assert listed[:3] == list(rises["theme"]) and "算电协同" in listed   # 0.0 → 11.4: from none
+    for index in rises.index:   # each links to its row, which the changes table in the report has
+        assert f'href="#tc-L{index + 2}"' in findings and f'<tr id="tc-L{index + 2}"' in html
+    # new: period keywords no earlier period uses; distinctive terms per document from keyness.csv
+    keywords = pd.read_csv(bundled_run / "period_keywords.csv", dtype={"period": str})
+    new = keywords[keywords["first_appearance"]]
+    assert set(new["period"]) == {"2026"}
+    assert all(f'data-q="{t}"' in findings for t in new.sort_values("rank")["term"].head(3))
+    keyness = pd.read_csv(bundled_run / "keyness.csv")
+    first = keyness[(keyness["doc_id"] == "ccid-ai-outlook-2026") & (keyness["rank"] == 1)]
+    assert f'data-q="{first["term"].iloc[0]}" data-docs=\'["ccid-ai-outlook-2026"]\'' in findings
+    # the latest report against the rest, both groups named by their documents
+    assert "<b>xinhua-ai-trends-2026 (2026-01-28)</b> against <b>3 documents, 2025</b>" in findings
+
+
+def test_rule_hits_are_told_apart_from_literal_ones(bundled_run):
+    html = (bundled_run / "report.html").read_text(encoding="utf-8")
+    trends = pd.read_csv(bundled_run / "trends.csv")
+    row = trends[(trends.theme == "算电协同") & (trends.doc_id == "xinhua-ai-trends-2026")].iloc[0]
+    assert (row["count"], row["rule_hits"]) == (3, 2)
+    assert f">{row.per_10k:.1f} (3 = 1 term + 2 rule)</td>" in html
+    assert "「算电协同」 · 3 lines: 1 as written, 2 by rule" in html
+    assert html.count('<td class="how">rule: (算力 near 电力 within 20)</td>') == 2
+    assert '<mark class="by-rule">算力与电力</mark>' in html
+
+
+def test_every_column_shown_carries_its_glossary_meaning(bundled_run):
+    from textmine.glossary import describe
+
+    html = (bundled_run / "report.html").read_text(encoding="utf-8")
+    table = re.search(r'<figure class="table-wrap" id="t-trend-changes">.*?</thead>', html, re.S).group(0)
+    titles = dict(re.findall(r'<th scope="col"(?: class="num")? title="([^"]*)"><button type="button" class="sort">'
+                             r'([^<]+)</button>', table))
+    import html as html_module
+
+    meanings = {name: html_module.unescape(title) for title, name in titles.items()}
+    assert meanings["ci_separated"] == describe("trend_changes.csv", "ci_separated")
+    assert meanings["log2_ratio"] == describe("trend_changes.csv", "log2_ratio")
+    glossary = html_module.unescape(re.search(r'<section id="glossary">.*?</section>', html, re.S).group(0))
+    for table_name, column in (("keyness.csv", "g2"), ("keyness.csv", "log_ratio"), ("topic_summary.csv", "stability"),
+                               ("trends_period.csv", "ci_over"), ("trends.csv", "rule_hits")):
+        assert describe(table_name, column) in glossary, column
+
+
+def test_timings_and_commands_say_what_came_from_where(bundled_run, tmp_path):
+    import json
+
+    for name in ("manifest.json", "trends.csv", "kwic.csv", "keywords.csv", "documents.csv"):
+        shutil.copy(bundled_run / name, tmp_path / name)
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    manifest["run_stats"]["from_cache"] = ["keywords"]
+    run = manifest["commands"][0]
+    manifest["commands"] = [{**run, "files": ["keywords.csv", "documents.csv"]},
+                            {"command": "textmine trends --by year", "created": "2026-12-01T10:00:00+00:00",
+                             "stages": ["trends", "kwic"], "files": ["trends.csv", "kwic.csv"]}]
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    from textmine.report import write_report
+
+    html = write_report(tmp_path)[0].read_text(encoding="utf-8")
+    timings = re.search(r'<figure class="table-wrap" id="t-timings">.*?</figure>', html, re.S).group(0)
+    assert re.search(r"<td>keywords</td><td[^>]*>[0-9.,]+</td><td>tables read from the cache</td>", timings)
+    assert re.search(r"<td>trends</td><td[^>]*>[0-9.,]+</td><td></td>", timings)
+    trends = re.search(r'<section id="trends">.*?</section>', html, re.S).group(0)
+    assert "Made by <code>textmine trends --by year (2026-12-01T10:00:00+00:00)</code>" in trends
+    assert "<code>textmine trends --by year</code>" in html   # the commands of the folder, in the appendix
+
+
+def test_the_search_data_reproduces_the_runs_counting(bundled_run):
+    """The page folds the text as the run did (map plus exceptions), and a theme's lines are exactly the
+    mentions trends.csv counts."""
+    from textmine.normalize import SimplifiedFolder, fold_for_counting
+
+    html = (bundled_run / "report.html").read_text(encoding="utf-8")
+    data = _search_payload(html)
+    units = pd.read_csv(bundled_run / "units.csv", keep_default_na=False)
+    assert [u[2] for u in data["units"]] == list(units["text"])
+    folder = SimplifiedFolder()
+    for u, (doc, page, text) in enumerate(data["units"]):
+        folded = list("".join(data["fold"].get(c, c) for c in text))
+        for where, offset, char in (e for e in data["exceptions"] if e[0] == u):
+            folded[offset] = char
+        assert "".join(folded) == fold_for_counting(text, folder)
+    trends = pd.read_csv(bundled_run / "trends.csv")
+    counted = Counter((data["themes"][t], data["docs"][data["units"][u][0]][0]) for t, u, *_ in data["mentions"])
+    assert {k: v for k, v in counted.items()} == {(r.theme, r.doc_id): r.count for r in trends.itertuples()
+                                                  if r.count}
+    kwic = pd.read_csv(bundled_run / "kwic.csv")
+    assert sorted(data["units"][u][2][at:at + n] for _, u, at, n, _ in data["mentions"]) == sorted(kwic["match"])
+
+
+@pytest.mark.slow
+def test_report_shows_the_page_of_each_line_of_a_pdf(tmp_path):
+    """A report read from a PDF cites 'document p. N' for KWIC lines and search lines; the page is where the
+    paragraph begins, as the PDF was laid out."""
+    pytest.importorskip("fpdf")
+    import textmine as tm
+
+    import docfixtures as DF
+
+    seed = next(s for s in DF.seeds() if s.id == "xinhua-ai-trends-2026")
+    corpus = tmp_path / "pdf"
+    corpus.mkdir()
+    block_pages = DF.write_pdf(corpus / f"{seed.id}.pdf", seed.blocks, title=seed.title)
+    shutil.copy(DF.CORPUS / "ccid-ai-outlook-2026.txt", corpus / "ccid-ai-outlook-2026.txt")
+    config = tm.Config().replace(corpus={"path": str(corpus)}, scale={"cache": False})
+    out = tmp_path / "run"
+    tm.write_run(tm.run(config, stages=("keywords", "trends", "kwic")), out, cache=None)
+    html = tm.write_report(out)[0].read_text(encoding="utf-8")
+    units = pd.read_csv(out / "units.csv", keep_default_na=False)
+    pdf_units = units[units["doc_id"] == seed.id]
+    checked = 0
+    for (_, block), page in zip(seed.blocks, block_pages):
+        rows = pdf_units[pdf_units["text"].str.startswith(block[:16])] if len(block) >= 30 else pdf_units.iloc[0:0]
+        if len(rows) == 1:
+            assert int(rows["page"].iloc[0]) == page, block[:16]
+            checked += 1
+    assert checked >= 5 and max(block_pages) > 1
+    assert (units.loc[units["doc_id"] != seed.id, "page"] == "").all()   # a text file has no pages
+    kwic = pd.read_csv(out / "kwic.csv", keep_default_na=False)
+    pages = {(r.left, r.match, r.right): int(r.page) for r in kwic.itertuples() if r.doc_id == seed.id}
+    import html as html_module
+
+    shown = [(*(html_module.unescape(x) for x in line), int(page)) for page, *line in re.findall(
+        rf'<td class="kdoc">{seed.id} p\. (\d+)</td><td class="left">([^<]*)</td><td class="match"><mark[^>]*>([^<]*)'
+        r'</mark></td><td class="right">([^<]*)</td>', html)]
+    assert len(shown) >= 5 and len({p for *_, p in shown}) > 1
+    assert all(pages[(left, match, right)] == page for left, match, right, page in shown)
+    data = _search_payload(html)
+    pages = {u[2]: u[1] for u in data["units"]}
+    assert all(pages[t] == (int(p) if p != "" else 0) for t, p in zip(units["text"], units["page"]))
+
+
+def _watch(page, url):
+    """Every request and every console error or page error of ``page``; only ``url`` itself may load."""
+    requests, errors = [], []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.route("**/*", lambda route: route.continue_() if route.request.url == url else route.abort())
+    return requests, errors
+
+
+def _folded_count(run_dir, term: str) -> dict[str, int]:
+    """Occurrences of ``term`` per document in the cleaned paragraphs, folded as the run counts: plain
+    str.count on units.csv, independent of the page's code."""
+    from textmine.normalize import SimplifiedFolder, fold_for_counting
+
+    units = pd.read_csv(run_dir / "units.csv", keep_default_na=False)
+    folder = SimplifiedFolder()
+    counts: dict[str, int] = {}
+    for doc, text in zip(units["doc_id"], units["text"]):
+        counts[doc] = counts.get(doc, 0) + fold_for_counting(text, folder).count(term)
+    return counts
+
+
+def test_search_evidence_and_row_links_in_a_real_browser(bundled_run):
+    """Search a term that is no theme (机器人): the count, the lines and the chart agree with plain counts of
+    units.csv; a finding's evidence link runs the search for its documents; a row link unfolds its table."""
+    url = (bundled_run / "report.html").resolve().as_uri()
+    expected = _folded_count(bundled_run, "机器人")
+    total = sum(expected.values())
+    documents = pd.read_csv(bundled_run / "documents.csv")
+    with _browser_page(url) as page:
+        requests, errors = _watch(page, url)
+        page.goto(url, wait_until="load")
+        page.fill("#q", "机器人")
+        page.press("#q", "Enter")
+        page.wait_for_function("document.getElementById('search-status').textContent.indexOf('«') === 0")
+        status = page.inner_text("#search-status")
+        assert status == f"«机器人»: {total} occurrences in {sum(c > 0 for c in expected.values())} of 4 documents"
+        assert page.locator("#search-lines tbody tr").count() == total
+        assert page.locator("#search-lines mark").all_inner_texts() == ["机器人"] * total
+        # the chart: a dot per document, its title the count and the rate per 10k word tokens
+        titles = page.evaluate("[...document.querySelectorAll('#search-chart circle.dot title')]"
+                               ".map(t => t.textContent)")
+        for doc in documents.itertuples():
+            rate = expected.get(doc.doc_id, 0) / doc.tokens * 1e4
+            assert any(t.startswith(f"{doc.doc_id} (") and f": {expected.get(doc.doc_id, 0)} × in " in t
+                       and t.endswith(f"= {rate:.1f} per 10k") for t in titles), doc.doc_id
+        # click a document's dot: its lines only
+        page.locator("#search-chart circle.dot[data-doc='cnnic-genai-report-2025']").click()
+        page.wait_for_function("document.querySelectorAll('#search-filter button.chip').length === 2")
+        assert page.locator("#search-lines tbody tr").count() == expected["cnnic-genai-report-2025"]
+        page.screenshot(path=str(ARTIFACTS / "report-search.png"))
+        # a theme's name gives its counted mentions, rule hits marked
+        page.fill("#q", "算电协同")
+        page.press("#q", "Enter")
+        page.wait_for_function("document.getElementById('search-status').textContent.indexOf('«算电协同»') === 0")
+        assert "3 counted mentions of the theme in 1 of 4 documents" in page.inner_text("#search-status")
+        assert page.locator("#search-lines mark.by-rule").count() == 2
+        # a finding's evidence: the search of its term in its documents
+        link = page.locator("#findings table a.evidence").first
+        term, docs = link.get_attribute("data-q"), link.get_attribute("data-docs")
+        link.click()
+        page.wait_for_function(f"document.getElementById('search-status').textContent.indexOf('«{term}»') === 0")
+        assert page.locator("#search-filter button.chip").count() == len(__import__("json").loads(docs)) + 1
+        assert page.evaluate("location.hash").startswith("#q=")
+        # a row link unfolds a folded table and shows the row
+        row_link = page.locator("#findings .card.rose a.row-link").first
+        target = row_link.get_attribute("href")[1:]
+        row_link.click()
+        assert page.locator(f"tr#{target}").is_visible()
+        # a table filter keeps the matching rows only
+        page.locator("#t-vocab input.filter").fill("智能")
+        visible = page.locator("#t-vocab tbody tr:visible").all_inner_texts()
+        assert visible and all("智能" in r for r in visible)
+    assert requests == [url], [r for r in requests if r != url]
+    assert errors == []
+
+
+def test_topic_map_opens_offline_and_links_back(bundled_run):
+    url = (bundled_run / "topic_map.html").resolve().as_uri()
+    with _browser_page(url) as page:
+        requests, errors = _watch(page, url)
+        page.goto(url, wait_until="load")
+        assert page.locator("svg#map circle").count() == 6
+        assert page.locator("a[href='report.html']").count() == 1
+        # bars are the terms' shares of all tokens on one scale for the topic, its part in blue, the rest
+        # grey: at λ = 1 the frequent terms, shared with other topics (grey shows); at λ = 0 the rare terms
+        # specific to the topic, as short bars — never all full width
+        def bars(lam: str) -> list[tuple[float, float]]:
+            page.evaluate(f"document.getElementById('lam').value = '{lam}'; "
+                          "document.getElementById('lam').dispatchEvent(new Event('input'))")
+            return page.evaluate("[...document.querySelectorAll('#terms .bar')].map(b => "
+                                 "[parseFloat(b.querySelector('.b').style.width), "
+                                 "parseFloat(b.querySelector('.o').style.width)])")
+
+        frequent, rare = bars("1"), bars("0")
+        assert len(frequent) == len(rare) == 20
+        assert max(b + o for b, o in frequent) == pytest.approx(220, abs=0.2)
+        assert sum(o > 1 for _, o in frequent) >= 5
+        assert max(b + o for b, o in rare) < 0.5 * 220
+        page.screenshot(path=str(ARTIFACTS / "topic-map.png"))
+    assert requests == [url], [r for r in requests if r != url]
+    assert errors == []

@@ -22,13 +22,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import CORPUS, shared_file
 from textmine.cli import main
 from textmine.io import atomic
 from textmine.io.csvsafe import guard_text, read_output_csv, restore_text
 from textmine.io.decode import InputRejected, decode_bytes
 from textmine.io.read import read_corpus
 from textmine.io.write import OutputWriter, table_to_csv
+
+import docfixtures
+from conftest import CORPUS, shared_file
 
 XINHUA = (CORPUS / "xinhua-ai-trends-2026.txt").read_text(encoding="utf-8")
 PEOPLE = (CORPUS / "people-large-models-2025.txt").read_text(encoding="utf-8")
@@ -116,7 +118,7 @@ def test_folder_of_mixed_encodings_records_each_file_in_the_manifest(tmp_path, m
         "big5.txt": ("big5", "detected"), "bom.txt": ("utf-8-sig", "bom"), "gbk.txt": ("gb18030", "detected"),
         "utf16.txt": ("utf-16-le", "bom")}
     assert manifest["corpus"]["skipped"] == []
-    assert [d["id"] for d in manifest["corpus"]["documents"]] == ["big5", "bom", "gbk", "utf16"]
+    assert list(pd.read_csv(tmp_path / "o" / "documents.csv")["doc_id"]) == ["big5", "bom", "gbk", "utf16"]
 
 
 # -- the battery ------------------------------------------------------------------------------------
@@ -142,6 +144,9 @@ def _table(root: Path, name: str, rows: list[dict]) -> Path:
     path = root / name
     if name.endswith(".csv"):
         pd.DataFrame(rows).to_csv(path, index=False)
+    elif name.endswith(".xlsx"):
+        pd.DataFrame(rows).to_excel(path, index=False)
+        (root / "sheet.toml").write_text('[corpus]\nsheet = "Sheet2"\n', encoding="utf-8")
     else:
         path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     return path
@@ -154,8 +159,8 @@ SKIPS = [
      "skipped empty.txt: empty (the file has 0 bytes)"),
     ("blank-file", lambda c: (c / "blank.txt").write_text(" \n\u3000\n\t", encoding="utf-8"), [],
      "skipped blank.txt: empty (only white space)"),
-    ("pdf-named-txt", lambda c: (c / "scan.txt").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"), [],
-     "skipped scan.txt: binary (a PDF file; extract its text first)"),
+    ("cut-off-pdf-named-txt", lambda c: (c / "scan.txt").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"), [],
+     "skipped scan.txt: damaged (not a readable PDF: PDFium reports data format error)"),
     ("binary-with-nul", lambda c: (c / "blob.txt").write_bytes(bytes(range(256)) * 40), [],
      "skipped blob.txt: binary (holds NUL bytes and is not UTF-16/UTF-32 text)"),
     ("control-codes", lambda c: (c / "ctl.md").write_bytes(bytes(range(1, 9)) * 200), [],
@@ -171,8 +176,25 @@ SKIPS = [
     ("file-over-size-limit", lambda c: (c / "big.txt").write_text("数据要素。\n" * 200_000, encoding="utf-8"),
      ["--config", "limit.toml"],
      "skipped big.txt: oversized (3.2 MB is more than the limit of 1 MB ([corpus] max_file_mb))"),
-    ("unsupported-type", lambda c: (c / "report.docx").write_bytes(b"PK\x03\x04"), [],
-     "skipped report.docx: unsupported (.docx is not a .txt or .md file)"),
+    ("unsupported-type", lambda c: (c / "slides.pptx").write_bytes(b"PK\x03\x04"), [],
+     "skipped slides.pptx: unsupported (.pptx is not a .txt, .md, .pdf, .docx or .html file)"),
+    ("old-word-file", lambda c: (c / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0" + bytes(100)), [],
+     "skipped old.doc: unsupported (.doc is the old Word format; save it as .docx)"),
+    ("scanned-pdf", lambda c: docfixtures.write_scanned_pdf(c / "scan.pdf", XINHUA[:2500]), [],
+     "skipped scan.pdf: no-text-layer (no text layer on its 2 pages, only images of text; run OCR first)"),
+    ("encrypted-pdf", lambda c: docfixtures.write_pdf(c / "locked.pdf", [("paragraph", XINHUA[:800])],
+                                                      encrypt=("owner", "secret")), [],
+     "skipped locked.pdf: encrypted (needs a password to open; save a copy without the password and use that)"),
+    ("damaged-pdf", lambda c: (c / "report.pdf").write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 300), [],
+     "skipped report.pdf: damaged (not a readable PDF: PDFium reports data format error)"),
+    ("corrupt-docx", lambda c: docfixtures.write_corrupt_docx(
+        c / "broken.docx", docfixtures.write_docx(c.parent / "whole.docx", [("paragraph", XINHUA[:800])],
+                                                  header="新华社")), [],
+     "skipped broken.docx: damaged (not a readable Word document: its ZIP container is cut off or corrupt; "
+     "open and save it again in Word or WPS)"),
+    ("html-without-article", lambda c: docfixtures.write_html_without_article(c / "channel.html"), [],
+     "skipped channel.html: no-article (no article found: the page holds only navigation, link lists or "
+     "scripts; save the article's own page)"),
 ]
 
 
@@ -192,7 +214,7 @@ def test_bad_file_is_skipped_with_a_warning_and_the_rest_is_analysed(case, make,
     reason, detail = rest.split(" (", 1)
     assert manifest["corpus"]["skipped"] == [{"name": name, "status": "skipped", "reason": reason,
                                               "detail": detail[:-1]}]
-    assert [d["id"] for d in manifest["corpus"]["documents"]] == ["a", "b"]
+    assert list(pd.read_csv(out / "documents.csv")["doc_id"]) == ["a", "b"]
     assert set(pd.read_csv(out / "keywords.csv")["doc_id"]) == {"a", "b"}
 
 
@@ -205,8 +227,8 @@ def test_summary_at_the_end_lists_the_skipped_inputs(tmp_path, monkeypatch, caps
     err = capsys.readouterr().err
     assert err.splitlines()[-3:] == [
         "skipped 2 input(s), used 2 document(s) from 2 input(s) (listed under corpus.skipped in manifest.json):",
-        "  notes.pdf: unsupported (.pdf is not a .txt or .md file)",
-        "  empty.txt: empty (the file has 0 bytes)"]
+        "  empty.txt: empty (the file has 0 bytes)",
+        "  notes.pdf: damaged (not a readable PDF: PDFium reports data format error)"]
 
 
 def test_file_not_listed_in_metadata_is_reported(tmp_path, caplog):
@@ -227,8 +249,8 @@ def test_document_with_nothing_left_after_cleaning_is_named(caplog):
         prepared = tm.prepare(tm.Config(), corpus)
     assert {u.doc_id for u in prepared.units} == {"a"}
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
-        "document photo has no text left after cleaning (18 characters, all captions, source lines or shorter "
-        "than [clean] min_unit_chars); it counts as empty"]
+        "document photo has no text left after cleaning (18 characters, all captions, source lines, front matter "
+        "or shorter than [clean] min_unit_chars); it counts as empty"]
 
 
 def test_table_rows_with_empty_text_or_bad_json_are_skipped(tmp_path):
@@ -251,7 +273,13 @@ ERRORS = [
     ("nothing-usable", lambda r, c: [(c / n).write_bytes(b"") for n in ("a.txt", "b.txt")], [],
      "no usable documents in '{c}': all 2 inputs were skipped (a.txt: empty; b.txt: empty)"),
     ("unknown-config-key", lambda r, c: (r / "x.toml").write_text("[topics]\nnum_topics = 8\n"), ["--config", "x.toml"],
-     "x.toml: unknown key [topics] 'num_topics'; known keys: engine, k, iterations, min_unit_tokens, top_n, workers, k_range, stability_runs, stability_threshold, heldout_fraction, relevance_lambda, examples, term_weight, min_term_count, drop_top, alpha, optimize_alpha, eta, specificity, specificity_iterations"),
+     "x.toml: unknown key [topics] 'num_topics'; did you mean 'k'?"),
+    ("misspelt-config-key", lambda r, c: (r / "x.toml").write_text("[topics]\niteration = 8\n"), ["--config", "x.toml"],
+     "x.toml: unknown key [topics] 'iteration'; did you mean 'iterations' or 'specificity_iterations'?"),
+    ("unknown-config-section", lambda r, c: (r / "x.toml").write_text("[topic]\nk = 8\n"), ["--config", "x.toml"],
+     "x.toml: unknown section [topic]; did you mean 'topics'?"),
+    ("far-unknown-config-key", lambda r, c: (r / "x.toml").write_text("[topics]\nzzz = 8\n"), ["--config", "x.toml"],
+     "x.toml: unknown key [topics] 'zzz'; known keys: engine, k, iterations, min_unit_tokens, top_n, workers, k_range, stability_runs, stability_threshold, heldout_fraction, relevance_lambda, examples, term_weight, min_term_count, drop_top, alpha, optimize_alpha, eta, specificity, specificity_iterations"),
     ("wrong-type", lambda r, c: (r / "x.toml").write_text('[keywords]\ntop_n = "ten"\n'), ["--config", "x.toml"],
      "x.toml: [keywords] top_n = 'ten' must be of type int"),
     ("out-of-range", lambda r, c: None, ["--top", "0"],
@@ -264,7 +292,8 @@ ERRORS = [
      "[corpus] encoding = 'klingon' is not a known encoding; use \"auto\" or a codec name such as utf-8, "
      "gb18030, big5, utf-16"),
     ("missing-corpus", lambda r, c: None, ["--corpus", "nowhere"],
-     "corpus 'nowhere' does not exist; give a folder of .txt/.md files or a .csv/.jsonl table with --corpus"),
+     "corpus 'nowhere' does not exist; give a folder of .txt, .md, .pdf, .docx or .html files or a "
+     ".csv/.jsonl/.xlsx table with --corpus"),
     ("metadata-names-missing-file", lambda r, c: (c / "metadata.csv").write_text("id,file\nz,z.txt\n"), [],
      "{c}/metadata.csv line 2: file 'z.txt' is not in '{c}'"),
     ("duplicate-id-in-metadata",
@@ -273,13 +302,20 @@ ERRORS = [
     ("bad-date-in-table", lambda r, c: _table(r, "t.csv", [{"id": "a", "text": GOOD_A, "year": "2021"},
                                                            {"id": "b", "text": GOOD_B, "year": "二〇二一"}]),
      ["--corpus", "t.csv", "--id-col", "id", "--date-col", "year"],
-     "t.csv row 2, column 'year': '二〇二一' is not a date like 2017, 2017-05 or 2017-05-04"),
+     "t.csv row 2, column 'year': '二〇二一' is not a date; write it as 2017, 2017-05 or 2017-05-04 (also 2017/5/4, "
+     "2017.05, 2017年, 2017年5月, 2017年5月4日, 二〇一七年五月四日)"),
     ("duplicate-id-in-table", lambda r, c: _table(r, "t.csv", [{"id": "a", "text": GOOD_A},
                                                                {"id": "a", "text": GOOD_B}]),
      ["--corpus", "t.csv", "--id-col", "id"],
      "t.csv row 2: duplicate document id 'a' (first at row 1); ids in column 'id' must be unique"),
     ("missing-text-column", lambda r, c: _table(r, "t.csv", [{"id": "a", "content": GOOD_A}]),
      ["--corpus", "t.csv"], "'t.csv' has no text column 'text' (use --text-col; columns found: id, content)"),
+    ("missing-sheet", lambda r, c: _table(r, "t.xlsx", [{"id": "a", "text": GOOD_A}]),
+     ["--corpus", "t.xlsx", "--config", "sheet.toml"],
+     "'t.xlsx' has no sheet 'Sheet2'; did you mean 'Sheet1'? (use --sheet or [corpus] sheet; sheets: Sheet1)"),
+    ("damaged-workbook", lambda r, c: (r / "t.xlsx").write_bytes(b"PK\x03\x04" + bytes(64)), ["--corpus", "t.xlsx"],
+     "table 't.xlsx' cannot be used: not a readable .xlsx workbook (File is not a zip file); open and save it "
+     "again in Excel or WPS"),
     ("foreign-output-folder", lambda r, c: (r / "mine").mkdir() or (r / "mine" / "thesis.docx").write_bytes(b"1"),
      ["--out", "mine"],
      "output folder 'mine' holds files textmine did not write (thesis.docx) and no manifest.json; choose a "
@@ -381,7 +417,9 @@ def test_earlier_files_the_run_did_not_write_are_kept(tmp_path):
     second.write_bytes("keywords.csv", b"k\n")
     second.commit({"run": 2})
     assert sorted(_snapshot(out)) == ["keywords.csv", "manifest.json", "my-notes.md", "topics.csv"]
-    assert _consistent(out)["outputs"] == {"keywords.csv": hashlib.sha256(b"k\n").hexdigest()}
+    # the manifest lists every file textmine wrote there (your notes are yours, not listed)
+    assert _consistent(out)["outputs"] == {"keywords.csv": hashlib.sha256(b"k\n").hexdigest(),
+                                           "topics.csv": hashlib.sha256(b"t\n").hexdigest()}
 
 
 def test_interrupted_fallback_swap_is_restored_by_the_next_run(tmp_path):
@@ -431,7 +469,7 @@ def test_hostile_corpus_text_reaches_units_csv_guarded(tmp_path, monkeypatch):
     evil = units[units["doc_id"] == "evil"]
     assert list(evil["text"]) == ['=cmd|" /C calc"!A0', "@SUM(1+1)*cmd", '正文，"引号"和换行。']
     raw = (tmp_path / "o" / "units.csv").read_text(encoding="utf-8")
-    assert "\n" + "evil:0001,evil,paragraph,0,18,\"'=cmd|\"\" /C calc\"\"!A0\"\n" in raw
+    assert "\n" + "evil:0001,evil,paragraph,0,18,\"'=cmd|\"\" /C calc\"\"!A0\",\n" in raw   # page: empty
 
 
 # -- a real run, killed -----------------------------------------------------------------------------------

@@ -12,13 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import CORPUS, shopping_reviews
-from test_run import textmine
-
 from textmine.topics import fit_topics
 from textmine.topics.analysis import fit_runs, topic_units
 from textmine.topics.model import find_spread_terms
 from textmine.topics.spread import MIN_COUNT, distinctiveness, occurrence_matrix, spread_terms
+
+from conftest import CORPUS, shopping_reviews, textmine
 
 
 def counts(docs, vocab):
@@ -74,16 +73,17 @@ def test_evaluative_words_of_reviews_are_spread_and_product_words_are_not(review
     docs, _ = review_units
     found = find_spread_terms(docs, k=10, engine="tomotopy", seed=seed, threshold=0.3, iterations=100,
                               alpha=0.01, eta=0.05, optimize_alpha=False)
-    # 1,500 reviews, 150 per category. Read by hand, the 43-54 terms found with seeds 1-3 are evaluative or
-    # function words (没有 比较 感觉 问题 知道 不好 很多 真的 觉得 现在 有点 …) with a few generic review
-    # words (价格 东西 方便 朋友); 没有, 感觉, 知道 and 觉得 every time.
-    assert {"没有", "感觉", "知道", "觉得"} <= set(found)
+    # 1,500 reviews, 150 per category. Function and evaluative words such as 没有 不好 不错 非常 never reach the
+    # model: the term filter drops them. Of the rest, seeds 1-3 find 20, 25 and 28 terms (measured), all generic
+    # review words (感觉 觉得 知道 问题 发现 本来 价格 朋友 时间 …); 感觉, 觉得, 知道 and 问题 every time.
+    assert {"感觉", "觉得", "知道", "问题"} <= set(found)
+    assert not {"没有", "不好", "不错", "非常"} & {t for d in docs for t in d}
     products = {"酒店", "房间", "手机", "平板", "水果", "苹果", "蒙牛", "牛奶", "本书", "裤子", "衣服", "洗发水",
                 "头发", "热水器", "电脑", "屏幕"}
     assert not products & set(found)
     counts = Counter(t for d in docs for t in d)
     assert all(counts[t] >= MIN_COUNT and score < 0.3 for t, score in found.items())
-    assert 20 < len(found) < 80
+    assert 15 <= len(found) < 80
 
 
 def test_stability_runs_fit_the_same_terms_and_the_first_is_the_plain_fit(review_units):

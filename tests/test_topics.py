@@ -15,19 +15,24 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import CORPUS, shopping_reviews
-from test_run import textmine
-
 from textmine.errors import ConfigError
 from textmine.topics import fit_topics
 from textmine.topics.analysis import fit_runs, topic_units
-from textmine.topics.evaluate import coherence, fold_in, heldout_log_likelihood, split_heldout, topic_diversity
+from textmine.topics.evaluate import (
+    coherence,
+    fold_in,
+    heldout_log_likelihood,
+    split_heldout,
+    topic_diversity,
+)
 from textmine.topics.consensus import consensus_model, grouping_agreement, reference_index
 from textmine.topics.documents import choose_fit_on, document_terms, infer_mixtures
 from textmine.topics.evidence import relevance, topic_labels, topic_share
 from textmine.topics.model import TopicModel
 from textmine.topics.select import parse_k, propose_k
 from textmine.topics.stability import align_topics, jaccard, topic_stability
+
+from conftest import CORPUS, shopping_reviews, textmine
 
 
 @pytest.fixture(scope="module")

@@ -104,14 +104,42 @@ writes lexicon_check.csv (term,source,raw,tokens,status,note) into --out.""",
 
 The HTML is one self-contained file (images, style, script and the CJK font inline) that opens
 offline; sections appear for the files the run folder holds.""",
+    "init": """examples:
+  textmine init --corpus speeches.xlsx          # detect the text, id and date columns → ./textmine.toml
+  textmine init --corpus reports/ --out my.toml  # a folder: notes on its files and a metadata.csv template
+
+then edit the file and run 'textmine run' (or 'textmine run --config my.toml').""",
     "config": """examples:
   textmine config > my.toml        # every setting with its default and meaning
   textmine config --config my.toml # check a config file and show it resolved""",
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with "did you mean …" for a misspelled command or option."""
+
+    def error(self, message: str):
+        import re
+
+        from .errors import did_you_mean
+
+        choice = re.search(r"invalid choice: '([^']*)'", message)
+        if choice and self._subparsers is not None:
+            commands = [name for action in self._subparsers._group_actions for name in getattr(action, "choices", {})]
+            message = message.split(" (choose from")[0] + did_you_mean(choice.group(1), commands)
+        unknown = re.search(r"unrecognized arguments: (\S+)", message)
+        if unknown:   # compared without the dashes, which every option shares
+            options = [o[2:] for o in self._option_string_actions if o.startswith("--")]
+            message += did_you_mean(unknown.group(1).lstrip("-"), options, prefix="--")
+        super().error(message)
+
+    def command(self, name: str) -> argparse.ArgumentParser:
+        """The parser of one command."""
+        return next(action.choices[name] for action in self._subparsers._group_actions if name in action.choices)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="textmine",
         description="Chinese text mining for report corpora: domain-aware segmentation, keywords and "
                     "keyness, LDA topics and theme trends, with reproducible outputs.",
@@ -133,12 +161,19 @@ def _parser() -> argparse.ArgumentParser:
         "lexicon": "add accepted terms to a lexicon file, or check that every lexicon term takes effect",
         "report": "write report.html (self-contained) and report.md from a run folder",
         "config": "print every setting with its default and meaning",
+        "init": "write a textmine.toml for a corpus: its columns detected, every setting with its meaning",
     }
     for name, text in helps.items():
         command = sub.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".",
                                  epilog=EXAMPLES[name], formatter_class=argparse.RawDescriptionHelpFormatter)
         command.add_argument("--config", metavar="FILE", help=f"TOML config (default: ./{DEFAULT_CONFIG} if present)")
         if name == "config":
+            continue
+        if name == "init":
+            command.add_argument("--corpus", metavar="PATH", default="corpus",
+                                 help="a folder of documents or a .csv/.jsonl/.xlsx table (default: corpus)")
+            command.add_argument("--out", metavar="FILE", default=DEFAULT_CONFIG,
+                                 help=f"the config file to write (default: ./{DEFAULT_CONFIG}; never overwritten)")
             continue
         if name == "report":
             command.add_argument("--run", metavar="DIR", help="folder of a finished run (default: [output] dir)")
@@ -152,6 +187,7 @@ def _parser() -> argparse.ArgumentParser:
         group.add_argument("--text-col", metavar="NAME", help="table corpora: column with the text")
         group.add_argument("--id-col", metavar="NAME", help="table corpora: column with document ids")
         group.add_argument("--date-col", metavar="NAME", help="table corpora: column with dates (2017, 2017-05, …)")
+        group.add_argument("--sheet", metavar="NAME", help=".xlsx tables: the sheet holding the corpus")
         group.add_argument("--encoding", metavar="NAME", help="corpus encoding: auto (default) or a codec name "
                                                                "such as gb18030, big5, utf-16")
         group.add_argument("--strict", action="store_true", help="exit 2 when any input file is skipped")
@@ -216,6 +252,8 @@ def _resolve_config(args: argparse.Namespace) -> Config:
         config = load_config(DEFAULT_CONFIG)
     else:
         config = Config()
+    if args.command == "init":   # its --corpus and --out name the corpus to describe and the file to write
+        return config
     changes: dict[str, dict] = {}
 
     def set_(section: str, key: str, value) -> None:
@@ -232,6 +270,7 @@ def _resolve_config(args: argparse.Namespace) -> Config:
     set_("corpus", "text_col", getattr(args, "text_col", None))
     set_("corpus", "id_col", getattr(args, "id_col", None))
     set_("corpus", "date_col", getattr(args, "date_col", None))
+    set_("corpus", "sheet", getattr(args, "sheet", None))
     set_("corpus", "encoding", getattr(args, "encoding", None))
     if getattr(args, "strict", False):
         set_("corpus", "strict", True)
@@ -242,7 +281,7 @@ def _resolve_config(args: argparse.Namespace) -> Config:
         if not themes:
             raise ConfigError("--themes needs at least one term, e.g. --themes 智能体,算力")
         set_("trends", "themes", themes)
-    if args.command not in ("discover", "lexicon", "keyness", "network", "kwic"):
+    if args.command in ("run", "keywords"):
         set_("keywords", "top_n", getattr(args, "top", None))
     set_("scale", "scheduler", getattr(args, "scheduler", None))
     set_("scale", "workers", getattr(args, "workers", None))
@@ -302,51 +341,79 @@ def _command_line(argv: list[str]) -> str:
 
 def _run_stages(args: argparse.Namespace, config: Config, stages: tuple[str, ...], argv: list[str],
                 segments: bool = True, after=None) -> int:
+    from .io.atomic import check_output_folder
+    from .io.cache import open_cache
+    from .io.read import skipped_summary
     from .io.write import RunWriter, print_path
     from .pipeline import run
-
-    from .io.atomic import check_output_folder
 
     started = time.perf_counter()
     out_dir = config.resolve_path(config.output.dir)
     check_output_folder(out_dir)  # says what is wrong with the folder as the user named it
+    had = {name for name in ("report.html", "tables.xlsx") if (out_dir / name).is_file()}
+    cache = open_cache(config)
     # each stage's tables and charts are written as it ends, while the topic models may still be fitting
-    writer = RunWriter(config, out_dir, images=config.output.wordclouds or config.output.plots, segments=segments)
+    writer = RunWriter(config, out_dir, cache=cache, images=config.output.wordclouds or config.output.plots,
+                       segments=segments)
 
     def on_stage(stage: str, seconds: float) -> None:
         _say(args, f"  {stage:<9} done in {seconds:.1f} s")
 
     try:
-        result = run(config, stages, progress=not args.quiet, on_stage=on_stage, on_tables=writer.write)
+        if config.scale.scheduler:   # the whole run as tasks over partitions (textmine.partitions)
+            from .parallel import session
+            from .partitions import run_partitioned
+
+            with session(config) as client:
+                result = run_partitioned(config, stages, writer, client=client, cache=cache, progress=not args.quiet,
+                                         on_stage=on_stage)
+        else:
+            result = run(config, stages, cache=cache, progress=not args.quiet, on_stage=on_stage,
+                         on_tables=writer.write)
         writer.commit(result, _command_line(argv))
     except BaseException:
         writer.discard()
         raise
     prepared = result.prepared
     _say(args, f"  {config.corpus.path}: {len(prepared.corpus)} documents, {len(prepared.units)} units, "
-               f"{sum(len(t) for t in prepared.tokens):,} tokens")
+               f"{sum(prepared.token_totals.values()):,} tokens")
     if after is not None:
         after(result)
     _say(args, f"wrote {print_path(out_dir)}/ in {time.perf_counter() - started:.1f} s (see manifest.json)")
-    from .io.inputs import skipped_summary
-
     summary = skipped_summary(prepared.corpus)
     if summary:
         _say(args, summary)
-    if args.command == "run" and config.report.enabled:
-        _write_report(args, config, out_dir, None)
+    del result, prepared, writer   # the workbook and report are rendered from the folder; let the run's memory go
+    _refresh_derived(args, config, out_dir, had)
     return 0
 
 
+def _refresh_derived(args: argparse.Namespace, config: Config, out_dir: Path, had: set[str]) -> None:
+    """The files rendered from the folder — tables.xlsx, report.html/.md — after ``textmine run``, and after
+    any command into a folder that had them (publishing removed the old ones)."""
+    from .io.write import print_path
+
+    full = args.command == "run"
+    if config.output.workbook_rows and (full or "tables.xlsx" in had):
+        from .io.workbook import write_folder_workbook
+
+        from .io.cache import open_cache
+
+        path = write_folder_workbook(out_dir, max_rows=config.output.workbook_rows, cache=open_cache(config))
+        _say(args, f"wrote {print_path(path)}")
+    if config.report.enabled and (full or "report.html" in had):
+        _write_report(args, config, out_dir, None)
+
+
 def _write_report(args: argparse.Namespace, config: Config, run_dir: Path, out: Path | None) -> int:
+    from .io.cache import open_cache
     from .io.write import print_path
     from .report import write_report
 
     cfg = config.report
-    cache_dir = config.resolve_path(config.scale.cache_dir) if config.scale.cache else None
     html_path, md_path = write_report(run_dir, out, rows=cfg.rows, fold_rows=cfg.fold_rows,
                                       max_documents=cfg.max_documents, embed_font=cfg.embed_font,
-                                      compress_images=cfg.compress_images, cache_dir=cache_dir)
+                                      compress_images=cfg.compress_images, cache=open_cache(config))
     _say(args, f"wrote {print_path(html_path)} and {print_path(md_path)}")
     return 0
 
@@ -357,21 +424,20 @@ def _report(args: argparse.Namespace, config: Config) -> int:
 
 
 def _segment(args: argparse.Namespace, config: Config, argv: list[str]) -> int:
-    from .pipeline import make_segmenter, protected_theme_terms
-
     if args.text is not None:
-        from .normalize import SimplifiedFolder, fold_for_counting
+        from .preparation import fold_query
+        from .segment import make_segmenter
 
-        folder = SimplifiedFolder() if config.clean.fold_traditional else None
-        segmenter = make_segmenter(config, protected_theme_terms(config))
-        print(" / ".join(segmenter.lcut(fold_for_counting(args.text, folder))))
+        print(" / ".join(make_segmenter(config).lcut(fold_query(args.text, config))))
         return 0
     return _run_stages(args, config, (), argv)
 
 
-def _discover(args: argparse.Namespace, config: Config) -> int:
-    from .discover import discover
-    from .io.write import print_path, table_to_csv
+def _discover(args: argparse.Namespace, config: Config, argv: list[str]) -> int:
+    from .io.write import print_path, write_files
+    from .newterms import discover
+    from .preparation import load_corpus
+    from .provenance import command_manifest
 
     if args.top < 1:
         raise ConfigError(f"--top = {args.top} is out of range; it must be at least 1")
@@ -381,23 +447,18 @@ def _discover(args: argparse.Namespace, config: Config) -> int:
         if not path.is_file():
             raise ConfigError(f"--lexicon {lexicon!r} is not a file; use none, default or a lexicon file")
     started = time.perf_counter()
-    table = discover(config, lexicon=lexicon, top_n=args.top)
+    corpus = load_corpus(config)
+    table = discover(config, corpus=corpus, lexicon=lexicon, top_n=args.top)
     out_dir = config.resolve_path(config.output.dir)
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        temporary = out_dir / ".candidates.csv.tmp"
-        temporary.write_bytes(table_to_csv(table))
-        temporary.replace(out_dir / "candidates.csv")
-    except OSError as exc:
-        raise TextmineError(f"cannot write {print_path(out_dir)}/candidates.csv: {exc.strerror or exc}") from None
+    write_files(out_dir, {"candidates.csv": table}, command_manifest(config, corpus, _command_line(argv), ["discover"]))
     _say(args, f"{len(table)} candidates (lexicon: {lexicon}); best: {', '.join(table.term[:10])}")
     _say(args, f"wrote {print_path(out_dir)}/candidates.csv in {time.perf_counter() - started:.1f} s")
     return 0
 
 
-def _lexicon(args: argparse.Namespace, config: Config) -> int:
+def _lexicon(args: argparse.Namespace, config: Config, argv: list[str]) -> int:
     if args.action == "add":
-        from .io.lexicon_file import add_terms
+        from .lexicon import add_terms
 
         if not args.terms:
             raise ConfigError("lexicon add needs at least one TERM, e.g. textmine lexicon add 算电协同")
@@ -410,24 +471,28 @@ def _lexicon(args: argparse.Namespace, config: Config) -> int:
             print(f"note: {target} is not in [segment] lexicons; add lexicons = [\"{target}\"] to your config "
                   "so runs use it", file=sys.stderr)
         return 0
-    from .io.write import print_path, table_to_csv
-    from .lexicon_check import STATUS_HELP, check_lexicon
-    from .pipeline import prepare
+    from .io.cache import open_cache
+    from .io.write import print_path, write_files
+    from .lexicon import STATUS_HELP, check_lexicon
+    from .preparation import prepare
+    from .provenance import command_manifest
 
     if args.terms:
         raise ConfigError("lexicon check takes no terms; it checks every term of the configured lexicon")
-    table = check_lexicon(prepare(config, progress=not args.quiet))
+    prepared = prepare(config, cache=open_cache(config), progress=not args.quiet)
+    table = check_lexicon(prepared)
     counts = table.status.value_counts()
     print(f"{len(table)} lexicon terms: " + ", ".join(f"{counts.get(s, 0)} {s}" for s in STATUS_HELP))
-    flagged = table[table.status.isin(["never", "partial"])]
+    flagged = table[table.status.isin(["never", "nested", "partial"])]
     for row in flagged.itertuples():
-        print(f"  {row.status:<8} {row.term}  raw {row.raw}, one token {row.tokens}  [{row.source}] {row.note}")
-    for status in ("never", "partial"):
+        print(f"  {row.status:<8} {row.term}  raw {row.raw}, one token {row.tokens}, inside longer words "
+              f"{row.nested}  [{row.source}] {row.note}")
+    for status in ("never", "nested", "partial"):
         if counts.get(status, 0):
             print(f"{status}: {STATUS_HELP[status]}", file=sys.stderr)
     out_dir = config.resolve_path(config.output.dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "lexicon_check.csv").write_bytes(table_to_csv(table))
+    write_files(out_dir, {"lexicon_check.csv": table},
+                command_manifest(config, prepared.corpus, _command_line(argv), ["lexicon"]))
     _say(args, f"wrote {print_path(out_dir)}/lexicon_check.csv")
     return 0
 
@@ -446,10 +511,40 @@ def _print_kwic(config: Config):
     return show
 
 
+def _config_note(args: argparse.Namespace, exc: TextmineError) -> str:
+    """Which config was used, when the error may come from not having one (the default corpus is missing)."""
+    from .errors import CorpusError
+
+    if (getattr(args, "config", None) or getattr(args, "corpus", None) or Path(DEFAULT_CONFIG).is_file()
+            or not isinstance(exc, CorpusError) or "does not exist" not in str(exc)):
+        return ""
+    return (f" (no ./{DEFAULT_CONFIG} in {str(Path.cwd())!r}, so the built-in defaults were used; "
+            f"'textmine init --corpus PATH' writes one)")
+
+
+def _init(args: argparse.Namespace, config: Config) -> int:
+    from .init import init_config_text
+    from .io.atomic import write_atomic
+
+    target = Path(args.out)
+    if target.exists():
+        raise ConfigError(f"{str(target)!r} exists; textmine init never overwrites a config (give another --out)")
+    text = init_config_text(args.corpus, config)
+    try:
+        write_atomic(target, text.encode("utf-8"))
+    except OSError as exc:
+        raise TextmineError(f"cannot write {str(target)!r}: {exc.strerror or exc}") from None
+    print(f"wrote {target}: corpus {args.corpus!r}; check the settings marked in its header, then run "
+          f"'textmine run{'' if target.name == DEFAULT_CONFIG and target.parent == Path('.') else f' --config {target}'}'")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:   # the command's own parser names them, with its options to suggest
+        parser.command(args.command).error(f"unrecognized arguments: {' '.join(extras)}")
     debug = getattr(args, "debug", False)
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING,
                         format="textmine: %(levelname)s: %(message)s")
@@ -460,14 +555,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "config":
             sys.stdout.write(describe_config(config))
             return 0
+        if args.command == "init":
+            return _init(args, config)
         if args.command == "segment":
             return _segment(args, config, argv)
         if args.command == "report":
             return _report(args, config)
         if args.command == "discover":
-            return _discover(args, config)
+            return _discover(args, config, argv)
         if args.command == "lexicon":
-            return _lexicon(args, config)
+            return _lexicon(args, config, argv)
         stages = {"run": ("keywords", "keyness", "topics", "trends", "kwic", "network"), "keywords": ("keywords",),
                   "topics": ("topics",), "trends": ("trends",), "keyness": ("keyness",), "kwic": ("kwic",),
                   "network": ("network",)}[args.command]
@@ -476,7 +573,7 @@ def main(argv: list[str] | None = None) -> int:
     except TextmineError as exc:
         if debug:
             raise
-        print(f"textmine: error: {exc}", file=sys.stderr)
+        print(f"textmine: error: {exc}{_config_note(args, exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("textmine: interrupted; earlier outputs were left as they were", file=sys.stderr)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
-from .errors import ConfigError
+from .errors import ConfigError, did_you_mean
 
 DEFAULT_THEMES = ("智能体", "具身智能", "算电协同", "大模型", "算力", "数据")
 
@@ -27,10 +27,11 @@ def _opt(default: Any, help: str, *, min: float | None = None, choices: tuple = 
 
 @dataclass(frozen=True)
 class CorpusConfig:
-    path: str = _opt("corpus", "folder of .txt/.md files, or a .csv/.jsonl table")
+    path: str = _opt("corpus", "folder of .txt/.md/.pdf/.docx/.html files (mixed), or a .csv/.jsonl/.xlsx table")
     text_col: str = _opt("text", "table corpora: column holding the text")
     id_col: str = _opt("", "table corpora: column with document ids (empty: row number)")
     date_col: str = _opt("", "table corpora: column with dates (2017, 2017-05 or 2017-05-04)")
+    sheet: str = _opt("", ".xlsx tables: the sheet holding the corpus (empty: the first sheet)")
     encoding: str = _opt("auto", "text encoding of the corpus files: auto (detect UTF-8, UTF-16, GB18030, Big5) "
                                  "or a codec name")
     max_file_mb: int = _opt(50, "input files larger than this (MB) are skipped as oversized", min=1)
@@ -43,7 +44,13 @@ class CorpusConfig:
 class CleanConfig:
     fold_traditional: bool = _opt(True, "fold Traditional to Simplified Chinese for counting (OpenCC t2s)")
     drop_captions: bool = _opt(True, "drop figure/photo captions, credits and bylines")
+    caption_max_chars: int = _opt(120, "a caption is at most this long (and one sentence; two for a photo caption); "
+                                       "longer blocks are text", min=1)
     drop_footnotes: bool = _opt(True, "drop footnote source lines (¹ 来源：… with URLs); explanatory notes are kept")
+    drop_front_matter: bool = _opt(True, "drop tables of contents, editorial-board lists and copyright, disclaimer "
+                                         "and contact notices")
+    drop_headers_footers: bool = _opt(True, "drop running headers and footers (a line repeated 3+ times in a "
+                                            "document, digits aside) and page numbers")
     join_page_breaks: bool = _opt(True, "re-join paragraphs cut mid-sentence by page breaks")
     min_unit_chars: int = _opt(2, "units shorter than this (after cleaning) are dropped", min=1)
 
@@ -54,6 +61,8 @@ class SegmentConfig:
                         "jieba) when installed, or the jieba reference", choices=("auto", "jieba", "rjieba"))
     hmm: bool = _opt(True, "let jieba's HMM join unknown words")
     domain_lexicon: bool = _opt(True, "load the bundled lexicon of this field's terms")
+    policy_lexicon: bool = _opt(False, "load the bundled lexicon of Chinese policy and economic terms "
+                                       "(高质量发展, 一带一路, 供给侧结构性改革): on for policy and government writing")
     lexicons: tuple[str, ...] = _opt((), "your own lexicon files: one term per line (term [freq])")
     protect_latin: bool = _opt(True, "keep Latin/mixed names with digits and hyphens whole (GPT-4o, 5G)")
 
@@ -63,12 +72,19 @@ class FilterConfig:
     stopwords: str = _opt("default", "stopword list", choices=("default", "none"))
     extra_stopwords: tuple[str, ...] = _opt((), "files of more stopwords, one per line")
     min_chars: int = _opt(2, "shorter terms never reach keyword or topic tables", min=1)
+    rules: bool = _opt(True, "drop quantity tokens (万种, 17282TB), list markers (一是), deictic and function words "
+                             "(这种, 没有) and English fragments by the character-class rules of filters.py")
+    keep: tuple[str, ...] = _opt((), "terms that always reach the tables, whatever a rule or stopword list says")
 
 
 @dataclass(frozen=True)
 class KeywordsConfig:
     top_n: int = _opt(30, "keywords kept per document", min=1)
-    sublinear_tf: bool = _opt(False, "use 1 + log(tf) instead of raw counts in TF-IDF")
+    method: str = _opt("distinctive", "distinctive: TF-IDF with 1 + ln(tf) among the terms a document uses at least "
+                                      "min_ratio times as often as the other documents; tfidf: plain TF-IDF",
+                       choices=("distinctive", "tfidf"))
+    min_ratio: float = _opt(2.0, "distinctive keywords: how many times a term's rate in the rest of the corpus its "
+                                 "rate in the document must be at least", min=0.0)
 
 
 @dataclass(frozen=True)
@@ -126,7 +142,13 @@ class TrendsConfig:
     theme_file: str = _opt("default", "TOML file of theme rules (variants, near, same sentence, exclusions) "
                                       "used for the names in themes ('default': the bundled file; empty: none); "
                                       "with an empty themes list, every theme of the file")
-    by: str = _opt("date", "period of trends_period.csv: date, year, month or any metadata field")
+    by: str = _opt("date", "period of trends_period.csv: date (by year when dates have mixed precision), year, "
+                           "month or any metadata field")
+    match: str = _opt("substring", "substring: every occurrence of a theme term, also inside a longer word "
+                                   "(人工智能 in 生成式人工智能); token: only occurrences that are one whole word token",
+                      choices=("substring", "token"))
+    stub_share: float = _opt(0.05, "documents with fewer word tokens than this share of the median document's are "
+                                   "stubs: flagged in trends.csv and left out of periods (0: none)", min=0.0)
     bootstrap: int = _opt(1000, "bootstrap resamples for the period confidence intervals", min=100)
     confidence: float = _opt(0.95, "confidence level of the period intervals", min=0.5)
 
@@ -151,19 +173,23 @@ class OutputConfig:
     dir: str = _opt("outputs", "folder the results are written to")
     wordclouds: bool = _opt(True, "draw word clouds (PNG) per document and for the corpus")
     plots: bool = _opt(True, "draw the trend plot (PNG)")
-    max_doc_images: int = _opt(500, "per-document images (word clouds, the trend plot over documents) only for "
-                                    "corpora of at most this many documents; the corpus word cloud is always drawn",
-                               min=0)
+    workbook_rows: int = _opt(100_000, "tables.xlsx holds every table of at most this many rows, one sheet each (the "
+                                       "CSV files hold them all); 0: no workbook", min=0)
+    max_doc_images: int = _opt(50, "per-document word clouds only for corpora of at most this many documents; the "
+                                   "corpus word cloud is always drawn", min=0)
 
 
 @dataclass(frozen=True)
 class ScaleConfig:
-    scheduler: str = _opt("", "where the parallel stages (read, clean, segment) run: empty for this process, "
-                              "'dask' for a local Dask cluster, or a Dask scheduler address tcp://host:port")
+    scheduler: str = _opt("", "where the run's tasks go: empty for this process, 'dask' for a local Dask cluster, "
+                              "or a Dask scheduler address tcp://host:port (textmine run then works partition by "
+                              "partition and never holds the whole corpus)")
     workers: int = _opt(2, "workers of the local Dask cluster (scheduler = 'dask')", min=1)
     dask_processes: bool = _opt(True, "local Dask cluster: workers are processes (false: threads in this process)")
-    partition_docs: int = _opt(2000, "documents per Dask cleaning task", min=1)
-    partition_units: int = _opt(5000, "units per Dask segmentation task", min=1)
+    partition_docs: int = _opt(2000, "documents per Dask task (a partition)", min=1)
+    partition_units: int = _opt(5000, "units per Dask segmentation task of prepare() from Python", min=1)
+    topic_sample: int = _opt(100_000, "Dask runs: topics are fitted on at most this many paragraphs (a seeded sample "
+                                      "when there are more; every paragraph's topics are then inferred)", min=1)
     cache: bool = _opt(True, "keep cleaned units, segmentations and analysis tables on disk, so a second run "
                              "with the same inputs skips that work")
     cache_dir: str = _opt(".textmine-cache", "folder of the cache (Parquet files; safe to delete)")
@@ -259,9 +285,10 @@ def _build_section(cls: type, values: dict[str, Any], section: str, source: str)
     kwargs = {}
     for key, value in values.items():
         if key not in known:
-            options = ", ".join(known)
             where = f"[{section}] " if section else ""
-            raise ConfigError(f"{source}: unknown key {where}{key!r}; known keys: {options}")
+            hint = _hint(key, list(known))
+            what = f"section [{key}]" if not section and isinstance(value, dict) else f"key {where}{key!r}"
+            raise ConfigError(f"{source}: unknown {what}" + (hint if hint else f"; known keys: {', '.join(known)}"))
         if dataclasses.is_dataclass(hints[key]):
             if not isinstance(value, dict):
                 raise ConfigError(f"{source}: [{key}] must be a table (a TOML section)")
@@ -269,6 +296,20 @@ def _build_section(cls: type, values: dict[str, Any], section: str, source: str)
         else:
             kwargs[key] = _check_value(section, key, value, hints[key], dict(known[key].metadata), source)
     return cls(**kwargs)
+
+
+#: Names other tools give to a setting, and textmine's name for it.
+_OTHER_NAMES = {"num_topics": "k", "n_topics": "k", "n_components": "k", "passes": "iterations",
+                "n_iter": "iterations", "max_iter": "iterations", "random_state": "seed", "random_seed": "seed",
+                "text_column": "text_col", "id_column": "id_col", "date_column": "date_col", "sheet_name": "sheet"}
+
+
+def _hint(key: str, known: list[str]) -> str:
+    """"; did you mean 'k'?" for a misspelt key or another tool's name for one; empty when nothing is close."""
+    other = _OTHER_NAMES.get(key.lower())
+    if other in known:
+        return f"; did you mean {other!r}?"
+    return did_you_mean(key, known)
 
 
 def config_from_dict(values: dict[str, Any], *, source: str = "<dict>", base_dir: str | Path = ".") -> Config:

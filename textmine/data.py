@@ -8,8 +8,11 @@ counts + vocabulary + row ids). All are immutable; functions return new ones.
 from __future__ import annotations
 
 import bisect
+import calendar
 import dataclasses
+import datetime
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -17,7 +20,25 @@ from types import MappingProxyType
 import numpy as np
 import scipy.sparse as sp
 
-_DATE = re.compile(r"^\s*(\d{4})(?:[-/.年](\d{1,2})(?:[-/.月](\d{1,2})日?)?月?)?\s*$")
+_ISO_DATE = re.compile(r"([0-9]{4})(?:([-/.])([0-9]{1,2})(?:\2([0-9]{1,2}))?)?")  # 2021, 2021-03, 2021/3/4, 2021.03
+_CHINESE_DATE = re.compile(r"([0-9]{4}|[〇○◯零一二三四五六七八九]{4})\s*年(?:\s*([0-9]{1,2}|[一二三四五六七八九十]{1,2})\s*月"
+                           r"(?:\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]?)?)?")  # 2021年3月4日, 二〇二一年三月
+_NUMERAL_DIGITS = {c: i for i, chars in enumerate(["〇○◯零", "一", "二", "三", "四", "五", "六", "七", "八", "九"])
+                   for c in chars}
+DATE_FORMS = "2017, 2017-05 or 2017-05-04 (also 2017/5/4, 2017.05, 2017年, 2017年5月, 2017年5月4日, 二〇一七年五月四日)"
+
+
+def _chinese_number(text: str) -> int | None:
+    """A number written in Chinese numerals (二〇二一 digit by digit; 十二, 二十四, 三十一 with 十), or None."""
+    if text.isascii():
+        return int(text)
+    if "十" not in text:
+        return int("".join(str(_NUMERAL_DIGITS[c]) for c in text)) if len(text) in (1, 4) else None
+    tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones or tens in ("一", "〇", "○", "◯", "零") \
+            or ones in ("〇", "○", "◯", "零"):
+        return None
+    return (_NUMERAL_DIGITS[tens] if tens else 1) * 10 + (_NUMERAL_DIGITS[ones] if ones else 0)
 
 
 @dataclass(frozen=True, order=True)
@@ -30,20 +51,39 @@ class PartialDate:
 
     @classmethod
     def parse(cls, value: object) -> PartialDate | None:
-        """Parse '2025', '2025-10', '2025-10-03' (also 2025年10月, 2025/10/3); None for empty."""
-        if value is None or (isinstance(value, float) and np.isnan(value)):
+        """Parse a date of year, month or day precision; None for empty.
+
+        Accepted: ``2025``, ``2025-10``, ``2025-10-03``, the same with ``/`` or ``.`` (one separator
+        throughout), ``2025年``, ``2025年10月``, ``2025年10月3日`` (spaces allowed), full-width digits, and
+        Chinese numerals with 年 (``二〇二五年十月三日``; ○ and 零 for the zero). A year given as a whole
+        number (``2025``, ``2025.0``) is a year; a fractional number is refused, since ``2025.10`` and
+        ``2025.1`` are the same number.
+        """
+        if value is None or not isinstance(value, str) and value != value:  # None, NaN, NaT
             return None
-        text = str(value).strip()
+        if isinstance(value, datetime.date):
+            return cls(value.year, value.month, value.day)
+        if isinstance(value, (float, np.floating)) and not float(value).is_integer():
+            raise ValueError(f"{value!r} is a number, which cannot tell 2025.10 from 2025.1; write the date as "
+                             f"text, e.g. {DATE_FORMS}")
+        text = unicodedata.normalize("NFKC", str(value)).strip()
         if not text:
             return None
-        if isinstance(value, (int, np.integer)) or re.fullmatch(r"\d{4}\.0", text):
-            text = text[:4]
-        match = _DATE.match(text)
-        if not match:
-            raise ValueError(f"{value!r} is not a date like 2017, 2017-05 or 2017-05-04")
-        year, month, day = (int(g) if g else None for g in match.groups())
-        if month is not None and not 1 <= month <= 12 or day is not None and not 1 <= day <= 31:
-            raise ValueError(f"{value!r} is not a valid date")
+        if isinstance(value, (int, float, np.integer, np.floating)) or re.fullmatch(r"\d{4}\.0", text):
+            text = text.split(".")[0]
+        match = _ISO_DATE.fullmatch(text)
+        if match:
+            year, month, day = (int(g) if g else None for g in match.group(1, 3, 4))
+        else:
+            match = _CHINESE_DATE.fullmatch(text)
+            if not match:
+                raise ValueError(f"{value!r} is not a date; write it as {DATE_FORMS}")
+            year, month, day = (_chinese_number(g) if g else None for g in match.groups())
+            if year is None or match.group(2) and month is None or match.group(3) and day is None:
+                raise ValueError(f"{value!r} is not a date; write it as {DATE_FORMS}")
+        if month is not None and not 1 <= month <= 12 or \
+                day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
+            raise ValueError(f"{value!r} is not a valid date (a month is 1 to 12, a day within its month)")
         return cls(year, month, day)
 
     @property
@@ -70,14 +110,23 @@ class Document:
     meta: Mapping[str, str] = field(default_factory=dict)
     date: PartialDate | None = None
     source: str = ""
+    #: offset in ``text`` where each page begins (PDF); empty when the source has no pages
+    page_starts: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
+        object.__setattr__(self, "page_starts", tuple(self.page_starts))
 
     @property
     def label(self) -> str:
         """Short label for plots: the id plus the date when known."""
         return f"{self.id} ({self.date})" if self.date else self.id
+
+    def page_at(self, offset: int) -> int | None:
+        """The page (1-based) holding ``text[offset]``, e.g. ``doc.page_at(unit.start)``; None without pages."""
+        if not self.page_starts:
+            return None
+        return max(bisect.bisect_right(self.page_starts, offset), 1)
 
 
 @dataclass(frozen=True)
@@ -85,8 +134,11 @@ class InputRecord:
     """One input (a file, or a row of a table) and what became of it.
 
     ``status`` is ``used`` or ``skipped``; a skipped input has a ``reason``
-    (empty, binary, undecodable, oversized, unsupported, unlisted, invalid) and a
-    ``detail`` saying what was seen. ``encoding``/``method`` say how the text was decoded.
+    (empty, binary, undecodable, oversized, unsupported, unlisted, invalid, no-text-layer,
+    encrypted, damaged, no-article) and a ``detail`` saying what was seen.
+    ``encoding``/``method`` say how the text was decoded; ``format`` is ``pdf``, ``docx`` or
+    ``html`` for documents read with a format's reader (empty for plain text), ``pages`` the
+    page count of a PDF.
     """
 
     name: str
@@ -96,6 +148,8 @@ class InputRecord:
     encoding: str = ""
     method: str = ""
     chaos: float | None = None
+    format: str = ""
+    pages: int | None = None
 
     def to_dict(self) -> dict:
         return {k: v for k, v in dataclasses.asdict(self).items() if v not in ("", None)}
@@ -205,15 +259,33 @@ class TokenizedUnit:
 
 @dataclass(frozen=True)
 class Dtm:
-    """A document–term matrix: sparse counts, a sorted vocabulary, and the row ids."""
+    """A document–term matrix: sparse counts, a sorted vocabulary, the row ids, and each row's size.
+
+    ``tokens`` is the number of word tokens of each row — every segmented word, stopwords included,
+    punctuation and white space not — the denominator of every rate ("per 10k"). The matrix counts
+    only content terms, so a row's counts sum to less. When a matrix is built without ``tokens``,
+    each row's size is the sum of its counts.
+    """
 
     matrix: sp.csr_matrix
     vocab: tuple[str, ...]
     row_ids: tuple[str, ...]
+    tokens: np.ndarray | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.matrix.shape != (len(self.row_ids), len(self.vocab)):
             raise ValueError("matrix shape does not match row ids and vocabulary")
+        if self.tokens is not None:
+            tokens = np.asarray(self.tokens, dtype=np.int64)
+            if tokens.shape != (len(self.row_ids),):
+                raise ValueError("one token total per row is needed")
+            object.__setattr__(self, "tokens", tokens)
+
+    def sizes(self) -> np.ndarray:
+        """Word tokens per row (``tokens``), or the row sums of the counts when the matrix has none."""
+        if self.tokens is not None:
+            return self.tokens
+        return np.asarray(self.matrix.sum(axis=1)).ravel().astype(np.int64)
 
     @property
     def term_index(self) -> dict[str, int]:
@@ -225,9 +297,6 @@ class Dtm:
     def doc_freqs(self) -> np.ndarray:
         return np.diff(self.matrix.tocsc().indptr)
 
-    def row_totals(self) -> np.ndarray:
-        return np.asarray(self.matrix.sum(axis=1)).ravel()
-
     def group(self, groups: Sequence[str]) -> Dtm:
         """Sum rows that share a group label (e.g. units → documents, documents → years)."""
         if len(groups) != len(self.row_ids):
@@ -238,4 +307,5 @@ class Dtm:
         indicator = sp.csr_matrix((np.ones(len(rows)), (rows, np.arange(len(rows)))),
                                   shape=(len(labels), len(rows)))
         summed = (indicator @ self.matrix).astype(self.matrix.dtype).tocsr()
-        return Dtm(summed, self.vocab, tuple(labels))
+        tokens = None if self.tokens is None else np.bincount(rows, weights=self.tokens, minlength=len(labels))
+        return Dtm(summed, self.vocab, tuple(labels), None if tokens is None else tokens.astype(np.int64))

@@ -11,12 +11,14 @@ import scipy.sparse as sp
 from .data import Dtm
 
 
-def build_dtm(rows: Iterable[tuple[str, Sequence[str]]], *, vocab: Sequence[str] | None = None) -> Dtm:
+def build_dtm(rows: Iterable[tuple[str, Sequence[str]]], *, vocab: Sequence[str] | None = None,
+              tokens: Sequence[int] | None = None) -> Dtm:
     """Count terms per row. ``rows`` yields ``(row_id, terms)``; it is consumed once.
 
     With ``vocab`` (e.g. fitted on another corpus) only those columns are
     counted; otherwise the vocabulary is every term seen, sorted, so the
-    matrix does not depend on document order.
+    matrix does not depend on document order. ``tokens`` gives each row's word-token
+    total (see :class:`~textmine.data.Dtm`).
     """
     fixed = {t: i for i, t in enumerate(vocab)} if vocab is not None else None
     seen: dict[str, int] = {}
@@ -39,14 +41,15 @@ def build_dtm(rows: Iterable[tuple[str, Sequence[str]]], *, vocab: Sequence[str]
     n_cols = len(index)
     matrix = sp.csr_matrix((np.array(data, dtype=np.int64), np.array(indices, dtype=np.int64),
                             np.array(indptr, dtype=np.int64)), shape=(len(row_ids), n_cols))
+    sizes = None if tokens is None else np.asarray(tokens, dtype=np.int64)
     if fixed is not None:
-        return Dtm(matrix, tuple(vocab), tuple(row_ids))
+        return Dtm(matrix, tuple(vocab), tuple(row_ids), sizes)
     order = sorted(seen, key=seen.__getitem__)
     sorted_terms = sorted(order)
     permutation = np.array([seen[t] for t in sorted_terms], dtype=np.int64)
     matrix = matrix[:, permutation] if n_cols else matrix
     matrix.sort_indices()
-    return Dtm(matrix.tocsr(), tuple(sorted_terms), tuple(row_ids))
+    return Dtm(matrix.tocsr(), tuple(sorted_terms), tuple(row_ids), sizes)
 
 
 def term_ranks(vocab: Sequence[str]) -> np.ndarray:
@@ -78,12 +81,19 @@ def trim_dtm(dtm: Dtm, *, min_count: int = 1, min_df: int = 1, max_df_ratio: flo
     counts, dfs = dtm.term_counts(), dtm.doc_freqs()
     n_rows = max(len(dtm.row_ids), 1)
     keep = np.flatnonzero((counts >= min_count) & (dfs >= min_df) & (dfs / n_rows <= max_df_ratio))
-    return Dtm(dtm.matrix[:, keep].tocsr(), tuple(dtm.vocab[i] for i in keep), dtm.row_ids)
+    return Dtm(dtm.matrix[:, keep].tocsr(), tuple(dtm.vocab[i] for i in keep), dtm.row_ids, dtm.tokens)
 
 
 def vocab_table(dtm: Dtm):
-    """``term,count,doc_freq`` for every term, most frequent first."""
+    """``term,count,doc_freq`` for every term, most frequent first: ``count`` is how often the term
+    came out as a whole token (a mention inside a longer token is not counted here; theme counts
+    are), ``doc_freq`` in how many rows."""
+    return vocab_frame(dtm.vocab, dtm.term_counts(), dtm.doc_freqs())
+
+
+def vocab_frame(vocab, counts: np.ndarray, doc_freqs: np.ndarray):
+    """:func:`vocab_table` from each term's count and document frequency (aligned with ``vocab``)."""
     import pandas as pd
 
-    frame = pd.DataFrame({"term": dtm.vocab, "count": dtm.term_counts(), "doc_freq": dtm.doc_freqs()})
+    frame = pd.DataFrame({"term": vocab, "count": counts, "doc_freq": doc_freqs})
     return frame.sort_values(["count", "term"], ascending=[False, True], kind="mergesort").reset_index(drop=True)

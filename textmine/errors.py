@@ -33,8 +33,26 @@ class StageError(TextmineError):
     exit_code = 1
 
 
-def invalid_value(name: str, value: object, allowed: str | Iterable[object]) -> str:
-    """Build the standard message for a bad parameter value."""
-    if not isinstance(allowed, str):
-        allowed = ", ".join(repr(a) for a in allowed)
-    return f"{name} = {value!r} is not allowed; expected {allowed}"
+def did_you_mean(word: str, choices: Iterable[str], *, limit: int = 3, prefix: str = "") -> str:
+    """``"; did you mean 'k'?"`` (or ``"'a' or 'b'"``) for the choices close to ``word``; empty when none is.
+
+    Closeness is difflib's ratio (at least 0.6), also tried without case, ``_`` and ``-``, so
+    ``topic-k`` finds ``topic_k`` and ``Text_Col`` finds ``text_col``. ``prefix`` is put before each
+    suggestion (``--`` for options compared without their dashes).
+    """
+    import difflib
+
+    choices = [str(c) for c in choices]
+
+    def fold(text: str) -> str:
+        return text.lower().replace("_", "").replace("-", "")
+
+    folded = {fold(c): c for c in choices}
+    matches = difflib.get_close_matches(word, choices, n=limit, cutoff=0.6)
+    for match in difflib.get_close_matches(fold(word), list(folded), n=limit, cutoff=0.6):
+        if folded[match] not in matches:
+            matches.append(folded[match])
+    matches = matches[:limit]
+    if not matches:
+        return ""
+    return "; did you mean " + " or ".join(repr(prefix + m) for m in matches) + "?"

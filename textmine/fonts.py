@@ -27,27 +27,26 @@ def cjk_font_path() -> Path:
 
 
 def cjk_font_subset(chars: str, *, flavor: str | None = None, layout_features: tuple[str, ...] = ("*",),
-                    hinting: bool = True, cache_dir: str | Path | None = None) -> bytes:
+                    hinting: bool = True, cache=None) -> bytes:
     """The bundled CJK font cut down to ``chars`` (OpenType, or ``flavor="woff"``), for embedding in HTML.
 
     The font's name table (copyright and SIL OFL licence) is kept; timestamps are not
-    recalculated, so the same characters give the same bytes. With ``cache_dir``, a subset made
-    before for the same characters, options and font is read from the cache (subsetting thousands
-    of glyphs takes about a second).
+    recalculated, so the same characters give the same bytes. With a ``cache``
+    (:class:`textmine.io.cache.Cache`), a subset made before for the same characters, options and
+    font is read from it (subsetting thousands of glyphs takes about a second).
     """
     import io
 
     from fontTools import subset
 
-    if cache_dir is not None:
-        from importlib import metadata
-
-        from .io.cache import BytesCache
+    if cache is not None:
+        from .keys import digest
+        from .provenance import package_versions
 
         font_file = cjk_font_path()
-        key = BytesCache.key("".join(sorted(set(chars))), flavor, list(layout_features), hinting, font_file.name,
-                             font_file.stat().st_size, metadata.version("fonttools"))
-        return BytesCache(cache_dir, "fonts").through(key, lambda: cjk_font_subset(
+        key = digest("".join(sorted(set(chars))), flavor, list(layout_features), hinting, font_file.name,
+                     font_file.stat().st_size, package_versions(["fonttools"], python=False))
+        return cache.files("fonts").through(key, lambda: cjk_font_subset(
             chars, flavor=flavor, layout_features=layout_features, hinting=hinting))
     options = subset.Options()
     options.flavor = flavor

@@ -2,7 +2,10 @@
 
 Log-likelihood G² (Dunning 1993; Rayson & Garside 2000) with the log-ratio
 effect size (Hardie 2014): log2 of the ratio of relative frequencies, with 0.5
-added to zero counts.
+added to zero counts. The size of each side is its number of word tokens
+(:meth:`textmine.data.Dtm.sizes`: every segmented word, stopwords included), the
+same denominator as every other rate, so ``per_10k_target`` here and ``per_10k``
+in ``trends.csv`` mean the same thing.
 """
 
 from __future__ import annotations
@@ -42,8 +45,8 @@ def g2_and_log_ratio(target: np.ndarray, reference: np.ndarray, n_target: float 
     return g2, np.log2(smoothed_t / smoothed_r)
 
 
-def keyness(dtm: Dtm, target_rows: list[int], reference_rows: list[int] | None = None, *,
-            min_count: int = 3) -> pd.DataFrame:
+def keyness_table(dtm: Dtm, target_rows: list[int], reference_rows: list[int] | None = None, *,
+                  min_count: int = 3) -> pd.DataFrame:
     """Terms over-represented in the target rows against the reference rows (default: all others)."""
     import pandas as pd
     from scipy.stats import chi2
@@ -52,15 +55,17 @@ def keyness(dtm: Dtm, target_rows: list[int], reference_rows: list[int] | None =
         reference_rows = [i for i in range(len(dtm.row_ids)) if i not in set(target_rows)]
     target = np.asarray(dtm.matrix[target_rows].sum(axis=0)).ravel()
     reference = np.asarray(dtm.matrix[reference_rows].sum(axis=0)).ravel()
-    g2, log_ratio = g2_and_log_ratio(target, reference)
-    keep = (target >= min_count) & (target / max(target.sum(), 1) > reference / max(reference.sum(), 1))
+    sizes = dtm.sizes()
+    n_target, n_reference = max(int(sizes[target_rows].sum()), 1), max(int(sizes[reference_rows].sum()), 1)
+    g2, log_ratio = g2_and_log_ratio(target, reference, n_target, n_reference)
+    keep = (target >= min_count) & (target / n_target > reference / n_reference)
     index = np.flatnonzero(keep)
     frame = pd.DataFrame({
         "term": np.array(dtm.vocab, dtype=object)[index],
         "count_target": target[index],
         "count_reference": reference[index],
-        "per_10k_target": target[index] / max(target.sum(), 1) * 1e4,
-        "per_10k_reference": reference[index] / max(reference.sum(), 1) * 1e4,
+        "per_10k_target": target[index] / n_target * 1e4,
+        "per_10k_reference": reference[index] / n_reference * 1e4,
         "g2": g2[index],
         "p_value": chi2.sf(g2[index], df=1),
         "log_ratio": log_ratio[index],
@@ -70,23 +75,28 @@ def keyness(dtm: Dtm, target_rows: list[int], reference_rows: list[int] | None =
     return frame
 
 
-def keyness_each_vs_rest(dtm: Dtm, *, top_n: int = 30, min_count: int = 3) -> pd.DataFrame:
+def keyness_each_vs_rest(dtm: Dtm, *, top_n: int = 30, min_count: int = 3, stats=None) -> pd.DataFrame:
     """For each row (document), its ``top_n`` distinctive terms against all other rows.
 
-    The same figures as :func:`keyness` with the default reference, computed from the sparse
+    The same figures as :func:`keyness_table` with the default reference, computed from the sparse
     matrix: a term a row does not contain can never be distinctive for it, so only the row's own
-    terms are scored, and the reference counts are the corpus totals minus the row's.
+    terms are scored, and the reference counts are the corpus totals minus the row's. ``stats``
+    (:class:`textmine.keywords.TermStats`): the corpus's totals, when ``dtm`` holds some of its documents.
     """
     import pandas as pd
     from scipy.stats import chi2
 
     matrix = dtm.matrix.tocsr()
     matrix.sort_indices()
-    totals = np.asarray(matrix.sum(axis=0)).ravel()
-    row_sizes = np.asarray(matrix.sum(axis=1)).ravel()
-    reference_sizes = totals.sum() - row_sizes
-    if not (reference_sizes > 0).any():
-        return pd.DataFrame()
+    row_sizes = dtm.sizes().astype(float)
+    if stats is None:
+        totals = np.asarray(matrix.sum(axis=0)).ravel()
+        if not (row_sizes.sum() - row_sizes > 0).any():
+            return pd.DataFrame()
+        total_size = row_sizes.sum()
+    else:
+        totals, total_size = stats.totals, stats.n_tokens
+    reference_sizes = total_size - row_sizes
     rows = entry_rows(matrix)
     scored = reference_sizes[rows] > 0          # a row that is the whole corpus has no reference
     rows, cols, target = rows[scored], matrix.indices[scored], matrix.data[scored]
@@ -106,12 +116,12 @@ def keyness_each_vs_rest(dtm: Dtm, *, top_n: int = 30, min_count: int = 3) -> pd
         "g2": g2[order], "p_value": chi2.sf(g2[order], df=1), "log_ratio": log_ratio[order], "rank": ranks})
 
 
-def chi_square(target: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    """Per-term Pearson chi² of the 2×2 table (term vs other terms, target vs reference), no continuity correction."""
+def chi_square(target: np.ndarray, reference: np.ndarray, n_target: float, n_reference: float) -> np.ndarray:
+    """Per-term Pearson chi² of the 2×2 table (term vs other tokens, target vs reference), no continuity correction."""
     a = target.astype(float)
     c = reference.astype(float)
-    b = a.sum() - a
-    d = c.sum() - c
+    b = n_target - a
+    d = n_reference - c
     n = a + b + c + d
     denominator = (a + b) * (c + d) * (a + c) * (b + d)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -130,25 +140,34 @@ def compare_groups(dtm: Dtm, target_rows: list[int], reference_rows: list[int], 
     ``min_count`` occurrences on that side (the minimum-frequency guard). ``log_ratio`` is
     log2(target rate / reference rate), so it is negative for reference-side terms.
     """
-    import pandas as pd
-    from scipy.stats import chi2
-
     if not target_rows or not reference_rows:
         raise ValueError("both groups need at least one document")
     if set(target_rows) & set(reference_rows):
         raise ValueError("the target and reference groups overlap")
     target = np.asarray(dtm.matrix[target_rows].sum(axis=0)).ravel()
     reference = np.asarray(dtm.matrix[reference_rows].sum(axis=0)).ravel()
-    g2, log_ratio = g2_and_log_ratio(target, reference)
-    chi = chi_square(target, reference)
-    n_t, n_r = max(target.sum(), 1), max(reference.sum(), 1)
+    sizes = dtm.sizes()
+    return compare_counts(dtm.vocab, target, reference, int(sizes[target_rows].sum()),
+                          int(sizes[reference_rows].sum()), min_count=min_count, top_n=top_n)
+
+
+def compare_counts(vocab, target: np.ndarray, reference: np.ndarray, target_tokens: int, reference_tokens: int, *,
+                   min_count: int = 3, top_n: int | None = None) -> pd.DataFrame:
+    """:func:`compare_groups` from each term's count in the two groups (aligned with ``vocab``) and their sizes
+    in word tokens (the sums can be made part by part: :mod:`textmine.partitions`)."""
+    import pandas as pd
+    from scipy.stats import chi2
+
+    n_t, n_r = max(int(target_tokens), 1), max(int(reference_tokens), 1)
+    g2, log_ratio = g2_and_log_ratio(target, reference, n_t, n_r)
+    chi = chi_square(target, reference, n_t, n_r)
     over = target / n_t > reference / n_r
     under = target / n_t < reference / n_r
     frames = []
     for side, keep in (("target", over & (target >= min_count)), ("reference", under & (reference >= min_count))):
         index = np.flatnonzero(keep)
         frame = pd.DataFrame({
-            "side": side, "term": np.array(dtm.vocab, dtype=object)[index],
+            "side": side, "term": np.array(vocab, dtype=object)[index],
             "count_target": target[index], "count_reference": reference[index],
             "per_10k_target": target[index] / n_t * 1e4, "per_10k_reference": reference[index] / n_r * 1e4,
             "g2": g2[index], "chi2": chi[index], "p_value": chi2.sf(g2[index], df=1), "log_ratio": log_ratio[index],

@@ -56,10 +56,13 @@ def _g2(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np.ndarra
     return 2 * total
 
 
-def association_table(sets: list[set[str]], *, top_nodes: int = 60, min_cooccurrence: int = 3) -> pd.DataFrame:
-    """Every positively associated pair among the ``top_nodes`` most frequent terms, with its measures."""
-    freq = Counter(t for s in sets for t in s)
-    nodes = [t for t, _ in sorted(freq.items(), key=lambda kv: (-kv[1], kv[0]))[:top_nodes]]
+def top_terms(freq: Counter, top_nodes: int) -> list[str]:
+    """The ``top_nodes`` terms in most windows (ties by term): the candidates for nodes."""
+    return [t for t, _ in sorted(freq.items(), key=lambda kv: (-kv[1], kv[0]))[:top_nodes]]
+
+
+def cooccurrence_counts(sets: list[set[str]], nodes: list[str]) -> np.ndarray:
+    """nodes × nodes: the windows holding both terms (the diagonal: windows holding the term)."""
     index = {t: i for i, t in enumerate(nodes)}
     rows, cols = [], []
     for w, terms in enumerate(sets):
@@ -67,11 +70,25 @@ def association_table(sets: list[set[str]], *, top_nodes: int = 60, min_cooccurr
             if t in index:
                 rows.append(w)
                 cols.append(index[t])
-    n = len(sets)
-    incidence = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, len(nodes)))
-    co = (incidence.T @ incidence).tocoo()
-    mask = (co.row < co.col) & (co.data >= min_cooccurrence)
-    i, j, a = co.row[mask], co.col[mask], co.data[mask].astype(float)
+    incidence = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(sets), len(nodes)))
+    return (incidence.T @ incidence).toarray().astype(np.int64)
+
+
+def association_table(sets: list[set[str]], *, top_nodes: int = 60, min_cooccurrence: int = 3) -> pd.DataFrame:
+    """Every positively associated pair among the ``top_nodes`` most frequent terms, with its measures."""
+    freq = Counter(t for s in sets for t in s)
+    nodes = top_terms(freq, top_nodes)
+    return association_from_counts(freq, nodes, cooccurrence_counts(sets, nodes), len(sets),
+                                   min_cooccurrence=min_cooccurrence)
+
+
+def association_from_counts(freq, nodes: list[str], counts: np.ndarray, n: int, *,
+                            min_cooccurrence: int = 3) -> pd.DataFrame:
+    """:func:`association_table` from the window counts: ``freq`` (term → windows), the shared windows of each pair
+    of ``nodes`` (:func:`cooccurrence_counts`, which can be summed part by part) and the number of windows ``n``.
+    Pairs are listed in row-major order of the upper triangle."""
+    i, j = np.nonzero(np.triu(counts, k=1) >= max(min_cooccurrence, 1))
+    a = counts[i, j].astype(float)
     fi = np.array([freq[nodes[k]] for k in i], dtype=float)
     fj = np.array([freq[nodes[k]] for k in j], dtype=float)
     positive = a > fi * fj / max(n, 1)
@@ -90,11 +107,17 @@ def association_table(sets: list[set[str]], *, top_nodes: int = 60, min_cooccurr
 def cooccurrence_network(prepared, config: NetworkConfig | None = None, *, seed: int = 42
                          ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The edge table (``cooccurrence.csv``) and node table (``cooccurrence_nodes.csv``) of the network."""
-    import networkx as nx
-
     config = config or NetworkConfig()
     pairs = association_table(windows(prepared, config.window), top_nodes=config.top_nodes,
                               min_cooccurrence=config.min_cooccurrence)
+    return network_tables(pairs, config, seed=seed)
+
+
+def network_tables(pairs: pd.DataFrame, config: NetworkConfig, *, seed: int = 42) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The edge and node tables of :func:`cooccurrence_network` from the associated pairs (:func:`association_table`
+    or :func:`association_from_counts`)."""
+    import networkx as nx
+
     pairs.insert(2, "weight", pairs[config.measure])
     edges = pairs.sort_values(["weight", "cooccurrences", "source", "target"], ascending=[False, False, True, True],
                               kind="mergesort").head(config.max_edges).reset_index(drop=True)

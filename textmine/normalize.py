@@ -2,7 +2,7 @@
 
 :class:`MappedText` pairs a string with the original offset of each of its
 characters; every edit returns a new one. The folding functions (width,
-Traditional→Simplified) keep the length, so a match in the folded text is a
+○ as a numeral zero, Traditional→Simplified) keep the length, so a match in the folded text is a
 match at the same positions in the displayed text.
 """
 
@@ -135,7 +135,20 @@ class SimplifiedFolder:
         return "".join(c if len(c) == 1 else o for c, o in zip(chars, text))
 
 
+# ○ (a white circle, a symbol) written for the zero 〇 of a Chinese numeral: it follows a numeral digit (一九八○年,
+# 二○○○年); a bullet ○ never does. A symbol token is not a word, so unfolded, 二○○一年 would count as 二 / 一年.
+_CIRCLE_ZERO = re.compile(r"(?<=[〇零一二三四五六七八九])[○◯]+")
+
+
+def fold_numeral_zero(text: str) -> str:
+    """``○`` and ``◯`` used as the zero of a Chinese numeral to ``〇`` (same length); other circles stay."""
+    if "○" not in text and "◯" not in text:
+        return text
+    return _CIRCLE_ZERO.sub(lambda m: "〇" * len(m.group()), text)
+
+
 def fold_for_counting(text: str, folder: SimplifiedFolder | None) -> str:
-    """The counting form of a display text: width-folded, and Simplified if a folder is given."""
-    text = fold_width(text)
+    """The counting form of a display text: width-folded, ○ as a numeral zero to 〇, and Simplified if a
+    folder is given."""
+    text = fold_numeral_zero(fold_width(text))
     return folder(text) if folder is not None else text

@@ -1,4 +1,4 @@
-"""Theme dictionaries with coding rules, and finding their hits in segmented text.
+"""Themes: coding rules over terms, and every mention of them in the text — the one theme counter.
 
 A theme is a name plus a rule over terms, written in a TOML file::
 
@@ -11,14 +11,21 @@ A theme is a name plus a rule over terms, written in a TOML file::
 
 A rule is a list of alternatives separated by ``|``; an alternative is
 
-- a term: ``智能体`` (matches a token equal to the term; every term of a theme
-  file is a protected unit in segmentation, so it is always one token);
-- ``(A near B within N)``: A and B in the same paragraph, at most N tokens apart;
+- a term: ``智能体`` — every occurrence of the term in the folded text of a paragraph
+  (:attr:`~textmine.data.Unit.norm`), also inside a longer word: 人工智能 in 生成式人工智能 is a
+  mention of 人工智能. A term with a Latin edge does not match inside a longer Latin name
+  (AI in OpenAI, GPT in GPT-4o);
+- ``(A near B within N)``: A and B in the same paragraph, at most N word tokens apart;
 - ``(A & B & …)``: all of the terms in the same sentence.
 
-``exclude`` lists terms whose sentences do not count for the theme; they are
-protected too, so a variant inside an excluded phrase is never a hit.
-Overlapping hits of one theme count once.
+``exclude`` lists terms whose sentences do not count for the theme; ``not_inside`` lists longer
+terms a mention must not sit in (数据 not inside 数据中心). Overlapping mentions of one theme count
+once. Themes are matched in the text; they never change the segmentation, so the word-token
+totals that rates divide by are the same whatever themes are asked for.
+
+Each literal mention records how the segmentation holds it (``fit``): ``token`` — exactly one
+word token; ``nested`` — inside a longer token (``within`` names it); ``split`` — across tokens.
+``[trends] match = "token"`` counts only mentions that are whole tokens (the old exact-token count).
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ import bisect
 import hashlib
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -68,12 +75,14 @@ Alternative = str | Near | AllInSentence
 
 @dataclass(frozen=True)
 class Theme:
-    """A named coding rule: any of ``alternatives``, not in sentences holding an ``exclude`` term."""
+    """A named coding rule: any of ``alternatives``, not in sentences holding an ``exclude`` term, and not
+    inside an occurrence of a ``not_inside`` term."""
 
     name: str
     alternatives: tuple[Alternative, ...]
     exclude: tuple[str, ...] = ()
     note: str = ""
+    not_inside: tuple[str, ...] = ()
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -86,12 +95,12 @@ class Theme:
                 out += [alt.first, alt.second]
             else:
                 out += list(alt.terms)
-        return tuple(dict.fromkeys(out + list(self.exclude)))
+        return tuple(dict.fromkeys(out + list(self.exclude) + list(self.not_inside)))
 
     @cached_property
     def triggers(self) -> frozenset[str]:
         """The terms without which the rule cannot match (every term it mentions but the exclusions)."""
-        return frozenset(t for t in self.terms if t not in self.exclude)
+        return frozenset(t for t in self.terms if t not in self.exclude and t not in self.not_inside)
 
     @property
     def rule(self) -> str:
@@ -106,7 +115,7 @@ class Theme:
                 return Near(fold(alt.first), fold(alt.second), alt.window)
             return AllInSentence(tuple(fold(t) for t in alt.terms))
         return Theme(fold(self.name), tuple(f(a) for a in self.alternatives), tuple(fold(t) for t in self.exclude),
-                     self.note)
+                     self.note, tuple(fold(t) for t in self.not_inside))
 
 
 @dataclass(frozen=True)
@@ -123,7 +132,7 @@ class ThemeSet:
 
     @property
     def terms(self) -> tuple[str, ...]:
-        """Every term to protect in segmentation."""
+        """Every term any rule mentions."""
         return tuple(dict.fromkeys(term for theme in self.themes for term in theme.terms))
 
     def __getitem__(self, name: str) -> Theme:
@@ -193,17 +202,21 @@ def themes_from_dict(values: dict, *, source: str = "<dict>") -> list[Theme]:
             spec = {"rule": spec}
         if not isinstance(spec, dict):
             raise ConfigError(f"{where} must be a rule string or a table with 'rule'")
-        unknown = set(spec) - {"rule", "exclude", "note"}
+        unknown = set(spec) - {"rule", "exclude", "not_inside", "note"}
         if unknown:
-            raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}; known keys: rule, exclude, note")
+            raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}; known keys: rule, exclude, not_inside, note")
         rule = spec.get("rule", name)
-        exclude = spec.get("exclude", [])
-        if isinstance(exclude, str):
-            exclude = [e for e in (x.strip() for x in exclude.split("|")) if e]
-        if not isinstance(rule, str) or not isinstance(exclude, list) or not all(isinstance(e, str) for e in exclude):
-            raise ConfigError(f"{where}: 'rule' must be a string and 'exclude' a list of strings")
+        lists = {key: spec.get(key, []) for key in ("exclude", "not_inside")}
+        for key, value in lists.items():
+            if isinstance(value, str):
+                value = lists[key] = [e for e in (x.strip() for x in value.split("|")) if e]
+            if not isinstance(value, list) or not all(isinstance(e, str) for e in value):
+                raise ConfigError(f"{where}: {key!r} must be a list of strings")
+        if not isinstance(rule, str):
+            raise ConfigError(f"{where}: 'rule' must be a string")
         themes.append(Theme(name.strip(), parse_rule(rule, where=f"{where} rule"),
-                            tuple(e.strip() for e in exclude if e.strip()), str(spec.get("note", ""))))
+                            tuple(e.strip() for e in lists["exclude"] if e.strip()), str(spec.get("note", "")),
+                            tuple(e.strip() for e in lists["not_inside"] if e.strip())))
     return themes
 
 
@@ -239,11 +252,19 @@ def select_themes(names: Sequence[str], theme_file: ThemeSet | None) -> ThemeSet
     return ThemeSet(tuple(chosen), defined.sha256, defined.source)
 
 
-# -- finding hits -----------------------------------------------------------------------------------
+# -- finding mentions ------------------------------------------------------------------------------
+
+FITS = ("token", "nested", "split")
+
 
 @dataclass(frozen=True)
-class Hit:
-    """One occurrence of a theme: the unit, the span in ``Unit.text`` and which alternative matched."""
+class Mention:
+    """One mention of a theme: the unit, the span in ``Unit.text``/``Unit.norm``, and what matched.
+
+    ``alternative`` is the term or rule that matched; ``rule`` is true for a ``near``/``&`` rule hit.
+    For a literal mention, ``fit`` says how the segmentation holds it (``token``, ``nested`` or
+    ``split``) and ``within`` names the longer token a nested mention sits in.
+    """
 
     theme: str
     unit_id: str
@@ -251,71 +272,165 @@ class Hit:
     start: int
     end: int
     alternative: str
+    rule: bool = False
+    fit: str = ""
+    within: str = ""
 
 
-def sentence_index(text: str, starts: Sequence[int]) -> list[int]:
-    """The sentence number of each token start (sentences end at 。！？；… and their ASCII forms)."""
-    ends = [m.end() for m in SENTENCE_END.finditer(text)]
-    return [bisect.bisect_right(ends, s) for s in starts]
+def sentence_ends(text: str) -> list[int]:
+    """Where each sentence of ``text`` ends (after 。！？；… and their ASCII forms)."""
+    return [m.end() for m in SENTENCE_END.finditer(text)]
 
 
-def find_unit_hits(theme: Theme, unit: Unit, tokens: TokenizedUnit,
-                   sentences: Sequence[int] | None = None) -> list[Hit]:
-    """Every hit of ``theme`` in one segmented unit, in text order; overlapping hits count once.
+def sentence_index(text: str, positions: Sequence[int]) -> list[int]:
+    """The sentence number of each character position of ``text``."""
+    ends = sentence_ends(text)
+    return [bisect.bisect_right(ends, p) for p in positions]
 
-    ``sentences`` (from :func:`sentence_index`) may be passed when several themes are matched in one unit.
+
+_LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+_LATIN_JOINERS = frozenset("-.+_")
+
+
+def occurrences(term: str, text: str) -> list[int]:
+    """Start of every occurrence of ``term`` in ``text`` (overlapping ones too); a Latin edge of the term
+    must not continue a Latin name in the text (AI does not occur in OpenAI, GPT not in GPT-4o)."""
+    found = []
+    latin_start, latin_end = term[0] in _LATIN, term[-1] in _LATIN
+    position = text.find(term)
+    while position >= 0:
+        end = position + len(term)
+        ok = True
+        if latin_start and position > 0:
+            before = text[position - 1]
+            ok = before not in _LATIN and not (before in _LATIN_JOINERS and position > 1
+                                                and text[position - 2] in _LATIN)
+        if ok and latin_end and end < len(text):
+            after = text[end]
+            ok = after not in _LATIN and not (after in _LATIN_JOINERS and end + 1 < len(text)
+                                               and text[end + 1] in _LATIN)
+        if ok:
+            found.append(position)
+        position = text.find(term, position + 1)
+    return found
+
+
+class ThemeMatcher:
+    """Finds every mention of a set of themes in segmented units (see the module docs).
+
+    ``match = "substring"`` (the default) counts every occurrence of a theme's terms; ``"token"``
+    only occurrences that are one whole word token.
     """
-    if theme.triggers.isdisjoint(tokens.terms):
-        return []
-    ends = [s + len(t) for t, s in zip(tokens.terms, tokens.starts)]
-    if sentences is None:
-        sentences = sentence_index(unit.norm, tokens.starts)
-    return _hits(theme, tokens.unit_id, tokens.doc_id, tokens.terms, tokens.starts, ends, sentences)
+
+    def __init__(self, themes: ThemeSet, *, match: str = "substring") -> None:
+        if match not in ("substring", "token"):
+            raise ConfigError(f"[trends] match = {match!r} is not allowed; expected 'substring' or 'token'")
+        self.themes = themes
+        self.match = match
+        terms = themes.terms
+        self._any = re.compile("|".join(re.escape(t) for t in sorted(terms, key=lambda t: (-len(t), t)))) \
+            if terms else None
+
+    def unit_mentions(self, unit: Unit, tokens: TokenizedUnit) -> dict[str, list[Mention]]:
+        """``{theme: mentions}`` in one unit, mentions in text order (themes without any are left out)."""
+        text = unit.norm
+        if self._any is None or self._any.search(text) is None:
+            return {}
+        found: dict[str, list[int]] = {}
+        for term in self.themes.terms:
+            if term in text:
+                found[term] = occurrences(term, text)
+        ends = [s + len(t) for t, s in zip(tokens.terms, tokens.starts)]
+        if self.match == "token":
+            whole = set(zip(tokens.starts, ends))
+            found = {t: [p for p in ps if (p, p + len(t)) in whole] for t, ps in found.items()}
+        found = {t: ps for t, ps in found.items() if ps}
+        if not found:
+            return {}
+        context = _UnitContext(unit, tokens, ends)
+        out = {}
+        for theme in self.themes.themes:
+            if theme.triggers.isdisjoint(found):
+                continue
+            mentions = _theme_mentions(theme, found, context)
+            if mentions:
+                out[theme.name] = mentions
+        return out
+
+    def mentions(self, units: Sequence[Unit], tokens: Sequence[TokenizedUnit]):
+        """``(unit, tokens, {theme: mentions})`` for every unit that mentions a theme (units and tokens in
+        the same order)."""
+        for unit, unit_tokens in zip(units, tokens):
+            found = self.unit_mentions(unit, unit_tokens)
+            if found:
+                yield unit, unit_tokens, found
 
 
-def _hits(theme: Theme, unit_id: str, doc_id: str, terms: Sequence[str], starts: Sequence[int],
-          ends: Sequence[int], sentences: Sequence[int]) -> list[Hit]:
-    excluded = {sentences[i] for i, t in enumerate(terms) if t in theme.exclude}
-    positions: dict[str, list[int]] = {}
-    for i, term in enumerate(terms):
-        positions.setdefault(term, []).append(i)
-    found: list[tuple[int, int, str]] = []
+class _UnitContext:
+    """Token and sentence positions of one unit, for placing mentions."""
+
+    def __init__(self, unit: Unit, tokens: TokenizedUnit, ends: list[int]) -> None:
+        self.unit = unit
+        self.tokens = tokens
+        self.starts = tokens.starts
+        self.ends = ends
+        self.sentence_ends = sentence_ends(unit.norm)
+
+    def token_of(self, position: int) -> int:
+        """Index of the word token holding ``position``, or of the last one before it."""
+        return max(bisect.bisect_right(self.starts, position) - 1, 0)
+
+    def sentence_of(self, position: int) -> int:
+        return bisect.bisect_right(self.sentence_ends, position)
+
+    def fit(self, start: int, end: int) -> tuple[str, str]:
+        index = bisect.bisect_right(self.starts, start) - 1
+        if index >= 0 and self.ends[index] >= end:
+            if self.starts[index] == start and self.ends[index] == end:
+                return "token", ""
+            return "nested", self.tokens.terms[index]
+        return "split", ""
+
+
+def _theme_mentions(theme: Theme, found: dict[str, list[int]], at: _UnitContext) -> list[Mention]:
+    excluded = {at.sentence_of(p) for term in theme.exclude for p in found.get(term, ())}
+    walls = [(p, p + len(term)) for term in theme.not_inside for p in found.get(term, ())]
+
+    def allowed(start: int, end: int) -> bool:
+        return not any(a <= start and end <= b and (a, b) != (start, end) for a, b in walls)
+
+    spans = {term: [(p, p + len(term)) for p in found.get(term, ()) if allowed(p, p + len(term))]
+             for term in theme.triggers}
+    candidates: list[tuple[int, int, str, bool]] = []
     for alt in theme.alternatives:
         if isinstance(alt, str):
-            found += [(starts[i], ends[i], alt) for i in positions.get(alt, [])]
+            candidates += [(s, e, alt, False) for s, e in spans.get(alt, ())]
         elif isinstance(alt, Near):
-            seconds = positions.get(alt.second, [])
-            for i in positions.get(alt.first, []):
-                near = [j for j in seconds if j != i and abs(j - i) <= alt.window]
+            seconds = spans.get(alt.second, [])
+            for first in spans.get(alt.first, []):
+                i = at.token_of(first[0])
+                near = [(abs(at.token_of(s) - i), s, (s, e)) for s, e in seconds
+                        if (s, e) != first and abs(at.token_of(s) - i) <= alt.window]
                 if near:
-                    j = min(near, key=lambda j: (abs(j - i), j))
-                    lo, hi = min(i, j), max(i, j)
-                    if not any(sentences[k] in excluded for k in (i, j)):
-                        found.append((starts[lo], ends[hi], str(alt)))
+                    second = min(near)[2]
+                    if not ({at.sentence_of(first[0]), at.sentence_of(second[0])} & excluded):
+                        candidates.append((min(first[0], second[0]), max(first[1], second[1]), str(alt), True))
         else:
-            by_sentence: dict[int, list[int]] = {}
+            by_sentence: dict[int, list[tuple[str, int, int]]] = {}
             for term in alt.terms:
-                for i in positions.get(term, []):
-                    by_sentence.setdefault(sentences[i], []).append(i)
-            for sentence, idx in sorted(by_sentence.items()):
-                if {terms[i] for i in idx} >= set(alt.terms):
-                    found.append((starts[min(idx)], ends[max(idx)], str(alt)))
-    kept: list[Hit] = []
+                for s, e in spans.get(term, ()):
+                    by_sentence.setdefault(at.sentence_of(s), []).append((term, s, e))
+            for sentence, hits in sorted(by_sentence.items()):
+                if {t for t, _, _ in hits} >= set(alt.terms):
+                    candidates.append((min(s for _, s, _ in hits), max(e for _, _, e in hits), str(alt), True))
+    kept: list[Mention] = []
     last_end = -1
-    for start, end, alt in sorted(found, key=lambda h: (h[0], -h[1])):
-        if start < last_end:
+    unit, tokens = at.unit, at.tokens
+    # at one position a literal mention is kept before a rule hit that starts there too
+    for start, end, alt, is_rule in sorted(candidates, key=lambda c: (c[0], c[3], -c[1])):
+        if start < last_end or at.sentence_of(start) in excluded:
             continue
-        token = bisect.bisect_left(starts, start)
-        if token < len(sentences) and sentences[token] in excluded:
-            continue
-        kept.append(Hit(theme.name, unit_id, doc_id, start, end, alt))
+        fit, within = ("", "") if is_rule else at.fit(start, end)
+        kept.append(Mention(theme.name, tokens.unit_id, unit.doc_id, start, end, alt, is_rule, fit, within))
         last_end = end
     return kept
-
-
-def iter_hits(themes: ThemeSet, units: Iterable[Unit], tokens: Iterable[TokenizedUnit]) -> Iterator[Hit]:
-    """Hits of every theme in every unit (units and tokens in the same order)."""
-    for unit, unit_tokens in zip(units, tokens):
-        sentences = sentence_index(unit.norm, unit_tokens.starts)
-        for theme in themes.themes:
-            yield from find_unit_hits(theme, unit, unit_tokens, sentences)

@@ -6,7 +6,8 @@ next to the output folder (``.<name>.textmine-lock``) so concurrent runs take
 turns:
 
 1. hard-links into the staging folder every earlier file the run did not
-   write again (outputs of other commands, your own notes), so nothing is lost;
+   write again (outputs of other stages, your own notes) — but those the
+   caller says the run supersedes — so nothing else is lost;
 2. swaps staging and output folder. On Linux this is one atomic
    ``renameat2(RENAME_EXCHANGE)``; elsewhere the old folder is renamed to
    ``.<name>.textmine-old-…`` and the new one renamed into place — if a run is
@@ -29,8 +30,8 @@ import contextlib
 import logging
 import os
 import re
-import shutil
 import secrets
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -157,12 +158,16 @@ def _move_in(staging: Path, out_dir: Path) -> None:
     os.rename(staging, out_dir)
 
 
-def _carry_over(out_dir: Path, staging: Path) -> None:
-    """Hard-link (or copy) into ``staging`` every file of ``out_dir`` the new run did not write."""
+def _carry_over(out_dir: Path, staging: Path, drop: frozenset[str] = frozenset()) -> None:
+    """Hard-link (or copy) into ``staging`` every file of ``out_dir`` the new run did not write, but those
+    named in ``drop`` (paths relative to the folder, with ``/``)."""
     for source in out_dir.rglob("*"):
         if source.is_dir() and not source.is_symlink():
             continue
-        target = staging / source.relative_to(out_dir)
+        relative = source.relative_to(out_dir)
+        if relative.as_posix() in drop:
+            continue
+        target = staging / relative
         if target.exists() or target.is_symlink():
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -172,16 +177,22 @@ def _carry_over(out_dir: Path, staging: Path) -> None:
             shutil.copy2(source, target, follow_symlinks=False)
 
 
-def publish(staging: Path, out_dir: Path) -> None:
-    """Make the complete ``staging`` folder the new ``out_dir`` (see module docs)."""
+def publish(staging: Path, out_dir: Path, *, finish=None) -> None:
+    """Make the complete ``staging`` folder the new ``out_dir`` (see module docs).
+
+    ``finish(out_dir)``, if given, is called holding the lock, before anything moves: it may add files
+    to the staging folder (the merged manifest) and returns the earlier files (relative paths) not to
+    carry over.
+    """
     out_dir = Path(out_dir)
     with output_lock(out_dir):
         recover_output_folder(out_dir)
         check_output_folder(out_dir)
+        drop = frozenset(finish(out_dir) if finish is not None else ())
         if not out_dir.exists():
             _move_in(staging, out_dir)
             return
-        _carry_over(out_dir, staging)
+        _carry_over(out_dir, staging, drop)
         if _exchange(staging, out_dir):
             shutil.rmtree(staging, ignore_errors=True)  # now holds the previous outputs
             return
@@ -191,4 +202,18 @@ def publish(staging: Path, out_dir: Path) -> None:
         shutil.rmtree(backup, ignore_errors=True)
 
 
-__all__ = ["check_output_folder", "publish", "recover_output_folder", "output_lock"]
+def write_atomic(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` (its folder created if needed) under a temporary name in the same folder,
+    then rename it into place: a reader sees the old file or the whole new one, never part of it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+__all__ = ["check_output_folder", "publish", "recover_output_folder", "output_lock", "write_atomic"]

@@ -1,24 +1,23 @@
-"""The segmentation cache: tokens of each unit text, on disk as Parquet.
+"""The cache: results a later run can reuse, on disk under ``[scale] cache_dir``, keyed by content.
 
-Entries are keyed by the hash of a unit's folded text and stored under a
-folder named for everything else that decides the tokens (the *fingerprint*:
-backend and package versions, HMM, Latin-name protection, every lexicon term
-and frequency, the lexicon files' hashes, Traditional folding, textmine's
-version). A second run with the same inputs reads the tokens instead of
-segmenting; changing a lexicon file changes the fingerprint, so nothing stale
-is read. Stopwords are not part of the key: they filter tokens after
-segmentation, so changing them keeps the cache valid.
+One :class:`Cache` (from :func:`open_cache`) is handed to the stages that use it; each part keeps
+one kind of result, under a key made in :mod:`textmine.keys` from everything that decides it:
 
-Layout: ``<dir>/segments/<fingerprint>/fingerprint.json`` and
-``part-*.parquet`` files with columns ``key`` (string), ``terms``
-(list<string>), ``starts`` (list<int32>). Parts are written to a temporary
-name and renamed, so a crash never leaves a half-written part behind, and two
-runs may add parts at the same time.
+- ``segments/<fingerprint>/part-*.parquet``: tokens of each unit text (:class:`SegmentCache`);
+  the fingerprint covers backend, versions, HMM, Latin-name protection, lexicon terms and files,
+  Traditional folding. Stopwords are not in it: they filter tokens after segmentation.
+- ``units/<key>.parquet``: cleaned units of a partition of documents (:class:`UnitCache`).
+- ``results/<stage>-<key>/``: an analysis stage's tables and files (:class:`ResultCache`).
+- ``models/<key>.npz``: topic fits as arrays, no pickles (:class:`ModelCache`).
+- ``files/<kind>/<key>``: derived bytes — CSV text, images, font subsets (:class:`BytesCache`).
+
+Everything is written under a temporary name and renamed (:func:`textmine.io.atomic.write_atomic`),
+so a crash never leaves half a file, and two runs may add entries at the same time. Deleting the
+folder is always safe. A part that cannot be read or written only costs time.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -26,24 +25,19 @@ import uuid
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from .atomic import write_atomic
+
 log = logging.getLogger(__name__)
 
 MAX_PARTS = 16
-
-
-def unit_key(text: str) -> str:
-    """Content hash of a unit's folded text."""
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-
-
-def fingerprint_digest(fingerprint: Mapping) -> str:
-    return hashlib.sha256(json.dumps(fingerprint, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:20]
 
 
 class SegmentCache:
     """Read and add cached segmentations for one fingerprint."""
 
     def __init__(self, root: str | Path, fingerprint: Mapping) -> None:
+        from ..keys import fingerprint_digest
+
         self.root = Path(root)
         self.fingerprint = dict(fingerprint)
         self.digest = fingerprint_digest(fingerprint)
@@ -87,8 +81,8 @@ class SegmentCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             meta = self.folder / "fingerprint.json"
             if not meta.exists():
-                self._write_atomic(meta, json.dumps(self.fingerprint, indent=2, sort_keys=True,
-                                                    ensure_ascii=False).encode("utf-8"))
+                write_atomic(meta, json.dumps(self.fingerprint, indent=2, sort_keys=True,
+                                              ensure_ascii=False).encode("utf-8"))
             self._write_table(table)
             if len(self.parts()) > MAX_PARTS:
                 self._compact()
@@ -96,12 +90,9 @@ class SegmentCache:
             log.warning("segmentation cache not written to %s: %s", self.folder, exc.strerror or exc)
 
     def _write_table(self, table) -> Path:
-        import pyarrow.parquet as pq
 
         target = self.folder / f"part-{uuid.uuid4().hex}.parquet"
-        tmp = target.with_suffix(".tmp")
-        pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, target)
+        write_atomic(target, parquet_bytes(table))
         return target
 
     def _compact(self) -> None:
@@ -114,12 +105,6 @@ class SegmentCache:
         self._write_table(merged)
         for part in parts:
             part.unlink(missing_ok=True)
-
-    @staticmethod
-    def _write_atomic(path: Path, data: bytes) -> None:
-        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
 
 
 def _rows(table) -> dict[str, tuple[tuple[str, ...], tuple[int, ...]]]:
@@ -136,6 +121,15 @@ def _rows(table) -> dict[str, tuple[tuple[str, ...], tuple[int, ...]]]:
     starts = table.column("starts").combine_chunks().flatten().to_numpy().tolist()
     keys = table.column("key").to_pylist()
     return {key: (tuple(words[a:b]), tuple(starts[a:b])) for key, a, b in zip(keys, offsets, offsets[1:])}
+
+
+def parquet_bytes(table) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    return sink.getvalue().to_pybytes()
 
 
 class ResultCache:
@@ -214,6 +208,7 @@ class UnitCache:
         try:
             table = pq.read_table(path)
             dropped = json.loads(table.schema.metadata[b"dropped"].decode("utf-8"))
+            samples = json.loads(table.schema.metadata.get(b"samples", b"{}").decode("utf-8"))
         except (OSError, ValueError, KeyError, pa.ArrowException) as exc:
             log.warning("ignoring unreadable cached units %s: %s", path.name, exc)
             return None
@@ -221,11 +216,10 @@ class UnitCache:
                                                                "run_text", "run_original")]
         units = [Unit(doc_id, index, kind, text, norm, tuple(zip(run_text, run_original)))
                  for doc_id, index, kind, text, norm, run_text, run_original in zip(*columns)]
-        return units, dropped
+        return units, dropped, samples
 
-    def put(self, key: str, units, dropped: Mapping[str, int]) -> None:
+    def put(self, key: str, units, dropped: Mapping[str, int], samples: Mapping | None = None) -> None:
         import pyarrow as pa
-        import pyarrow.parquet as pq
 
         table = pa.table({
             "doc_id": pa.array([u.doc_id for u in units], type=pa.string()),
@@ -235,73 +229,52 @@ class UnitCache:
             "norm": pa.array([u.norm for u in units], type=pa.string()),
             "run_text": pa.array([[r[0] for r in u.runs] for u in units], type=pa.list_(pa.int64())),
             "run_original": pa.array([[r[1] for r in u.runs] for u in units], type=pa.list_(pa.int64())),
-        }).replace_schema_metadata({"dropped": json.dumps(dict(dropped))})
+        }).replace_schema_metadata({"dropped": json.dumps(dict(dropped)),
+                                    "samples": json.dumps(dict(samples or {}), ensure_ascii=False)})
         target = self.root / f"{key}.parquet"
-        tmp = self.root / f".{key}.{uuid.uuid4().hex}.tmp"
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            pq.write_table(table, tmp, compression="zstd")
-            os.replace(tmp, target)
+            write_atomic(target, parquet_bytes(table))
         except OSError as exc:
             log.warning("cached units not written to %s: %s", target, exc.strerror or exc)
-            tmp.unlink(missing_ok=True)
 
 
 class ModelCache:
-    """Fitted topic models, one ``.npz`` (arrays, no pickles) per fit key.
+    """Fitted topic models as arrays, one ``.npz`` per fit key (no pickles).
 
-    The key (made by the caller) covers the fitted term lists and unit ids, the
-    engine, k, seed, iterations, every engine option and the package versions,
-    so a hit is the model that fitting would give again.
+    The key (:func:`textmine.keys.fit_key`) covers the fitted term lists and unit ids, the engine,
+    k, seed, iterations, every engine option and the package versions, so a hit is the model that
+    fitting would give again. Entries are ``{name: array}`` plus a JSON-able ``meta`` dict; the topic
+    model turns them back into itself (:meth:`textmine.topics.model.TopicModel.from_arrays`).
     """
 
     def __init__(self, root: str | Path) -> None:
-        self.base = Path(root)
-        self.root = self.base / "models"
+        self.root = Path(root) / "models"
 
-    def get(self, key: str):
+    def get(self, key: str) -> tuple[dict, dict] | None:
         import numpy as np
-
-        from ..topics.model import TopicModel
 
         path = self.root / f"{key}.npz"
         if not path.is_file():
             return None
         try:
             with np.load(path, allow_pickle=False) as data:
-                meta = json.loads(str(data["meta"]))
-                return TopicModel(meta["engine"], int(meta["k"]), int(meta["seed"]), tuple(data["vocab"].tolist()),
-                                  data["topic_term"], data["doc_topic"], tuple(data["row_ids"].tolist()),
-                                  meta["params"])
+                arrays = {name: data[name] for name in data.files if name != "meta"}
+                return json.loads(str(data["meta"])), arrays
         except (OSError, ValueError, KeyError) as exc:
             log.warning("ignoring unreadable cached model %s: %s", path.name, exc)
             return None
 
-    def put(self, key: str, model) -> None:
+    def put(self, key: str, meta: Mapping, arrays: Mapping) -> None:
+        import io
+
         import numpy as np
 
-        meta = json.dumps({"engine": model.engine, "k": model.k, "seed": model.seed, "params": model.params},
-                          sort_keys=True, ensure_ascii=False)
-        target = self.root / f"{key}.npz"
-        tmp = self.root / f".{key}.{uuid.uuid4().hex}.tmp.npz"
+        buffer = io.BytesIO()
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            np.savez(tmp, meta=np.array(meta), vocab=np.array(model.vocab, dtype=str),
-                     topic_term=model.topic_term, doc_topic=model.doc_topic,
-                     row_ids=np.array(model.row_ids, dtype=str))
-            os.replace(tmp, target)
+            np.savez(buffer, meta=np.array(json.dumps(dict(meta), sort_keys=True, ensure_ascii=False)), **arrays)
+            write_atomic(self.root / f"{key}.npz", buffer.getvalue())
         except (OSError, TypeError) as exc:
-            log.warning("cached model not written to %s: %s", target, getattr(exc, "strerror", None) or exc)
-            tmp.unlink(missing_ok=True)
-
-
-def fit_key(docs, ids, settings: Mapping) -> str:
-    """Content key of one topic fit: the term lists, unit ids and ``settings`` (engine, k, seed, options, versions)."""
-    digest = hashlib.blake2b(digest_size=20)
-    for unit_id, terms in zip(ids, docs):
-        digest.update(unit_id.encode("utf-8") + b"\x1e" + "\x1f".join(terms).encode("utf-8") + b"\x1d")
-    digest.update(json.dumps(dict(settings), sort_keys=True, ensure_ascii=False).encode("utf-8"))
-    return digest.hexdigest()
+            log.warning("cached model not written to %s: %s", self.root, getattr(exc, "strerror", None) or exc)
 
 
 class BytesCache:
@@ -314,10 +287,6 @@ class BytesCache:
     def __init__(self, root: str | Path, kind: str) -> None:
         self.folder = Path(root) / "files" / kind
 
-    @staticmethod
-    def key(*parts) -> str:
-        return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()[:32]
-
     def get(self, key: str) -> bytes | None:
         try:
             return (self.folder / key).read_bytes()
@@ -325,14 +294,10 @@ class BytesCache:
             return None
 
     def put(self, key: str, data: bytes) -> None:
-        target = self.folder / key
-        tmp = self.folder / f".{key}.{uuid.uuid4().hex}.tmp"
         try:   # a file that cannot be kept only costs time next run
-            self.folder.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)
-            os.replace(tmp, target)
+            write_atomic(self.folder / key, data)
         except OSError:
-            tmp.unlink(missing_ok=True)
+            pass
 
     def through(self, key: str, make) -> bytes:
         """The cached bytes of ``key``, or ``make()`` kept under it."""
@@ -343,10 +308,24 @@ class BytesCache:
         return data
 
 
-def frame_key(frame) -> str:
-    """Content key of a DataFrame: its columns, dtypes and a hash of every row."""
-    import pandas as pd
+class Cache:
+    """Every part of the cache under one folder; the stages are handed this one object."""
 
-    rows = pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes() if len(frame.columns) else b""
-    return BytesCache.key([str(c) for c in frame.columns], [str(d) for d in frame.dtypes], len(frame),
-                          hashlib.sha256(rows).hexdigest())
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        self.units = UnitCache(self.root)
+        self.results = ResultCache(self.root)
+        self.models = ModelCache(self.root)
+
+    def segments(self, fingerprint: Mapping) -> SegmentCache:
+        return SegmentCache(self.root, fingerprint)
+
+    def files(self, kind: str) -> BytesCache:
+        return BytesCache(self.root, kind)
+
+
+def open_cache(config) -> Cache | None:
+    """The cache ``config`` asks for (``[scale] cache``, ``cache_dir``), or None when it is off."""
+    if not config.scale.cache:
+        return None
+    return Cache(config.resolve_path(config.scale.cache_dir))

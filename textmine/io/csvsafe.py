@@ -56,7 +56,9 @@ def guard_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def read_output_csv(path: str | Path, **kwargs) -> pd.DataFrame:
-    """Read a CSV textmine wrote, with guarded text cells restored to the original text."""
+    """Read a CSV textmine wrote (UTF-8 with or without a byte-order mark), with guarded text cells restored to
+    the original text."""
+    kwargs.setdefault("encoding", "utf-8-sig")
     frame = pd.read_csv(path, keep_default_na=False, **kwargs)
     for column in frame.columns:
         if pd.api.types.is_string_dtype(frame[column]) or frame[column].dtype == object:

@@ -1,9 +1,10 @@
-"""Read a corpus from a folder of text files or from a CSV/JSONL table."""
+"""Read a corpus from a folder of documents (text, PDF, Word, web pages) or from a CSV/JSONL/Excel table."""
 
 from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import hashlib
 import io
 import json
@@ -14,12 +15,26 @@ from pathlib import Path
 from ..data import Corpus, Document, InputRecord, PartialDate
 from ..errors import ConfigError, CorpusError
 from .decode import AUTO, Decoded, InputRejected, check_size, check_text, decode_bytes
+from .documents import DOCUMENT_SUFFIXES, Extracted, sniff_format
 
 log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = (".txt", ".md")
-TABLE_SUFFIXES = (".csv", ".jsonl")
+#: What a corpus folder may hold: text files and documents of every kind, mixed.
+FOLDER_SUFFIXES = TEXT_SUFFIXES + tuple(DOCUMENT_SUFFIXES)
+TABLE_SUFFIXES = (".csv", ".jsonl", ".xlsx")
 METADATA_FILES = ("metadata.csv",)
+#: Files a folder may not hold, with what to do instead.
+_OTHER_KINDS = {
+    ".doc": "the old Word format; save it as .docx",
+    ".wps": "a WPS document; save it as .docx",
+    ".xls": "the old Excel format; save it as .xlsx and give it as a table with --corpus",
+    ".xlsx": "a table; give it with --corpus FILE.xlsx (one document per row)",
+    ".csv": "a table; give it with --corpus FILE.csv (one document per row)",
+    ".jsonl": "a table; give it with --corpus FILE.jsonl (one document per row)",
+    ".mhtml": "a saved web archive; save the page as HTML (.html) instead",
+}
+_FOLDER_KINDS = ".txt, .md, .pdf, .docx or .html"
 
 
 def sha256_file(path: str | Path) -> str:
@@ -54,12 +69,53 @@ def read_input(path: Path, encoding: str = AUTO, limits: Limits = Limits()) -> D
     return decoded
 
 
-def read_text_file(path: Path, encoding: str = AUTO) -> str:
-    """Read one text file; a file that cannot be used is an error naming the file and the reason."""
+def read_document(path: Path, encoding: str = AUTO, limits: Limits = Limits()) -> Extracted:
+    """Read one document of any kind a folder may hold; raises :class:`InputRejected` saying why it cannot be used.
+
+    The reader is chosen by the suffix; a PDF or Word file saved under a text suffix (``scan.txt``)
+    is recognised by its first bytes and read as what it is.
+    """
+    from .decode import _sniff_binary
+
     try:
-        return read_input(path, encoding).text
-    except InputRejected as exc:
-        raise CorpusError(f"{str(path)!r} cannot be used: {exc}") from None
+        check_size(path.stat().st_size, limits.max_bytes)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputRejected("unreadable", exc.strerror or str(exc)) from None
+    kind = DOCUMENT_SUFFIXES.get(path.suffix.lower())
+    renamed = ""
+    if kind is None and _sniff_binary(data):
+        kind = sniff_format(data)
+        renamed = f"a {kind.upper()} file named {path.suffix}, read as {kind.upper()}" if kind else ""
+    if kind is None:
+        decoded = decode_bytes(data, encoding)
+        extracted = Extracted(decoded.text, "", encoding=decoded.encoding, method=decoded.method,
+                              chaos=decoded.chaos, note=decoded.note)
+    else:
+        extracted = _extract(kind, data, encoding)
+        if renamed:
+            extracted = dataclasses.replace(extracted, note="; ".join(filter(None, (renamed, extracted.note))))
+    check_text(extracted.text, limits.max_line_chars)
+    return extracted
+
+
+def _extract(kind: str, data: bytes, encoding: str) -> Extracted:
+    if kind == "pdf":
+        from .pdf import read_pdf as reader
+    elif kind == "docx":
+        from .word import read_docx as reader
+    else:
+        from .webpage import read_html
+
+        def reader(data: bytes) -> Extracted:
+            return read_html(data, encoding)
+    try:
+        return reader(data)
+    except InputRejected:
+        raise
+    except Exception as exc:  # a library's own error on a malformed file: one bad file must not stop the corpus
+        log.debug("reading a %s file failed", kind, exc_info=True)
+        raise InputRejected("damaged", f"cannot be read as {kind.upper()}: {type(exc).__name__}: {exc}") from None
 
 
 def _skip(inputs: list[InputRecord], name: str, reason: str, detail: str) -> None:
@@ -67,9 +123,10 @@ def _skip(inputs: list[InputRecord], name: str, reason: str, detail: str) -> Non
     inputs.append(InputRecord(name, "skipped", reason, detail))
 
 
-def _used(name: str, decoded: Decoded) -> InputRecord:
+def _used(name: str, decoded: Decoded | Extracted) -> InputRecord:
+    pages = len(decoded.page_starts) if getattr(decoded, "page_starts", ()) else None
     return InputRecord(name, "used", detail=decoded.note, encoding=decoded.encoding, method=decoded.method,
-                       chaos=decoded.chaos)
+                       chaos=decoded.chaos, format=getattr(decoded, "format", ""), pages=pages)
 
 
 def _check_encoding(encoding: str) -> None:
@@ -89,24 +146,28 @@ def _parse_date(value: object, where: str) -> PartialDate | None:
 
 
 def read_folder(folder: Path, encoding: str = AUTO, limits: Limits = Limits()) -> Corpus:
-    """A folder of .txt/.md files, with an optional ``metadata.csv`` (id, file, date, any other columns).
+    """A folder of documents: .txt/.md, .pdf, .docx and .html/.htm files, mixed, with an optional
+    ``metadata.csv`` (id, file, date, any other columns).
 
     Without a metadata file, ids come from the file names and there are no dates.
     With one, documents follow its row order. Files that cannot be used (empty,
-    binary, undecodable, oversized, another type, not listed in metadata.csv)
+    binary, undecodable, oversized, another type, not listed in metadata.csv, a PDF
+    without a text layer, encrypted or damaged, a web page without an article)
     are skipped with a warning and recorded in ``Corpus.inputs``.
     """
     inputs: list[InputRecord] = []
     entries = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-    files = [p for p in entries if p.suffix.lower() in TEXT_SUFFIXES]
+    files = [p for p in entries if p.suffix.lower() in FOLDER_SUFFIXES]
     for p in entries:
-        if p.suffix.lower() not in TEXT_SUFFIXES and p.name not in METADATA_FILES:
-            _skip(inputs, p.name, "unsupported", f"{p.suffix or 'no suffix'} is not a .txt or .md file")
+        if p.suffix.lower() not in FOLDER_SUFFIXES and p.name not in METADATA_FILES:
+            suffix = p.suffix.lower()
+            what = _OTHER_KINDS.get(suffix, f"not a {_FOLDER_KINDS} file")
+            _skip(inputs, p.name, "unsupported", f"{p.suffix or 'no suffix'} is {what}")
     metadata_path = folder / "metadata.csv"
     if metadata_path.exists():
         rows = _metadata_rows(metadata_path, encoding)
         if rows and "file" not in rows[0]:
-            raise CorpusError(f"{metadata_path}: needs a 'file' column naming each text file")
+            raise CorpusError(f"{metadata_path}: needs a 'file' column naming each document file")
         by_name = {p.name: p for p in files}
         listed = [((row.get("file") or "").strip(), line, row) for line, row in enumerate(rows, start=2)]
         for name, line, _ in listed:
@@ -124,18 +185,24 @@ def read_folder(folder: Path, encoding: str = AUTO, limits: Limits = Limits()) -
         for name in sorted(set(by_name) - {name for name, _, _ in listed}):
             _skip(inputs, name, "unlisted", "not listed in metadata.csv; add a row for it to include it")
     else:
+        by_stem: dict[str, str] = {}
+        for p in files:
+            if p.stem in by_stem:
+                raise CorpusError(f"{str(folder)!r}: {by_stem[p.stem]} and {p.name} would both get the document id "
+                                  f"{p.stem!r}; rename one, or give each an id in a metadata.csv")
+            by_stem[p.stem] = p.name
         selected = [(p, p.stem, {"file": p.name}, None) for p in files]
     documents = []
     for path, doc_id, meta, date in selected:
         try:
-            decoded = read_input(path, encoding, limits)
+            extracted = read_document(path, encoding, limits)
         except InputRejected as exc:
             _skip(inputs, path.name, exc.reason, exc.detail)
             continue
-        inputs.append(_used(path.name, decoded))
-        documents.append(Document(doc_id, decoded.text, meta, date, str(path)))
+        inputs.append(_used(path.name, extracted))
+        documents.append(Document(doc_id, extracted.text, meta, date, str(path), extracted.page_starts))
     if not documents and not inputs:
-        raise CorpusError(f"{str(folder)!r} holds no .txt or .md files")
+        raise CorpusError(f"{str(folder)!r} holds no {_FOLDER_KINDS} files")
     return _make_corpus(documents, folder.name, inputs, str(folder))
 
 
@@ -157,11 +224,10 @@ def _check_unique_ids(ids: list[tuple[str, str]], path: Path, column: str) -> No
         first[doc_id] = where
 
 
-def _read_jsonl(text: str, path: Path, inputs: list[InputRecord]):
-    import pandas as pd
-
-    records, lines = [], []
-    for number, line in enumerate(text.split("\n"), start=1):
+def jsonl_records(lines, path: Path, inputs: list[InputRecord], first_line: int = 1):
+    """``(records, line numbers)`` of the JSON objects on ``lines``; other lines are skipped (recorded in ``inputs``)."""
+    records, numbers = [], []
+    for number, line in enumerate(lines, start=first_line):
         if not line.strip():
             continue
         try:
@@ -173,58 +239,167 @@ def _read_jsonl(text: str, path: Path, inputs: list[InputRecord]):
             _skip(inputs, f"{path.name} line {number}", "invalid", "not a JSON object")
             continue
         records.append(record)
-        lines.append(number)
-    return pd.DataFrame.from_records(records), lines
+        numbers.append(number)
+    return records, numbers
 
 
-def read_table(path: Path, *, text_col: str = "text", id_col: str = "", date_col: str = "",
+def _cell_text(value: object) -> str:
+    """An Excel cell as the text a CSV export shows: dates as 2025-10-01 (with the time only when it has
+    one), whole numbers without ``.0``, empty cells empty."""
+    import datetime as dt
+
+    if value is None or value != value:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d") if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_xlsx_frame(path: Path, sheet: str = "", limits: Limits = Limits()):
+    """One sheet of an Excel workbook (the first when ``sheet`` is empty) as a table of text cells, and the
+    sheet's name. A missing sheet or an unreadable file is an error naming it."""
+    import zipfile
+
+    import pandas as pd
+
+    from ..errors import did_you_mean
+
+    try:
+        check_size(path.stat().st_size, limits.max_bytes)
+        book = pd.ExcelFile(path, engine="openpyxl")
+    except InputRejected as exc:
+        raise CorpusError(f"table {str(path)!r} cannot be used: {exc}") from None
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise CorpusError(f"table {str(path)!r} cannot be used: not a readable .xlsx workbook ({exc}); "
+                          f"open and save it again in Excel or WPS") from None
+    with book:
+        names = [str(n) for n in book.sheet_names]
+        if sheet and sheet not in names:
+            raise CorpusError(f"{str(path)!r} has no sheet {sheet!r}{did_you_mean(sheet, names)} "
+                              f"(use --sheet or [corpus] sheet; sheets: {', '.join(names)})")
+        chosen = sheet or names[0]
+        frame = pd.read_excel(book, sheet_name=chosen, dtype=object, keep_default_na=False, na_values=[])
+    frame.columns = [_cell_text(c) for c in frame.columns]
+    return frame.map(_cell_text), chosen
+
+
+class TableRows:
+    """Turns the rows of a table into documents: the one place where a table's ids, dates and skipped rows are
+    decided, for a whole read (:func:`read_table`) and a read in chunks (:func:`textmine.io.stream.iter_table_chunks`)
+    alike, so both give the same documents.
+
+    Rows are given in order, in any number of batches; ids are checked for duplicates across all of them,
+    and rows without text (or with an oversized line) are skipped and recorded in :attr:`inputs`. A JSONL
+    line is one JSON object, its keys the row's columns: its metadata are the keys it has (a key it lacks
+    reads as empty), each value as that line has it (``1921``, not ``1921.0`` because another line lacks
+    the key); the text, id and date keys must each appear on some line (:attr:`keys` holds every key seen).
+    """
+
+    def __init__(self, path: Path, *, text_col: str = "text", id_col: str = "", date_col: str = "",
+                 limits: Limits = Limits(), inputs: list[InputRecord] | None = None) -> None:
+        self.path = path
+        self.kind = "line" if path.suffix.lower() == ".jsonl" else "row"
+        self.text_col, self.id_col, self.date_col = text_col, id_col, date_col
+        self.limits = limits
+        self.inputs: list[InputRecord] = inputs if inputs is not None else []
+        self.rows = 0           # rows seen so far: a row without an id column is known by its number
+        self.documents = 0      # documents made so far
+        self._first: dict[str, str] = {}
+        self.keys: dict[str, None] = {}   # every column seen, in order (JSONL lines may differ)
+
+    def check_columns(self, columns) -> None:
+        for role, column in (("text", self.text_col), ("id", self.id_col), ("date", self.date_col)):
+            if column and column not in columns:
+                found = ", ".join(map(str, columns)) or "none"
+                raise CorpusError(f"{str(self.path)!r} has no {role} column {column!r} "
+                                  f"(use --{role}-col; columns found: {found})")
+
+    def frame_documents(self, frame, numbers: list[int]) -> list[Document]:
+        """The documents of the rows of a DataFrame (``numbers``: each row's row or line number in the file)."""
+        self.check_columns(frame.columns)
+        columns = {name: frame[name].tolist() for name in frame.columns}  # a quarter of to_dict("records")'s time
+        self.keys.update(dict.fromkeys(columns))
+        return self.documents_of([dict(zip(columns, values)) for values in zip(*columns.values())], numbers,
+                                 checked=True)
+
+    def documents_of(self, records: list[dict], numbers: list[int], *, checked: bool = False) -> list[Document]:
+        """The documents of ``records`` (rows as dicts); ``numbers`` are their row or line numbers in the file."""
+        path, kind, text_col, id_col, date_col = self.path, self.kind, self.text_col, self.id_col, self.date_col
+        if not checked:   # JSONL: each line has its own keys
+            for row in records:
+                self.keys.update(dict.fromkeys(row))
+        if id_col:
+            first = self._first
+            for row, n in zip(records, numbers):
+                doc_id = _cell(row.get(id_col)).strip()
+                if doc_id in first:
+                    raise CorpusError(f"{path} {kind} {n}: duplicate document id {doc_id!r} (first at {first[doc_id]}); "
+                                      f"ids in column {id_col!r} must be unique")
+                first[doc_id] = f"{kind} {n}"
+        documents = []
+        max_line = self.limits.max_line_chars
+        for row_number, (row, number) in enumerate(zip(records, numbers), start=self.rows):
+            text = _cell(row.get(text_col))
+            doc_id = _cell(row.get(id_col)).strip() if id_col else str(row_number)
+            date = _parse_date(row.get(date_col), f"{path} {kind} {number}, column {date_col!r}") if date_col else None
+            if len(text) > max_line or text.isspace() or not text:   # else no line can be too long
+                try:
+                    check_text(text, max_line)
+                except InputRejected as exc:
+                    _skip(self.inputs, f"{path.name} {kind} {number} (id {doc_id})", exc.reason, exc.detail)
+                    continue
+            meta = {str(k): _cell(v) for k, v in row.items() if k not in (text_col, id_col)}
+            documents.append(Document(doc_id, text.replace("\r\n", "\n"), meta, date, f"{path}#{row_number + 1}"))
+        self.rows += len(records)
+        self.documents += len(documents)
+        return documents
+
+
+def _cell(value: object) -> str:
+    """A cell as text: missing (None, NaN) is empty."""
+    return "" if value is None or value != value else str(value)
+
+
+def read_table(path: Path, *, text_col: str = "text", id_col: str = "", date_col: str = "", sheet: str = "",
                encoding: str = AUTO, limits: Limits = Limits()) -> Corpus:
-    """A CSV or JSONL table: one document per row, a text column and metadata columns.
+    """A CSV, JSONL or Excel (.xlsx, one ``sheet``) table: one document per row, a text column and metadata
+    columns.
 
     Rows whose text is empty or oversized are skipped with a warning (recorded
-    in ``Corpus.inputs``); a missing column, a bad date or a duplicate id is an error.
+    in ``Corpus.inputs``); a missing column, a bad date or a duplicate id is an error (:class:`TableRows`).
     """
     import pandas as pd
 
     inputs: list[InputRecord] = []
-    try:
-        decoded = read_input(path, encoding, Limits(limits.max_file_mb, max_line_chars=2**62))
-    except InputRejected as exc:
-        raise CorpusError(f"table {str(path)!r} cannot be used: {exc}") from None
-    inputs.append(_used(path.name, decoded))
-    kind = "line" if path.suffix.lower() == ".jsonl" else "row"
-    try:
-        if path.suffix.lower() == ".csv":
-            frame = pd.read_csv(io.StringIO(decoded.text), dtype=str, keep_default_na=False)
-            numbers = list(range(1, len(frame) + 1))
-        else:
-            frame, numbers = _read_jsonl(decoded.text, path, inputs)
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise CorpusError(f"cannot read table {str(path)!r}: {str(exc).strip()}") from None
-    for role, column in (("text", text_col), ("id", id_col), ("date", date_col)):
-        if column and column not in frame.columns:
-            found = ", ".join(map(str, frame.columns)) or "none"
-            raise CorpusError(f"{str(path)!r} has no {role} column {column!r} "
-                              f"(use --{role}-col; columns found: {found})")
-    columns = {name: frame[name].tolist() for name in frame.columns}  # a quarter of to_dict("records")'s time
-    records = [dict(zip(columns, values)) for values in zip(*columns.values())]
-    if id_col:
-        _check_unique_ids([(str(row[id_col]).strip(), f"{kind} {n}") for row, n in zip(records, numbers)],
-                          path, id_col)
-    documents = []
-    for row_number, (row, number) in enumerate(zip(records, numbers)):
-        text = row[text_col]
-        text = "" if text is None or text != text else str(text)
-        doc_id = str(row[id_col]).strip() if id_col else str(row_number)
-        date = _parse_date(row[date_col], f"{path} {kind} {number}, column {date_col!r}") if date_col else None
+    if path.suffix.lower() == ".xlsx":
+        frame, chosen = read_xlsx_frame(path, sheet, limits)
+        numbers = list(range(1, len(frame) + 1))
+        inputs.append(InputRecord(path.name, "used", detail=f"sheet {chosen!r}", format="xlsx"))
+    else:
         try:
-            check_text(text, limits.max_line_chars)
+            decoded = read_input(path, encoding, Limits(limits.max_file_mb, max_line_chars=2**62))
         except InputRejected as exc:
-            _skip(inputs, f"{path.name} {kind} {number} (id {doc_id})", exc.reason, exc.detail)
-            continue
-        meta = {str(k): "" if v is None or v != v else str(v)
-                for k, v in row.items() if k not in (text_col, id_col)}
-        documents.append(Document(doc_id, text.replace("\r\n", "\n"), meta, date, f"{path}#{row_number + 1}"))
+            raise CorpusError(f"table {str(path)!r} cannot be used: {exc}") from None
+        inputs.append(_used(path.name, decoded))
+        try:
+            if path.suffix.lower() == ".csv":
+                frame = pd.read_csv(io.StringIO(decoded.text), dtype=str, keep_default_na=False)
+                numbers = list(range(1, len(frame) + 1))
+            else:
+                frame = None
+                records, numbers = jsonl_records(decoded.text.split("\n"), path, inputs)
+        except (ValueError, pd.errors.ParserError) as exc:
+            raise CorpusError(f"cannot read table {str(path)!r}: {str(exc).strip()}") from None
+    rows = TableRows(path, text_col=text_col, id_col=id_col, date_col=date_col, limits=limits, inputs=inputs)
+    if frame is not None:
+        documents = rows.frame_documents(frame, numbers)
+    else:
+        documents = rows.documents_of(records, numbers)
+        rows.check_columns(rows.keys)
     if not documents and not inputs[1:]:
         raise CorpusError(f"{str(path)!r} has no rows")
     return _make_corpus(documents, path.stem, inputs, str(path))
@@ -243,10 +418,11 @@ def _make_corpus(documents: list[Document], name: str, inputs: list[InputRecord]
         raise CorpusError(str(exc)) from None
 
 
-def read_corpus(path: str | Path, *, text_col: str = "text", id_col: str = "", date_col: str = "",
+def read_corpus(path: str | Path, *, text_col: str = "text", id_col: str = "", date_col: str = "", sheet: str = "",
                 encoding: str = AUTO, max_file_mb: int = 50, max_line_chars: int = 1_000_000,
                 strict: bool = False) -> Corpus:
-    """Read a corpus from a folder (of .txt/.md) or a .csv/.jsonl table.
+    """Read a corpus from a folder (of .txt/.md/.pdf/.docx/.html files), one such file, or a .csv/.jsonl/.xlsx
+    table (``sheet``: the Excel sheet, the first when empty).
 
     Inputs that cannot be used are skipped with a warning and listed in
     ``Corpus.skipped``; with ``strict=True`` any skipped input is an error.
@@ -255,22 +431,23 @@ def read_corpus(path: str | Path, *, text_col: str = "text", id_col: str = "", d
     _check_encoding(encoding)
     limits = Limits(max_file_mb, max_line_chars)
     if not path.exists():
-        raise CorpusError(f"corpus {str(path)!r} does not exist; give a folder of .txt/.md files "
-                          f"or a .csv/.jsonl table with --corpus")
+        raise CorpusError(f"corpus {str(path)!r} does not exist; give a folder of {_FOLDER_KINDS} files "
+                          f"or a .csv/.jsonl/.xlsx table with --corpus")
     if path.is_dir():
         corpus = read_folder(path, encoding, limits)
     elif path.suffix.lower() in TABLE_SUFFIXES:
-        corpus = read_table(path, text_col=text_col, id_col=id_col, date_col=date_col, encoding=encoding,
-                            limits=limits)
-    elif path.suffix.lower() in TEXT_SUFFIXES:
+        corpus = read_table(path, text_col=text_col, id_col=id_col, date_col=date_col, sheet=sheet,
+                            encoding=encoding, limits=limits)
+    elif path.suffix.lower() in FOLDER_SUFFIXES:
         try:
-            decoded = read_input(path, encoding, limits)
+            extracted = read_document(path, encoding, limits)
         except InputRejected as exc:
             raise CorpusError(f"corpus file {str(path)!r} cannot be used: {exc}") from None
-        corpus = _make_corpus([Document(path.stem, decoded.text, {"file": path.name}, None, str(path))],
-                              path.stem, [_used(path.name, decoded)])
+        document = Document(path.stem, extracted.text, {"file": path.name}, None, str(path), extracted.page_starts)
+        corpus = _make_corpus([document], path.stem, [_used(path.name, extracted)])
     else:
-        raise CorpusError(f"corpus {str(path)!r} is neither a folder nor a .csv/.jsonl/.txt/.md file")
+        raise CorpusError(f"corpus {str(path)!r} is neither a folder nor a {_FOLDER_KINDS} document nor a "
+                          f".csv/.jsonl/.xlsx table")
     if strict and corpus.skipped:
         listed = "; ".join(f"{r.name}: {r.reason}" for r in corpus.skipped[:5])
         more = f" and {len(corpus.skipped) - 5} more" if len(corpus.skipped) > 5 else ""
@@ -291,3 +468,17 @@ def corpus_file_hashes(corpus: Corpus) -> dict[str, str]:
         if Path(meta).is_file():
             hashes[meta] = sha256_file(meta)
     return {Path(k).name: v for k, v in sorted(hashes.items())}
+
+
+def skipped_summary(corpus: Corpus, limit: int = 20) -> str:
+    """One line per skipped input after a header line; empty when nothing was skipped."""
+    skipped = corpus.skipped
+    if not skipped:
+        return ""
+    used = sum(1 for r in corpus.inputs if r.status == "used")
+    lines = [f"skipped {len(skipped)} input(s), used {len(corpus)} document(s) from {used} input(s) "
+             f"(listed under corpus.skipped in manifest.json):"]
+    lines += [f"  {r.name}: {r.reason} ({r.detail})" for r in skipped[:limit]]
+    if len(skipped) > limit:
+        lines.append(f"  … and {len(skipped) - limit} more")
+    return "\n".join(lines)

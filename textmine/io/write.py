@@ -1,59 +1,112 @@
-"""Write a run's tables, images and ``manifest.json`` into an output folder.
+"""Write a command's tables, images and ``manifest.json`` into an output folder.
 
-Files are first written into a staging folder next to the output folder,
-which then replaces the output folder in one step (see :mod:`textmine.io.atomic`),
-so an interrupted run never leaves a half-written or half-replaced set behind.
+Files are first written into a staging folder next to the output folder, which then replaces the
+output folder in one step (see :mod:`textmine.io.atomic`), so an interrupted run never leaves a
+half-written or half-replaced set behind.
+
+**A folder holds one analysis of one text.** ``textmine run`` replaces every file an earlier
+command wrote into its folder. Any other command (``kwic``, ``trends``, ``discover`` …) adds its
+files next to what is there — replacing the files of the stages it runs, keeping the others —
+only when the folder holds results of the same text (same corpus files, cleaning, segmentation
+and filter settings: the manifest's ``text_key``); otherwise it refuses in one line, so no folder
+ever mixes two denominators. ``manifest.json`` lists every file present (``outputs``) and, under
+``commands``, which command wrote which files, with that command's settings; a report rendered
+from the folder says so. ``report.html``/``report.md`` are rendered from the folder and are not
+listed, and neither is ``tables.xlsx`` (every CSV of the folder as one workbook); they are removed when
+the folder changes, and rendered again by ``textmine run`` and by any command into a folder that had them.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import json
-import platform
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Mapping
 from functools import partial
-from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError, TextmineError
-from .read import corpus_file_hashes
-
-PACKAGES = ("textmine", "jieba", "scikit-learn", "gensim", "tomotopy", "numpy", "scipy", "pandas",
-            "wordcloud", "matplotlib", "opencc", "stopwordsiso", "mplfonts", "rjieba", "pyarrow", "dask",
-            "distributed", "networkx")
-
-TABLE_FILES = {
-    "keywords": "keywords.csv", "vocab": "vocab.csv", "keyness": "keyness.csv", "topics": "topics.csv",
-    "doc_topics": "doc_topics.csv", "unit_topics": "unit_topics.csv", "trends": "trends.csv",
-}
-
-
-def package_versions(names: Iterable[str] = PACKAGES) -> dict[str, str]:
-    versions = {"python": platform.python_version()}
-    for name in names:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
-
 
 FLOAT_FORMAT = "%.6g"
+#: CSVs start with a UTF-8 byte-order mark: Excel (on a Chinese Windows machine too) then reads them as
+#: UTF-8 when the file is double-clicked; pandas and textmine's readers accept them with or without it.
+CSV_ENCODING = "utf-8-sig"
 #: Tables of at least this many rows are kept as CSV bytes in the cache (writing a large table again
 #: costs more than hashing it; small ones are not worth a file).
 CACHED_CSV_ROWS = 20_000
+#: Files rendered from a run folder's other files rather than written by a command.
+DERIVED_FILES = ("report.html", "report.md", "tables.xlsx")
+#: The stage ``textmine run`` runs besides the analyses: cleaned units, tokens and document sizes.
+TEXT_STAGE = "segment"
 
 
 def table_to_csv(frame: pd.DataFrame) -> bytes:
-    """CSV bytes that are the same on every run: fixed float format, LF line ends, UTF-8.
+    """CSV bytes that are the same on every run: fixed float format, LF line ends, UTF-8 with a byte-order mark.
 
     Text cells starting with ``= + - @`` are guarded against spreadsheet formulas (see :mod:`.csvsafe`).
+    A table written in parts is ``csv_header`` and then ``csv_rows`` of each part: the same bytes.
     """
+    return _csv_text(frame, header=True).encode(CSV_ENCODING)
+
+
+def csv_header(columns) -> bytes:
+    """The start of a CSV file :func:`table_to_csv` writes: byte-order mark and header line."""
+    return _csv_text(pd.DataFrame(columns=list(columns)), header=True).encode(CSV_ENCODING)
+
+
+def csv_rows(frame: pd.DataFrame) -> bytes:
+    """The rows of ``frame`` as :func:`table_to_csv` writes them, without the header line."""
+    return _csv_text(frame, header=False).encode("utf-8")
+
+
+def rows_csv(rows, *, header=None) -> bytes:
+    """CSV bytes of ``rows`` (tuples of text, ints and booleans, text already guarded with
+    :func:`textmine.io.csvsafe.guard_text`) as :func:`table_to_csv` writes a table of them: pandas writes CSV
+    with this same ``csv`` writer and dialect, so the bytes are the same (tested), made without a DataFrame.
+    With ``header`` the bytes start like a file (byte-order mark, header line); without, they are rows to
+    add to one."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if header is not None:
+        writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode(CSV_ENCODING if header is not None else "utf-8")
+
+
+TOKEN_COLUMNS = ["unit_id", "doc_id", "n_tokens", "tokens"]
+
+
+def units_csv(units, documents, *, header: bool = True) -> bytes:
+    """``units.csv`` (:func:`units_table` written by :func:`table_to_csv`), row by row; ``documents`` maps each
+    document id to its document (for the page)."""
+    from .csvsafe import guard_text as g
+
+    def rows():
+        for u in units:
+            doc = documents.get(u.doc_id)
+            start = u.start
+            page = doc.page_at(start) if doc is not None and doc.page_starts else None
+            yield g(u.id), g(u.doc_id), g(u.kind), start, u.end, g(u.text), "" if page is None else page
+
+    return rows_csv(rows(), header=UNIT_COLUMNS if header else None)
+
+
+def tokens_csv(tokens, *, header: bool = True) -> bytes:
+    """``tokens.csv`` (:func:`tokens_table` written by :func:`table_to_csv`), row by row."""
+    from .csvsafe import guard_text as g
+
+    return rows_csv(((g(t.unit_id), g(t.doc_id), len(t.terms), g(" ".join(t.terms))) for t in tokens),
+                    header=TOKEN_COLUMNS if header else None)
+
+
+def _csv_text(frame: pd.DataFrame, *, header: bool) -> str:
     from .csvsafe import guard_frame
 
     frame = guard_frame(frame)
@@ -62,21 +115,86 @@ def table_to_csv(frame: pd.DataFrame) -> bytes:
         frame = frame.copy(deep=False)
         for i in floats:
             frame.isetitem(i, [FLOAT_FORMAT % v if v == v else "" for v in frame.iloc[:, i].tolist()])
-    return frame.to_csv(index=False, lineterminator="\n", float_format=FLOAT_FORMAT).encode("utf-8")
+    return frame.to_csv(index=False, header=header, lineterminator="\n", float_format=FLOAT_FORMAT)
 
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-class OutputWriter:
-    """Collects a run's files in a staging folder next to ``out_dir``, then swaps it into place.
+def table_file(name: str) -> str:
+    return f"{name}.csv"
 
-    See :mod:`textmine.io.atomic`: a killed run leaves the previous outputs
-    intact, and concurrent runs into one folder each leave a complete set.
+
+def stage_of_file(name: str) -> str:
+    """The stage whose results a file of a run folder holds (by its name)."""
+    from ..figures import FIGURES
+    from ..pipeline import STAGE_TABLES
+
+    tables = {table_file(t): stage for stage, names in STAGE_TABLES.items() for t in names}
+    figures = {f.name: tables[table_file(f.tables[0])] for f in FIGURES}
+    fixed = {"units.csv": TEXT_STAGE, "tokens.csv": TEXT_STAGE, "documents.csv": TEXT_STAGE, "inputs.csv": TEXT_STAGE,
+             "wordcloud_corpus.png": "keywords", "topic_map.html": "topics", "cooccurrence.gexf": "network",
+             "cooccurrence.graphml": "network", "candidates.csv": "discover", "lexicon_check.csv": "lexicon"}
+    if name.startswith("wordclouds/"):
+        return "keywords"
+    return fixed.get(name) or tables.get(name) or figures.get(name) or "other"
+
+
+def read_manifest(folder: Path) -> dict | None:
+    """The ``manifest.json`` of a folder, or None when it has none (or an unreadable one)."""
+    try:
+        value = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def merge_manifest(old: dict | None, new: dict, written: Mapping[str, str], out_dir: Path) -> tuple[dict, set[str]]:
+    """The manifest of the folder after this command, and the earlier files to leave out (see module docs).
+
+    ``written`` maps each file this command wrote to its sha256.
+    """
+    stages = set(new.get("stages", ()))
+    record = {"command": new.get("command", ""), "created": new.get("created", ""), "stages": sorted(stages),
+              "files": sorted(written)}
+    earlier: dict[str, str] = dict((old or {}).get("outputs") or {})
+    full_run = stages >= set(new.get("all_stages", ())) and bool(new.get("all_stages"))
+    if old is None or full_run:
+        drop = set(earlier) | set(DERIVED_FILES)
+        commands = [record]
+        kept: dict[str, str] = {}
+    else:
+        if old.get("text_key") != new.get("text_key"):
+            made = f"'{old.get('command', 'an earlier command')}' ({old.get('created', 'unknown date')})"
+            raise ConfigError(f"output folder {str(out_dir)!r} holds results of {made} for another text (corpus files, "
+                              f"cleaning, segmentation or filter settings differ); write these with --out to "
+                              f"another folder, or rerun 'textmine run' there")
+        drop = {name for name in earlier if stage_of_file(name) in stages and name not in written}
+        drop |= set(DERIVED_FILES)
+        kept = {name: digest for name, digest in earlier.items() if name not in drop and name not in written}
+        commands = []
+        for entry in old.get("commands") or []:
+            files = [f for f in entry.get("files", []) if f in kept]
+            if files:
+                commands.append({**entry, "files": files})
+        record["config"] = new.get("config", {})
+        commands.append(record)
+    outputs = dict(sorted({**kept, **written}.items()))
+    all_stages = sorted({s for entry in commands for s in entry["stages"]
+                         if any(stage_of_file(f) == s for f in entry["files"])})
+    return {**new, "stages": all_stages, "outputs": outputs, "commands": commands}, drop
+
+
+class OutputWriter:
+    """Collects a command's files in a staging folder next to ``out_dir``, then swaps it into place.
+
+    See :mod:`textmine.io.atomic`: a killed run leaves the previous outputs intact, and concurrent
+    runs into one folder each leave a complete set. With a ``cache`` (:class:`textmine.io.cache.Cache`),
+    large tables' CSV text and drawn images are kept by their content, so a warm run copies them.
     """
 
-    def __init__(self, out_dir: str | Path, cache_dir: str | Path | None = None) -> None:
+    def __init__(self, out_dir: str | Path, cache=None) -> None:
         from .atomic import check_output_folder, new_staging
 
         self.out_dir = Path(out_dir).resolve()
@@ -87,12 +205,10 @@ class OutputWriter:
             raise TextmineError(f"cannot write to output folder {str(self.out_dir)!r} (a run is staged next to it, "
                                 f"in {str(self.out_dir.parent)!r}): {exc.strerror or exc}") from None
         self.hashes: dict[str, str] = {}
-        self.cache_dir = cache_dir
-        self.cache = None
-        if cache_dir is not None:
-            from .cache import BytesCache
-
-            self.cache = BytesCache(cache_dir, "csv")
+        self.cache = cache
+        #: files of each kind of the cache (csv, images) copied from it, and made and kept in it
+        self.from_cache: dict[str, int] = {}
+        self.made: dict[str, int] = {}
 
     def path(self, name: str) -> Path:
         target = (self.staging / name).resolve()
@@ -106,59 +222,105 @@ class OutputWriter:
         self.path(name).write_bytes(data)
         self.hashes[name] = sha256_bytes(data)
 
+    def write_parts(self, name: str, parts) -> None:
+        """Write the file ``name`` from ``parts`` (bytes, in order) without holding them all (a table written part by
+        part: :func:`csv_header`, then :func:`csv_rows` of each part)."""
+        digest = hashlib.sha256()
+        with open(self.path(name), "wb") as handle:
+            for data in parts:
+                handle.write(data)
+                digest.update(data)
+        self.hashes[name] = digest.hexdigest()
+
     def write_table(self, name: str, frame: pd.DataFrame) -> None:
         if self.cache is None or len(frame) < CACHED_CSV_ROWS:
             self.write_bytes(name, table_to_csv(frame))
             return
-        from .cache import frame_key
+        from ..keys import frame_key
 
-        key = self.cache.key(frame_key(frame), FLOAT_FORMAT, package_versions(["textmine", "pandas"]))
-        self.write_bytes(name, self.cache.through(key, lambda: table_to_csv(frame)))
+        self.write_table_by_key(name, lambda: frame, frame_key(frame))
 
-    def write_table_by_key(self, name: str, make_frame, content_key: str) -> None:
+    def write_bytes_by_key(self, name: str, make: Callable[[], bytes], content_key: str) -> None:
+        """Write the CSV bytes ``make()`` as ``name``, kept in the cache under ``content_key`` as
+        :meth:`write_table_by_key` keeps a table's (the same key for the same file)."""
+        from ..keys import digest
+        from ..provenance import package_versions
+
+        key = digest(name, content_key, FLOAT_FORMAT, CSV_ENCODING, package_versions(["textmine", "pandas"]))
+        self.write_bytes(name, self._through("csv", key, make))
+
+    def write_table_by_key(self, name: str, make_frame: Callable[[], pd.DataFrame], content_key: str) -> None:
         """Write the table ``make_frame()`` as ``name``; with a cache, its CSV is kept under ``content_key``
         (a digest of everything that decides the table), so a warm run copies it without building the table."""
         if self.cache is None:
             self.write_table(name, make_frame())
             return
-        key = self.cache.key(name, content_key, FLOAT_FORMAT, package_versions(["textmine", "pandas"]))
-        self.write_bytes(name, self.cache.through(key, lambda: table_to_csv(make_frame())))
+        from ..keys import digest
+        from ..provenance import package_versions
 
-    def write_derived(self, name: str, make, made_from: list, packages: list[str]) -> None:
+        key = digest(name, content_key, FLOAT_FORMAT, CSV_ENCODING, package_versions(["textmine", "pandas"]))
+        self.write_bytes(name, self._through("csv", key, lambda: table_to_csv(make_frame())))
+
+    def _through(self, kind: str, key: str, make: Callable[[], bytes]) -> bytes:
+        """The bytes the cache keeps under ``kind``/``key``, else ``make()`` kept there; counted in
+        :attr:`from_cache` or :attr:`made`."""
+        store = self.cache.files(kind)
+        data = store.get(key)
+        if data is None:
+            data = make()
+            store.put(key, data)
+            self.made[kind] = self.made.get(kind, 0) + 1
+        else:
+            self.from_cache[kind] = self.from_cache.get(kind, 0) + 1
+        return data
+
+    def write_derived(self, name: str, make: Callable[[], bytes], made_from: list, packages: list[str]) -> None:
         """Write the bytes of ``make()`` as ``name``; with a cache, kept under a key over ``made_from``
         (tables by their content) and the versions of ``packages``, so a warm run copies them."""
         if self.cache is None:
             self.write_bytes(name, make())
             return
-        from .cache import BytesCache, frame_key
+        key = self.derived_key(name, made_from, packages)
+        self.write_bytes(name, self._through("images", key, make))
 
-        key = BytesCache.key(name, [frame_key(m) if isinstance(m, pd.DataFrame) else m for m in made_from],
-                             package_versions(packages))
-        self.write_bytes(name, BytesCache(self.cache_dir, "images").through(key, make))
+    def derived_key(self, name: str, made_from: list, packages: list[str]) -> str:
+        """The cache key :meth:`write_derived` keeps ``name`` under."""
+        from ..keys import digest, frame_key
+        from ..provenance import package_versions
 
-    def write_figure(self, name: str, draw, *made_from) -> None:
+        return digest(name, [frame_key(m) if isinstance(m, pd.DataFrame) else m for m in made_from],
+                      package_versions(packages))
+
+    def cached_derived(self, key: str) -> bytes | None:
+        """The bytes kept under ``key`` (:meth:`derived_key`), or None."""
+        data = self.cache.files("images").get(key) if self.cache is not None else None
+        if data is not None:
+            self.from_cache["images"] = self.from_cache.get("images", 0) + 1
+        return data
+
+    def keep_derived(self, key: str, data: bytes) -> None:
+        if self.cache is not None:
+            self.cache.files("images").put(key, data)
+            self.made["images"] = self.made.get("images", 0) + 1
+
+    def write_figure(self, name: str, draw: Callable[[], Any], *made_from) -> None:
         """Save the PNG of the matplotlib figure ``draw()`` as ``name`` (see :meth:`write_derived`)."""
-        def png() -> bytes:
-            import io
+        from ..figures import png_bytes
 
-            from ..plots import save_figure
-
-            buffer = io.BytesIO()
-            save_figure(draw(), buffer)
-            return buffer.getvalue()
-
-        self.write_derived(name, png, list(made_from), ["textmine", "matplotlib", "mplfonts", "networkx"])
-
-    def add_file(self, name: str) -> None:
-        """Record the hash of a file written directly to ``self.path(name)``."""
-        self.hashes[name] = sha256_bytes(self.path(name).read_bytes())
+        self.write_derived(name, lambda: png_bytes(draw()), list(made_from),
+                           ["textmine", "matplotlib", "mplfonts", "networkx"])
 
     def commit(self, manifest: dict) -> None:
+        """Publish the staged files with ``manifest`` merged into the folder's (see the module docs)."""
         from .atomic import publish
 
-        manifest = {**manifest, "outputs": dict(sorted(self.hashes.items()))}
-        (self.staging / "manifest.json").write_text(readable_json(manifest) + "\n", encoding="utf-8")
-        publish(self.staging, self.out_dir)
+        def finish(out_dir: Path) -> set[str]:
+            merged, drop = merge_manifest(read_manifest(out_dir), manifest, self.hashes, out_dir)
+            merged.pop("all_stages", None)
+            (self.staging / "manifest.json").write_text(readable_json(merged) + "\n", encoding="utf-8")
+            return drop
+
+        publish(self.staging, self.out_dir, finish=finish)
         self.discard()
 
     def discard(self) -> None:
@@ -167,11 +329,7 @@ class OutputWriter:
 
 def readable_json(value, level: int = 0) -> str:
     """JSON with objects indented two spaces a level, and each entry of a list of objects or lists on a
-    line of its own.
-
-    ``json.dumps(indent=2)`` switches to json's pure-Python encoder: about 1 s for the 62k document
-    entries of a review corpus. Here every list entry goes through the C encoder.
-    """
+    line of its own (``json.dumps(indent=2)`` switches to json's slow pure-Python encoder)."""
     pad, inner = "  " * level, "  " * (level + 1)
     if isinstance(value, dict) and value:
         body = ",\n".join(f"{inner}{json.dumps(str(key), ensure_ascii=False)}: {readable_json(item, level + 1)}"
@@ -183,132 +341,231 @@ def readable_json(value, level: int = 0) -> str:
 
 
 def units_table(prepared) -> pd.DataFrame:
-    """``unit_id,doc_id,kind,start,end,text`` — offsets are characters in the original file."""
+    """``unit_id,doc_id,kind,start,end,text,page`` — offsets are characters in the original file; ``page`` is
+    the page of the source (PDF) where the unit starts, empty where the source has no pages."""
+    documents = {d.id: d for d in prepared.corpus}
+
+    def page(unit) -> object:
+        doc = documents.get(unit.doc_id)
+        found = doc.page_at(unit.start) if doc is not None else None
+        return "" if found is None else found
+
     return pd.DataFrame(
-        [{"unit_id": u.id, "doc_id": u.doc_id, "kind": u.kind, "start": u.start, "end": u.end, "text": u.text}
-         for u in prepared.units], columns=["unit_id", "doc_id", "kind", "start", "end", "text"])
+        [{"unit_id": u.id, "doc_id": u.doc_id, "kind": u.kind, "start": u.start, "end": u.end, "text": u.text,
+          "page": page(u)} for u in prepared.units], columns=UNIT_COLUMNS)
+
+
+UNIT_COLUMNS = ["unit_id", "doc_id", "kind", "start", "end", "text", "page"]
 
 
 def tokens_table(prepared) -> pd.DataFrame:
     """``unit_id,doc_id,n_tokens,tokens`` — the word tokens of each unit, separated by spaces."""
-    return pd.DataFrame(
-        [{"unit_id": t.unit_id, "doc_id": t.doc_id, "n_tokens": len(t.terms), "tokens": " ".join(t.terms)}
-         for t in prepared.tokens], columns=["unit_id", "doc_id", "n_tokens", "tokens"])
+    tokens = prepared.tokens
+    return pd.DataFrame({"unit_id": [t.unit_id for t in tokens], "doc_id": [t.doc_id for t in tokens],
+                         "n_tokens": np.array([len(t.terms) for t in tokens], dtype=np.int64),
+                         "tokens": [" ".join(t.terms) for t in tokens]},
+                        columns=TOKEN_COLUMNS)
 
 
-def build_manifest(result, command: str) -> dict:
-    prepared = result.prepared
-    config = prepared.config
-    totals = prepared.token_totals()
-    units_per_doc: dict[str, int] = {}
+INPUT_COLUMNS = ["name", "status", "reason", "detail", "encoding", "method", "chaos", "format", "pages"]
+
+
+def inputs_table(corpus) -> pd.DataFrame:
+    """``inputs.csv``: every input (file, or skipped row of a table) and what became of it, written when there are
+    too many to list in ``manifest.json``."""
+    import dataclasses
+
+    return pd.DataFrame([dataclasses.asdict(r) for r in corpus.inputs], columns=INPUT_COLUMNS)
+
+
+#: the packages whose versions are part of a word cloud's cache key
+CLOUD_PACKAGES = ["textmine", "wordcloud", "pillow", "mplfonts"]
+
+DOCUMENT_COLUMNS = ["doc_id", "date", "title", "publisher", "chars", "units", "tokens", "stub"]
+
+
+def documents_table(prepared) -> pd.DataFrame:
+    """``doc_id,date,title,publisher,chars,units,tokens,stub`` — one row per document, in corpus order;
+    ``tokens`` is the denominator of the document's rates, ``stub`` marks a document left out of periods."""
+    return _documents_frame(_document_rows(prepared))
+
+
+def _documents_frame(rows) -> pd.DataFrame:
+    return pd.DataFrame([dict(zip(DOCUMENT_COLUMNS, row)) for row in rows], columns=DOCUMENT_COLUMNS)
+
+
+def documents_csv(rows, *, header: bool = True) -> bytes:
+    """``documents.csv`` (:func:`documents_table` written by :func:`table_to_csv`) from its rows
+    (:func:`_document_rows`), row by row."""
+    from .csvsafe import guard_text as g
+
+    return rows_csv(((g(i), g(date), g(title), g(publisher), chars, units, tokens, stub)
+                     for i, date, title, publisher, chars, units, tokens, stub in rows),
+                    header=DOCUMENT_COLUMNS if header else None)
+
+
+def _document_rows(prepared):
+    units: dict[str, int] = {}
     for unit in prepared.units:
-        units_per_doc[unit.doc_id] = units_per_doc.get(unit.doc_id, 0) + 1
-    return {
-        "textmine": package_versions(["textmine"])["textmine"],
-        "command": command,
-        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        "seed": config.seed,
-        "stages": list(result.stages),
-        "config": config.to_dict(),
-        "corpus": {
-            "path": config.corpus.path,
-            "files": corpus_file_hashes(prepared.corpus),
-            "documents": [{"id": d.id, "date": str(d.date) if d.date else None, "chars": len(d.text),
-                           "units": units_per_doc.get(d.id, 0), "tokens": totals.get(d.id, 0),
-                           **{k: d.meta[k] for k in ("title", "publisher") if d.meta.get(k)}}
-                          for d in prepared.corpus],
-            "dropped_blocks": prepared.dropped,
-            "inputs": [r.to_dict() for r in prepared.corpus.inputs if r.status == "used"],
-            "skipped": [r.to_dict() for r in prepared.corpus.skipped],
-        },
-        "lexicon": {"terms": len(prepared.lexicon.terms), "sha256": prepared.lexicon.hashes},
-        **_themes_manifest(prepared),
-        "stopwords": {"source": config.filter.stopwords, "count": prepared.stopword_count,
-                      "sha256": prepared.stopwords_sha256},
-        "packages": package_versions(),
-        "platform": {"system": platform.system(), "machine": platform.machine(),
-                     "python_implementation": platform.python_implementation()},
-        "timings": {k: round(v, 3) for k, v in result.timings.seconds.items()},
-        "segmentation": {k: v for k, v in getattr(prepared, "segment_info", {}).items() if k != "stats"},
-        "run_stats": {"peak_memory_mb": dict(getattr(result.timings, "peak_mb", {})),
-                      **getattr(prepared, "segment_info", {}).get("stats", {})},
-    }
-
-
-def _themes_manifest(prepared) -> dict:
-    """The theme rules a run counted, and the hash of the theme file they came from."""
-    themes = getattr(prepared, "theme_set", None)
-    if themes is None:
-        return {}
-    return {"themes": {"file": themes.source, "sha256": themes.sha256,
-                       "rules": {t.name: {"rule": t.rule, "exclude": list(t.exclude)} for t in themes.themes}}}
+        units[unit.doc_id] = units.get(unit.doc_id, 0) + 1
+    totals, stubs = prepared.token_totals, prepared.stubs
+    return [(d.id, str(d.date) if d.date else "", d.meta.get("title", ""), d.meta.get("publisher", ""), len(d.text),
+             units.get(d.id, 0), totals.get(d.id, 0), d.id in stubs) for d in prepared.corpus]
 
 
 class RunWriter:
-    """A run's outputs, written as its analyses finish and committed with ``manifest.json`` at the end.
+    """A run's outputs, written as its stages finish and committed with ``manifest.json`` at the end.
 
     ``textmine run`` hands each stage's tables here as soon as the stage is done, so tables and charts
     are written while the topic models are still fitting; :func:`write_run` writes a finished run in
     one go. The files are the same either way: every chart and word cloud depends only on the tables
-    it is drawn from (and the prepared corpus).
+    it is drawn from.
     """
 
-    def __init__(self, config, out_dir: str | Path, *, images: bool = True, segments: bool = True) -> None:
+    def __init__(self, config, out_dir: str | Path, *, cache=None, images: bool = True, segments: bool = True) -> None:
+        from ..drawing import CloudDrawer
+
         self.config = config
         self.images = images
         self._segments_pending = segments
-        cache_dir = config.resolve_path(config.scale.cache_dir) if config.scale.cache else None
-        self.writer = OutputWriter(out_dir, cache_dir)
+        self._wrote_segments = False
+        self.writer = OutputWriter(out_dir, cache)
+        self._cloud_keys: dict[str, str | None] = {}
+        self._documents: Any = None    # documents.csv as a table (or how to make it), for the charts
+        self.clouds = CloudDrawer(self._cloud_drawn)
 
-    def write(self, prepared, tables: dict[str, pd.DataFrame], files: dict[str, bytes] | None = None) -> None:
-        """Write ``tables`` (and ``files``, name → bytes), with the charts and word clouds drawn from them."""
-        from ..plots import trend_plot, word_cloud
-        from .write_compare import write_comparison_files
+    def write(self, prepared, tables: dict[str, pd.DataFrame], files: dict[str, bytes] | None = None, *,
+              written=()) -> None:
+        """Write ``tables`` (and ``files``, name → bytes), with the charts and word clouds drawn from them; the
+        tables named in ``written`` were written already (part by part) and only charts are drawn from them."""
+        from ..figures import FIGURES
 
         config, writer = self.config, self.writer
-        self._write_segments(prepared)
+        self._write_text_tables(prepared)
         for key, frame in tables.items():
-            writer.write_table(TABLE_FILES.get(key, f"{key}.csv"), frame)
+            if key not in written:
+                writer.write_table(table_file(key), frame)
         for name, content in (files or {}).items():
             writer.write_bytes(name, content)
-        plots = self.images and config.output.plots
-        if self.images and config.output.wordclouds and "keywords" in tables:
-            _write_word_clouds(writer, prepared, tables.get("vocab"), word_cloud)
-        if plots and "topic_k_selection" in tables:
-            _write_k_selection(writer, tables["topic_k_selection"])
-        if plots and "trends" in tables and len(prepared.corpus) <= getattr(config.output, "max_doc_images", 500):
-            labels = {d.id: d.label for d in prepared.corpus}
-            writer.write_figure("trends.png", lambda: trend_plot(tables["trends"], labels), tables["trends"], labels)
-        write_comparison_files(writer, tables, config.seed, images=plots)
+        if "cooccurrence" in tables and "cooccurrence_nodes" in tables:
+            from ..network import graph_files
+
+            for name, data in graph_files(tables["cooccurrence"], tables["cooccurrence_nodes"]).items():
+                writer.write_bytes(name, data)
+        if self.images and config.output.wordclouds:
+            self._write_word_clouds(prepared, tables)
+        if not (self.images and config.output.plots):
+            return
+        documents = len(prepared.corpus)
+        if callable(self._documents):
+            self._documents = self._documents()
+        available = {**tables, "documents": self._documents}   # a figure's own stage, plus documents.csv
+        for figure in FIGURES:
+            if (figure.tables[0] in tables and all(t in available for t in figure.tables)
+                    and (figure.max_docs is None or documents <= figure.max_docs)):
+                drawn_from = [available[t] for t in figure.tables]
+                writer.write_figure(figure.name, partial(figure.draw, available, config.seed), *drawn_from,
+                                    config.seed)
 
     def commit(self, result, command: str = "textmine run") -> Path:
-        self._write_segments(result.prepared)
-        self.writer.commit(build_manifest(result, command))
+        from ..pipeline import STAGES
+        from ..provenance import build_manifest, inputs_listed_in_full
+
+        self._write_text_tables(result.prepared)
+        if not inputs_listed_in_full(result.prepared.corpus):
+            self.writer.write_table("inputs.csv", inputs_table(result.prepared.corpus))
+        self.clouds.results()
+        manifest = build_manifest(result, command)
+        if self.writer.cache is not None:
+            manifest["run_stats"]["files_from_cache"] = dict(sorted(self.writer.from_cache.items()))
+            manifest["run_stats"]["files_made"] = dict(sorted(self.writer.made.items()))
+        if self._wrote_segments:
+            manifest["stages"] = [TEXT_STAGE, *manifest["stages"]]
+        manifest["all_stages"] = [TEXT_STAGE, *STAGES]
+        self.writer.commit(manifest)
         return self.writer.out_dir
 
-    def _write_segments(self, prepared) -> None:
+    def text_tables_written(self, documents: Callable[[], pd.DataFrame]) -> None:
+        """``documents.csv``, ``units.csv`` and ``tokens.csv`` were written already (part by part); ``documents()``
+        makes ``documents.csv`` as a table if a chart needs it."""
+        self._segments_pending = False
+        self._wrote_segments = True
+        self._documents = documents
+
+    def _write_text_tables(self, prepared) -> None:
+        """``documents.csv`` always (the denominators of every rate), ``units.csv`` and ``tokens.csv`` when asked."""
+        if "documents.csv" not in self.writer.hashes:
+            rows = _document_rows(prepared)
+            self._documents = partial(_documents_frame, rows)
+            self.writer.write_bytes("documents.csv", documents_csv(rows))
         if not self._segments_pending:
             return
         self._segments_pending = False
+        self._wrote_segments = True
         info = prepared.segment_info or {}
         # with the cache on, the digests of the units and their tokens decide these two tables
-        for name, table, digest in (("units.csv", units_table, info.get("units_sha256")),
-                                    ("tokens.csv", tokens_table, info.get("tokens_sha256"))):
-            if digest is None:
-                self.writer.write_table(name, table(prepared))
-            else:
-                self.writer.write_table_by_key(name, partial(table, prepared), digest)
+        units = partial(units_csv, prepared.units, {d.id: d for d in prepared.corpus})
+        for name, make, digest in (("units.csv", units, info.get("units_sha256")),
+                                   ("tokens.csv", partial(tokens_csv, prepared.tokens), info.get("tokens_sha256"))):
+            if digest is None or self.writer.cache is None:
+                self.writer.write_bytes(name, make())
+            else:   # units.csv: its columns are part of the key, so a CSV cached with other columns is not reused
+                key = f"{digest}:{','.join(UNIT_COLUMNS)}" if name == "units.csv" else digest
+                self.writer.write_bytes_by_key(name, make, key)
+
+    def _write_word_clouds(self, prepared, tables: dict[str, pd.DataFrame]) -> None:
+        """The corpus word cloud from ``vocab`` (counts), one per document from ``keywords`` (their scores).
+
+        Clouds the cache holds are copied now; the others are drawn in the background
+        (:class:`textmine.drawing.CloudDrawer`, worker processes when there are many) and written
+        when the run commits."""
+        from ..drawing import CloudJob
+
+        seed = prepared.config.seed
+        wanted: list[tuple[str, dict]] = []
+        vocab = tables.get("vocab")
+        if vocab is not None and len(vocab):
+            top = vocab.head(150)
+            wanted.append(("wordcloud_corpus.png", dict(zip(top["term"], top["count"]))))
+        keywords = tables.get("keywords")
+        if keywords is not None and len(prepared.corpus) <= self.config.output.max_doc_images:
+            wanted += [(f"wordclouds/{safe_name(doc_id)}.png", dict(zip(rows["term"], rows["score"])))
+                       for doc_id, rows in keywords.groupby("doc_id", sort=False)]
+        jobs = []
+        for name, weights in wanted:
+            key = None
+            if self.writer.cache is not None:
+                # the order of the weights is part of the key: it breaks ties
+                key = self.writer.derived_key(name, [list(weights.items()), seed], CLOUD_PACKAGES)
+                png = self.writer.cached_derived(key)
+                if png is not None:
+                    self.writer.write_bytes(name, png)
+                    continue
+            self._cloud_keys[name] = key
+            jobs.append(CloudJob(name, tuple(weights.items()), seed))
+        self.clouds.submit(jobs)
+
+    def _cloud_drawn(self, job, png: bytes) -> None:
+        self.writer.write_bytes(job.name, png)
+        key = self._cloud_keys.pop(job.name, None)
+        if key is not None:
+            self.writer.keep_derived(key, png)
 
     def discard(self) -> None:
+        self.clouds.close()
         self.writer.discard()
 
 
-def write_run(result, out_dir: str | Path, *, command: str = "textmine run", images: bool = True,
+def write_run(result, out_dir: str | Path, *, cache="from config", command: str = "textmine run", images: bool = True,
               segments: bool = True) -> Path:
-    """Write every table of ``result`` (and images, unit and token tables) plus ``manifest.json``."""
-    writer = RunWriter(result.prepared.config, out_dir, images=images, segments=segments)
+    """Write every table of ``result`` (and images, unit, token and document tables) plus ``manifest.json``;
+    ``cache`` keeps large CSV text and images (by default the cache ``[scale]`` names; None for none)."""
+    from ..preparation import resolve_cache
+
+    cache = resolve_cache(cache, result.prepared.config)
+    writer = RunWriter(result.prepared.config, out_dir, cache=cache, images=images, segments=segments)
     try:
-        writer.write(result.prepared, result.tables, result.extra.get("files"))
+        writer.write(result.prepared, result.tables, result.files)
         writer.commit(result, command)
     except BaseException:
         writer.discard()
@@ -316,44 +573,24 @@ def write_run(result, out_dir: str | Path, *, command: str = "textmine run", ima
     return Path(out_dir)
 
 
-def _write_k_selection(writer: OutputWriter, table: pd.DataFrame) -> None:
-    from ..topics.select import k_selection_plot
-
-    proposed = int(table.loc[table["proposed"], "k"].iloc[0])
-    writer.write_figure("topic_k_selection.png", lambda: k_selection_plot(table, proposed), table)
-
-
-def _write_word_clouds(writer: OutputWriter, prepared, vocab: pd.DataFrame | None, word_cloud) -> None:
-    from ..keywords import top_keywords
-
-    seed = prepared.config.seed
-    if vocab is not None and len(vocab):
-        top = vocab.head(150)
-        frequencies = dict(zip(top["term"], top["count"]))
-
-        def draw() -> bytes:
-            import io
-
-            buffer = io.BytesIO()
-            word_cloud(frequencies, seed=seed).save(buffer, format="PNG", optimize=False)
-            return buffer.getvalue()
-
-        # the order of the frequencies is part of the key: it breaks frequency ties
-        writer.write_derived("wordcloud_corpus.png", draw, [list(frequencies.items()), seed],
-                             ["textmine", "wordcloud", "pillow", "mplfonts"])
-    config = prepared.config.keywords
-    if len(prepared.corpus) > getattr(prepared.config.output, "max_doc_images", 500):
-        return
-    clouds = top_keywords(prepared.doc_dtm(), top_n=120, sublinear_tf=config.sublinear_tf)
-    for doc_id, rows in clouds.groupby("doc_id", sort=False):
-        if rows.empty:
-            continue
-        name = f"wordclouds/{_safe_name(doc_id)}.png"
-        word_cloud(dict(zip(rows["term"], rows["score"])), seed=seed).save(writer.path(name))
-        writer.add_file(name)
+def write_files(out_dir: str | Path, files: Mapping[str, bytes | pd.DataFrame], manifest: dict) -> Path:
+    """Publish a few files (tables as CSV) with ``manifest`` (``textmine discover``, ``lexicon check``)."""
+    writer = OutputWriter(out_dir)
+    try:
+        for name, content in files.items():
+            if isinstance(content, pd.DataFrame):
+                writer.write_table(name, content)
+            else:
+                writer.write_bytes(name, content)
+        writer.commit(manifest)
+    except BaseException:
+        writer.discard()
+        raise
+    return writer.out_dir
 
 
-def _safe_name(doc_id: str) -> str:
+def safe_name(doc_id: str) -> str:
+    """A document id as a file name: letters, digits, ``-_.``; anything else becomes ``_``."""
     keep = "".join(c if c.isalnum() or c in "-_." else "_" for c in str(doc_id))
     return keep.strip("._") or "document"
 
@@ -366,5 +603,5 @@ def print_path(path: Path) -> str:
         return str(path)
 
 
-__all__ = ["write_run", "RunWriter", "OutputWriter", "package_versions", "table_to_csv", "units_table", "tokens_table",
-           "print_path"]
+__all__ = ["write_run", "write_files", "RunWriter", "OutputWriter", "table_to_csv", "units_table", "tokens_table",
+           "documents_table", "print_path", "safe_name", "read_manifest", "stage_of_file"]

@@ -24,12 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TextmineError
+from ..io.atomic import write_atomic
 from .build import build_context, load_run
 
 log = logging.getLogger(__name__)
 
 FONT_FAMILY = "TextmineCJK"
 _DATA_URI = re.compile(r"data:[a-z/+]+;base64,[A-Za-z0-9+/=]+")
+_PACKED = re.compile(r'(<script type="application/octet-stream" id="search-data">)[A-Za-z0-9+/=]*')
 
 
 def _resource(name: str) -> str:
@@ -56,12 +58,12 @@ def _data_uri(data: bytes, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def font_face_css(text: str, cache_dir: str | Path | None = None) -> str:
+def font_face_css(text: str, cache=None) -> str:
     """An ``@font-face`` rule with the bundled CJK font subset to the characters of ``text`` (WOFF, inline)."""
     from ..fonts import cjk_font_subset
 
     chars = {c for c in text if ord(c) >= 0x20} | set(" 0123456789")
-    data = cjk_font_subset("".join(chars), flavor="woff", layout_features=(), hinting=False, cache_dir=cache_dir)
+    data = cjk_font_subset("".join(chars), flavor="woff", layout_features=(), hinting=False, cache=cache)
     uri = _data_uri(data, "font/woff")
     return f'@font-face{{font-family:"{FONT_FAMILY}";src:url({uri}) format("woff");font-display:block}}'
 
@@ -93,8 +95,13 @@ def compact_png(data: bytes, colors: int = 128) -> bytes:
 
 
 def render_html(context: Mapping[str, Any], images: Mapping[str, bytes], *, fold_rows: int = 20,
-                embed_font: bool = True, compress_images: bool = True, cache_dir: str | Path | None = None) -> str:
-    """The report as one HTML page (see the module docstring for what makes it self-contained)."""
+                embed_font: bool = True, compress_images: bool = True, cache=None, run_link: str = "") -> str:
+    """The report as one HTML page (see the module docstring for what makes it self-contained).
+
+    ``run_link`` is the run folder relative to where the page is written (``""`` beside it): the topic
+    map is linked there."""
+    from .search import pack, search_text
+
     env = _environment()
     script = _resource("report.js")
     script_hash = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
@@ -107,11 +114,15 @@ def render_html(context: Mapping[str, Any], images: Mapping[str, bytes], *, fold
         return encoded[name]
 
     marker = "/*textmine-font-face*/"
+    search = context.get("search")
     text = env.get_template("report.html.j2").render(
         **context, image=image, fold_rows=fold_rows, style=_resource("report.css"), font_css=marker,
-        script=script, script_hash=script_hash, font_family=FONT_FAMILY)
-    # the font is subset to the characters of the page as rendered (images' base64 left out)
-    font_css = font_face_css(_DATA_URI.sub("", text), cache_dir) if embed_font else ""
+        script=script, script_hash=script_hash, font_family=FONT_FAMILY, run_link=run_link,
+        search_packed=pack(search) if search else "")
+    # the font is subset to the characters of the page as rendered (images' and data's base64 left out) and
+    # of every paragraph the search can show
+    visible = _PACKED.sub("", _DATA_URI.sub("", text))
+    font_css = font_face_css(visible + search_text(search), cache) if embed_font else ""
     return text.replace(marker, font_css, 1)
 
 
@@ -121,28 +132,16 @@ def render_markdown(context: Mapping[str, Any], *, image_prefix: str = "", rows:
     return env.get_template("report.md.j2").render(**context, image_prefix=image_prefix, md_rows=rows)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    """Write next to ``path`` and move into place, so a reader never sees half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def write_report(run_dir: str | Path, out: str | Path | None = None, *, rows: int = 15, fold_rows: int = 20,
                  max_documents: int = 40, embed_font: bool = True,
-                 compress_images: bool = True, cache_dir: str | Path | None = None) -> tuple[Path, Path]:
+                 compress_images: bool = True, cache=None) -> tuple[Path, Path]:
     """Render ``run_dir`` into ``out`` (default ``run_dir/report.html``) and the ``.md`` beside it.
 
     Returns the two paths. ``rows`` caps per-document tables; tables longer than
     ``fold_rows`` are folded in the HTML (a button shows the rest); at most
-    ``max_documents`` documents get a keyword and keyness section of their own. ``cache_dir``
-    keeps the embedded font's subset for the next report with the same characters.
+    ``max_documents`` documents get a keyword and keyness section of their own. A ``cache``
+    (:class:`textmine.io.cache.Cache`) keeps the embedded font's subset for the next report with the
+    same characters. Both files are written whole or not at all.
     """
     run = load_run(run_dir)
     html_path = Path(out) if out is not None else Path(run_dir) / "report.html"
@@ -153,9 +152,10 @@ def write_report(run_dir: str | Path, out: str | Path | None = None, *, rows: in
     prefix = os.path.relpath(Path(run_dir).resolve(), html_path.parent.resolve())
     prefix = "" if prefix == "." else prefix.replace(os.sep, "/") + "/"
     try:
-        _write_atomic(html_path, render_html(context, run.images, fold_rows=fold_rows, embed_font=embed_font,
-                                             compress_images=compress_images, cache_dir=cache_dir))
-        _write_atomic(md_path, render_markdown(context, image_prefix=prefix, rows=rows))
+        write_atomic(html_path, render_html(context, run.images, fold_rows=fold_rows, embed_font=embed_font,
+                                            compress_images=compress_images, cache=cache,
+                                            run_link=prefix).encode("utf-8"))
+        write_atomic(md_path, render_markdown(context, image_prefix=prefix, rows=rows).encode("utf-8"))
     except OSError as exc:
         raise TextmineError(f"cannot write the report to {str(html_path)!r}: {exc.strerror or exc}") from None
     return html_path, md_path

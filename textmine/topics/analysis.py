@@ -41,7 +41,7 @@ class TopicOutcome:
 def topic_units(prepared, min_tokens: int) -> tuple[list[list[str]], list[str], list[str]]:
     """Content terms, unit ids and document ids of the units with at least ``min_tokens`` content terms."""
     docs, ids, groups = [], [], []
-    for unit, terms in zip(prepared.tokens, prepared.unit_content_terms()):
+    for unit, terms in zip(prepared.tokens, prepared.content_terms):
         if len(terms) >= min_tokens:
             docs.append(terms)
             ids.append(unit.unit_id)
@@ -56,34 +56,40 @@ def engine_options(cfg) -> dict:
 
 
 def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engine: str, seeds: Sequence[int],
-             iterations: int, workers: int = 1, progress: bool = False, cache=None, **options) -> list[TopicModel]:
+             iterations: int, workers: int = 1, progress: bool = False, cache=None, background: bool = False,
+             **options) -> list[TopicModel]:
     """One fit per seed. With ``workers`` > 1 the fits run side by side in worker processes
     (:mod:`.processes`); ``0`` means one per fit, up to two per available core, for corpora of at least
     :data:`PROCESS_MIN_TERMS` terms, else one after another here (fits that share the cores finish
     together: three on two cores take the time of one and a half, not of two one after another, with a
     core idle for the last one). Each fit is single-threaded and owns
     its seed, so the results are the same for any ``workers``. With a
-    :class:`~textmine.io.cache.ModelCache`, a fit whose inputs are unchanged is read from it. The terms
+    :class:`~textmine.io.cache.Cache`, a fit whose inputs are unchanged is read from it. The terms
     left out as spread evenly over the topics (``specificity`` > 0) are found once, with the first seed,
-    so every run fits the same terms and the first run is the model ``fit_topics`` gives for that seed."""
+    so every run fits the same terms and the first run is the model ``fit_topics`` gives for that seed.
+    ``iterations`` 0: by corpus size (:func:`fit_iterations`).
+    ``background``: this process has other work meanwhile (``textmine run``), so with ``workers = 0`` the
+    fits go to worker processes whatever the corpus size (a fit here would hold the GIL)."""
+    iterations = fit_iterations(iterations, engine, docs)
     found: dict[int, TopicModel] = {}
     keys: dict[int, str] = {}
     if cache is not None:
-        from ..io.cache import fit_key
+        from ..keys import fit_key
 
         settings = {"engine": engine, "k": k, "iterations": iterations, **options, "method": FIT_METHOD,
                     "versions": engine_versions(engine)}
         for seed in seeds:
             keys[seed] = fit_key(docs, ids, {**settings, "seed": seed})
-            model = cache.get(keys[seed])
-            if model is not None:
+            stored = cache.models.get(keys[seed])
+            if stored is not None:
                 log.info("topics: seed %d read from the cache (%s)", seed, keys[seed])
-                found[seed] = model
+                found[seed] = TopicModel.from_arrays(*stored)
     todo = [s for s in seeds if s not in found]
-    if workers == 0:
-        big = sum(map(len, docs)) >= PROCESS_MIN_TERMS
+    auto = workers == 0
+    if auto:
+        big = background or sum(map(len, docs)) >= PROCESS_MIN_TERMS
         workers = min(2 * available_cores(), len(todo)) if big else 1
-    in_processes = workers > 1 and len(todo) > 1
+    in_processes = (workers > 1 and len(todo) > 1) or (auto and background and bool(todo))
     encoded = None
     if in_processes:
         from .processes import encode_docs
@@ -112,7 +118,7 @@ def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engin
                  for seed in todo}
     for seed, model in fresh.items():
         if cache is not None:
-            cache.put(keys[seed], model)
+            cache.models.put(keys[seed], *model.to_arrays())
     found.update(fresh)
     return [found[s] for s in seeds]
 
@@ -133,7 +139,7 @@ def available_cores() -> int:
 
 
 def engine_versions(engine: str) -> dict[str, str]:
-    from ..io.write import package_versions
+    from ..provenance import package_versions
 
     return package_versions({"tomotopy": ["tomotopy"], "gensim": ["gensim"], "nmf": ["scikit-learn"]}[engine]
                             + ["numpy", "textmine"])
@@ -146,7 +152,7 @@ def stability_seeds(seed: int, runs: int) -> list[int]:
 def fit_rows(prepared, cfg, k: int) -> FitRows:
     """What the model is fitted on: paragraph units, or whole documents (see :mod:`.documents`)."""
     docs, ids, groups = topic_units(prepared, cfg.min_unit_tokens)
-    all_terms = prepared.unit_content_terms()
+    all_terms = prepared.content_terms
     whole, doc_ids = document_terms(all_terms, [u.doc_id for u in prepared.tokens])
     fit_on = choose_fit_on(cfg.fit_on, len(doc_ids), k)
     if fit_on == "documents":
@@ -167,6 +173,7 @@ class FitRows:
     unit_ids: list
     unit_groups: list
     n_documents: int
+    why: str = ""       # why these rows, when not by the rule of ``[topics] fit_on``
 
 
 #: ``[topics] iterations = 0``: 250 iterations per tomotopy fit, more for a small corpus (up to 1000) as long as
@@ -189,30 +196,31 @@ def fit_iterations(setting: int, engine: str, docs: Sequence[Sequence[str]]) -> 
     return int(min(high, max(low, round(TOKEN_DRAWS_PER_FIT / tokens, -1))))
 
 
-def fit_consensus(rows: FitRows, cfg, *, k: int, seed: int, progress: bool = False, cache=None):
+def fit_consensus(docs: Sequence[Sequence[str]], ids: Sequence[str], cfg, *, k: int, seed: int,
+                  progress: bool = False, cache=None, background: bool = False):
     """The fits of every stability seed, their consensus (:mod:`.consensus`) and its per-topic stability."""
-    runs = fit_runs(rows.docs, rows.ids, k=k, engine=cfg.engine, seeds=stability_seeds(seed, cfg.stability_runs),
-                    iterations=fit_iterations(cfg.iterations, cfg.engine, rows.docs), workers=cfg.workers,
-                    progress=progress, cache=cache,
-                    **engine_options(cfg))
+    runs = fit_runs(docs, ids, k=k, engine=cfg.engine, seeds=stability_seeds(seed, cfg.stability_runs),
+                    iterations=cfg.iterations, workers=cfg.workers, progress=progress, cache=cache,
+                    background=background, **engine_options(cfg))
     model, reference = consensus_model(runs)
     stability = topic_stability(runs[reference], [r for i, r in enumerate(runs) if i != reference])
     return runs, model, stability
 
 
-def select_k(rows: FitRows, ks: Sequence[int], cfg, seed: int, *, progress: bool = False, cache=None) -> pd.DataFrame:
+def select_k(docs, ids, ks: Sequence[int], cfg, seed: int, *, progress: bool = False, cache=None,
+             background: bool = False) -> pd.DataFrame:
     """The k-selection table (see :mod:`textmine.topics.select`); ``proposed`` marks the rule's choice."""
-    docs, ids = rows.docs, rows.ids
     train, held = split_heldout(len(docs), cfg.heldout_fraction, seed)
-    train_rows = replace(rows, docs=[docs[i] for i in train], ids=[ids[i] for i in train],
-                         groups=[rows.groups[i] for i in train])
+    train_docs = [docs[i] for i in train]
+    train_ids = [ids[i] for i in train]
     held_docs = [docs[i] for i in held]
-    if len(train_rows.docs) < max(ks):
-        raise StageError(f"topics: {len(train_rows.docs)} training units is fewer than the largest k = {max(ks)}; "
+    if len(train_docs) < max(ks):
+        raise StageError(f"topics: {len(train_docs)} training units is fewer than the largest k = {max(ks)}; "
                          f"lower the k range or [topics] heldout_fraction")
     table_rows = []
     for k in ks:
-        _, reference, stability = fit_consensus(train_rows, cfg, k=k, seed=seed, progress=progress, cache=cache)
+        _, reference, stability = fit_consensus(train_docs, train_ids, cfg, k=k, seed=seed, progress=progress,
+                                                cache=cache, background=background)
         tops = [[t for t, _ in reference.top_terms(i + 1, 25)] for i in range(k)]
         scores = coherence([t[:10] for t in tops], docs)
         table_rows.append(k_table_row(k, scores, heldout_log_likelihood(reference, held_docs), topic_diversity(tops),
@@ -225,20 +233,23 @@ def select_k(rows: FitRows, ks: Sequence[int], cfg, seed: int, *, progress: bool
 
 
 def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: bool = False,
-                        cache=None) -> TopicOutcome:
+                        cache=None, background: bool = False) -> TopicOutcome:
     """Fit the topics the config asks for (choosing k from ``ks`` when given) and build every table;
-    fits are read from ``cache`` (a :class:`~textmine.io.cache.ModelCache`) when it has them."""
+    fits are read from ``cache`` (a :class:`~textmine.io.cache.Cache`) when it has them."""
     cfg = prepared.config.topics
     seed = prepared.config.seed
     k_table = None
     k = cfg.k
     if ks and len(ks) > 1:
-        k_table = select_k(fit_rows(prepared, cfg, max(ks)), ks, cfg, seed, progress=progress, cache=cache)
+        chosen_on = fit_rows(prepared, cfg, max(ks))
+        k_table = select_k(chosen_on.docs, chosen_on.ids, ks, cfg, seed, progress=progress, cache=cache,
+                           background=background)
         k = int(k_table.loc[k_table["proposed"], "k"].iloc[0])
     elif ks:
         k = ks[0]
     rows = fit_rows(prepared, cfg, max(ks) if ks else k)
-    runs, model, stability = fit_consensus(rows, cfg, k=k, seed=seed, progress=progress, cache=cache)
+    runs, model, stability = fit_consensus(rows.docs, rows.ids, cfg, k=k, seed=seed, progress=progress, cache=cache,
+                                           background=background)
     unstable = [bool(s < cfg.stability_threshold) for s in np.nan_to_num(stability, nan=1.0)]
     docs, groups = rows.docs, rows.groups
     lengths = [len(d) for d in docs]
@@ -264,7 +275,8 @@ def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: 
         "topic_relevance": relevance_table(model, marginal, lam=cfg.relevance_lambda, top_n=cfg.top_n,
                                            unstable=unstable),
         "topic_examples": examples_table(units_model, units, top_n=cfg.examples, unstable=unstable),
-        "topic_dates": prevalence_by_date(doc_topics, prepared.corpus, labels, unstable),
+        "topic_dates": prevalence_by_date(doc_topics, prepared.corpus, labels, unstable, unit_topics=unit_topics,
+                                          lengths=[len(d) for d in rows.unit_docs], seed=seed),
         "topic_fit": fit_table(model, rows, runs, stability, unstable, prevalences, cfg,
                                k_chosen=k_table is not None),
     }
@@ -278,7 +290,7 @@ def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: 
 
     html = topic_map_html(model, tables, marginal=marginal, lam=cfg.relevance_lambda,
                           title=f"{cfg.engine}, k = {model.k}, seed = {seed}",
-                          cache_dir=cache.base if cache is not None else None)
+                          cache=cache)
     return TopicOutcome(model, tables, html, tuple(runs))
 
 

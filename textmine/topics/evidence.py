@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
@@ -125,14 +126,22 @@ def prevalence(model, lengths: Sequence[int]) -> np.ndarray:
     return totals / totals.sum() if totals.sum() else np.full(model.k, 1.0 / model.k)
 
 
-def prevalence_by_date(doc_topics: pd.DataFrame, corpus, labels: Sequence[str],
-                       unstable: Sequence[bool]) -> pd.DataFrame:
-    """``topic,label,date,n_docs,weight,unstable`` — mean prevalence of each topic over the reports of each
-    date (dates in order; reports without a date are left out)."""
+def prevalence_by_date(doc_topics: pd.DataFrame, corpus, labels: Sequence[str], unstable: Sequence[bool], *,
+                       unit_topics: pd.DataFrame | None = None, lengths: Sequence[int] | None = None,
+                       seed: int = 42, resamples: int = 1000, confidence: float = 0.95) -> pd.DataFrame:
+    """``topic,label,date,n_docs,weight,ci_low,ci_high,ci_over,unstable`` — mean prevalence of each topic over
+    the reports of each date (dates in order; reports without a date are left out).
+
+    The interval is a percentile bootstrap, as for theme trends: the documents of the date are resampled
+    when there are two or more (``ci_over`` = ``documents``); with one document, its paragraphs are
+    resampled, each weighted by its tokens as in the document's share (``paragraphs``; needs
+    ``unit_topics`` and the paragraphs' ``lengths`` in its order). Each date's draws are seeded from
+    ``seed`` and the date, so adding documents of other dates leaves a date's interval unchanged.
+    """
     dates = {d.id: d.date for d in corpus}
     frame = doc_topics.assign(date=doc_topics["doc_id"].map(lambda i: dates.get(i)))
     frame = frame[frame["date"].notna()]
-    columns = ["topic", "label", "date", "n_docs", "weight", "unstable"]
+    columns = ["topic", "label", "date", "n_docs", "weight", "ci_low", "ci_high", "ci_over", "unstable"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     frame = frame.assign(date_key=frame["date"].map(lambda d: d.sort_key()), date=frame["date"].map(str))
@@ -140,7 +149,48 @@ def prevalence_by_date(doc_topics: pd.DataFrame, corpus, labels: Sequence[str],
                .agg(n_docs=("doc_id", "nunique"), weight=("weight", "mean")).reset_index())
     grouped["label"] = grouped["topic"].map(lambda t: labels[t - 1])
     grouped["unstable"] = grouped["topic"].map(lambda t: bool(unstable[t - 1]))
+    wide = frame.pivot_table(index="doc_id", columns="topic", values="weight", sort=False)
+    paragraphs = None
+    if unit_topics is not None and lengths is not None and len(unit_topics):
+        order = unit_topics.drop_duplicates("unit_id")        # the model's rows, the order of ``lengths``
+        paragraphs = (unit_topics.pivot_table(index="unit_id", columns="topic", values="weight")
+                      .reindex(order["unit_id"].to_numpy())
+                      .assign(doc_id=order["doc_id"].to_numpy(), tokens=np.asarray(lengths, dtype=float)))
+    bounds: dict[tuple[int, str], tuple[float, float, str]] = {}
+    alpha = (1 - confidence) / 2
+    for date, docs in frame.groupby("date", sort=False)["doc_id"]:
+        ids = list(dict.fromkeys(docs))
+        rng = np.random.default_rng([seed, zlib.crc32(date.encode("utf-8"))])
+        if len(ids) >= 2:
+            values, tokens, over = wide.loc[ids].to_numpy(float), np.ones(len(ids)), "documents"
+        elif paragraphs is not None and (paragraphs["doc_id"] == ids[0]).any():
+            rows = paragraphs[paragraphs["doc_id"] == ids[0]]
+            values, tokens, over = rows[list(wide.columns)].to_numpy(float), rows["tokens"].to_numpy(float), "paragraphs"
+        else:
+            continue
+        means = _bootstrap_means(values, tokens, resamples, rng)
+        low, high = np.quantile(means, [alpha, 1 - alpha], axis=0)
+        for k, topic in enumerate(wide.columns):
+            bounds[(int(topic), date)] = (float(low[k]), float(high[k]), over)
+    found = [bounds.get((int(t), d), (np.nan, np.nan, "")) for t, d in zip(grouped["topic"], grouped["date"])]
+    grouped["ci_low"] = [b[0] for b in found]
+    grouped["ci_high"] = [b[1] for b in found]
+    grouped["ci_over"] = [b[2] for b in found]
     return grouped[columns].reset_index(drop=True)
+
+
+def _bootstrap_means(values: np.ndarray, weights: np.ndarray, resamples: int, rng: np.random.Generator) -> np.ndarray:
+    """``resamples`` × k weighted means of the rows of ``values`` (n × k) drawn with replacement; drawn in
+    blocks that bound memory (the random stream is the same as one draw)."""
+    n, k = values.shape
+    out = np.empty((resamples, k))
+    block = max(1, min(resamples, 4_000_000 // max(n * k, 1)))
+    for start in range(0, resamples, block):
+        picks = rng.integers(0, n, size=(min(block, resamples - start), n))
+        w = weights[picks]
+        out[start:start + len(picks)] = (np.einsum("rn,rnk->rk", w, values[picks])
+                                         / np.maximum(w.sum(axis=1), 1e-12)[:, None])
+    return out
 
 
 def summary_table(model, labels: Sequence[str], prevalences: np.ndarray, stability: np.ndarray,
@@ -155,8 +205,16 @@ def summary_table(model, labels: Sequence[str], prevalences: np.ndarray, stabili
 
 #: What "unstable" means, in the words the tables and the report use.
 UNSTABLE_MEANING = ("unstable: refitting with other seeds does not reproduce this topic: its matching topic in "
-                    "another fit shares on average fewer than 7 of its 10 top terms (mean Jaccard below "
+                    "another fit shares on average fewer than {shared} of its 10 top terms (mean Jaccard below "
                     "{threshold:g}); read it as a tentative grouping that may split or merge under another seed")
+
+
+def unstable_meaning(threshold: float) -> str:
+    """:data:`UNSTABLE_MEANING` for a threshold: two 10-term lists sharing s terms have Jaccard s / (20 − s)."""
+    import math
+
+    shared = math.ceil(20 * threshold / (1 + threshold) - 1e-9)
+    return UNSTABLE_MEANING.format(shared=shared, threshold=threshold)
 
 
 def k_note(model, prevalences: np.ndarray, unstable: Sequence[bool], *, chosen: bool, top_n: int = 10) -> str:
@@ -192,7 +250,9 @@ def fit_table(model, rows, runs: Sequence, stability: np.ndarray, unstable: Sequ
     from .documents import DOCS_PER_TOPIC
 
     k = model.k
-    if cfg.fit_on != "auto":
+    if rows.why:
+        why = rows.why
+    elif cfg.fit_on != "auto":
         why = f"set by [topics] fit_on = {cfg.fit_on!r}"
     elif rows.fit_on == "documents":
         why = (f"{rows.n_documents:,} documents with content terms, at least {DOCS_PER_TOPIC} per topic: whole "
@@ -219,6 +279,6 @@ def fit_table(model, rows, runs: Sequence, stability: np.ndarray, unstable: Sequ
         ("spread_terms", f"{len(spread)}", "terms spread evenly over the topics of a first fit, left out "
                                            "(topic_spread_terms.csv)"),
         ("unstable_topics", f"{n_unstable} of {k}" if len(runs) > 1 else "not measured",
-         UNSTABLE_MEANING.format(threshold=cfg.stability_threshold)),
+         unstable_meaning(cfg.stability_threshold)),
     ]
     return pd.DataFrame(rows_out, columns=["item", "value", "note"])

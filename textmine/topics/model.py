@@ -35,6 +35,17 @@ class TopicModel:
         weights = self.topic_term[topic - 1]
         return [(self.vocab[i], float(weights[i])) for i in top_indices(weights, self.vocab, n)]
 
+    def to_arrays(self) -> tuple[dict, dict[str, np.ndarray]]:
+        """``(meta, arrays)``: the model as JSON-able settings and plain arrays (what the cache keeps)."""
+        meta = {"engine": self.engine, "k": self.k, "seed": self.seed, "params": self.params}
+        return meta, {"vocab": np.array(self.vocab, dtype=str), "topic_term": self.topic_term,
+                      "doc_topic": self.doc_topic, "row_ids": np.array(self.row_ids, dtype=str)}
+
+    @classmethod
+    def from_arrays(cls, meta: dict, arrays: dict[str, np.ndarray]) -> TopicModel:
+        return cls(meta["engine"], int(meta["k"]), int(meta["seed"]), tuple(arrays["vocab"].tolist()),
+                   arrays["topic_term"], arrays["doc_topic"], tuple(arrays["row_ids"].tolist()), meta["params"])
+
 
 def top_indices(values: np.ndarray, vocab: Sequence[str], n: int) -> list[int]:
     """Indices of the ``n`` largest ``values`` (rounded to 12 decimals), ties broken by the term, so the

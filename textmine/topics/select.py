@@ -53,36 +53,6 @@ def propose_k(table: pd.DataFrame, threshold: float) -> int:
     return int(ranked["k"].iloc[0])
 
 
-def k_selection_plot(table: pd.DataFrame, proposed: int):
-    """One figure, four panels sharing the k axis: coherence (c_v, NPMI), u_mass, held-out
-    log-likelihood per token, and diversity + stability; the proposed k is marked."""
-    from ..plots import _figure, _font
-
-    font = _font()
-    figure = _figure(10, 6.5)
-    panels = [
-        (("c_v", "c_npmi"), "coherence 连贯性 (higher is better)"),
-        (("u_mass",), "u_mass coherence (higher is better)"),
-        (("heldout_ll",), "held-out log-likelihood per token 留出似然"),
-        (("diversity", "stability"), "diversity 多样性 / stability 稳定性"),
-    ]
-    for n, (columns, title) in enumerate(panels, start=1):
-        axes = figure.add_subplot(2, 2, n)
-        for column in columns:
-            axes.plot(table["k"], table[column], marker="o", label=column)
-        axes.axvline(proposed, color="grey", linestyle="--", linewidth=1)
-        axes.set_title(title, fontproperties=font, fontsize=10)
-        axes.set_xticks(list(table["k"]))
-        axes.grid(alpha=0.3)
-        if len(columns) > 1:
-            axes.legend(prop=font, fontsize=8)
-        if n > 2:
-            axes.set_xlabel("k (number of topics 主题数)", fontproperties=font)
-    figure.suptitle(f"选择主题数 Choosing k — proposed k = {proposed} (dashed)", fontproperties=font)
-    figure.tight_layout()
-    return figure
-
-
 def k_table_row(k: int, scores: dict, heldout: dict, diversity: float, stability: np.ndarray,
                 threshold: float) -> dict:
     def mean(values):

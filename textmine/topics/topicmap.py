@@ -5,8 +5,10 @@ Left: topics as circles placed by classical multidimensional scaling of the
 Jensen–Shannon divergences between their term distributions (as LDAvis does), area ∝
 prevalence, numbered exactly as in the tables; unstable topics are drawn dashed.
 Right: the selected topic's terms ranked by relevance with a λ slider (recomputed in
-the page from p(w|t) and p(w)), its prevalence per report and its most representative
-paragraphs with document id and character offsets.
+the page from p(w|t) and p(w)), drawn as LDAvis does (a bar of the term's overall share of
+the tokens, the topic's part of it in blue), its prevalence per report and its most
+representative paragraphs with document id and character offsets. The page links back to
+``report.html`` in the same folder.
 """
 
 from __future__ import annotations
@@ -54,12 +56,12 @@ def classical_mds(distances: np.ndarray, dims: int = 2) -> np.ndarray:
     return coords
 
 
-def embedded_font_css(text: str, cache_dir=None) -> str:
+def embedded_font_css(text: str, cache=None) -> str:
     """``@font-face`` with the bundled CJK font cut down to the characters of ``text`` (base64 OTF)."""
     from ..fonts import cjk_font_subset
 
     data = base64.b64encode(cjk_font_subset(text + "0123456789.-–—·λ()/% ", layout_features=(),
-                                            hinting=False, cache_dir=cache_dir)).decode("ascii")
+                                            hinting=False, cache=cache)).decode("ascii")
     return ("@font-face{font-family:'TextmineCJK';"
             f"src:url(data:font/otf;base64,{data}) format('opentype');}}")
 
@@ -104,16 +106,16 @@ def _page_data(model, tables: dict[str, pd.DataFrame], marginal: np.ndarray) -> 
 
 
 def topic_map_html(model, tables: dict[str, pd.DataFrame], *, marginal: np.ndarray, lam: float,
-                   title: str, cache_dir=None) -> str:
+                   title: str, cache=None) -> str:
     """The whole page as a string (deterministic for a given model and tables)."""
     data = _page_data(model, tables, marginal)
     payload = json.dumps(data, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
-    font_css = embedded_font_css(payload + title + _UI_TEXT, cache_dir)
+    font_css = embedded_font_css(payload + title + _UI_TEXT, cache)
     return (_TEMPLATE.replace("%%TITLE%%", html.escape(title)).replace("%%FONT%%", font_css)
             .replace("%%LAMBDA%%", str(lam)).replace("%%DATA%%", payload))
 
 
-_UI_TEXT = "主题地图 相关性 概率 代表段落 报告 不稳定 稳定性 流行度 点击圆圈查看主题"
+_UI_TEXT = "主题地图 相关性 概率 代表段落 报告 不稳定 稳定性 流行度 点击圆圈查看主题 ←"
 
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">
@@ -135,6 +137,7 @@ h1{font-size:18px;margin:0 0 8px}
 .warn{color:#b00;font-weight:bold}
 circle{cursor:pointer}
 </style></head><body>
+<p class="meta"><a href="report.html">← report.html</a> (the run's report, in this folder)</p>
 <h1>主题地图 Topic map — %%TITLE%%</h1>
 <p class="meta">点击圆圈查看主题 · Click a circle. Circle area ∝ prevalence 流行度; distance ≈ Jensen–Shannon
 divergence between topics. Dashed circles: 不稳定 unstable across seeds. Topic numbers are those of topics.csv.</p>
@@ -180,11 +183,17 @@ function show(){
     (t.stability===null?'n/a':t.stability.toFixed(2))+'</span>'+(t.unstable?' <span class="warn">不稳定 unstable</span>':'');
   const ranked=t.terms.map(([w,p,pw])=>({w,p,pw,r:lam*Math.log(Math.max(p,1e-12))+(1-lam)*Math.log(Math.max(p,1e-12)/Math.max(pw,1e-12))}))
     .sort((a,b)=>b.r-a.r||(a.w<b.w?-1:1)).slice(0,20);
-  const maxp=Math.max(...ranked.map(x=>Math.max(x.p,x.pw)),1e-12);
-  document.getElementById('terms').innerHTML=ranked.map(x=>'<div class="bar"><span class="t">'+esc(x.w)+
-    '</span><span class="b" style="width:'+(x.p/maxp*220).toFixed(1)+'px" title="p(w|t)='+x.p.toPrecision(3)+
-    '"></span><span class="o" style="width:'+(Math.max(0,x.pw-x.p)/maxp*220).toFixed(1)+'px" title="p(w)='+
-    x.pw.toPrecision(3)+'"></span></div>').join('')+'<p class="meta">blue: p(w|t) 概率; grey: rest of p(w) overall</p>';
+  // as LDAvis: both bars in the same unit, the term's share of all tokens; blue the part in this topic
+  // (p(w|t) × the topic's prevalence), grey the rest (up to p(w)); one scale for the topic at every λ (its
+  // most frequent candidate term), so the rare terms a small λ brings up show as short bars
+  const maxp=Math.max(...t.terms.map(([w,p,pw])=>Math.max(p*t.prevalence,pw)),1e-12);
+  document.getElementById('terms').innerHTML=ranked.map(x=>{const inT=x.p*t.prevalence;
+    return '<div class="bar"><span class="t">'+esc(x.w)+
+    '</span><span class="b" style="width:'+(inT/maxp*220).toFixed(1)+'px" title="p(w|t)='+x.p.toPrecision(3)+
+    ' × prevalence '+t.prevalence.toPrecision(3)+' = '+inT.toPrecision(3)+'"></span><span class="o" style="width:'+
+    (Math.max(0,x.pw-inT)/maxp*220).toFixed(1)+'px" title="p(w)='+x.pw.toPrecision(3)+'"></span></div>';}).join('')+
+    '<p class="meta">bar: the share of all tokens that are this term, p(w); blue: the part in this topic, '+
+    'p(w|t) × prevalence; grey: the rest, in other topics</p>';
   document.getElementById('docs').innerHTML=t.docs.map(([d,w])=>'<div class="bar"><span class="t" title="'+esc(d)+'">'+
     esc(d)+'</span><span class="b" style="width:'+(w*300).toFixed(1)+'px"></span>&nbsp;'+(w*100).toFixed(1)+'%</div>').join('')+
     (t.n_docs>t.docs.length?'<p class="meta">the '+t.docs.length+' of '+t.n_docs+' documents with the highest share; all in doc_topics.csv</p>':'');

@@ -1,0 +1,162 @@
+"""Writing a run folder: cached CSV bytes, unit and token tables, what a folder may hold."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+import textmine as tm
+
+from conftest import CORPUS
+
+
+def _config(tmp_path, corpus, **segment):
+    return tm.Config().replace(corpus={"path": str(corpus)}, segment=segment,
+                               scale={"cache_dir": str(tmp_path / "cache")})
+
+
+def test_cached_unit_and_token_tables_follow_the_text(tmp_path, corpus_copy):
+    """With the cache on, units.csv and tokens.csv are found by the digests of the units and tokens; a warm
+    run must copy the same bytes, and an edited document must give the tables of a run without cache."""
+    config = _config(tmp_path, corpus_copy).replace(output={"wordclouds": False, "plots": False})
+
+    def segment_tables(config, out):
+        tm.write_run(tm.run(config, ("kwic",)), out, images=False)
+        return [(out / name).read_bytes() for name in ("units.csv", "tokens.csv")]
+
+    cold = segment_tables(config, tmp_path / "cold")
+    assert segment_tables(config, tmp_path / "warm") == cold
+    report = sorted(corpus_copy.glob("*.txt"))[0]
+    report.write_text(report.read_text(encoding="utf-8").replace("数据", "數據", 1) + "\n\n新增的一段关于具身智能的文字。\n",
+                      encoding="utf-8")
+    edited = segment_tables(config, tmp_path / "edited")
+    assert edited == segment_tables(config.replace(scale={"cache": False}), tmp_path / "fresh")
+    assert edited[0] != cold[0] and edited[1] != cold[1]
+
+
+def test_large_tables_are_written_from_cached_csv_bytes(tmp_path, prepared, monkeypatch):
+    import pandas as pd
+
+    from textmine.io import write
+
+    frame = pd.DataFrame([(u.unit_id, t, s, len(t) / 3) for u in prepared.tokens for t, s in zip(u.terms, u.starts)],
+                         columns=["unit_id", "term", "start", "weight"])
+    assert len(frame) >= write.CACHED_CSV_ROWS   # every token of the bundled corpus: one row each
+    from textmine.io.cache import Cache
+
+    first = write.OutputWriter(tmp_path / "a", Cache(tmp_path / "cache"))
+    first.write_table("tokens_long.csv", frame)
+    assert first.path("tokens_long.csv").read_bytes() == write.table_to_csv(frame)
+
+    def no_formatting(frame):
+        raise AssertionError("formatted again")
+
+    monkeypatch.setattr(write, "table_to_csv", no_formatting)
+    second = write.OutputWriter(tmp_path / "b", Cache(tmp_path / "cache"))
+    second.write_table("tokens_long.csv", frame)
+    assert second.hashes == first.hashes
+    changed = frame.assign(weight=frame["weight"] + 1e-3)
+    with pytest.raises(AssertionError, match="formatted again"):   # other content: another key
+        second.write_table("other.csv", changed)
+    first.discard()
+    second.discard()
+
+
+def _files(folder):
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def _manifest(folder):
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_a_command_adds_its_files_to_a_folder_of_the_same_text_and_the_manifest_says_so(tmp_path, capsys):
+    from textmine.cli import main
+
+    out = tmp_path / "out"
+    common = ["--corpus", str(CORPUS), "--out", str(out), "--quiet", "--no-cache"]
+    assert main(["trends", *common, "--themes", "智能体,算力"]) == 0
+    trends_csv = (out / "trends.csv").read_bytes()
+    assert main(["kwic", "算电协同", *common]) == 0
+    capsys.readouterr()
+    manifest = _manifest(out)
+    # every file present is listed, and which command wrote it
+    assert set(manifest["outputs"]) == _files(out) - {"manifest.json"}
+    assert [c["command"].split(" --")[0] for c in manifest["commands"]] == ["textmine trends", "textmine kwic 算电协同"]
+    assert "kwic.csv" in manifest["commands"][1]["files"] and "trends.csv" in manifest["commands"][0]["files"]
+    assert manifest["stages"] == ["kwic", "trends"]
+    assert manifest["commands"][1]["config"]["kwic"]["queries"] == ["算电协同"]
+    # the earlier command's files are untouched
+    assert (out / "trends.csv").read_bytes() == trends_csv
+    # the same stage again replaces its own files, nothing else
+    assert main(["kwic", "智能体", *common]) == 0
+    manifest = _manifest(out)
+    assert len(manifest["commands"]) == 2 and manifest["commands"][1]["command"].startswith("textmine kwic 智能体")
+    assert set(pd.read_csv(out / "kwic.csv")["query"]) == {"智能体"}
+
+
+def test_a_command_on_another_text_refuses_and_leaves_the_folder_as_it_was(tmp_path, corpus_copy, capsys):
+    from textmine.cli import main
+
+    out = tmp_path / "out"
+    assert main(["trends", "--corpus", str(CORPUS), "--out", str(out), "--quiet", "--no-cache"]) == 0
+    before = {name: (out / name).read_bytes() for name in _files(out)}
+    edited = corpus_copy / "xinhua-ai-trends-2026.txt"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n\n新增一段。\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["kwic", "算力", "--corpus", str(corpus_copy), "--out", str(out), "--quiet", "--no-cache"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "holds results of 'textmine trends" in error and "for another text" in error
+    assert {name: (out / name).read_bytes() for name in _files(out)} == before
+
+
+def test_a_full_run_replaces_every_earlier_file(tmp_path):
+    """A run with a k range writes topic_k_selection.*; a later run without one must not leave them behind."""
+    import textmine as tm
+
+    config = tm.Config().replace(corpus={"path": str(CORPUS)}, scale={"cache": False},
+                                 topics={"k_range": "3:4:1", "iterations": 20, "stability_runs": 1},
+                                 output={"wordclouds": False})
+    out = tmp_path / "out"
+    tm.write_run(tm.run(config), out)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    assert (out / "topic_k_selection.csv").is_file() and (out / "topic_k_selection.png").is_file()
+    tm.write_run(tm.run(config.replace(topics={"k_range": ""})), out)
+    assert not (out / "topic_k_selection.csv").exists() and not (out / "topic_k_selection.png").exists()
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"        # not textmine's: kept
+    assert set(_manifest(out)["outputs"]) == _files(out) - {"manifest.json", "notes.txt"}
+
+
+def test_unit_token_and_document_tables_written_row_by_row_are_the_bytes_pandas_writes(prepared, tmp_path):
+    """units.csv, tokens.csv and documents.csv are written with the csv writer pandas uses, without a DataFrame:
+    the same bytes for the corpus, a slice of the reviews and cells with quotes, commas, line breaks and formulas."""
+    from conftest import shopping_reviews
+
+    from textmine.io.write import (
+        _document_rows,
+        documents_csv,
+        documents_table,
+        table_to_csv,
+        tokens_csv,
+        tokens_table,
+        units_csv,
+        units_table,
+    )
+
+    reviews = shopping_reviews(dtype=str, keep_default_na=False).iloc[:2000]
+    odd = ["=HYPERLINK(\"x\")，好评", "-5分，“差评”, 逗号,引号\"", "+ 第一行\n第二行", "@某人 '=1+1 \t制表"]
+    table = tmp_path / "t.csv"
+    import pandas as pd
+
+    pd.DataFrame({"id": [f"r{i}" for i in range(len(reviews))] + ["=id", "-id", "'+id", "@id"],
+                  "text": list(reviews["review"]) + odd, "title": [""] * len(reviews) + ["=t", "", "a,b", "\"q\""]}
+                 ).to_csv(table, index=False)
+    other = tm.prepare(tm.Config().replace(corpus={"path": str(table), "id_col": "id"}, scale={"cache": False}))
+    for each in (prepared, other):
+        documents = {d.id: d for d in each.corpus}
+        assert units_csv(each.units, documents) == table_to_csv(units_table(each))
+        assert tokens_csv(each.tokens) == table_to_csv(tokens_table(each))
+        assert documents_csv(_document_rows(each)) == table_to_csv(documents_table(each))
+    assert b"'=HYPERLINK" in units_csv(other.units, {}) and b"'=id" in documents_csv(_document_rows(other))

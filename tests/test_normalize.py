@@ -1,0 +1,48 @@
+"""Text normalisation: white space and folding keep every character's place (properties, with hypothesis)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+
+from textmine.normalize import (
+    MappedText,
+    fold_for_counting,
+    fold_width,
+    normalize_whitespace,
+)
+
+from conftest import EXAMPLES, FOLDER, TEXT, maps_back
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(TEXT)
+def test_whitespace_normalisation_maps_back_and_is_idempotent(text):
+    mapped = normalize_whitespace(MappedText.of(text))
+    assert len(mapped.offsets) == len(mapped.text)
+    assert list(mapped.offsets) == sorted(set(mapped.offsets))
+    assert all(maps_back(c, text[o]) for c, o in zip(mapped.text, mapped.offsets))
+    assert normalize_whitespace(MappedText.of(mapped.text)).text == mapped.text
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(TEXT)
+def test_counting_form_keeps_length_and_is_idempotent(text):
+    width = fold_width(text)
+    assert len(width) == len(text) and fold_width(width) == width
+    folded = fold_for_counting(text, FOLDER)
+    assert len(folded) == len(text)
+    assert fold_for_counting(folded, FOLDER) == folded
+
+
+def test_width_folding_is_nfkc_wherever_that_keeps_one_character():
+    import sys
+    import unicodedata
+
+    def one_char_nfkc(char):
+        folded = unicodedata.normalize("NFKC", char)
+        return folded if len(folded) == 1 else char
+
+    chars = "".join(chr(c) for c in range(0x80, sys.maxunicode + 1, 3) if not 0xD800 <= c <= 0xDFFF)
+    chars += "ＡＢＣ１２３！？（）　ｶﾀｶﾅ①⑵㈱ﬁ"
+    assert fold_width(chars) == "".join(map(one_char_nfkc, chars))
+    assert fold_width("ＡＢＣ１２３！　") == "ABC123! "

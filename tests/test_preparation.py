@@ -1,0 +1,155 @@
+"""Preparing a corpus: the cache of cleaned units and segmentations, what keys it, stubs."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import CORPUS
+
+import textmine as tm
+
+
+def _config(tmp_path, corpus, **segment):
+    return tm.Config().replace(corpus={"path": str(corpus)}, segment=segment,
+                               scale={"cache_dir": str(tmp_path / "cache")})
+
+
+def test_second_prepare_reads_every_unit_from_the_cache(tmp_path, corpus_copy):
+    config = _config(tmp_path, corpus_copy)
+    first = tm.prepare(config)
+    second = tm.prepare(config)
+    assert first.segment_info["stats"] == {"cache_hits": 0, "cache_misses": 391, "segmented_texts": 389,
+                                           "clean_partitions": 1, "clean_cache_hits": 0}
+    assert second.segment_info["stats"] == {"cache_hits": 391, "cache_misses": 0, "segmented_texts": 0,
+                                            "clean_partitions": 1, "clean_cache_hits": 1}
+    assert second.tokens == first.tokens
+    assert second.units == first.units and second.dropped == first.dropped  # cleaned units come from the cache too
+    assert {p.relative_to(tmp_path / "cache").parts[0] for p in (tmp_path / "cache").rglob("*.parquet")} == {"segments", "units"}
+    uncached = tm.prepare(config.replace(scale={"cache": False}))
+    assert uncached.tokens == first.tokens and uncached.segment_info["cache"] is None
+
+
+def test_cache_is_parquet_with_a_readable_fingerprint(tmp_path, corpus_copy):
+    import pyarrow.parquet as pq
+
+    config = _config(tmp_path, corpus_copy)
+    prepared = tm.prepare(config)
+    folder = tmp_path / "cache" / "segments" / prepared.segment_info["cache"]
+    parts = sorted(folder.glob("part-*.parquet"))
+    assert len(parts) == 1 and not list(folder.glob("*.pkl"))
+    table = pq.read_table(parts[0])
+    assert table.column_names == ["key", "terms", "starts"] and table.num_rows == 389
+    fingerprint = json.loads((folder / "fingerprint.json").read_text(encoding="utf-8"))
+    assert fingerprint["backend"] == prepared.segment_info["backend"]
+    assert set(fingerprint["lexicon_files_sha256"]) == {"domain_lexicon.tsv"}
+
+
+def test_changing_a_lexicon_file_invalidates_and_stopwords_do_not(tmp_path, corpus_copy):
+    lexicon = tmp_path / "mine.txt"
+    lexicon.write_text("智算中心\n", encoding="utf-8")
+    config = _config(tmp_path, corpus_copy, lexicons=(str(lexicon),))
+    first = tm.prepare(config)
+    assert "产业生态" not in {t for u in first.tokens for t in u.terms}
+
+    stop = tmp_path / "stop.txt"
+    stop.write_text("发展\n", encoding="utf-8")
+    restopped = tm.prepare(config.replace(filter={"extra_stopwords": (str(stop),)}))
+    assert restopped.segment_info["stats"]["cache_hits"] == 391  # stopwords filter after segmentation
+
+    lexicon.write_text("智算中心\n产业生态\n", encoding="utf-8")
+    second = tm.prepare(config)
+    assert second.segment_info["cache"] != first.segment_info["cache"]
+    assert second.segment_info["stats"]["cache_hits"] == 0
+    assert "产业生态" in {t for u in second.tokens for t in u.terms}
+    # the old entries are still there for the old lexicon
+    lexicon.write_text("智算中心\n", encoding="utf-8")
+    assert tm.prepare(config).segment_info["stats"]["cache_hits"] == 391
+
+
+def test_editing_one_document_resegments_only_its_changed_units(tmp_path, corpus_copy):
+    config = _config(tmp_path, corpus_copy)
+    tm.prepare(config)
+    target = corpus_copy / "xinhua-ai-trends-2026.txt"
+    assert target.exists(), sorted(p.name for p in corpus_copy.iterdir())
+    target.write_text(target.read_text(encoding="utf-8") + "\n\n具身智能走进千家万户。\n", encoding="utf-8")
+    again = tm.prepare(config)
+    assert again.segment_info["stats"] == {"cache_hits": 391, "cache_misses": 1, "segmented_texts": 1,
+                                           "clean_partitions": 1, "clean_cache_hits": 0}
+    assert again.tokens[-1].terms == ("具身智能", "走进", "千家万户")
+
+
+def test_cache_backend_and_versions_are_part_of_the_key(tmp_path, corpus_copy):
+    config = _config(tmp_path, corpus_copy)
+    fast = tm.prepare(config.replace(segment={"backend": "rjieba"}))
+    reference = tm.prepare(config.replace(segment={"backend": "jieba"}))
+    assert fast.segment_info["cache"] != reference.segment_info["cache"]
+    assert reference.segment_info["stats"]["cache_hits"] == 0
+    from textmine.io.cache import SegmentCache
+
+    assert SegmentCache(tmp_path / "cache", {"x": 1}).get(["abc"]) == {}
+
+
+def test_analysis_key_follows_the_display_text_not_only_the_folded_text(tmp_path, corpus_copy):
+    config = _config(tmp_path, corpus_copy)
+    before = tm.prepare(config)
+    report = sorted(corpus_copy.glob("*.txt"))[0]
+    text = report.read_text(encoding="utf-8")
+    assert "数据" in text
+    report.write_text(text.replace("数据", "數據", 1), encoding="utf-8")  # folds back to the same counted text
+    after = tm.prepare(config)
+    assert after.segment_info["tokens_sha256"] == before.segment_info["tokens_sha256"]
+    assert "數據" in "".join(u.text for u in after.units)
+    assert after.analysis_key != before.analysis_key   # KWIC shows the original characters
+
+
+def test_without_a_cache_nothing_is_written_and_no_analysis_key_is_made(tmp_path, corpus_copy):
+    prepared = tm.prepare(_config(tmp_path, corpus_copy).replace(scale={"cache": False}))
+    assert prepared.analysis_key is None and prepared.segment_info["cache"] is None
+    assert not (tmp_path / "cache").exists()
+
+
+def test_content_terms_and_the_document_matrix_come_from_the_tokens(prepared):
+    """content_terms are the tokens that pass the filter; doc_dtm counts them per document and carries
+    each document's word tokens (every token, stopwords included) as its size."""
+    assert len(prepared.content_terms) == len(prepared.tokens)
+    for tokens, terms in zip(prepared.tokens[:50], prepared.content_terms[:50]):
+        assert list(terms) == [t for t in tokens.terms if prepared.term_filter(t)]
+    dtm = prepared.doc_dtm
+    assert dtm.row_ids == prepared.corpus.ids
+    for row, doc_id in enumerate(dtm.row_ids):
+        assert dtm.sizes()[row] == prepared.token_totals[doc_id] == sum(len(t) for t in prepared.tokens
+                                                                        if t.doc_id == doc_id)
+        terms = [t for tokens, content in zip(prepared.tokens, prepared.content_terms) if tokens.doc_id == doc_id
+                 for t in content]
+        assert dtm.matrix[row].sum() == len(terms) < dtm.sizes()[row]
+
+
+def test_stubs_are_documents_far_shorter_than_the_median():
+    from textmine.preparation import find_stubs
+
+    assert find_stubs({"a": 12_000, "b": 13_000, "c": 24, "d": 15_000}, 0.05) == {"c"}
+    assert find_stubs({"a": 30, "b": 35, "c": 2, "d": 40}, 0.05) == frozenset()   # short texts, no stub
+    assert find_stubs({"a": 12_000, "c": 24}, 0.0) == frozenset()
+
+
+def test_cleaning_a_partition_with_repeated_texts_gives_what_split_units_gives():
+    """A text that comes again is cleaned once and its units copied; units, dropped counts and samples are those of
+    cleaning every document (the reports of the corpus, one of them three times, and repeated reviews)."""
+    from conftest import shopping_reviews
+
+    from textmine.preparation import clean_part
+    from textmine.units import split_units
+
+    corpus = tm.read_corpus(CORPUS)
+    docs = list(corpus.documents)
+    again = [tm.Document(f"{d.id}-copy{i}", d.text, d.meta, d.date) for i, d in enumerate(docs[:1] * 2)]
+    reviews = [tm.Document(str(i), text) for i, text in
+               enumerate(shopping_reviews(dtype=str, keep_default_na=False)["review"].iloc[:3000])]
+    repeated = [tm.Document(f"again-{d.id}", d.text) for d in reviews[:500]]
+    for documents in (docs + again, reviews + repeated):
+        expected = split_units(documents, tm.Config().clean)
+        units, dropped, samples = clean_part(documents, tm.Config().clean)
+        assert tuple(units) == expected.units
+        assert dropped == expected.dropped and samples == expected.samples
+    copies = [u for u in clean_part(docs + again, tm.Config().clean)[0] if u.doc_id.endswith("-copy1")]
+    assert copies and [u.text for u in copies] == [u.text for u in split_units(docs[:1]).units]

@@ -1,0 +1,122 @@
+"""Content keys: digests of everything that decides a result, so a cached result is never stale.
+
+Each key covers the inputs of one kind of result and the versions of the software that made it
+(:func:`textmine.provenance.package_versions`); a change to any of them gives a new key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .provenance import package_versions
+
+
+def digest(*parts: Any) -> str:
+    """A short key over JSON-able ``parts`` (other values by their ``str``)."""
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()[:32]
+
+
+def unit_key(text: str) -> str:
+    """Key of a unit's folded text (its segmentation, under one segmentation fingerprint)."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def partition_key(documents: Sequence, clean_settings: Mapping[str, Any]) -> str:
+    """Key of a partition's cleaned units: document ids and texts, page starts, cleaning settings, versions."""
+    versions = package_versions(["textmine", "opencc"], python=False)
+    h = hashlib.sha256(json.dumps({"clean": dict(clean_settings), **versions}, sort_keys=True).encode())
+    for doc in documents:
+        h.update(f"{len(doc.id)}:{doc.id}{len(doc.text)}:".encode("utf-8"))
+        h.update(doc.text.encode("utf-8"))
+    return h.hexdigest()[:32]
+
+
+def segmentation_fingerprint(segmenter, fold_traditional: bool) -> dict[str, Any]:
+    """Everything besides a unit's text that decides its tokens."""
+    lexicon = hashlib.sha256("\n".join(f"{e.term}\t{e.freq or ''}" for e in segmenter.lexicon.entries)
+                             .encode("utf-8")).hexdigest()
+    engines = ["jieba"] + (["rjieba"] if segmenter.name == "rjieba" else [])
+    return {
+        "textmine": package_versions(["textmine"], python=False)["textmine"],
+        "backend": segmenter.name,
+        "versions": package_versions(engines, python=False),
+        "hmm": segmenter.hmm,
+        "protect_latin": segmenter.protect_latin,
+        "lexicon_terms_sha256": lexicon,
+        "lexicon_files_sha256": dict(sorted(segmenter.lexicon.hashes.items())),
+        "fold_traditional": fold_traditional,
+        "opencc": package_versions(["opencc"], python=False)["opencc"] if fold_traditional else None,
+    }
+
+
+def fingerprint_digest(fingerprint: Mapping) -> str:
+    return hashlib.sha256(json.dumps(fingerprint, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:20]
+
+
+def tokens_digest(fingerprint: str, units: Sequence, keys: Sequence[str]) -> str:
+    """Digest of a segmented corpus: the fingerprint and each unit's id, document and text key."""
+    h = hashlib.sha256(fingerprint.encode())
+    for key, unit in zip(keys, units):
+        h.update(f"{unit.id}\t{unit.doc_id}\t{key}\n".encode("utf-8"))
+    return h.hexdigest()
+
+
+def analysis_key(config, *, tokens: str, units: str, stopwords: str, themes: str, documents: list) -> str:
+    """What decides the analysis tables of a prepared corpus, hashed once: the segmented text, the
+    units' display text and offsets, the documents' ids, dates and metadata, stopwords, themes, the
+    config (but where outputs go and how the work is spread), every file the config names, versions."""
+    values = config.to_dict()
+    for section in ("output", "scale", "report"):
+        values.pop(section, None)
+    payload = {"tokens": tokens, "units": units, "config": values, "files": config_files(config, values),
+               "stopwords": stopwords, "themes": themes, "documents": documents, "packages": package_versions()}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def stage_key(base: str, stage: str) -> str:
+    return hashlib.sha256(f"{base}\t{stage}".encode("utf-8")).hexdigest()[:24]
+
+
+def config_files(config, values: Any) -> dict[str, str]:
+    """sha256 of every file a config value names (rule files, lexicons, stopword lists, …)."""
+    found: dict[str, str] = {}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str) and value and len(value) < 4096:
+            try:
+                path: Path = config.resolve_path(value)
+                if path.is_file():
+                    found[value] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except (OSError, ValueError):
+                pass
+
+    walk(values)
+    return dict(sorted(found.items()))
+
+
+def fit_key(docs: Iterable[Sequence[str]], ids: Iterable[str], settings: Mapping) -> str:
+    """Key of one topic fit: the term lists, unit ids and ``settings`` (engine, k, seed, options, versions)."""
+    h = hashlib.blake2b(digest_size=20)
+    for unit_id, terms in zip(ids, docs):
+        h.update(unit_id.encode("utf-8") + b"\x1e" + "\x1f".join(terms).encode("utf-8") + b"\x1d")
+    h.update(json.dumps(dict(settings), sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    return h.hexdigest()
+
+
+def frame_key(frame) -> str:
+    """Key of a DataFrame's content: its columns, dtypes and a hash of every row."""
+    import pandas as pd
+
+    rows = pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes() if len(frame.columns) else b""
+    return digest([str(c) for c in frame.columns], [str(d) for d in frame.dtypes], len(frame),
+                  hashlib.sha256(rows).hexdigest())

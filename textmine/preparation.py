@@ -1,0 +1,348 @@
+"""Read → clean → segment → filter: a corpus made ready for every analysis, once.
+
+:func:`prepare` gives a :class:`Prepared`: the documents, their cleaned units, the word tokens
+of each unit, the content terms that may reach the tables, the document–term matrix with each
+document's word-token total (the one denominator of every rate), and the themes to count. Its
+segmentation depends on the corpus, the lexicon files and the config alone — never on the
+themes or KWIC queries asked afterwards — so every count is the same whatever is asked.
+
+Cleaning works on partitions of documents and segmentation on the distinct unit texts, both
+through the cache when one is given (a partition or text seen before is read, not recomputed)
+and as Dask tasks when ``[scale] scheduler`` names a cluster (:mod:`textmine.parallel`); the
+results are gathered in order, so they are the same, byte for byte, either way.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from .config import CleanConfig, Config
+from .data import Corpus, Document, Dtm, TokenizedUnit, Unit
+from .dtm import build_dtm
+from .errors import StageError
+from .filters import TermFilter, config_term_filter
+from .lexicon import Lexicon
+from .normalize import SimplifiedFolder, fold_for_counting
+from .parallel import chunks, map_in_order, session
+from .provenance import Timings
+from .themes import ThemeSet
+from .units import SAMPLES_PER_KIND, merge_samples, split_document
+
+log = logging.getLogger(__name__)
+
+#: Unit texts segmented per call in this process (a progress bar moves a block at a time).
+SEGMENT_BLOCK = 5000
+#: ``cache=FROM_CONFIG`` (the default of :func:`prepare` and :func:`textmine.pipeline.run`): the cache
+#: ``[scale] cache`` and ``cache_dir`` describe.
+FROM_CONFIG = "from config"
+
+
+def resolve_cache(cache, config: Config):
+    """The cache object ``cache`` stands for (see :data:`FROM_CONFIG`)."""
+    if isinstance(cache, str) and cache == FROM_CONFIG:
+        from .io.cache import open_cache
+
+        return open_cache(config)
+    return cache
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A corpus read, cleaned into units, segmented and filtered, with the themes a run counts.
+
+    ``tokens[i]`` are the word tokens of ``units[i]`` (white space and punctuation are not tokens);
+    ``content_terms[i]`` those that pass the term filter (what keywords, keyness and topics see).
+    ``doc_dtm`` counts content terms per document; its ``tokens`` are each document's word tokens,
+    the denominator of every rate (``token_totals`` holds the same numbers by document id).
+    ``stubs`` are documents too short to stand for a period (see :func:`find_stubs`). The content terms
+    and the matrix are made when first asked for (``textmine segment`` never needs them).
+    """
+
+    config: Config
+    corpus: Corpus
+    units: tuple[Unit, ...]
+    tokens: tuple[TokenizedUnit, ...]
+    token_totals: Mapping[str, int]
+    stubs: frozenset[str]
+    lexicon: Lexicon
+    term_filter: TermFilter
+    stopwords_sha256: str
+    stopword_count: int
+    theme_set: ThemeSet
+    dropped: Mapping[str, int] = field(default_factory=dict)
+    dropped_samples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    segment_info: Mapping[str, Any] = field(default_factory=dict)
+    #: digest of everything that decides the analysis tables (None when the cache is off)
+    analysis_key: str | None = None
+
+    @property
+    def themes(self) -> tuple[str, ...]:
+        return self.theme_set.names
+
+    @cached_property
+    def content_terms(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(map(tuple, map(self.term_filter.terms, self.tokens)))
+
+    @cached_property
+    def doc_dtm(self) -> Dtm:
+        by_doc: dict[str, list[str]] = {doc.id: [] for doc in self.corpus}
+        for unit, terms in zip(self.tokens, self.content_terms):
+            by_doc[unit.doc_id].extend(terms)
+        return build_dtm(by_doc.items(), tokens=[self.token_totals[d] for d in by_doc])
+
+
+def load_corpus(config: Config) -> Corpus:
+    """The corpus ``[corpus]`` names (a folder or a table), read with its options."""
+    from .io.read import read_corpus
+
+    c = config.corpus
+    return read_corpus(config.resolve_path(c.path), text_col=c.text_col, id_col=c.id_col,
+                       date_col=c.date_col, sheet=c.sheet, encoding=c.encoding, max_file_mb=c.max_file_mb,
+                       max_line_chars=c.max_line_chars, strict=c.strict)
+
+
+def text_folder(config: Config) -> SimplifiedFolder | None:
+    """The Traditional → Simplified folder the config asks for (``[clean] fold_traditional``), or None."""
+    return SimplifiedFolder() if config.clean.fold_traditional else None
+
+
+def fold_query(text: str, config: Config) -> str:
+    """A term typed by the user, folded the way the text is folded for counting."""
+    return fold_for_counting(text.strip(), text_folder(config))
+
+
+def load_themes(config: Config) -> ThemeSet:
+    """The themes of ``[trends]``: rules from ``theme_file`` for the names in ``themes``, folded for counting."""
+    from .themes import read_theme_file, select_themes
+
+    cfg = config.trends
+    path = cfg.theme_file.strip()
+    folder = text_folder(config)
+
+    def fold(term: str) -> str:
+        return fold_for_counting(term.strip(), folder)
+
+    rules = None
+    if path:
+        rules = read_theme_file(path if path == "default" else config.resolve_path(path))
+        rules = ThemeSet(tuple(t.folded(fold) for t in rules.themes), rules.sha256, rules.source)
+    chosen = select_themes([fold(t) for t in cfg.themes if t.strip()], rules)
+    return ThemeSet(tuple(t.folded(fold) for t in chosen.themes), chosen.sha256, chosen.source)
+
+
+def prepare(config: Config, corpus: Corpus | None = None, *, cache=FROM_CONFIG, timings: Timings | None = None,
+            progress: bool = False) -> Prepared:
+    """Read (unless ``corpus`` is given), clean, segment and filter; see the module docs.
+
+    ``cache`` is a :class:`textmine.io.cache.Cache`, None for none, or by default the one ``[scale]``
+    names (:func:`textmine.io.cache.open_cache`).
+    """
+    from .segment import make_segmenter
+
+    cache = resolve_cache(cache, config)
+    timings = timings or Timings()
+    theme_set = load_themes(config)
+    segmenter = make_segmenter(config)
+    with session(config) as client:
+        with timings.stage("read"):
+            if corpus is None:
+                corpus = client.submit(load_corpus, config, pure=False).result() if client else load_corpus(config)
+        with timings.stage("clean"):
+            units, dropped, samples, units_digest, clean_hits = clean_corpus(
+                corpus, config.clean, config.scale.partition_docs, cache=cache, client=client, progress=progress)
+        if not units:
+            raise StageError("no text is left after cleaning; check the corpus and [clean] settings")
+        with timings.stage("segment"):
+            tokens, info = segment_corpus(units, segmenter, config, cache=cache, client=client, progress=progress)
+    info["units_sha256"] = units_digest
+    parts = -(-len(corpus) // config.scale.partition_docs)
+    info["stats"] = {**info["stats"], "clean_partitions": parts, "clean_cache_hits": clean_hits}
+    if cache is not None and clean_hits == parts:
+        timings.cached.add("clean")
+    if cache is not None and info["stats"]["cache_misses"] == 0:
+        timings.cached.add("segment")
+    _warn_empty(corpus, units)
+    term_filter, stopwords_sha256, stopword_count = config_term_filter(config, segmenter.lexicon)
+    totals = {doc.id: 0 for doc in corpus}
+    for unit in tokens:
+        totals[unit.doc_id] += len(unit.terms)
+    key = None
+    if info.get("tokens_sha256") and units_digest:
+        from .keys import analysis_key
+
+        key = analysis_key(config, tokens=info["tokens_sha256"], units=units_digest, stopwords=stopwords_sha256,
+                           themes=theme_set.sha256,
+                           documents=[[d.id, str(d.date) if d.date else None, dict(d.meta)] for d in corpus])
+    return Prepared(config, corpus, units, tokens, totals, find_stubs(totals, config.trends.stub_share),
+                    segmenter.lexicon, term_filter, stopwords_sha256, stopword_count, theme_set, dropped, samples,
+                    info, key)
+
+
+def find_stubs(token_totals: Mapping[str, int], share: float) -> frozenset[str]:
+    """Documents with fewer word tokens than ``share`` × the median document's (``[trends] stub_share``).
+
+    A stub (a title page, a placeholder for a lost text) is not evidence that a theme was absent
+    from its period; trend lines and intervals leave it out by default. Relative to the median, so a
+    corpus of short texts (reviews) has no stubs for being short.
+    """
+    sizes = np.array(list(token_totals.values()), dtype=float)
+    if len(sizes) < 2 or share <= 0:
+        return frozenset()
+    bound = share * float(np.median(sizes))
+    return frozenset(doc_id for doc_id, size in token_totals.items() if size < bound)
+
+
+def _warn_empty(corpus: Corpus, units: Sequence[Unit]) -> None:
+    with_units = {u.doc_id for u in units}
+    empty = [doc for doc in corpus if doc.id not in with_units]
+    for doc in empty[:20]:
+        log.warning("document %s has no text left after cleaning (%d characters, all captions, source lines, "
+                    "front matter or shorter than [clean] min_unit_chars); it counts as empty", doc.id, len(doc.text))
+    if len(empty) > 20:
+        log.warning("… and %d more documents with no text left after cleaning (documents.csv lists them)",
+                    len(empty) - 20)
+
+
+# -- cleaning ---------------------------------------------------------------------------------------------------
+
+def clean_part(documents: Sequence[Document], config: CleanConfig,
+               done: dict | None = None) -> tuple[list[Unit], dict[str, int], dict]:
+    """Units of a partition of documents, the blocks dropped by kind, and samples of them: what
+    :func:`textmine.units.split_units` gives (tested), with a text that comes again (a review posted twice, a
+    copied notice) cleaned once and its units given the other document's id. ``done`` remembers the texts
+    cleaned across calls (partitions cleaned one after another here)."""
+    folder = text_folder_of(config)
+    dropped: Counter[str] = Counter()
+    samples: dict[str, list[str]] = {}
+    done = {} if done is None else done
+    units: list[Unit] = []
+    for doc in documents:
+        key = (doc.text, doc.page_starts)
+        seen = done.get(key)
+        if seen is None:
+            own: Counter[str] = Counter()
+            own_samples: dict[str, list[str]] = {}
+            doc_units = split_document(doc, config, folder, own, own_samples)
+            done[key] = (doc_units, own, own_samples)
+        else:
+            doc_units = [Unit(doc.id, u.index, u.kind, u.text, u.norm, u.runs) for u in seen[0]]
+            own, own_samples = seen[1], seen[2]
+        dropped.update(own)
+        for kind, texts in own_samples.items():   # as split_document adds them to samples shared by the documents
+            kept = samples.setdefault(kind, [])
+            kept += [t for t in texts if t not in kept][:max(0, SAMPLES_PER_KIND - len(kept))]
+        units.extend(doc_units)
+    return units, dict(sorted(dropped.items())), {kind: tuple(texts) for kind, texts in sorted(samples.items())}
+
+
+def text_folder_of(config: CleanConfig) -> SimplifiedFolder | None:
+    return SimplifiedFolder() if config.fold_traditional else None
+
+
+def clean_corpus(corpus: Corpus, config: CleanConfig, partition_docs: int, *, cache=None, client=None,
+                 progress: bool = False):
+    """``(units, dropped, samples, units_digest, cache_hits)``: the corpus cleaned partition by partition.
+
+    With a cache, a partition cleaned before (same documents, settings, versions) is read (``cache_hits``
+    counts them); the digest of the partition keys then stands for the units (None without a cache).
+    """
+    import hashlib
+
+    parts = chunks(corpus.documents, partition_docs)
+    settings = asdict(config)
+    keys = []
+    cleaned: list[Any] = [None] * len(parts)
+    if cache is not None:
+        from .keys import partition_key
+
+        keys = [partition_key(p, settings) for p in parts]
+        cleaned = [cache.units.get(k) for k in keys]
+    todo = [i for i, done in enumerate(cleaned) if done is None]
+    # in this process, a text seen in an earlier partition is not cleaned again (see clean_part)
+    shared = {"done": {}} if client is None else {}
+    fresh = map_in_order(client, clean_part, [parts[i] for i in todo], desc="clean", unit="part",
+                         progress=progress, config=config, **shared)
+    for i, result in zip(todo, fresh):
+        cleaned[i] = result
+        if cache is not None:
+            cache.units.put(keys[i], *result)
+    units = tuple(u for part_units, *_ in cleaned for u in part_units)
+    dropped: Counter[str] = Counter()
+    for _, part_dropped, _ in cleaned:
+        dropped.update(part_dropped)
+    samples = merge_samples(part_samples for *_, part_samples in cleaned)
+    digest = hashlib.sha256("\n".join(keys).encode()).hexdigest() if cache is not None else None
+    return units, dict(sorted(dropped.items())), samples, digest, len(parts) - len(todo)
+
+
+# -- segmentation -----------------------------------------------------------------------------------------------
+
+def segment_corpus(units: Sequence[Unit], segmenter, config: Config, *, cache=None, client=None,
+                   progress: bool = False) -> tuple[tuple[TokenizedUnit, ...], dict[str, Any]]:
+    """The word tokens of every unit, and how segmentation went (backend, cache hits, digests).
+
+    Each distinct unit text is segmented once; with a cache, texts segmented before under the same
+    fingerprint (:func:`textmine.keys.segmentation_fingerprint`) are read instead.
+    """
+    from .keys import (
+        fingerprint_digest,
+        segmentation_fingerprint,
+        tokens_digest,
+        unit_key,
+    )
+
+    fingerprint = segmentation_fingerprint(segmenter, config.clean.fold_traditional)
+    store = cache.segments(fingerprint) if cache is not None else None
+    keys = [unit_key(u.norm) for u in units]
+    known = store.get(set(keys)) if store is not None else {}
+    todo: dict[str, str] = {}
+    for key, unit in zip(keys, units):
+        if key not in known and key not in todo:
+            todo[key] = unit.norm
+    hits = sum(1 for k in keys if k in known)
+    new = _shared_strings(_segment(list(todo.items()), segmenter, config, client, progress))
+    if store is not None and new:
+        store.put(new)
+    known.update(new)
+    tokens = tuple(TokenizedUnit(u.id, u.doc_id, *known[k]) for k, u in zip(keys, units))
+    info = {"backend": segmenter.name, "versions": fingerprint["versions"],
+            "scheduler": config.scale.scheduler or "none",
+            "cache": fingerprint_digest(fingerprint) if store is not None else None,
+            "tokens_sha256": tokens_digest(store.digest, units, keys) if store is not None else None,
+            "stats": {"cache_hits": hits, "cache_misses": len(keys) - hits, "segmented_texts": len(todo)}}
+    return tokens, info
+
+
+def _segment(items: list[tuple[str, str]], segmenter, config: Config, client, progress: bool) -> dict:
+    from .segment import segment_texts
+
+    if not items:
+        return {}
+    texts = [t for _, t in items]
+    if client is None:
+        segmenter.initialize()
+        block = SEGMENT_BLOCK
+    else:
+        block = config.scale.partition_units
+    results = map_in_order(client, segment_texts, chunks(texts, block), desc="segment",
+                           unit="block" if client is None else "part",
+                           progress=progress and len(texts) > block, broadcast={"segmenter": segmenter})
+    return {k: r for (k, _), r in zip(items, (r for part in results for r in part))}
+
+
+def _shared_strings(segmented: dict) -> dict:
+    """The same segmentations with one string object per distinct term (saves ~70 bytes a token)."""
+    canonical: dict[str, str] = {}
+    get = canonical.setdefault
+    return {key: (tuple(map(get, terms, terms)), starts) for key, (terms, starts) in segmented.items()}
+
+
+__all__ = ["Prepared", "prepare", "load_corpus", "load_themes", "fold_query", "find_stubs", "clean_corpus",
+           "segment_corpus"]

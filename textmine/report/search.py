@@ -1,0 +1,160 @@
+"""The data behind the report's search box: every cleaned paragraph, compactly, for the page to search.
+
+The page holds each paragraph of ``units.csv`` as a reader sees it, with its document and page, the
+documents' dates and word tokens (the denominators), the themes' counted mentions from ``kwic.csv``
+(by paragraph and position, so a theme's lines are exactly the mentions ``trends.csv`` counts, rule
+hits included), and what folding the run applied for counting. The page searches the counting form
+of the text the way :func:`textmine.themes.occurrences` does — every occurrence, overlapping ones too,
+also inside longer words, a Latin edge not continuing a Latin name — so the count of a plain term
+equals what a theme of that one term counts.
+
+Folding is sent as a character map (full-width forms and, when the run folded Traditional to
+Simplified, each character's most frequent Simplified form in this corpus) plus the few positions
+where the run's phrase-level folding chose otherwise, so the page's counting text is exactly the
+run's. Positions are in UTF-16 code units, as JavaScript strings count them.
+
+:func:`pack` turns the data into compressed bytes (zlib, decompressed in the browser with
+``DecompressionStream``), so a 500-document report stays small.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import zlib
+from collections import Counter
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from ..figures import date_position
+from .build import RunFiles, kwic_how
+
+
+def _utf16(text: str, index: int) -> int:
+    """The UTF-16 offset of code point ``index`` of ``text``."""
+    head = text[:index]
+    return index + sum(1 for c in head if ord(c) > 0xFFFF)
+
+
+def folding(texts: list[str], fold_traditional: bool) -> tuple[dict[str, str], list[list[int | str]]]:
+    """``(map, exceptions)``: a character map the page applies one character at a time, and ``[unit, offset,
+    char]`` where the run's folding of that unit differs from the map (offsets in UTF-16 units)."""
+    from ..normalize import SimplifiedFolder, fold_for_counting
+
+    folder = SimplifiedFolder() if fold_traditional else None
+    folded = [fold_for_counting(t, folder) for t in texts]
+    votes: dict[str, Counter] = {}
+    for text, target in zip(texts, folded):
+        if text == target:
+            continue
+        for a, b in zip(text, target):
+            if a != b and ord(a) <= 0xFFFF and ord(b) <= 0xFFFF:
+                votes.setdefault(a, Counter())[b] += 1
+    mapping = {a: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for a, c in votes.items()}
+    exceptions: list[list[int | str]] = []
+    for u, (text, target) in enumerate(zip(texts, folded)):
+        if text == target:
+            continue
+        astral = any(ord(c) > 0xFFFF for c in text)
+        for i, (a, b) in enumerate(zip(text, target)):
+            if mapping.get(a, a) != b and ord(b) <= 0xFFFF and ord(a) <= 0xFFFF:
+                exceptions.append([u, _utf16(text, i) if astral else i, b])
+    return dict(sorted(mapping.items())), exceptions
+
+
+def _locate(text: str, left: str, match: str, after: int) -> int:
+    """Where a KWIC line's match starts in its paragraph (code points), searching from ``after``."""
+    for probe, shift in ((left + match, len(left)), (match, 0)):
+        found = text.find(probe, max(0, after - shift))
+        if found >= 0:
+            return found + shift
+        found = text.find(probe)
+        if found >= 0:
+            return found + shift
+    return -1
+
+
+def search_data(run: RunFiles) -> dict[str, Any] | None:
+    """What the search box needs (see the module docs), or None when the folder lacks ``units.csv`` or
+    ``documents.csv``."""
+    units, documents = run.tables.get("units"), run.tables.get("documents")
+    if units is None or documents is None or units.empty:
+        return None
+    config = run.manifest.get("config") or {}
+    doc_ids = [str(d) for d in documents["doc_id"]]
+    doc_index = {d: i for i, d in enumerate(doc_ids)}
+    titles = documents["title"].fillna("").astype(str) if "title" in documents.columns else [""] * len(doc_ids)
+    stubs = documents["stub"].map(lambda v: str(v).lower() in ("true", "1")) if "stub" in documents.columns \
+        else [False] * len(doc_ids)
+    docs = []
+    for doc_id, date, tokens, stub, title in zip(doc_ids, documents["date"].fillna("").astype(str),
+                                                 documents["tokens"], stubs, titles):
+        x = date_position(date)
+        docs.append([doc_id, date, None if x is None else round(x, 5), int(tokens), int(bool(stub)), title])
+    kept = units[units["doc_id"].astype(str).isin(doc_index)]
+    texts = kept["text"].fillna("").astype(str).tolist()
+    pages = kept["page"].tolist() if "page" in kept.columns else [None] * len(texts)
+    unit_rows = []
+    for doc_id, page, text in zip(kept["doc_id"].astype(str), pages, texts):
+        try:
+            number = int(float(page))
+        except (TypeError, ValueError):
+            number = 0
+        unit_rows.append([doc_index[doc_id], number, text])
+    traditional = bool((config.get("clean") or {}).get("fold_traditional", True))
+    fold_map, exceptions = folding(texts, traditional)
+    themes, mentions, hows = _mentions(run, kept, texts)
+    from .findings import trend_periods
+
+    periods = [[label, date_position(label), [doc_index[d] for d in ids if d in doc_index]]
+               for label, ids in trend_periods(run).items()]
+    return {"docs": docs, "units": unit_rows, "fold": fold_map, "traditional": traditional, "exceptions": exceptions, "themes": themes,
+            "mentions": mentions, "hows": hows, "periods": periods,
+            "width": int((config.get("kwic") or {}).get("width", 30) or 30),
+            "by": str((config.get("trends") or {}).get("by", "date"))}
+
+
+def _mentions(run: RunFiles, units: pd.DataFrame, texts: list[str]) -> tuple[list[str], list[list[int]], list[str]]:
+    """The themes' mentions of ``kwic.csv`` as ``[theme, unit, offset, length, how]`` (UTF-16 offsets)."""
+    kwic = run.tables.get("kwic")
+    if kwic is None or "unit_id" not in kwic.columns:
+        return [], [], []
+    unit_index = {u: i for i, u in enumerate(units["unit_id"].astype(str))}
+    themes: dict[str, int] = {}
+    hows: dict[str, int] = {}
+    out = []
+    last: dict[tuple[int, int], int] = {}
+    astral = [any(ord(c) > 0xFFFF for c in text) if not text.isascii() else False for text in texts]
+    for row in kwic.itertuples(index=False):
+        u = unit_index.get(str(row.unit_id))
+        if u is None:
+            continue
+        text, left, match = texts[u], str(row.left), str(row.match)
+        t = themes.setdefault(str(row.query), len(themes))
+        at = _locate(text, left, match, last.get((t, u), 0))
+        if at < 0:
+            continue
+        last[(t, u)] = at + 1
+        start = _utf16(text, at) if astral[u] else at
+        length = (_utf16(text, at + len(match)) if astral[u] else at + len(match)) - start
+        h = hows.setdefault(kwic_how(row), len(hows))
+        out.append([t, u, start, length, h])
+    return list(themes), out, list(hows)
+
+
+def pack(data: Mapping[str, Any]) -> str:
+    """The data as base64 of zlib-compressed UTF-8 JSON (the same data gives the same text)."""
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return base64.b64encode(zlib.compress(raw, 9)).decode("ascii")
+
+
+def search_text(data: Mapping[str, Any] | None) -> str:
+    """Every character the search can show (for the embedded font)."""
+    if not data:
+        return ""
+    return "".join(u[2] for u in data["units"]) + "".join(d[0] + d[1] + d[5] for d in data["docs"])
+
+
+__all__ = ["folding", "pack", "search_data", "search_text"]
