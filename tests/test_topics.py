@@ -288,13 +288,20 @@ def test_shopping_reviews_topics_follow_the_categories(tmp_path):
     sample = reviews.dropna(subset=["review"]).groupby("cat").sample(100, random_state=0).reset_index(drop=True)
     sample.insert(0, "id", [f"r{i:04d}" for i in range(len(sample))])
     sample.to_csv(tmp_path / "reviews.csv", index=False)
-    (tmp_path / "t.toml").write_text("[topics]\niterations = 100\nstability_runs = 1\nmin_unit_tokens = 1\n",
+    (tmp_path / "t.toml").write_text("[topics]\niterations = 100\nstability_runs = 2\nmin_unit_tokens = 1\n",
                                      encoding="utf-8")
-    result = textmine("topics", "--config", str(tmp_path / "t.toml"), "--corpus", str(tmp_path / "reviews.csv"),
-                      "--text-col", "review", "--id-col", "id", "--k", "10", "--out", str(tmp_path / "o"),
-                      "--quiet", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    doc_topics = pd.read_csv(tmp_path / "o" / "doc_topics.csv")
+    for workers in ("1", "2"):
+        result = textmine("topics", "--config", str(tmp_path / "t.toml"), "--corpus", str(tmp_path / "reviews.csv"),
+                          "--text-col", "review", "--id-col", "id", "--k", "10", "--out", str(tmp_path / workers),
+                          "--fit-workers", workers, "--quiet", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    # 1,000 reviews, 100 per topic: whole documents are fitted, and the consensus of the two fits is the same
+    # whether they ran one after the other or side by side
+    fit = pd.read_csv(tmp_path / "1" / "topic_fit.csv").set_index("item")["value"]
+    assert fit["fit_on"] == "documents" and fit["fits"] == "2"
+    for name in ("doc_topics.csv", "unit_topics.csv", "topic_summary.csv", "topic_examples.csv", "topic_fit.csv"):
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
+    doc_topics = pd.read_csv(tmp_path / "1" / "doc_topics.csv")
     dominant = doc_topics.loc[doc_topics.groupby("doc_id")["weight"].idxmax()].set_index("doc_id")["topic"]
     truth = sample.set_index("id")["cat"].reindex(dominant.index)
     assert len(dominant) > 0.95 * len(sample)           # one row per review (very short ones drop out)

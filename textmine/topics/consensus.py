@@ -1,8 +1,9 @@
 """One topic model from several fits that differ only in their seed.
 
-LDA fitted by Gibbs sampling ends in a different local optimum for every seed: on the shopping
-reviews the NMI of one fit against the product categories ranges from 0.53 to 0.59 over five
-seeds, and a single fit may split one subject in two and merge two others. The stage therefore
+LDA fitted by Gibbs sampling ends in a different local optimum for every seed: the NMI of one
+fit against the categories of the benchmark corpora moves by several hundredths from seed to seed
+(``benchmarks/results/topics.md``), and a single fit may split one subject in two and merge two
+others. The stage therefore
 fits the model several times (seeds ``seed``, ``seed + 1``, …) and reports
 
 * the topics of the *reference fit*: the fit whose grouping of the units (each unit's dominant

@@ -2,12 +2,10 @@
 
 A topic model groups what it is fitted on. Fitted on paragraphs, it finds the subjects a long
 report moves between; fitted on whole documents, it sees each document's terms together and
-groups documents. When the corpus has enough documents to give every topic many of them, whole
-documents group documents better: on 502 news articles cut into paragraphs of about 200
-characters, the NMI of each article's dominant topic against its category was 0.791 fitted on
-paragraphs and 0.818 fitted on whole articles (mean of seeds 1–10, 500 iterations;
-``benchmarks/results/topics.md``). A corpus of a few long reports has too few documents for that,
-and its paragraphs are what a reader wants topics of.
+groups documents, which is what a corpus of many documents is usually read for. A corpus of a few
+long reports has too few documents for that, and its paragraphs are what a reader wants topics of.
+The benchmark corpora (``benchmarks/results/topics.md``) do not tell the two apart: a review or a
+news article there is nearly always one paragraph, so both choices fit nearly the same rows.
 
 ``[topics] fit_on = "auto"`` therefore fits whole documents when there are at least
 :data:`DOCS_PER_TOPIC` documents with content terms per topic, and paragraphs otherwise. Fitted on
