@@ -26,6 +26,7 @@ import zipfile
 from pathlib import Path
 
 from processes import run_process, same_files
+from results_file import write_results
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "online_shopping_10_cats.zip"
@@ -45,6 +46,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=10)
     parser.add_argument("--skip-equality", action="store_true")
+    parser.add_argument("--timeout", type=float, default=1500,
+                        help="seconds after which the large run is stopped (the table says how far it got)")
     args = parser.parse_args()
     if not DATA.exists():
         sys.exit(f"missing {DATA.name} in ../shared/data/")
@@ -61,8 +64,15 @@ def main() -> None:
     (work / "textmine.toml").write_text(
         '[corpus]\ntext_col = "review"\nmax_file_mb = 1000\n[scale]\npartition_docs = 20000\n', encoding="utf-8")
     common = ["--config", "textmine.toml", "--no-cache", "--quiet"]
-    big = run_process(["run", *common, "--corpus", many.name, "--out", "out_many", "--scheduler", "dask",
-                       "--workers", "2"], work)
+    # the large run keeps its progress on stderr, so a run stopped at the timeout says how far it got
+    big = run_process(["run", *common[:-1], "--corpus", many.name, "--out", "out_many", "--scheduler", "dask",
+                       "--workers", "2"], work, timeout=args.timeout)
+    stopped = big["seconds"] >= args.timeout
+    progress = (work / "stderr.txt").read_text(encoding="utf-8", errors="replace")
+    reached = [line.strip() for line in progress.replace("\r", "\n").splitlines() if line.strip()][-3:]
+    # files written so far into the folder the run publishes at its end
+    reached += [f"{f.relative_to(work)}: {f.stat().st_size / 1e6:.1f} MB"
+                for f in sorted(work.glob(".out_many.*/*")) if f.is_file()]
     print(f"{args.copies}x Dask: {big}", flush=True)
     manifest = {}
     if (work / "out_many" / "manifest.json").is_file():
@@ -90,10 +100,14 @@ def main() -> None:
         "`--no-cache`.", "",
         "| run | seconds | peak MB | exit | load (1 min) at start → end |", "|---|---:|---:|---:|---|",
         f"| `textmine run --scheduler dask --workers 2`, {args.copies}× the reviews | {big['seconds']:.0f} | "
-        f"{big['peak_mb']:.0f} | {big['code']} | {big['load']:.1f} → {big['load_after']:.1f} |",
+        f"{big['peak_mb']:.0f} | {big['code']}{' (stopped at the timeout)' if stopped else ''} | "
+        f"{big['load']:.1f} → {big['load_after']:.1f} |",
         *[f"| {label} | {r['seconds']:.0f} | {r['peak_mb']:.0f} | {r['code']} | {r['load']:.1f} → "
           f"{r['load_after']:.1f} |" for label, r in rows], "",
     ]
+    if big["code"] != 0:
+        lines += [f"The large run did not finish ({'stopped after ' + format(args.timeout, '.0f') + ' s' if stopped else 'exit ' + str(big['code'])}); "
+                  "the last lines of its progress on stderr:", "", "```", *reached, "```", ""]
     if manifest:
         timings = manifest.get("timings", {})
         lines += ["Seconds per step of the large run (`timings` in its manifest; `segment` is the first pass: read, "
@@ -108,7 +122,7 @@ def main() -> None:
     if rows:
         lines += [f"Equality on the reviews once: {compared} files compared (every CSV, tables.xlsx, the charts, "
                   f"word clouds and graph files), differing: **{differ or 'none'}**.", ""]
-    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    write_results(RESULTS, lines)
     print(f"wrote {RESULTS.relative_to(REPO)}")
 
 

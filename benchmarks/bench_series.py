@@ -1,11 +1,13 @@
 """Report series: textmine cold and warm against the plain script, as whole processes.
 
-    python benchmarks/bench_series.py            # writes benchmarks/results/series.md
+    python benchmarks/bench_series.py                   # every series; writes benchmarks/results/series.md
+    python benchmarks/bench_series.py bundled 52 200    # some of them (bundled, 52, 200, 500)
 
 Builds, in a temporary folder, report series from the 16 party-congress reports and the seed reports
 (``report_series.py``: no 52-report government series is public): 52 reports of about 1 M characters,
 200 reports of about 3.8 M characters, and 500 short reports of about 2 M characters (for the report's
-time with many documents). For each it times, in fresh processes:
+time with many documents), and takes the bundled corpus (``corpus/``, four reports) as it is.
+For each it times, in fresh processes:
 
 - ``plain_script.py`` (jieba, TF-IDF top 30, gensim LDA k = 6 on paragraphs, a word cloud per report,
   one trend chart) — what one writes by hand, doing less than textmine;
@@ -32,7 +34,8 @@ from report_series import make_series
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results" / "series.md"
-SERIES = (("52 reports", 52, 1_000_000), ("200 reports", 200, 3_800_000), ("500 short reports", 500, 2_000_000))
+SERIES = (("bundled corpus", 0, 0), ("52 reports", 52, 1_000_000), ("200 reports", 200, 3_800_000),
+          ("500 short reports", 500, 2_000_000))
 
 
 def main() -> None:
@@ -40,9 +43,15 @@ def main() -> None:
     only = set(sys.argv[1:])
     rows, notes = [], []
     for label, reports, chars in SERIES:
-        if only and str(reports) not in only:
+        if only and str(reports or "bundled") not in only:
             continue
-        folder = make_series(work / f"s{reports}", reports=reports, chars=chars)
+        if reports:
+            folder = make_series(work / f"s{reports}", reports=reports, chars=chars)
+        else:   # the bundled corpus, as a new user first runs it
+            folder = work / "s0"
+            folder.mkdir()
+            for path in (REPO / "corpus").iterdir():
+                (folder / path.name).write_bytes(path.read_bytes())
         size = sum(len(p.read_text(encoding="utf-8")) for p in folder.glob("*.txt"))
         (work / f"c{reports}.toml").write_text(f'[scale]\ncache_dir = "cache{reports}"\n', encoding="utf-8")
         args = ["run", "--config", f"c{reports}.toml", "--corpus", folder.name, "--quiet"]
@@ -65,7 +74,8 @@ def main() -> None:
 
     lines = [
         "# Report series: textmine against the plain script", "",
-        f"Run {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC with `python benchmarks/bench_series.py` on "
+        f"Run {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC with "
+        f"`{' '.join(['python benchmarks/bench_series.py', *sys.argv[1:]])}` on "
         f"{platform.machine()} Linux, {os.cpu_count()} cores, Python {platform.python_version()}. Every time is a "
         "fresh process, wall clock; peak memory is the largest sum of the resident memory of the process and its "
         "children (topic-fit and drawing workers), sampled every 0.1 s. The load is the 1-minute load average "
@@ -73,7 +83,7 @@ def main() -> None:
         "",
         "Series built by `benchmarks/report_series.py` from the 16 party-congress reports and the 4 seed reports "
         "(paragraphs of 2–7 consecutive sentences of one source report, none used twice, dated one a quarter or "
-        "one a month). The plain script is `benchmarks/plain_script.py` (jieba, TF-IDF top 30, gensim LDA k = 6 on "
+        "one a month); the bundled corpus is `corpus/` (its four reports and `metadata.csv`). The plain script is `benchmarks/plain_script.py` (jieba, TF-IDF top 30, gensim LDA k = 6 on "
         "paragraphs, one 1200 × 700 word cloud per report, one trend chart); `textmine run` does every stage, "
         "writes tables.xlsx and the report.", "",
         "| series | characters | plain script s | textmine cold s (peak MB) | textmine warm s (peak MB) | "

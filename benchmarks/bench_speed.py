@@ -22,6 +22,8 @@ import zipfile
 from functools import partial
 from pathlib import Path
 
+from results_file import write_results
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data" / "online_shopping_10_cats.zip"
 RESULTS = REPO / "benchmarks" / "results" / "speed.md"
@@ -234,7 +236,7 @@ def main() -> None:
         *[f"| {label} | {s:.1f} | {p:.0f} | {c} |" for label, s, p, c in memory], "",
         f"Peak memory 10× / 1×: **{memory[1][2] / memory[0][2]:.2f}**.", "",
     ]
-    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    write_results(RESULTS, lines)
     print(f"wrote {RESULTS.relative_to(REPO)}")
 
 

@@ -34,7 +34,13 @@ def run_process(args: list[str], cwd: Path, *, module: str = "textmine.cli", tim
             except psutil.Error:
                 pass
             if time.perf_counter() - start > timeout:
+                for child in proc.children(recursive=True):   # Dask nannies and workers, fit and drawing workers
+                    try:
+                        child.kill()
+                    except psutil.Error:
+                        pass
                 proc.kill()
+                proc.wait()
                 break
             time.sleep(0.1)
     seconds = time.perf_counter() - start

@@ -28,7 +28,7 @@ EXAMPLES = {
   textmine run --themes my_themes.toml --by year  # theme rules from a file, periods by year
   textmine run --k 4:12:2                        # choose the number of topics from a range
   textmine run --corpus big5_texts/ --encoding big5 --strict   # stop (exit 2) if any file is unusable
-  textmine run --scheduler dask --workers 4      # read, clean, segment on a local Dask cluster
+  textmine run --scheduler dask --workers 4      # the whole run, partition by partition, on a local Dask cluster
   textmine run --scheduler tcp://10.0.0.5:8786   # … or on an existing Dask cluster
 
 writes: keywords.csv keyness.csv keyness_compare.csv keyness.png vocab.csv units.csv tokens.csv
@@ -197,7 +197,7 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--quiet", action="store_true", help="no progress or summary on stderr")
         scale = command.add_argument_group("scaling")
         scale.add_argument("--scheduler", metavar="WHERE",
-                           help="run reading, cleaning and segmentation as Dask tasks: 'dask' (a local cluster) "
+                           help="work partition by partition as Dask tasks: 'dask' (a local cluster) "
                                 "or a scheduler address tcp://host:port ([scale] scheduler)")
         scale.add_argument("--workers", type=int, metavar="N", help="workers of the local Dask cluster")
         scale.add_argument("--no-cache", action="store_true", help="compute everything; do not read or write the "
