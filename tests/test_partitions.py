@@ -63,7 +63,10 @@ def test_a_partitioned_run_writes_the_files_of_a_run_in_one_process(reference, t
 def test_a_partitioned_run_of_a_slice_of_the_reviews_equals_the_run_in_one_process(tmp_path):
     table = tmp_path / "reviews.csv"
     shopping_reviews(dtype=str, keep_default_na=False).iloc[30000:31500].to_csv(table, index=False)
-    config = tm.Config().replace(corpus={"path": str(table), "text_col": "review"}, topics=QUICK_TOPICS,
+    # a partitioned run fits paragraphs; in one process these 1,500 reviews would be fitted as whole documents
+    # (fit_on = "auto"), so both fit paragraphs here
+    config = tm.Config().replace(corpus={"path": str(table), "text_col": "review"},
+                                 topics={**QUICK_TOPICS, "fit_on": "paragraphs"},
                                  output={"wordclouds": False}, scale={"cache": False, "partition_docs": 400})
     single = _single(config, tmp_path / "single")
     parts, result = _partitioned(config, tmp_path / "parts")

@@ -15,32 +15,45 @@ import pytest
 from textmine.topics import fit_topics
 from textmine.topics.analysis import fit_runs, topic_units
 from textmine.topics.model import find_spread_terms
-from textmine.topics.spread import MIN_COUNT, distinctiveness, spread_terms
+from textmine.topics.spread import MIN_COUNT, distinctiveness, occurrence_matrix, spread_terms
 
 from conftest import CORPUS, shopping_reviews, textmine
 
 
+def counts(docs, vocab):
+    return occurrence_matrix(docs, vocab)
+
+
 def test_distinctiveness_matches_hand_computation():
-    # two topics over a, b, c; topic 1 uses a and b, topic 2 a and c, each half of the tokens
-    phi = np.array([[0.5, 0.5, 0.0], [0.5, 0.0, 0.5]])
+    vocab = ["a", "b", "c"]
+    # unit 1 (a b) is all topic 1, unit 2 (a c) all topic 2: p(topic) = (.5, .5)
     doc_topic = np.array([[1.0, 0.0], [0.0, 1.0]])
-    scores = distinctiveness(phi, doc_topic, [2, 2])
-    # p(topic | a) = (.5, .5) = p(topic): 0 nats; p(topic | b) = (1, 0): log(1 / .5) = log 2
+    scores = distinctiveness(counts([["a", "b"], ["a", "c"]], vocab), doc_topic)
+    # a occurs once in each: p(topic | a) = (.5, .5) = p(topic), 0 nats; b only in unit 1: log(1 / .5)
     assert scores == pytest.approx([0.0, math.log(2), math.log(2)], abs=1e-12)
-    # topic 1 holds 3/4 of the tokens: p(topic | a) = (.75, .25) = p(topic) still gives 0;
-    # b: log(1 / .75)
-    scores = distinctiveness(phi, doc_topic, [3, 1])
-    assert scores == pytest.approx([0.0, math.log(4 / 3), math.log(4)], abs=1e-12)
+    # unit 1 = a a a b (4 tokens), unit 2 = a c: p(topic) = (4/6, 2/6); p(topic | a) = (3/4, 1/4)
+    scores = distinctiveness(counts([["a", "a", "a", "b"], ["a", "c"]], vocab), doc_topic)
+    expected_a = 0.75 * math.log(0.75 / (2 / 3)) + 0.25 * math.log(0.25 / (1 / 3))
+    assert scores == pytest.approx([expected_a, math.log(1.5), math.log(3)], abs=1e-12)
+
+
+def test_a_function_word_topic_does_not_make_function_words_distinctive():
+    # a first fit put the function word w into a topic of its own (topic 3), beside subject x (topic 1) and
+    # subject y (topic 2): unit 1 = x w with mixture (.5, 0, .5), unit 2 = y w with (0, .5, .5).
+    # By its own assignments w is all topic 3 (log 2 nats from p(topic) = (.25, .25, .5)); by the units that
+    # use it, p(topic | w) = (.25, .25, .5) = p(topic): 0 nats. x: (.5, 0, .5), .5 log 2 nats.
+    doc_topic = np.array([[0.5, 0.0, 0.5], [0.0, 0.5, 0.5]])
+    scores = distinctiveness(counts([["x", "w"], ["y", "w"]], ["w", "x", "y"]), doc_topic)
+    assert scores == pytest.approx([0.0, 0.5 * math.log(2), 0.5 * math.log(2)], abs=1e-12)
 
 
 def test_only_frequent_terms_below_the_threshold_are_left_out():
-    phi = np.array([[0.5, 0.5, 0.0], [0.5, 0.0, 0.5]])
     doc_topic = np.array([[1.0, 0.0], [0.0, 1.0]])
     docs = [["a"] * MIN_COUNT + ["b"] * MIN_COUNT, ["a"] * MIN_COUNT + ["c"] * MIN_COUNT]
-    found = spread_terms(docs, ["a", "b", "c"], phi, doc_topic, threshold=0.3)
+    found = spread_terms(docs, ["a", "b", "c"], doc_topic, threshold=0.3)
     assert found == {"a": pytest.approx(0.0)}                  # b and c: log 2 = 0.69 nats
     rare = [["a"] * (MIN_COUNT // 2 - 1) + ["b"], ["a"] * (MIN_COUNT // 2 - 1) + ["c"]]
-    assert spread_terms(rare, ["a", "b", "c"], phi, doc_topic, threshold=0.3) == {}   # a: too rare to judge
+    assert spread_terms(rare, ["a", "b", "c"], doc_topic, threshold=0.3) == {}   # a: too rare to judge
 
 
 @pytest.fixture(scope="module")
@@ -61,16 +74,16 @@ def test_evaluative_words_of_reviews_are_spread_and_product_words_are_not(review
     found = find_spread_terms(docs, k=10, engine="tomotopy", seed=seed, threshold=0.3, iterations=100,
                               alpha=0.01, eta=0.05, optimize_alpha=False)
     # 1,500 reviews, 150 per category. Function and evaluative words such as 没有 不好 不错 非常 never reach the
-    # model: the term filter drops them. Of the rest, the terms found with seeds 1-3 are 感觉 (every time),
-    # 问题 and 发现 (measured).
-    assert "感觉" in found
+    # model: the term filter drops them. Of the rest, seeds 1-3 find 20, 25 and 28 terms (measured), all generic
+    # review words (感觉 觉得 知道 问题 发现 本来 价格 朋友 时间 …); 感觉, 觉得, 知道 and 问题 every time.
+    assert {"感觉", "觉得", "知道", "问题"} <= set(found)
     assert not {"没有", "不好", "不错", "非常"} & {t for d in docs for t in d}
     products = {"酒店", "房间", "手机", "平板", "水果", "苹果", "蒙牛", "牛奶", "本书", "裤子", "衣服", "洗发水",
                 "头发", "热水器", "电脑", "屏幕"}
     assert not products & set(found)
     counts = Counter(t for d in docs for t in d)
     assert all(counts[t] >= MIN_COUNT and score < 0.3 for t, score in found.items())
-    assert len(found) < 20
+    assert 15 <= len(found) < 80
 
 
 def test_stability_runs_fit_the_same_terms_and_the_first_is_the_plain_fit(review_units):

@@ -25,7 +25,9 @@ from textmine.topics.evaluate import (
     split_heldout,
     topic_diversity,
 )
-from textmine.topics.evidence import relevance, topic_labels
+from textmine.topics.consensus import consensus_model, grouping_agreement, reference_index
+from textmine.topics.documents import choose_fit_on, document_terms, infer_mixtures
+from textmine.topics.evidence import relevance, topic_labels, topic_share
 from textmine.topics.model import TopicModel
 from textmine.topics.select import parse_k, propose_k
 from textmine.topics.stability import align_topics, jaccard, topic_stability
@@ -116,10 +118,84 @@ def test_relevance_and_labels():
     marginal = np.array([0.55, 0.15, 0.30])
     assert relevance(model, marginal, 1.0)[0, 1] == pytest.approx(math.log(0.3))
     assert relevance(model, marginal, 0.0)[0, 1] == pytest.approx(math.log(0.3 / 0.15))
-    # λ = 0: topic 1's most specific term is "rare" (lift 2.0 > 1.09), λ = 1 its most probable is "common"
-    assert topic_labels(model, marginal, lam=0.0, n_terms=1)[0] == "rare"
-    assert topic_labels(model, marginal, lam=1.0, n_terms=1)[0] == "common"
-    assert len(set(topic_labels(model, marginal, lam=1.0, n_terms=1))) == 2   # clash resolved
+    # equal topics: p(topic 1 | common) = .6 / 1.1 = .545 > .5, so common may label topic 1 (the most probable
+    # there, λ = 1), never topic 2 (.455); rare is all topic 1, other .5 / .6 = .83 topic 2
+    assert topic_share(model, np.array([.5, .5]))[:, 0] == pytest.approx([0.6 / 1.1, 0.5 / 1.1])
+    assert topic_labels(model, marginal, lam=1.0, n_terms=1) == ["common", "other"]
+    assert topic_labels(model, marginal, lam=0.0, n_terms=1)[0] == "rare"          # λ = 0: highest lift
+    assert topic_labels(model, marginal, lam=1.0, n_terms=2) == ["common·rare", "other·common"]
+
+
+def test_a_term_frequent_in_every_topic_never_labels_one():
+    # 完善 is the most probable term of all three topics (.3 each), so each topic holds a third of it
+    vocab = ("完善", "经济", "企业", "军队", "国防", "文化", "教育")
+    phi = np.array([[.3, .4, .3, 0, 0, 0, 0], [.3, 0, 0, .4, .3, 0, 0], [.3, 0, 0, 0, 0, .4, .3]])
+    model = TopicModel("x", 3, 0, vocab, phi, np.full((1, 3), 1 / 3), ("u",))
+    marginal = np.array([.3, .4 / 3, .1, .4 / 3, .1, .4 / 3, .1])
+    labels = topic_labels(model, marginal, lam=1.0, prevalences=np.full(3, 1 / 3), n_terms=2)
+    assert labels == ["经济·企业", "军队·国防", "文化·教育"]
+    before = [" ".join(t for t, _ in model.top_terms(i + 1, 2)) for i in range(3)]
+    assert all(b.startswith("经济") or b.startswith("军队") or b.startswith("文化") for b in before)  # .4 > .3
+
+
+def test_the_reference_fit_is_the_one_the_others_agree_with_and_weights_are_averaged():
+    vocab = tuple("abcdef")
+    phi = np.array([[.5, .5, 0, 0, 0, 0], [0, 0, .5, .5, 0, 0], [0, 0, 0, 0, .5, .5]])
+    theta = np.array([[.9, .1, 0], [.1, .9, 0], [0, .2, .8], [.6, .4, 0]])
+    ids = ("u1", "u2", "u3", "u4")
+    same = TopicModel("x", 3, 1, vocab, phi, theta, ids)
+    # seed 2: the same topics in another order, u4 a little more on its first topic
+    permutation = [2, 0, 1]
+    other_theta = theta[:, permutation].copy()
+    other_theta[3] = [0, .8, .2]
+    permuted = TopicModel("x", 3, 2, vocab, phi[permutation], other_theta, ids)
+    # seed 3: an outlier that puts u1 and u2 together
+    outlier = TopicModel("x", 3, 3, vocab, phi[[1, 0, 2]], np.array([[.9, .1, 0], [.8, .2, 0], [0, .1, .9],
+                                                                      [.1, .9, 0]]), ids)
+    assert reference_index([outlier, same, permuted]) == 1         # the outlier is never the reference
+    model, reference = consensus_model([same, permuted])
+    assert reference == 0 and model.topic_term is same.topic_term
+    # u4: (.6, .4, 0) and, matched back, (.8, .2, 0): mean (.7, .3, 0)
+    assert model.doc_topic[3] == pytest.approx([.7, .3, 0])
+    assert model.doc_topic[:3] == pytest.approx(theta[:3])
+    assert model.params["seeds"] == [1, 2] and model.params["reference_seed"] == 1
+
+
+def test_grouping_agreement_is_the_nmi_of_two_groupings():
+    from sklearn.metrics import normalized_mutual_info_score
+
+    assert grouping_agreement(np.array([0, 0, 1, 1]), np.array([1, 1, 0, 0])) == pytest.approx(1.0)
+    assert grouping_agreement(np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])) == pytest.approx(0.0)
+    # (0 0 1 1 2) vs (0 0 1 2 2): groups of 2/5, 2/5, 1/5 and 2/5, 1/5, 2/5, H = 1.0549 nats each; the pairs
+    # (0,0) 2/5, (1,1) 1/5, (1,2) 1/5, (2,2) 1/5 give I = .4 log(.4/.16) + .2 log(.2/.08) + .2 log(.2/.16)
+    # + .2 log(.2/.08) = .8 log 2.5 + .2 log 1.25 = 0.7777, over the mean entropy: 0.7372
+    first, second = np.array([0, 0, 1, 1, 2]), np.array([0, 0, 1, 2, 2])
+    assert grouping_agreement(first, second) == pytest.approx(0.7777 / 1.0549, abs=1e-3)
+    assert grouping_agreement(first, second) == pytest.approx(normalized_mutual_info_score(first, second))
+
+
+def test_a_document_left_without_terms_by_the_term_count_floor_gets_equal_weights():
+    docs = [["a", "a", "b"], [], ["c"], ["a", "b", "b"]]
+    model = fit_topics(docs, ["d1", "d2", "d3", "d4"], k=2, seed=1, iterations=10, min_term_count=2)
+    assert "c" not in model.vocab and model.doc_topic.shape == (4, 2)
+    assert model.doc_topic[1] == pytest.approx([0.5, 0.5]) and model.doc_topic[2] == pytest.approx([0.5, 0.5])
+
+
+def test_whole_documents_are_fitted_when_there_are_enough_of_them():
+    assert choose_fit_on("auto", 200, 10) == "documents" and choose_fit_on("auto", 199, 10) == "paragraphs"
+    assert choose_fit_on("paragraphs", 5000, 10) == "paragraphs" and choose_fit_on("documents", 4, 6) == "documents"
+    docs, ids = document_terms([["a"], [], ["b", "c"], ["d"], []], ["d1", "d1", "d2", "d1", "d3"])
+    assert ids == ["d1", "d2"] and docs == [["a", "d"], ["b", "c"]]      # d3 has no term
+
+
+def test_paragraph_weights_inferred_with_the_topics_held_fixed():
+    phi = np.array([[.5, .5, 0], [0, .2, .8]])
+    theta = infer_mixtures([["a", "a"], ["c"], ["zz"], ["a", "c"]], ["a", "b", "c"], phi, alpha=0.1)
+    # a only comes from topic 1: expected counts (2, 0), mode of the posterior (2 + .1, .1) / 2.2
+    assert theta[0] == pytest.approx([2.1 / 2.2, 0.1 / 2.2])
+    assert theta[1] == pytest.approx([0.1 / 1.2, 1.1 / 1.2])
+    assert theta[2] == pytest.approx([0.5, 0.5])                         # no known term: equal weights
+    assert theta[3] == pytest.approx([1.1 / 2.2, 1.1 / 2.2])
 
 
 def test_k_range_parsing_and_the_rule():
@@ -209,16 +285,23 @@ def test_shopping_reviews_topics_follow_the_categories(tmp_path):
     from sklearn.metrics import normalized_mutual_info_score
 
     reviews = shopping_reviews()
-    sample = reviews.dropna(subset=["review"]).groupby("cat").sample(100, random_state=0).reset_index(drop=True)
+    sample = reviews.dropna(subset=["review"]).groupby("cat").sample(60, random_state=0).reset_index(drop=True)
     sample.insert(0, "id", [f"r{i:04d}" for i in range(len(sample))])
     sample.to_csv(tmp_path / "reviews.csv", index=False)
-    (tmp_path / "t.toml").write_text("[topics]\niterations = 100\nstability_runs = 1\nmin_unit_tokens = 1\n",
+    (tmp_path / "t.toml").write_text("[topics]\niterations = 100\nstability_runs = 2\nmin_unit_tokens = 1\n",
                                      encoding="utf-8")
-    result = textmine("topics", "--config", str(tmp_path / "t.toml"), "--corpus", str(tmp_path / "reviews.csv"),
-                      "--text-col", "review", "--id-col", "id", "--k", "10", "--out", str(tmp_path / "o"),
-                      "--quiet", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    doc_topics = pd.read_csv(tmp_path / "o" / "doc_topics.csv")
+    for workers in ("1", "2"):
+        result = textmine("topics", "--config", str(tmp_path / "t.toml"), "--corpus", str(tmp_path / "reviews.csv"),
+                          "--text-col", "review", "--id-col", "id", "--k", "10", "--out", str(tmp_path / workers),
+                          "--fit-workers", workers, "--quiet", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    # 600 reviews, 60 per topic: whole documents are fitted, and the consensus of the two fits is the same
+    # whether they ran one after the other or side by side
+    fit = pd.read_csv(tmp_path / "1" / "topic_fit.csv").set_index("item")["value"]
+    assert fit["fit_on"] == "documents" and fit["fits"] == "2"
+    for name in ("doc_topics.csv", "unit_topics.csv", "topic_summary.csv", "topic_examples.csv", "topic_fit.csv"):
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
+    doc_topics = pd.read_csv(tmp_path / "1" / "doc_topics.csv")
     dominant = doc_topics.loc[doc_topics.groupby("doc_id")["weight"].idxmax()].set_index("doc_id")["topic"]
     truth = sample.set_index("id")["cat"].reindex(dominant.index)
     assert len(dominant) > 0.95 * len(sample)           # one row per review (very short ones drop out)

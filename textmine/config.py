@@ -104,13 +104,22 @@ class TopicsConfig:
     engine: str = _opt("tomotopy", "topic model engine (nmf: scikit-learn NMF on TF-IDF)",
                        choices=("tomotopy", "gensim", "nmf"))
     k: int = _opt(6, "number of topics", min=1)
-    iterations: int = _opt(250, "training iterations (tomotopy) or passes x 10 (gensim)", min=1)
-    min_unit_tokens: int = _opt(5, "paragraph units with fewer content tokens are left out", min=1)
+    iterations: int = _opt(0, "training iterations per fit (tomotopy) or passes x 10 (gensim); 0: 250, more for a "
+                              "small corpus (up to 1000, at most 40 million token draws per fit); 250 for gensim and "
+                              "nmf",
+                           min=0)
+    fit_on: str = _opt("auto", "what the model is fitted on: whole documents, or paragraph units; auto: documents "
+                               "when there are at least 20 per topic, else paragraphs", choices=("auto", "documents",
+                                                                                               "paragraphs"))
+    min_unit_tokens: int = _opt(5, "paragraph units with fewer content tokens are left out of the paragraph tables "
+                                   "(and of the fit when it is fitted on paragraphs)", min=1)
     top_n: int = _opt(15, "terms listed per topic", min=1)
     workers: int = _opt(0, "fits run side by side in worker processes (stability seeds, k range); 0: one per "
                            "fit, up to two per core, for large corpora; results are identical for any value", min=0)
     k_range: str = _opt("", "choose k from a range A:B:STEP (e.g. 5:30:5) by the documented rule; empty: use k")
-    stability_runs: int = _opt(3, "fits with seeds seed, seed+1, … compared for topic stability (1: off)", min=1)
+    stability_runs: int = _opt(4, "fits with seeds seed, seed+1, …: the topics are those of the fit agreeing best "
+                                  "with the others, weights are averaged over them, and their agreement is each "
+                                  "topic's stability (1: one fit)", min=1)
     stability_threshold: float = _opt(0.5, "topics whose mean top-10 Jaccard across seeds is below this are "
                                            "flagged unstable", min=0.0)
     heldout_fraction: float = _opt(0.1, "share of units held out for the likelihood when choosing k", min=0.0)

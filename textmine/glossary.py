@@ -83,9 +83,11 @@ COLUMNS: dict[str, str] = {
     "weight": "topic weight: a term's probability in the topic (topics.csv) or the topic's share of a document or "
               "paragraph (doc_topics.csv, unit_topics.csv: the document's is the token-weighted mean of its "
               "paragraphs')",
-    "unstable": "true when the topic's top 10 terms change across seeds (mean Jaccard with its matched topics "
-                "below [topics] stability_threshold): it may split or merge under another seed; read it with care",
-    "label": "the topic's three most relevant terms",
+    "unstable": "true when refitting with other seeds does not reproduce the topic: its matched topic in the other "
+                "fits shares on average fewer than 7 of its 10 top terms (mean Jaccard below [topics] "
+                "stability_threshold, by default 0.5); a tentative grouping that may split or merge under another seed",
+    "label": "three terms that distinguish the topic: the most relevant of the terms the topic holds more than half "
+             "of, so a word frequent in every topic never labels one",
     "prevalence": "the topic's share of all paragraph tokens",
     "stability": "mean Jaccard similarity of the topic's top 10 terms with its matched topic in each other seed's fit",
     "top_terms": "the topic's most probable terms",
@@ -138,7 +140,11 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
     "units.csv": {"page": "page of the source (PDF) where the paragraph starts; empty where the source has no pages"},
     "topic_examples.csv": {"weight": "the topic's share of the paragraph", "rank": "position among the topic's "
                                                                                  "most representative paragraphs"},
-    "topic_spread_terms.csv": {"count": "occurrences in the paragraphs fitted"},
+    "topic_spread_terms.csv": {"count": "occurrences in the rows fitted (paragraphs or whole documents)"},
+    "topic_fit.csv": {"item": "what is described: fit_on, rows_fitted, k, fits, iterations, spread_terms, "
+                              "unstable_topics",
+                      "value": "its value in this run",
+                      "note": "why, in a sentence a report can quote"},
     "documents.csv": {},
     "inputs.csv": {"name": "the input: a file of the corpus folder, or a table's file or skipped row",
                    "status": "used or skipped", "reason": "why a skipped input was left out (empty, binary, "

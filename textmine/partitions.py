@@ -176,6 +176,7 @@ class PartSummary:
     mentions: pd.DataFrame
     kwic: dict[str, list]
     n_topic_units: int
+    content_docs: int       # documents with at least one content term (what the topic stage counts)
     segmented: int
 
 
@@ -246,6 +247,7 @@ def prepare_part(documents: list[Document], shared: Shared, first: int) -> PartO
         mentions=mention_table(units, tokens, shared.theme_set, match=config.trends.match),
         kwic=kwic_rows(part, shared.kwic_queries, width=config.kwic.width, first_document=first),
         n_topic_units=len(chosen),
+        content_docs=int((np.diff(matrix.indptr) > 0).sum()),
         segmented=info["stats"]["segmented_texts"])
     return PartOutput(state, summary)
 
@@ -772,7 +774,8 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     # topics --------------------------------------------------------------------------------------------------------
     if "topics" in stages:
         with timings.stage("topics"):
-            topic_tables, html = _topics(out, runner, config, states, answers, sample, corpus, cache, progress)
+            topic_tables, html = _topics(out, runner, config, states, answers, sample, corpus, cache, progress,
+                                         sum(s.content_docs for s in summaries))
             tables.update(topic_tables)
             files["topic_map.html"] = html.encode("utf-8")
     for handle in states:
@@ -889,13 +892,16 @@ def _trends(out, config: Config, theme_set, corpus: Corpus, summaries, answers, 
 
 
 def _topics(out, runner: Runner, config: Config, states, answers: list[Answer], sample, corpus: Corpus, cache,
-            progress: bool):
+            progress: bool, content_docs: int):
     """Fit the topic model (on a sample when there are more paragraphs than ``[scale] topic_sample``) and write its
-    tables; returns the small tables and the topic map page."""
+    tables; returns the small tables and the topic map page. The model is fitted on paragraphs: where the topic
+    stage in one process would fit whole documents (``[topics] fit_on``), this says so in ``topic_fit.csv``."""
     from .io.write import csv_header
-    from .topics.analysis import engine_options, fit_runs, select_k, stability_seeds
+    from .topics.analysis import FitRows, fit_consensus, select_k
+    from .topics.documents import choose_fit_on
     from .topics.evidence import (
         examples_table,
+        fit_table,
         relevance_table,
         summary_table,
         term_marginal,
@@ -904,7 +910,6 @@ def _topics(out, runner: Runner, config: Config, states, answers: list[Answer], 
     from .topics.model import TopicModel, topic_terms_table
     from .topics.processes import decode_docs
     from .topics.select import parse_k
-    from .topics.stability import topic_stability
     from .topics.topicmap import topic_map_html
 
     cfg = config.topics
@@ -928,14 +933,15 @@ def _topics(out, runner: Runner, config: Config, states, answers: list[Answer], 
     if len(docs) < k:
         raise StageError(f"topics: {len(docs)} units with enough tokens is fewer than k = {k}; "
                          f"lower [topics] k or min_unit_tokens")
-    runs = fit_runs(docs, ids, k=k, engine=cfg.engine, seeds=stability_seeds(seed, cfg.stability_runs),
-                    iterations=cfg.iterations, workers=cfg.workers, progress=progress, cache=cache,
-                    **engine_options(cfg))
-    model = runs[0]
-    stability = topic_stability(model, runs[1:])
+    why = ""
+    if choose_fit_on(cfg.fit_on, content_docs, k) == "documents":
+        why = (f"a partitioned run fits paragraphs; in one process the {content_docs:,} documents with content "
+               f"terms would be fitted whole ([topics] fit_on = {cfg.fit_on!r})")
+        log.warning("topics: %s", why)
+    fitted = FitRows("paragraphs", docs, ids, groups, docs, ids, groups, content_docs, why)
+    runs, model, stability = fit_consensus(docs, ids, cfg, k=k, seed=seed, progress=progress, cache=cache)
     unstable = [bool(s < cfg.stability_threshold) for s in np.nan_to_num(stability, nan=1.0)]
     marginal = term_marginal(model, docs)
-    labels = topic_labels(model, marginal, lam=cfg.relevance_lambda)
     flag = {t + 1: unstable[t] for t in range(model.k)}
     spread = model.params.get("spread_terms")
     spread_frame = None
@@ -966,6 +972,7 @@ def _topics(out, runner: Runner, config: Config, states, answers: list[Answer], 
     _write_frame(out, "doc_topics.csv", doc_topics)
     weighted = sum((p.weighted for p in pieces), np.zeros(model.k)) if len(pieces) > 1 else pieces[0].weighted
     prevalences = weighted / weighted.sum() if weighted.sum() else np.full(model.k, 1.0 / model.k)
+    labels = topic_labels(model, marginal, lam=cfg.relevance_lambda, prevalences=prevalences)
     found = {info.id: info for part in infos for info in part}
     rows = [(unit_id, row) for p in pieces for unit_id, row in p.candidates.items()]
     candidates = TopicModel(model.engine, model.k, model.seed, model.vocab, model.topic_term,
@@ -979,6 +986,8 @@ def _topics(out, runner: Runner, config: Config, states, answers: list[Answer], 
         "topic_examples": examples_table(candidates, found, top_n=cfg.examples, unstable=unstable),
         "topic_dates": _topic_dates(runner, states, model, pieces, sample, doc_topics, corpus, labels, unstable,
                                     seed),
+        "topic_fit": fit_table(model, fitted, runs, stability, unstable, prevalences, cfg,
+                               k_chosen=k_table is not None),
     }
     if k_table is not None:
         tables["topic_k_selection"] = k_table

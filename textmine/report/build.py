@@ -47,6 +47,7 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "topic_examples": ("topic_examples.csv", ("topic", "rank", "doc_id", "unit_id", "text")),
     "topic_dates": ("topic_dates.csv", ("topic", "label", "date", "weight")),
     "topic_k_selection": ("topic_k_selection.csv", ()),
+    "topic_fit": ("topic_fit.csv", ("item", "value", "note")),
     "cooccurrence": ("cooccurrence.csv", ("source", "target", "weight")),
 }
 IMAGES = ("wordcloud_corpus.png", "trends.png", "trends_period.png", "dispersion.png", "keyness.png",
@@ -452,7 +453,12 @@ def _topics(run: RunFiles, rows: int) -> dict[str, Any] | None:
                                "dates_plot": "topic_dates.png" if "topic_dates.png" in run.images else None,
                                "docs_plot": "doc_topics.png" if "doc_topics.png" in run.images else None,
                                "dates": None, "k_table": None, "examples_source": "", "derived": False,
-                               "made_by": made_by(run.manifest, "topic_summary.csv", "topics.csv")}
+                               "made_by": made_by(run.manifest, "topic_summary.csv", "topics.csv"),
+                               "fit_notes": []}
+    if "topic_fit" in t:    # what was fitted and why, and what "unstable" means (topic_fit.csv)
+        section["fit_notes"] = [f"{r.item}: {r.value} ({r.note})" if r.item != "unstable_topics"
+                                else f"{r.value} topics flagged unstable. {str(r.note)[0].upper()}{str(r.note)[1:]}."
+                                for r in t["topic_fit"].itertuples(index=False)]
     if "topic_summary" in t:
         summary = t["topic_summary"].copy()
         summary["unstable"] = summary["unstable"].map(lambda v: "unstable" if _truthy(v) else "")

@@ -9,22 +9,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from ..errors import StageError
+from .consensus import consensus_model
+from .documents import choose_fit_on, document_terms, infer_mixtures
 from .evaluate import coherence, heldout_log_likelihood, split_heldout, topic_diversity
-from .evidence import (
-    examples_table,
-    prevalence,
-    prevalence_by_date,
-    relevance_table,
-    summary_table,
-    term_marginal,
-    topic_labels,
-)
+from .evidence import (examples_table, fit_table, prevalence, prevalence_by_date, relevance_table, summary_table,
+                       term_marginal, topic_labels)
 from .model import TopicModel, doc_topics_table, fit_topics, topic_terms_table
 from .select import K_COLUMNS, k_table_row, propose_k
 from .stability import topic_stability
@@ -69,17 +64,19 @@ def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engin
     together: three on two cores take the time of one and a half, not of two one after another, with a
     core idle for the last one). Each fit is single-threaded and owns
     its seed, so the results are the same for any ``workers``. With a
-    :class:`~textmine.io.cache.ModelCache`, a fit whose inputs are unchanged is read from it. The terms
+    :class:`~textmine.io.cache.Cache`, a fit whose inputs are unchanged is read from it. The terms
     left out as spread evenly over the topics (``specificity`` > 0) are found once, with the first seed,
     so every run fits the same terms and the first run is the model ``fit_topics`` gives for that seed.
+    ``iterations`` 0: by corpus size (:func:`fit_iterations`).
     ``background``: this process has other work meanwhile (``textmine run``), so with ``workers = 0`` the
     fits go to worker processes whatever the corpus size (a fit here would hold the GIL)."""
+    iterations = fit_iterations(iterations, engine, docs)
     found: dict[int, TopicModel] = {}
     keys: dict[int, str] = {}
     if cache is not None:
         from ..keys import fit_key
 
-        settings = {"engine": engine, "k": k, "iterations": iterations, **options,
+        settings = {"engine": engine, "k": k, "iterations": iterations, **options, "method": FIT_METHOD,
                     "versions": engine_versions(engine)}
         for seed in seeds:
             keys[seed] = fit_key(docs, ids, {**settings, "seed": seed})
@@ -93,13 +90,20 @@ def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engin
         big = background or sum(map(len, docs)) >= PROCESS_MIN_TERMS
         workers = min(2 * available_cores(), len(todo)) if big else 1
     in_processes = (workers > 1 and len(todo) > 1) or (auto and background and bool(todo))
+    encoded = None
+    if in_processes:
+        from .processes import encode_docs
+
+        encoded = encode_docs(docs)
     if todo and options.get("specificity", 0) > 0 and options.get("drop_terms") is None and len(seeds) > 1:
         # the terms spread evenly over the topics are found once, with the first seed (see the docstring)
+        from functools import partial
+
         from .model import find_spread_terms
         from .processes import spread_terms_in_process
 
         engine_opts = {key: v for key, v in options.items() if key not in ("specificity", "specificity_iterations")}
-        find = spread_terms_in_process if in_processes else find_spread_terms
+        find = partial(spread_terms_in_process, encoded=encoded) if in_processes else find_spread_terms
         options = {**options, "drop_terms": find(
             docs, k=k, engine=engine, seed=seeds[0], threshold=options["specificity"],
             iterations=options.get("specificity_iterations", 50), **engine_opts)}
@@ -107,7 +111,8 @@ def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engin
     if in_processes:
         from .processes import fit_in_processes
 
-        fresh = fit_in_processes(docs, ids, todo, workers=min(workers, len(todo)), progress=progress, **fit_options)
+        fresh = fit_in_processes(docs, ids, todo, workers=min(workers, len(todo)), progress=progress,
+                                 encoded=encoded, **fit_options)
     else:
         fresh = {seed: fit_topics(docs, ids, seed=seed, progress=progress and seed == todo[0], **fit_options)
                  for seed in todo}
@@ -117,6 +122,10 @@ def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engin
     found.update(fresh)
     return [found[s] for s in seeds]
 
+
+#: Part of every cached fit's key: changed when the same settings start to give another model (2: spread
+#: terms found from the mixtures of the units they occur in).
+FIT_METHOD = 2
 
 #: With ``[topics] workers = 0``, fits go to worker processes only for corpora of at least this many
 #: terms: below it, starting the processes costs more than the fits.
@@ -140,6 +149,64 @@ def stability_seeds(seed: int, runs: int) -> list[int]:
     return [seed + i for i in range(max(1, runs))]
 
 
+def fit_rows(prepared, cfg, k: int) -> FitRows:
+    """What the model is fitted on: paragraph units, or whole documents (see :mod:`.documents`)."""
+    docs, ids, groups = topic_units(prepared, cfg.min_unit_tokens)
+    all_terms = prepared.content_terms
+    whole, doc_ids = document_terms(all_terms, [u.doc_id for u in prepared.tokens])
+    fit_on = choose_fit_on(cfg.fit_on, len(doc_ids), k)
+    if fit_on == "documents":
+        return FitRows(fit_on, whole, doc_ids, doc_ids, docs, ids, groups, len(doc_ids))
+    return FitRows(fit_on, docs, ids, groups, docs, ids, groups, len(doc_ids))
+
+
+@dataclass(frozen=True)
+class FitRows:
+    """The rows a model is fitted on (``docs``: term lists, ``ids``, ``groups``: their document ids) and the
+    paragraph units that get topic weights in the tables (the same rows when fitting paragraphs)."""
+
+    fit_on: str
+    docs: list
+    ids: list
+    groups: list
+    unit_docs: list
+    unit_ids: list
+    unit_groups: list
+    n_documents: int
+    why: str = ""       # why these rows, when not by the rule of ``[topics] fit_on``
+
+
+#: ``[topics] iterations = 0``: 250 iterations per tomotopy fit, more for a small corpus (up to 1000) as long as
+#: a fit makes at most this many token draws (iterations × tokens): small corpora are cheap to fit longer. The
+#: log-likelihood per word of one fit of textmine's rows, seed 1, at 250 / 500 / 1,000 iterations: −8.708 /
+#: −8.702 / −8.697 on the 502 news articles, −8.173 / −8.157 / −8.156 on the 62,774 reviews
+#: (``benchmarks/results/topics.md``, ``converge``): most of the rise is over by 250.
+TOKEN_DRAWS_PER_FIT = 40_000_000
+ITERATION_RANGE = (250, 1000)
+
+
+def fit_iterations(setting: int, engine: str, docs: Sequence[Sequence[str]]) -> int:
+    """The iterations of each fit: ``setting``, or with 0 the corpus-size rule above (250 for gensim and nmf)."""
+    if setting > 0:
+        return setting
+    if engine != "tomotopy":
+        return ITERATION_RANGE[0]
+    tokens = max(1, sum(len(d) for d in docs))
+    low, high = ITERATION_RANGE
+    return int(min(high, max(low, round(TOKEN_DRAWS_PER_FIT / tokens, -1))))
+
+
+def fit_consensus(docs: Sequence[Sequence[str]], ids: Sequence[str], cfg, *, k: int, seed: int,
+                  progress: bool = False, cache=None, background: bool = False):
+    """The fits of every stability seed, their consensus (:mod:`.consensus`) and its per-topic stability."""
+    runs = fit_runs(docs, ids, k=k, engine=cfg.engine, seeds=stability_seeds(seed, cfg.stability_runs),
+                    iterations=cfg.iterations, workers=cfg.workers, progress=progress, cache=cache,
+                    background=background, **engine_options(cfg))
+    model, reference = consensus_model(runs)
+    stability = topic_stability(runs[reference], [r for i, r in enumerate(runs) if i != reference])
+    return runs, model, stability
+
+
 def select_k(docs, ids, ks: Sequence[int], cfg, seed: int, *, progress: bool = False, cache=None,
              background: bool = False) -> pd.DataFrame:
     """The k-selection table (see :mod:`textmine.topics.select`); ``proposed`` marks the rule's choice."""
@@ -150,19 +217,16 @@ def select_k(docs, ids, ks: Sequence[int], cfg, seed: int, *, progress: bool = F
     if len(train_docs) < max(ks):
         raise StageError(f"topics: {len(train_docs)} training units is fewer than the largest k = {max(ks)}; "
                          f"lower the k range or [topics] heldout_fraction")
-    rows = []
+    table_rows = []
     for k in ks:
-        runs = fit_runs(train_docs, train_ids, k=k, engine=cfg.engine, seeds=stability_seeds(seed, cfg.stability_runs),
-                        iterations=cfg.iterations, workers=cfg.workers, progress=progress, cache=cache,
-                        background=background, **engine_options(cfg))
-        reference = runs[0]
+        _, reference, stability = fit_consensus(train_docs, train_ids, cfg, k=k, seed=seed, progress=progress,
+                                                cache=cache, background=background)
         tops = [[t for t, _ in reference.top_terms(i + 1, 25)] for i in range(k)]
         scores = coherence([t[:10] for t in tops], docs)
-        stability = topic_stability(reference, runs[1:])
-        rows.append(k_table_row(k, scores, heldout_log_likelihood(reference, held_docs), topic_diversity(tops),
-                                stability, cfg.stability_threshold))
-        log.info("k=%d: %s", k, rows[-1])
-    table = pd.DataFrame(rows, columns=K_COLUMNS)
+        table_rows.append(k_table_row(k, scores, heldout_log_likelihood(reference, held_docs), topic_diversity(tops),
+                                      stability, cfg.stability_threshold))
+        log.info("k=%d: %s", k, table_rows[-1])
+    table = pd.DataFrame(table_rows, columns=K_COLUMNS)
     proposed = propose_k(table, cfg.stability_threshold)
     table["proposed"] = table["k"] == proposed
     return table
@@ -174,40 +238,47 @@ def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: 
     fits are read from ``cache`` (a :class:`~textmine.io.cache.Cache`) when it has them."""
     cfg = prepared.config.topics
     seed = prepared.config.seed
-    docs, ids, groups = topic_units(prepared, cfg.min_unit_tokens)
     k_table = None
     k = cfg.k
     if ks and len(ks) > 1:
-        k_table = select_k(docs, ids, ks, cfg, seed, progress=progress, cache=cache, background=background)
+        chosen_on = fit_rows(prepared, cfg, max(ks))
+        k_table = select_k(chosen_on.docs, chosen_on.ids, ks, cfg, seed, progress=progress, cache=cache,
+                           background=background)
         k = int(k_table.loc[k_table["proposed"], "k"].iloc[0])
     elif ks:
         k = ks[0]
-    runs = fit_runs(docs, ids, k=k, engine=cfg.engine, seeds=stability_seeds(seed, cfg.stability_runs),
-                    iterations=cfg.iterations, workers=cfg.workers, progress=progress, cache=cache,
-                    background=background, **engine_options(cfg))
-    model = runs[0]
-    stability = topic_stability(model, runs[1:])
+    rows = fit_rows(prepared, cfg, max(ks) if ks else k)
+    runs, model, stability = fit_consensus(rows.docs, rows.ids, cfg, k=k, seed=seed, progress=progress, cache=cache,
+                                           background=background)
     unstable = [bool(s < cfg.stability_threshold) for s in np.nan_to_num(stability, nan=1.0)]
-    marginal = term_marginal(model, docs)
-    labels = topic_labels(model, marginal, lam=cfg.relevance_lambda)
+    docs, groups = rows.docs, rows.groups
     lengths = [len(d) for d in docs]
+    prevalences = prevalence(model, lengths)
+    marginal = term_marginal(model, docs)
+    labels = topic_labels(model, marginal, lam=cfg.relevance_lambda, prevalences=prevalences)
     flag = {t + 1: unstable[t] for t in range(model.k)}
+    units_model = unit_view(model, rows, cfg)
 
     topics = topic_terms_table(model, cfg.top_n)
-    doc_topics = doc_topics_table(model, groups, lengths)
-    unit_topics = doc_topics_table(model, id_name="unit_id")
-    unit_topics.insert(1, "doc_id", [g for g in groups for _ in range(model.k)])
+    if rows.fit_on == "documents":
+        doc_topics = doc_topics_table(model)
+    else:
+        doc_topics = doc_topics_table(model, groups, lengths)
+    unit_topics = doc_topics_table(units_model, id_name="unit_id")
+    unit_topics.insert(1, "doc_id", [g for g in rows.unit_groups for _ in range(model.k)])
     for table in (topics, doc_topics, unit_topics):
         table["unstable"] = table["topic"].map(flag)
     units = {u.id: u for u in prepared.units}
     tables = {
         "topics": topics, "doc_topics": doc_topics, "unit_topics": unit_topics,
-        "topic_summary": summary_table(model, labels, prevalence(model, lengths), stability, unstable),
+        "topic_summary": summary_table(model, labels, prevalences, stability, unstable),
         "topic_relevance": relevance_table(model, marginal, lam=cfg.relevance_lambda, top_n=cfg.top_n,
                                            unstable=unstable),
-        "topic_examples": examples_table(model, units, top_n=cfg.examples, unstable=unstable),
+        "topic_examples": examples_table(units_model, units, top_n=cfg.examples, unstable=unstable),
         "topic_dates": prevalence_by_date(doc_topics, prepared.corpus, labels, unstable, unit_topics=unit_topics,
-                                          lengths=lengths, seed=seed),
+                                          lengths=[len(d) for d in rows.unit_docs], seed=seed),
+        "topic_fit": fit_table(model, rows, runs, stability, unstable, prevalences, cfg,
+                               k_chosen=k_table is not None),
     }
     if k_table is not None:
         tables["topic_k_selection"] = k_table
@@ -221,3 +292,22 @@ def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: 
                           title=f"{cfg.engine}, k = {model.k}, seed = {seed}",
                           cache=cache)
     return TopicOutcome(model, tables, html, tuple(runs))
+
+
+def unit_view(model: TopicModel, rows: FitRows, cfg) -> TopicModel:
+    """The model with one row per paragraph unit: the model itself when fitted on paragraphs; fitted on
+    documents, a paragraph that is its document's only one takes the document's weights, any other is
+    inferred with the topics held fixed (:func:`.documents.infer_mixtures`)."""
+    if rows.fit_on != "documents":
+        return model
+    row_of = {doc_id: i for i, doc_id in enumerate(rows.ids)}
+    units_per_doc = pd.Series(rows.unit_groups).value_counts()
+    theta = np.zeros((len(rows.unit_ids), model.k))
+    own = [i for i, g in enumerate(rows.unit_groups)
+           if units_per_doc[g] == 1 and list(rows.unit_docs[i]) == list(rows.docs[row_of[g]])]
+    theta[own] = model.doc_topic[[row_of[rows.unit_groups[i]] for i in own]]
+    rest = sorted(set(range(len(rows.unit_ids))) - set(own))
+    if rest:
+        theta[rest] = infer_mixtures([rows.unit_docs[i] for i in rest], model.vocab, model.topic_term,
+                                     alpha=cfg.alpha)
+    return replace(model, doc_topic=theta, row_ids=tuple(rows.unit_ids))

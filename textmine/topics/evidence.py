@@ -4,7 +4,10 @@
   ``relevance = λ·log p(w|t) + (1 − λ)·log(p(w|t) / p(w))`` where ``p(w)`` is the
   term's share of all tokens the model was fitted on. λ = 1 ranks by probability;
   smaller λ favours terms that are specific to the topic (0.6 is LDAvis's suggestion).
-* A short label: the three most relevant terms, joined by "·" (made unique).
+* A short label: three terms that distinguish the topic, joined by "·" (made unique): the most
+  relevant of the terms the topic holds more than half of (``p(topic | term) > 0.5`` by the model),
+  so a word frequent in every topic (推进, 完善, 发展) never labels one; with fewer such terms, those
+  at least twice as likely in the topic as overall fill in, then the most relevant.
 * Representative paragraphs: the units with the largest weight of the topic, with
   document id, unit id and character offsets into the original file.
 * Prevalence: token-weighted share of the topic over all units, per report and per date.
@@ -54,13 +57,39 @@ def relevance_table(model, marginal: np.ndarray, *, lam: float, top_n: int,
     return pd.DataFrame(rows, columns=["topic", "rank", "term", "probability", "relevance", "unstable"])
 
 
-def topic_labels(model, marginal: np.ndarray, *, lam: float, n_terms: int = 3) -> list[str]:
-    """A short label per topic from its most relevant terms; a clash with an earlier label takes one more term."""
+#: A label term is one the topic holds more than this share of (``p(topic | term)``, by the model).
+LABEL_MIN_SHARE = 0.5
+#: ... or, to fill a label, one at least this many times as likely in the topic as overall.
+LABEL_MIN_LIFT = 2.0
+
+
+def topic_share(model, prevalences: np.ndarray) -> np.ndarray:
+    """k × V: ``p(topic | term) = p(term | topic) p(topic) / Σ p(term | t) p(t)``, with ``p(topic)`` the topics'
+    prevalences (their shares of the tokens)."""
+    joint = model.topic_term * np.asarray(prevalences, dtype=float)[:, None]
+    total = joint.sum(axis=0, keepdims=True)
+    return joint / np.where(total > 0, total, 1)
+
+
+def topic_labels(model, marginal: np.ndarray, *, lam: float, prevalences: np.ndarray | None = None,
+                 n_terms: int = 3) -> list[str]:
+    """A short label per topic from terms that distinguish it (see the module docstring); a clash with an
+    earlier label takes one more term. Without ``prevalences`` the topics count as equally large."""
     scores = relevance(model, marginal, lam)
+    prevalences = np.full(model.k, 1 / model.k) if prevalences is None else np.asarray(prevalences, dtype=float)
+    share = topic_share(model, prevalences)
     labels: list[str] = []
     for t in range(model.k):
-        order = _ranked(scores[t], model.vocab, n_terms + 3)
-        terms = [model.vocab[i] for i in order]
+        tiers = [share[t] > LABEL_MIN_SHARE, share[t] >= LABEL_MIN_LIFT * prevalences[t],
+                 np.ones(len(model.vocab), dtype=bool)]
+        terms: list[str] = []
+        for allowed in tiers:
+            if len(terms) >= n_terms + 3:
+                break
+            candidates = np.flatnonzero(allowed)
+            order = _ranked(scores[t, candidates], [model.vocab[i] for i in candidates], n_terms + 3)
+            terms += [model.vocab[candidates[i]] for i in order if model.vocab[candidates[i]] not in terms]
+        terms = terms[:n_terms + 3]
         label = "·".join(terms[:n_terms])
         extra = n_terms
         while label in labels and extra < len(terms):
@@ -172,3 +201,84 @@ def summary_table(model, labels: Sequence[str], prevalences: np.ndarray, stabili
              "top_terms": " ".join(term for term, _ in model.top_terms(t + 1, top_terms))}
             for t in range(model.k)]
     return pd.DataFrame(rows, columns=["topic", "label", "prevalence", "stability", "unstable", "top_terms"])
+
+
+#: What "unstable" means, in the words the tables and the report use.
+UNSTABLE_MEANING = ("unstable: refitting with other seeds does not reproduce this topic: its matching topic in "
+                    "another fit shares on average fewer than {shared} of its 10 top terms (mean Jaccard below "
+                    "{threshold:g}); read it as a tentative grouping that may split or merge under another seed")
+
+
+def unstable_meaning(threshold: float) -> str:
+    """:data:`UNSTABLE_MEANING` for a threshold: two 10-term lists sharing s terms have Jaccard s / (20 − s)."""
+    import math
+
+    shared = math.ceil(20 * threshold / (1 + threshold) - 1e-9)
+    return UNSTABLE_MEANING.format(shared=shared, threshold=threshold)
+
+
+def k_note(model, prevalences: np.ndarray, unstable: Sequence[bool], *, chosen: bool, top_n: int = 10) -> str:
+    """Why the k used is reasonable for this corpus (or why it may not be), from the fitted topics: a topic
+    holding a sliver of the tokens, or two topics sharing most of their top terms, say k is too large."""
+    k = model.k
+    if chosen:
+        return f"k = {k} was proposed by the documented rule among the k range (topic_k_selection.csv)"
+    tops = [{t for t, _ in model.top_terms(i + 1, top_n)} for i in range(k)]
+    smallest = int(np.argmin(prevalences))
+    pairs = [(len(tops[i] & tops[j]), i, j) for i in range(k) for j in range(i + 1, k)]
+    shared, first, second = max(pairs, key=lambda p: (p[0], -p[1], -p[2])) if pairs else (0, 0, 0)
+    stable = k - sum(bool(u) for u in unstable)
+    if k > 1 and prevalences[smallest] < 0.5 / k:
+        return (f"k = {k} may be too large for this corpus: topic {smallest + 1} holds only "
+                f"{100 * prevalences[smallest]:.1f} % of the tokens (an even share is {100 / k:.1f} %); "
+                f"compare a smaller k with --k A:B:STEP")
+    if shared >= top_n // 2:
+        return (f"k = {k} may be too large for this corpus: topics {first + 1} and {second + 1} share {shared} of "
+                f"their top-{top_n} terms; compare a smaller k with --k A:B:STEP")
+    if stable < k / 2:
+        return (f"k = {k} may not suit this corpus: only {stable} of {k} topics are stable across seeds; "
+                f"compare other k with --k A:B:STEP")
+    return (f"k = {k} was given, not chosen; it looks reasonable for this corpus: every topic holds at least "
+            f"{100 * prevalences[smallest]:.1f} % of the tokens (an even share is {100 / k:.1f} %), no two topics "
+            f"share more than {shared} of their top-{top_n} terms, and {stable} of {k} are stable across seeds "
+            f"(a larger k may still split broad topics: compare with --k A:B:STEP)")
+
+
+def fit_table(model, rows, runs: Sequence, stability: np.ndarray, unstable: Sequence[bool],
+              prevalences: np.ndarray, cfg, *, k_chosen: bool) -> pd.DataFrame:
+    """``item,value,note`` — what was fitted and why, in sentences a report can quote."""
+    from .documents import DOCS_PER_TOPIC
+
+    k = model.k
+    if rows.why:
+        why = rows.why
+    elif cfg.fit_on != "auto":
+        why = f"set by [topics] fit_on = {cfg.fit_on!r}"
+    elif rows.fit_on == "documents":
+        why = (f"{rows.n_documents:,} documents with content terms, at least {DOCS_PER_TOPIC} per topic: whole "
+               f"documents are fitted, and each paragraph gets its document's weights (or its own, inferred, "
+               f"when the document has several)")
+    else:
+        why = (f"{rows.n_documents:,} documents with content terms, fewer than {DOCS_PER_TOPIC} per topic: "
+               f"paragraphs are fitted")
+    seeds = [r.seed for r in runs]
+    reference = model.params.get("reference_seed", model.seed)
+    fits_note = (f"seeds {', '.join(map(str, seeds))}; the topics are those of the fit with seed {reference}, the one "
+                 f"whose grouping of the rows agrees best with the other fits'; each row's topic weights are "
+                 f"averaged over the fits" if len(runs) > 1 else "one fit: no stability is measured")
+    unit_note = "documents" if rows.fit_on == "documents" else (
+        f"paragraph units with at least {cfg.min_unit_tokens} content terms")
+    spread = model.params.get("spread_terms") or {}
+    n_unstable = sum(bool(u) for u in unstable)
+    rows_out = [
+        ("fit_on", rows.fit_on, why),
+        ("rows_fitted", f"{len(rows.docs)}", unit_note),
+        ("k", f"{k}", k_note(model, prevalences, unstable, chosen=k_chosen)),
+        ("fits", f"{len(runs)}", fits_note),
+        ("iterations", f"{model.params.get('iterations')}", "Gibbs sampling iterations per fit"),
+        ("spread_terms", f"{len(spread)}", "terms spread evenly over the topics of a first fit, left out "
+                                           "(topic_spread_terms.csv)"),
+        ("unstable_topics", f"{n_unstable} of {k}" if len(runs) > 1 else "not measured",
+         unstable_meaning(cfg.stability_threshold)),
+    ]
+    return pd.DataFrame(rows_out, columns=["item", "value", "note"])

@@ -76,8 +76,9 @@ def _fit_tomotopy(docs, *, k, seed, iterations, workers, progress, **options):
                         alpha=options.get("alpha", 0.1), eta=options.get("eta", 0.01))
     if not options.get("optimize_alpha", True):
         model.optim_interval = 0
-    for terms in docs:
-        model.add_doc(terms)
+    added = [i for i, terms in enumerate(docs) if terms]   # tomotopy skips an empty document
+    for i in added:
+        model.add_doc(docs[i])
     step = max(1, min(50, iterations))
     done = 0
     with _progress(iterations, f"topics (tomotopy, k={k})") if progress else _null() as bar:
@@ -93,11 +94,9 @@ def _fit_tomotopy(docs, *, k, seed, iterations, workers, progress, **options):
     vocab = tuple(model.used_vocabs)
     topic_term = np.array([model.get_topic_word_dist(t) for t in range(k)], dtype=float)
     doc_topic = np.array([doc.get_topic_dist() for doc in model.docs], dtype=float)
-    if len(doc_topic) != len(docs):  # documents left without a term (min_cf/rm_top) are dropped by tomotopy
-        known = set(vocab)
-        kept = [i for i, d in enumerate(docs) if any(t in known for t in d)]
+    if len(added) != len(docs):      # an empty document gets equal weights
         full = np.full((len(docs), k), 1.0 / k)
-        full[kept[:len(doc_topic)]] = doc_topic
+        full[added] = doc_topic
         doc_topic = full
     return vocab, topic_term, doc_topic, {"alpha": float(np.mean(model.alpha)), "eta": float(model.eta),
                                           "ll_per_word": float(model.ll_per_word)}
@@ -186,9 +185,9 @@ def find_spread_terms(docs: Sequence[Sequence[str]], *, k: int, engine: str, see
     distinctiveness below ``threshold`` nats (see :mod:`textmine.topics.spread`), term → distinctiveness."""
     from .spread import spread_terms
 
-    vocab, topic_term, doc_topic, _ = ENGINES[engine](docs, k=k, seed=seed, iterations=iterations, workers=1,
-                                                       progress=False, **options)
-    return spread_terms(docs, vocab, topic_term, doc_topic, threshold)
+    vocab, _, doc_topic, _ = ENGINES[engine](docs, k=k, seed=seed, iterations=iterations, workers=1, progress=False,
+                                             **options)
+    return spread_terms(docs, vocab, doc_topic, threshold)
 
 
 def topic_terms_table(model: TopicModel, top_n: int = 15) -> pd.DataFrame:
@@ -218,8 +217,8 @@ def doc_topics_table(model: TopicModel, groups: Sequence[str] | None = None,
             totals[index[group]] += weights[row]
         matrix = grouped / np.where(totals > 0, totals, 1)[:, None]
         ids = labels
-    rows = [{id_name: ids[r], "topic": t + 1, "weight": float(matrix[r, t])}
-            for r in range(len(ids)) for t in range(model.k)]
     import pandas as pd
 
-    return pd.DataFrame(rows, columns=[id_name, "topic", "weight"])
+    return pd.DataFrame({id_name: np.repeat(np.asarray(ids, dtype=object), model.k),
+                         "topic": np.tile(np.arange(1, model.k + 1, dtype=np.int64), len(ids)),
+                         "weight": np.asarray(matrix, dtype=float).ravel()}, columns=[id_name, "topic", "weight"])

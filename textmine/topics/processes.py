@@ -51,9 +51,10 @@ def _run_worker(job: bytes) -> TopicModel | dict[str, float]:
 
 
 def fit_in_processes(docs: Sequence[Sequence[str]], ids: Sequence[str], seeds: Sequence[int], *, workers: int,
-                     progress: bool = False, **options) -> dict[int, TopicModel]:
-    """One fit per seed, ``workers`` at a time, each in its own process (see the module docs)."""
-    vocab, flat, offsets = encode_docs(docs)
+                     progress: bool = False, encoded=None, **options) -> dict[int, TopicModel]:
+    """One fit per seed, ``workers`` at a time, each in its own process (see the module docs); ``encoded`` is
+    :func:`encode_docs` of ``docs`` when the caller has it already."""
+    vocab, flat, offsets = encoded or encode_docs(docs)
     ids = list(ids)
     jobs = [_job("fit", vocab, flat, offsets, ids, {**options, "seed": seed, "progress": progress and seed == seeds[0]})
             for seed in seeds]
@@ -61,10 +62,10 @@ def fit_in_processes(docs: Sequence[Sequence[str]], ids: Sequence[str], seeds: S
         return dict(zip(seeds, pool.map(_run_worker, jobs)))
 
 
-def spread_terms_in_process(docs: Sequence[Sequence[str]], **options) -> dict[str, float]:
+def spread_terms_in_process(docs: Sequence[Sequence[str]], *, encoded=None, **options) -> dict[str, float]:
     """:func:`~textmine.topics.model.find_spread_terms` in a worker process: its short first fit keeps the
     GIL as every tomotopy fit does, and this process has other analyses to run meanwhile."""
-    vocab, flat, offsets = encode_docs(docs)
+    vocab, flat, offsets = encoded or encode_docs(docs)
     return _run_worker(_job("spread", vocab, flat, offsets, None, options))
 
 

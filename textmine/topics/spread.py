@@ -1,11 +1,18 @@
 """Terms that carry no topic, found by a first, short fit.
 
-A term carries a topic when knowing it changes which topic a token is likely to be
-about. After a short first fit, each term ``w`` gets ``p(topic | w) ∝ p(w | topic) p(topic)``
-and its *distinctiveness* ``KL(p(topic | w) || p(topic))`` (Chuang et al., Termite, 2012):
-0 nats when the term is spread over the topics exactly as the corpus is. Frequent terms
-below a threshold — in reviews these are evaluative and function words such as 没有, 感觉,
-非常, 不错, 比较 — are left out and the model is fitted again on the remaining terms.
+A term carries a topic when the units it occurs in are about some topics more than others.
+After a short first fit, each term ``w`` gets the topic mixture of its occurrences,
+``p(topic | w) = Σ_u n(u, w) θ_u / n(w)`` (``θ_u`` is the topic mixture of unit ``u``), and its
+*distinctiveness* ``KL(p(topic | w) || p(topic))`` (Chuang et al., Termite, 2012), where
+``p(topic) = Σ_u n(u) θ_u / N`` is the share of all tokens per topic: 0 nats when the units that
+use the term are spread over the topics exactly as the corpus is. Frequent terms below a
+threshold — in reviews the evaluative and function words 没有, 感觉, 非常, 不错, 比较; in news
+中国, 没有, 问题, 可能 — are left out and the model is fitted again on the remaining terms.
+
+The mixture of the units a term occurs in is used, not the term's own topic assignments
+(``p(w | topic)``): a first fit often gathers the function words into a topic of their own,
+and by their own assignments they then look as concentrated as a subject word, while the
+units that use them are still spread over every topic.
 
 Only the fitted term lists are used (never any label); the first fit has its own seed, so the
 choice is deterministic.
@@ -26,26 +33,43 @@ log = logging.getLogger(__name__)
 MIN_COUNT = 20
 
 
-def distinctiveness(topic_term: np.ndarray, doc_topic: np.ndarray, lengths: Sequence[int]) -> np.ndarray:
-    """``KL(p(topic | term) || p(topic))`` in nats for every column of ``topic_term`` (k × V).
+def occurrence_matrix(docs: Sequence[Sequence[str]], vocab: Sequence[str]):
+    """Units × vocabulary counts (``scipy.sparse`` CSR); terms outside ``vocab`` are ignored."""
+    from scipy import sparse
 
-    ``p(topic)`` is the share of tokens per topic: the units' topic mixtures weighted by their lengths."""
-    prior = (np.asarray(lengths, dtype=float)[:, None] * doc_topic).sum(axis=0)
-    prior = prior / prior.sum() if prior.sum() > 0 else np.full(topic_term.shape[0], 1 / topic_term.shape[0])
-    joint = topic_term * prior[:, None]
-    total = joint.sum(axis=0)
+    index = {t: i for i, t in enumerate(vocab)}
+    columns = [index.get(t, -1) for d in docs for t in d]
+    rows = np.repeat(np.arange(len(docs)), [len(d) for d in docs])
+    columns = np.asarray(columns, dtype=np.int64)
+    known = columns >= 0
+    return sparse.csr_matrix((np.ones(int(known.sum())), (rows[known], columns[known])),
+                             shape=(len(docs), len(vocab)))
+
+
+def distinctiveness(counts, doc_topic: np.ndarray) -> np.ndarray:
+    """``KL(p(topic | term) || p(topic))`` in nats for every column of ``counts`` (units × terms), with
+    ``p(topic | term)`` the mixture of the units the term occurs in, weighted by its count in each, and
+    ``p(topic)`` the units' mixtures weighted by their lengths (see the module docstring)."""
+    doc_topic = np.asarray(doc_topic, dtype=float)
+    lengths = np.asarray(counts.sum(axis=1)).ravel()
+    prior = lengths @ doc_topic
+    k = doc_topic.shape[1]
+    prior = prior / prior.sum() if prior.sum() > 0 else np.full(k, 1 / k)
+    joint = np.asarray(counts.T @ doc_topic)                      # terms × topics
+    total = joint.sum(axis=1, keepdims=True)
     posterior = joint / np.where(total > 0, total, 1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(posterior > 0, posterior * np.log(posterior / prior[:, None]), 0.0)
-    return terms.sum(axis=0)
+        terms = np.where(posterior > 0, posterior * np.log(posterior / prior[None, :]), 0.0)
+    return terms.sum(axis=1)
 
 
-def spread_terms(docs: Sequence[Sequence[str]], vocab: Sequence[str], topic_term: np.ndarray,
-                 doc_topic: np.ndarray, threshold: float, min_count: int = MIN_COUNT) -> dict[str, float]:
-    """Terms seen at least ``min_count`` times whose distinctiveness is below ``threshold`` nats, most
-    frequent first, each with its distinctiveness."""
+def spread_terms(docs: Sequence[Sequence[str]], vocab: Sequence[str], doc_topic: np.ndarray, threshold: float,
+                 min_count: int = MIN_COUNT) -> dict[str, float]:
+    """Terms of ``vocab`` seen at least ``min_count`` times in ``docs`` whose distinctiveness (given the
+    units' topic mixtures ``doc_topic``) is below ``threshold`` nats, most frequent first, each with its
+    distinctiveness."""
     counts = Counter(t for d in docs for t in d)
-    scores = distinctiveness(topic_term, doc_topic, [len(d) for d in docs])
+    scores = distinctiveness(occurrence_matrix(docs, vocab), doc_topic)
     found = [(t, float(s)) for t, s in zip(vocab, scores) if s < threshold and counts[t] >= min_count]
     found.sort(key=lambda pair: (-counts[pair[0]], pair[0]))
     if found:
