@@ -279,7 +279,7 @@ ERRORS = [
     ("unknown-config-section", lambda r, c: (r / "x.toml").write_text("[topic]\nk = 8\n"), ["--config", "x.toml"],
      "x.toml: unknown section [topic]; did you mean 'topics'?"),
     ("far-unknown-config-key", lambda r, c: (r / "x.toml").write_text("[topics]\nzzz = 8\n"), ["--config", "x.toml"],
-     "x.toml: unknown key [topics] 'zzz'; known keys: engine, k, iterations, min_unit_tokens, top_n, workers, k_range, stability_runs, stability_threshold, heldout_fraction, relevance_lambda, examples, term_weight, min_term_count, drop_top, alpha, optimize_alpha, eta, specificity, specificity_iterations"),
+     "x.toml: unknown key [topics] 'zzz'; known keys: engine, k, iterations, fit_on, min_unit_tokens, top_n, workers, k_range, stability_runs, stability_threshold, heldout_fraction, relevance_lambda, examples, term_weight, min_term_count, drop_top, alpha, optimize_alpha, eta, specificity, specificity_iterations"),
     ("wrong-type", lambda r, c: (r / "x.toml").write_text('[keywords]\ntop_n = "ten"\n'), ["--config", "x.toml"],
      "x.toml: [keywords] top_n = 'ten' must be of type int"),
     ("out-of-range", lambda r, c: None, ["--top", "0"],

@@ -57,11 +57,9 @@ def test_same_seed_gives_identical_topics_with_one_and_two_workers(units, engine
     docs, ids, _ = units
     one = fit_runs(docs, ids, k=5, engine=engine, seeds=[11, 12], iterations=60, workers=1)
     two = fit_runs(docs, ids, k=5, engine=engine, seeds=[11, 12], iterations=60, workers=2)
-    again = fit_runs(docs, ids, k=5, engine=engine, seeds=[11, 12], iterations=60, workers=2)
-    for a, b, c in zip(one, two, again):
+    for a, b in zip(one, two):
         assert a.vocab == b.vocab
         assert np.array_equal(a.topic_term, b.topic_term) and np.array_equal(a.doc_topic, b.doc_topic)
-        assert np.array_equal(b.topic_term, c.topic_term)
     assert not np.array_equal(one[0].topic_term, one[1].topic_term)   # the seed does matter
 
 
