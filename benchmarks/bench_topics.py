@@ -281,7 +281,9 @@ def write(_args) -> None:
         for variant in variants:
             mine = [r for r in compared if r["side"] == "textmine" and r["variant"] == variant]
             # the plain script's run of the same seed (its own process beside this variant's, or the default's)
-            theirs = {r["seed"]: r for r in compared if r["side"] == "plain"}
+            # (the plain runs of the latest default are paired with the default only: the other variants were run
+            # beside earlier plain runs)
+            theirs = {r["seed"]: r for r in compared if r["side"] == "plain" and r["variant"] != "plain (paired with default)"}
             theirs.update({r["seed"]: r for r in compared if r["variant"] == f"plain (paired with {variant})"})
             gaps = []
             for r in sorted(mine, key=lambda r: r["seed"]):
