@@ -335,7 +335,7 @@ def test_json_of_the_figure_registry_is_stable():
     assert json.dumps([(f.name, f.tables) for f in F.FIGURES], ensure_ascii=False) == json.dumps([
         ("trends.png", ("trends",)), ("trends_period.png", ("trends_period",)),
         ("keyness.png", ("keyness_compare", "documents")), ("cooccurrence.png", ("cooccurrence", "cooccurrence_nodes")),
-        ("topic_k_selection.png", ("topic_k_selection",)), ("topic_dates.png", ("topic_dates",)),
+        ("topic_k_selection.png", ("topic_k_selection",)), ("topic_dates.png", ("topic_dates", "documents")),
         ("doc_topics.png", ("doc_topics", "topic_summary", "documents")),
         ("period_keywords.png", ("period_keywords",)), ("dispersion.png", ("kwic", "documents"))],
         ensure_ascii=False)

@@ -213,3 +213,15 @@ def test_theme_names_are_folded_before_their_rules_are_looked_up():
     assert themes.names == ("智能体", "数据中台")
     assert "AI Agent" in themes["智能体"].alternatives        # the bundled rule, found from a Traditional name
     assert themes["数据中台"].alternatives == ("数据中台",)     # not in the file: a plain term
+
+
+def test_dates_of_stubs_only_are_left_out_of_time_charts_and_findings(cpc):
+    """The 76-character 1945 entry of the congress series is a stub: its date has no other document, so topic
+    shares over time and the leading-topic findings leave it out, as the trend periods do."""
+    from textmine.trends import dates_beyond_stubs
+
+    documents = tm.documents_table(cpc)
+    assert documents.loc[documents["date"].astype(str) == "1945", "stub"].tolist() == [True]
+    real = dates_beyond_stubs(documents)
+    assert "1945" not in real and {"1921", "1923", "2022"} <= real
+    assert dates_beyond_stubs(documents.drop(columns="stub")) is None

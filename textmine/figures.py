@@ -661,13 +661,18 @@ def place_labels(axes, names: Sequence[str], xs: np.ndarray, ys: np.ndarray, siz
 
 # -- topics ------------------------------------------------------------------------------------------------
 
-def topic_time_plot(topic_dates: pd.DataFrame):
+def topic_time_plot(topic_dates: pd.DataFrame, documents: pd.DataFrame | None = None):
     """Each topic's mean share of the documents of each date, with its bootstrap interval when the table
     has one (``ci_low``/``ci_high``), a panel per topic (own scale) on a time axis; a heat map past
-    :data:`MAX_PANELS` topics."""
+    :data:`MAX_PANELS` topics. With ``documents`` (``documents.csv``), dates of stubs only are left out."""
+    from .trends import dates_beyond_stubs
+
     if topic_dates.empty:
         return _message("no dated documents: topics over time need dates")
     frame = topic_dates.assign(date=topic_dates["date"].astype(str))
+    real = dates_beyond_stubs(documents)
+    if real:
+        frame = frame[frame["date"].isin(real)]
     dates = list(dict.fromkeys(frame["date"]))
     spans = {d: date_span(d) for d in dates}
     timed = all(s is not None for s in spans.values())
@@ -937,7 +942,8 @@ FIGURES = (
     FigureFile("cooccurrence.png", ("cooccurrence", "cooccurrence_nodes"),
                lambda t, seed: network_plot(t["cooccurrence"], t["cooccurrence_nodes"], seed=seed)),
     FigureFile("topic_k_selection.png", ("topic_k_selection",), lambda t, seed: k_selection_plot(t["topic_k_selection"])),
-    FigureFile("topic_dates.png", ("topic_dates",), lambda t, seed: topic_time_plot(t["topic_dates"])),
+    FigureFile("topic_dates.png", ("topic_dates", "documents"),
+               lambda t, seed: topic_time_plot(t["topic_dates"], t["documents"])),
     FigureFile("doc_topics.png", ("doc_topics", "topic_summary", "documents"),
                lambda t, seed: doc_topic_heatmap(t["doc_topics"], t["topic_summary"], t["documents"]), MAX_DOCUMENT_ROWS),
     FigureFile("period_keywords.png", ("period_keywords",), lambda t, seed: period_keywords_plot(t["period_keywords"])),

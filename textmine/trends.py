@@ -45,6 +45,15 @@ CHANGE_COLUMNS = ["from_period", "to_period", "theme", "per_10k_from", "per_10k_
                   "ci_separated", "direction", "rank"]
 
 
+
+def dates_beyond_stubs(documents: pd.DataFrame) -> set[str] | None:
+    """The dates of ``documents.csv`` that have a document that is not a stub: a date of stubs only says nothing
+    about the series, so time charts and findings leave it out as the trend periods do (None: no stub column)."""
+    if documents is None or "stub" not in documents.columns:
+        return None
+    return {str(date) for date, stub in zip(documents["date"], documents["stub"])
+            if str(stub).strip().lower() not in ("true", "1", "yes")}
+
 def mention_table(units: Sequence[Unit], tokens: Sequence[TokenizedUnit], themes: ThemeSet, *,
                   match: str = "substring") -> pd.DataFrame:
     """One row per mention: ``theme,unit_id,doc_id,start,end,alternative,rule,fit,within`` (spans in the

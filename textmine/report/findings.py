@@ -171,16 +171,15 @@ def new_terms(run: RunFiles, shown: set[str]) -> dict[str, Any] | None:
 def leading_topics(run: RunFiles, shown: set[str]) -> dict[str, Any] | None:
     """Spans of dates with the same leading topic (largest share), from ``topic_dates.csv``."""
     from ..keywords import MAX_KEYWORD_PERIODS, coarser_period
+    from ..trends import dates_beyond_stubs
 
     table = run.tables.get("topic_dates")
     if table is None or table.empty:
         return None
     frame = table.assign(date=table["date"].astype(str), line=table.index)
-    documents = run.tables.get("documents")
-    if documents is not None:   # a date of stubs only says nothing about the series (as in the trend periods)
-        real = {str(d) for d, stub in zip(documents["date"], documents.get("stub", [False] * len(documents)))
-                if not _truthy(stub)}
-        frame = frame[frame["date"].isin(real)] if real else frame
+    real = dates_beyond_stubs(run.tables.get("documents"))
+    if real:
+        frame = frame[frame["date"].isin(real)]
     if frame.empty:
         return None
     dates = list(dict.fromkeys(frame["date"]))
