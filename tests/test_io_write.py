@@ -113,14 +113,14 @@ def test_a_command_on_another_text_refuses_and_leaves_the_folder_as_it_was(tmp_p
 
 
 def test_a_full_run_replaces_every_earlier_file(tmp_path):
-    """A run with a k range writes topic_k_selection.*; a later run without one must not leave them behind."""
+    """A run with a k range writes topic_k_selection.*; a later full run without one must not leave them behind."""
     import textmine as tm
 
     config = tm.Config().replace(corpus={"path": str(CORPUS)}, scale={"cache": False},
                                  topics={"k_range": "3:4:1", "iterations": 20, "stability_runs": 1},
                                  output={"wordclouds": False})
     out = tmp_path / "out"
-    tm.write_run(tm.run(config), out)
+    tm.write_run(tm.run(config, stages=("topics", "keywords")), out)
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     assert (out / "topic_k_selection.csv").is_file() and (out / "topic_k_selection.png").is_file()
     tm.write_run(tm.run(config.replace(topics={"k_range": ""})), out)
