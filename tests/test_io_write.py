@@ -112,6 +112,7 @@ def test_a_command_on_another_text_refuses_and_leaves_the_folder_as_it_was(tmp_p
     assert {name: (out / name).read_bytes() for name in _files(out)} == before
 
 
+@pytest.mark.slow
 def test_a_full_run_replaces_every_earlier_file(tmp_path):
     """A run with a k range writes topic_k_selection.*; a later full run without one must not leave them behind."""
     import textmine as tm

@@ -14,6 +14,7 @@ def _config(tmp_path, corpus, **segment):
                                scale={"cache_dir": str(tmp_path / "cache")})
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_gives_byte_identical_outputs(tmp_path, corpus_copy):
     pytest.importorskip("distributed")
     base = _config(tmp_path, corpus_copy).replace(scale={"cache": False}, output={"wordclouds": False, "plots": False})

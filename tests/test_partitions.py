@@ -60,6 +60,7 @@ def test_a_partitioned_run_writes_the_files_of_a_run_in_one_process(reference, t
     assert [name for name in reference if parts[name] != reference[name]] == []
 
 
+@pytest.mark.slow
 def test_a_partitioned_run_of_a_slice_of_the_reviews_equals_the_run_in_one_process(tmp_path):
     table = tmp_path / "reviews.csv"
     shopping_reviews(dtype=str, keep_default_na=False).iloc[30000:31500].to_csv(table, index=False)
@@ -75,6 +76,7 @@ def test_a_partitioned_run_of_a_slice_of_the_reviews_equals_the_run_in_one_proce
     assert [name for name in single if parts[name] != single[name]] == []
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="a local cluster of processes")
 def test_the_command_line_on_a_local_dask_cluster_of_processes_writes_the_same_files(reference, tmp_path):
     """``textmine run --scheduler dask --workers 2``: a scheduler and two worker processes, two partitions."""

@@ -488,6 +488,7 @@ sys.exit(main(sys.argv[2:]))
 """
 
 
+@pytest.mark.slow
 def test_killed_runs_leave_the_previous_outputs_intact_and_concurrent_runs_do_not_mix(tmp_path):
     corpus = _good_folder(tmp_path)
     (corpus / "empty.txt").write_bytes(b"")

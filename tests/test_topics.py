@@ -279,6 +279,7 @@ def test_outputs_are_identical_with_one_and_two_workers(topic_run):
         assert (topic_run[0] / name).read_bytes() == (topic_run[1] / name).read_bytes(), name
 
 
+@pytest.mark.slow
 def test_shopping_reviews_topics_follow_the_categories(tmp_path):
     from sklearn.metrics import normalized_mutual_info_score
 
