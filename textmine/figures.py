@@ -296,7 +296,7 @@ def trend_plot(trends: pd.DataFrame, *, value: str = "per_10k"):
     note = "" if not undated else f"{len(undated)} undated document(s) not drawn. "
     if len(themes) > MAX_PANELS:
         keys = list(dict.fromkeys(trends.sort_values("x", kind="stable")["date" if timed else "doc_id"]))
-        values = np.array([[(_pooled(rows, "date" if timed else "doc_id")["rate"].get(k, np.nan)) for k in keys]
+        values = np.array([_pooled(rows, "date" if timed else "doc_id")["rate"].reindex(keys).to_numpy(float)
                            for _, rows in trends.groupby("theme", sort=False)])
         labels = [short_id(k) for k in keys]
         return _heat_map(values, themes, [date_span(k) for k in keys] if timed else [None] * len(keys), labels,

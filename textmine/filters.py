@@ -201,8 +201,8 @@ class TermFilter:
     """Drops stopwords, numbers, punctuation, short terms and, with ``rules``, the pattern rules' tokens.
 
     ``keep`` lists terms that pass regardless (protected lexicon and theme terms
-    such as 5G or 人工智能+, and ``[filter] keep``); ``phrases`` are joined from their tokens first
-    (:func:`join_phrases`) and pass too. The module docstring lists the rules.
+    such as 5G or 人工智能+, the phrases and ``[filter] keep``); ``phrases`` are joined from their tokens
+    first (:func:`join_phrases`). The module docstring lists the rules.
     """
 
     stopwords: frozenset[str] = frozenset()
@@ -227,7 +227,7 @@ class TermFilter:
     def reason(self, term: str) -> str | None:
         """Why ``term`` is dropped (``too_short``, ``stopword``, ``no_letter`` or one of :data:`RULES`), or
         None when it passes."""
-        if term in self.keep or term in self.phrases:
+        if term in self.keep:
             return None
         if len(term) < self.min_chars:
             return "too_short"
@@ -311,5 +311,6 @@ def config_term_filter(config: Config, lexicon) -> tuple[TermFilter, str, int]:
         from .lexicon import policy_phrases
 
         phrases = policy_phrases(fold_traditional=config.clean.fold_traditional)
-    term_filter = TermFilter(stopwords, config.filter.min_chars, keep, rules=config.filter.rules, phrases=phrases)
+    term_filter = TermFilter(stopwords, config.filter.min_chars, keep | phrases, rules=config.filter.rules,
+                             phrases=phrases)
     return term_filter, digest, len(stopwords)

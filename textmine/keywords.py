@@ -142,16 +142,12 @@ def coarser_period(label: str, level: str) -> str:
 
 def keyword_periods(corpus, by: str = "date", *, stubs=(), max_periods: int = MAX_KEYWORD_PERIODS
                     ) -> list[tuple[str, tuple[str, ...]]]:
-    """``(label, doc_ids)`` of each period in time order: :func:`textmine.trends.assign_periods` with ``by``
-    (stubs left out, as in the trend periods), dated periods merged into months, years, then decades while
+    """``(label, doc_ids)`` of each period in time order: :func:`textmine.trends.trend_periods` with ``by``
+    (stubs left out), dated periods merged into months, years, then decades while
     there are more than ``max_periods``."""
-    from .data import Corpus
-    from .trends import assign_periods
+    from .trends import trend_periods
 
-    kept = tuple(d for d in corpus if d.id not in set(stubs))
-    if not kept:
-        return []
-    periods = [(p.label, p.doc_ids) for p in assign_periods(Corpus(kept, corpus.name), by)]
+    periods = [(p.label, p.doc_ids) for p in trend_periods(corpus, by, stubs)]
     for level in ("month", "year", "decade"):
         if len(periods) <= max_periods:
             break

@@ -606,22 +606,19 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     from .units import merge_samples
 
     samples = merge_samples(s.samples for s in summaries)
-    vocab_index: dict[str, int] = {}
-    for s in summaries:
-        for term in s.vocab.tolist():
-            vocab_index.setdefault(term, len(vocab_index))
-    seen_counts = np.zeros(len(vocab_index), dtype=np.int64)
-    seen_df = np.zeros(len(vocab_index), dtype=np.int64)
-    for s in summaries:
-        columns = np.array([vocab_index[t] for t in s.vocab.tolist()], dtype=np.int64)
-        np.add.at(seen_counts, columns, s.counts)
-        np.add.at(seen_df, columns, s.doc_freq)
-    vocab = sorted(vocab_index)
+    vocab = sorted(set().union(*(s.vocab.tolist() for s in summaries)))
     vocab_array = np.array(vocab, dtype=str) if vocab else np.zeros(0, dtype=str)
-    order = np.array([vocab_index[t] for t in vocab], dtype=np.int64)
-    counts, doc_freq = seen_counts[order], seen_df[order]
+    # each partition's terms as columns of the corpus vocabulary, found once for every sum below
+    ranks = [np.searchsorted(vocab_array, s.vocab.tolist()) if len(s.vocab) else np.zeros(0, dtype=np.int64)
+             for s in summaries]
+    counts = np.zeros(len(vocab), dtype=np.int64)
+    doc_freq = np.zeros(len(vocab), dtype=np.int64)
+    for s, rank in zip(summaries, ranks):
+        np.add.at(counts, rank, s.counts)
+        np.add.at(doc_freq, rank, s.doc_freq)
     n_docs = len(documents)
-    n_tokens = float(np.array(list(token_totals.values()), dtype=float).sum())
+    sizes = np.array(list(token_totals.values()), dtype=float)
+    n_tokens = float(sizes.sum())
     _write_documents(out, summaries, stubs, DOCUMENT_COLUMNS)
     writer.text_tables_written(partial(_documents_frame, summaries, stubs))
     prepared = PartitionedCorpus(
@@ -640,7 +637,6 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     keyness_on = "keyness" in stages and n_docs >= 2
     if "keyness" in stages and n_docs < 2:
         log.warning("keyness needs at least two documents; skipped")
-    sizes = np.array(list(token_totals.values()), dtype=float)
     any_reference = bool((sizes.sum() - sizes > 0).any())
     target_ids: set[str] = set()
     reference_ids: set[str] = set()
@@ -667,8 +663,7 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     period_of = {doc_id: p for p, (_, ids) in enumerate(keyword_groups) for doc_id in ids}
     requests = []
     position = 0
-    for s in summaries:
-        rank = np.searchsorted(vocab_array, s.vocab.tolist()) if len(s.vocab) else np.zeros(0, dtype=np.int64)
+    for s, rank in zip(summaries, ranks):
         ids = [d.id for d in s.documents]
         if "topics" not in stages:
             topic_rows: list[int] | None = []
@@ -716,7 +711,7 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
 
     if "keywords" in stages:
         tables["vocab"] = vocab_frame(tuple(vocab), counts, doc_freq)
-        tables["period_keywords"] = _period_keywords(config, keyword_groups, summaries, answers, vocab_array,
+        tables["period_keywords"] = _period_keywords(config, keyword_groups, ranks, answers, vocab_array,
                                                      token_totals)
         if small:
             frames = [a.keywords for a in answers if a.keywords is not None and len(a.keywords)]
@@ -728,8 +723,7 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
         target_sum = np.zeros(len(vocab), dtype=np.int64)
         reference_sum = np.zeros(len(vocab), dtype=np.int64)
         target_tokens = reference_tokens = 0
-        for s, a in zip(summaries, answers):
-            rank = np.searchsorted(vocab_array, s.vocab.tolist()) if len(s.vocab) else np.zeros(0, dtype=np.int64)
+        for rank, a in zip(ranks, answers):
             np.add.at(target_sum, rank, a.target)
             np.add.at(reference_sum, rank, a.reference)
             target_tokens += a.target_tokens
@@ -785,7 +779,7 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     return result
 
 
-def _period_keywords(config: Config, groups, summaries, answers, vocab_array: np.ndarray, token_totals):
+def _period_keywords(config: Config, groups, ranks, answers, vocab_array: np.ndarray, token_totals):
     """``period_keywords.csv`` from each period's sums over the partitions (the same sums as in one process)."""
     import scipy.sparse as sp
 
@@ -795,8 +789,7 @@ def _period_keywords(config: Config, groups, summaries, answers, vocab_array: np
         return pd.DataFrame(columns=PERIOD_KEYWORD_COLUMNS)
     counts = np.zeros((len(groups), len(vocab_array)), dtype=np.int64)
     present = np.zeros((len(groups), len(vocab_array)), dtype=np.int64)
-    for s, a in zip(summaries, answers):
-        rank = np.searchsorted(vocab_array, s.vocab.tolist()) if len(s.vocab) else np.zeros(0, dtype=np.int64)
+    for rank, a in zip(ranks, answers):
         for period, total, holding in a.period_sums:
             counts[period, rank] += total
             present[period, rank] += holding

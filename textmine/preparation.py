@@ -33,7 +33,7 @@ from .normalize import SimplifiedFolder, fold_for_counting
 from .parallel import chunks, map_in_order, session
 from .provenance import Timings
 from .themes import ThemeSet
-from .units import SAMPLES_PER_KIND, merge_samples, split_document
+from .units import merge_samples, split_document
 
 log = logging.getLogger(__name__)
 
@@ -218,9 +218,9 @@ def clean_part(documents: Sequence[Document], config: CleanConfig,
     :func:`textmine.units.split_units` gives (tested), with a text that comes again (a review posted twice, a
     copied notice) cleaned once and its units given the other document's id. ``done`` remembers the texts
     cleaned across calls (partitions cleaned one after another here)."""
-    folder = text_folder_of(config)
+    folder = SimplifiedFolder() if config.fold_traditional else None
     dropped: Counter[str] = Counter()
-    samples: dict[str, list[str]] = {}
+    sample_parts: list[dict[str, list[str]]] = []
     done = {} if done is None else done
     units: list[Unit] = []
     for doc in documents:
@@ -235,15 +235,9 @@ def clean_part(documents: Sequence[Document], config: CleanConfig,
             doc_units = [Unit(doc.id, u.index, u.kind, u.text, u.norm, u.runs) for u in seen[0]]
             own, own_samples = seen[1], seen[2]
         dropped.update(own)
-        for kind, texts in own_samples.items():   # as split_document adds them to samples shared by the documents
-            kept = samples.setdefault(kind, [])
-            kept += [t for t in texts if t not in kept][:max(0, SAMPLES_PER_KIND - len(kept))]
+        sample_parts.append(own_samples)
         units.extend(doc_units)
-    return units, dict(sorted(dropped.items())), {kind: tuple(texts) for kind, texts in sorted(samples.items())}
-
-
-def text_folder_of(config: CleanConfig) -> SimplifiedFolder | None:
-    return SimplifiedFolder() if config.fold_traditional else None
+    return units, dict(sorted(dropped.items())), merge_samples(sample_parts)
 
 
 def clean_corpus(corpus: Corpus, config: CleanConfig, partition_docs: int, *, cache=None, client=None,

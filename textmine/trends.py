@@ -51,8 +51,9 @@ def dates_beyond_stubs(documents: pd.DataFrame) -> set[str] | None:
     about the series, so time charts and findings leave it out as the trend periods do (None: no stub column)."""
     if documents is None or "stub" not in documents.columns:
         return None
-    return {str(date) for date, stub in zip(documents["date"], documents["stub"])
-            if str(stub).strip().lower() not in ("true", "1", "yes")}
+    from .io.csvsafe import is_true
+
+    return {str(date) for date, stub in zip(documents["date"], documents["stub"]) if not is_true(stub)}
 
 def mention_table(units: Sequence[Unit], tokens: Sequence[TokenizedUnit], themes: ThemeSet, *,
                   match: str = "substring") -> pd.DataFrame:

@@ -129,8 +129,10 @@ class _Drops:
     def add(self, kind: str, text: str) -> None:
         self.counts[kind] += 1
         kept = self.samples.setdefault(kind, [])
+        if len(kept) >= SAMPLES_PER_KIND:
+            return
         sample = " ".join(text.split())[:SAMPLE_CHARS]
-        if len(kept) < SAMPLES_PER_KIND and sample not in kept:
+        if sample not in kept:
             kept.append(sample)
 
 
@@ -275,9 +277,11 @@ def _without_running_lines(blocks: list[MappedText], drops: _Drops) -> list[Mapp
     there are at least three); a block left empty is dropped."""
     if sum(block.text.count("\n") + 1 for block in blocks) < _HEADER_MIN_REPEATS:
         return blocks
-    keys = []
+    keys, block_spans = [], []
     for block in blocks:
-        lines = [block.text[a:b] for a, b in _line_spans(block.text)]
+        spans = _line_spans(block.text)
+        lines = [block.text[a:b] for a, b in spans]
+        block_spans.append(spans)
         keys.append([_header_key(line, 0 < i < len(lines) - 1 and lines[i - 1].rstrip().endswith(("[", "［"))
                                  and lines[i + 1].lstrip().startswith(("]", "］")))
                      for i, line in enumerate(lines)])
@@ -286,21 +290,20 @@ def _without_running_lines(blocks: list[MappedText], drops: _Drops) -> list[Mapp
     if not running:
         return blocks
     out = []
-    for block, block_keys in zip(blocks, keys):
-        spans = _line_spans(block.text)
+    for block, block_keys, spans in zip(blocks, keys, block_spans):
         drop = [key in running for key in block_keys]
         if not any(drop):
             out.append(block)
             continue
-        kept: MappedText | None = None
+        pieces: list[tuple[int, int]] = []      # the kept lines, each with the line break after it
         for (a, b), dropped, next_start in zip(spans, drop, [s for s, _ in spans[1:]] + [len(block.text)]):
             if dropped:
                 drops.add("header_footer", block.text[a:b])
-                continue
-            piece = MappedText(block.text[a:next_start], block.offsets[a:next_start])
-            kept = piece if kept is None else kept + piece
-        if kept is not None and kept.text.strip():
-            out.append(kept)
+            else:
+                pieces.append((a, next_start))
+        text = "".join(block.text[a:b] for a, b in pieces)
+        if text.strip():
+            out.append(MappedText(text, tuple(o for a, b in pieces for o in block.offsets[a:b])))
     return out
 
 

@@ -66,4 +66,9 @@ def read_output_csv(path: str | Path, **kwargs) -> pd.DataFrame:
     return frame
 
 
-__all__ = ["FORMULA_START", "guard_text", "restore_text", "guard_frame", "read_output_csv"]
+__all__ = ["FORMULA_START", "guard_text", "restore_text", "guard_frame", "read_output_csv", "is_true"]
+
+
+def is_true(value) -> bool:
+    """A flag cell of an output CSV (``stub``, ``unstable``, ``ci_separated`` …) read back: True, 1 or yes."""
+    return str(value).strip().lower() in ("true", "1", "yes")

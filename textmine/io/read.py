@@ -289,7 +289,7 @@ def read_xlsx_frame(path: Path, sheet: str = "", limits: Limits = Limits()):
 
 class TableRows:
     """Turns the rows of a table into documents: the one place where a table's ids, dates and skipped rows are
-    decided, for a whole read (:func:`read_table`) and a read in chunks (:func:`textmine.io.stream.iter_table_chunks`)
+    decided, for a whole read (:func:`read_table`) and a read in chunks (:class:`textmine.io.stream.TableChunks`)
     alike, so both give the same documents.
 
     Rows are given in order, in any number of batches; ids are checked for duplicates across all of them,

@@ -66,11 +66,10 @@ class TableChunks:
     def _text_table(self, suffix: str) -> Iterator[list[Document]]:
         import pandas as pd
 
-        from .read import jsonl_records
+        from .read import _used, jsonl_records
 
         codec, decoded = self._codec()
-        self.inputs.append(InputRecord(self.path.name, "used", detail=decoded.note, encoding=decoded.encoding,
-                                       method=decoded.method, chaos=decoded.chaos))
+        self.inputs.append(_used(self.path.name, decoded))
         try:
             with open(self.path, encoding=codec, newline=None) as handle:   # \r\n and \r read as \n
                 if suffix == ".csv":
@@ -119,10 +118,3 @@ class TableChunks:
                  "utf-32-be": "utf-32"}.get(name, name) if decoded.method in ("bom", "utf-8", "option") else name
         return codec, decoded
 
-
-def iter_table_chunks(path: str | Path, *, text_col: str = "text", id_col: str = "", date_col: str = "",
-                      chunk_docs: int = 5000, encoding: str = AUTO, limits=None) -> Iterator[list[Document]]:
-    """Documents of a .csv/.jsonl/.xlsx table, ``chunk_docs`` at a time: the documents
-    :func:`~textmine.io.read.read_table` gives, in order (see :class:`TableChunks`)."""
-    return iter(TableChunks(path, text_col=text_col, id_col=id_col, date_col=date_col, chunk_docs=chunk_docs,
-                            encoding=encoding, limits=limits))

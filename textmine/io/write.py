@@ -255,11 +255,7 @@ class OutputWriter:
         if self.cache is None:
             self.write_table(name, make_frame())
             return
-        from ..keys import digest
-        from ..provenance import package_versions
-
-        key = digest(name, content_key, FLOAT_FORMAT, CSV_ENCODING, package_versions(["textmine", "pandas"]))
-        self.write_bytes(name, self._through("csv", key, lambda: table_to_csv(make_frame())))
+        self.write_bytes_by_key(name, lambda: table_to_csv(make_frame()), content_key)
 
     def _through(self, kind: str, key: str, make: Callable[[], bytes]) -> bytes:
         """The bytes the cache keeps under ``kind``/``key``, else ``make()`` kept there; counted in

@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..errors import ConfigError
 from ..glossary import describe
+from ..io.csvsafe import is_true
 
 log = logging.getLogger(__name__)
 
@@ -335,10 +336,6 @@ def _per_document(run: RunFiles, documents: list[dict[str, Any]], rows: int,
     return out, len(ids) - len(out)
 
 
-def _truthy(value: Any) -> bool:
-    return str(value).strip().lower() in ("true", "1", "yes")
-
-
 def trend_cell(row: Any) -> tuple[str, float]:
     """``rate (count)`` of a trends.csv row; mentions matched by a rule are told apart from the theme's terms:
     ``11.4 (3 = 1 term + 2 rule)``."""
@@ -461,7 +458,7 @@ def _topics(run: RunFiles, rows: int) -> dict[str, Any] | None:
                                 for r in t["topic_fit"].itertuples(index=False)]
     if "topic_summary" in t:
         summary = t["topic_summary"].copy()
-        summary["unstable"] = summary["unstable"].map(lambda v: "unstable" if _truthy(v) else "")
+        summary["unstable"] = summary["unstable"].map(lambda v: "unstable" if is_true(v) else "")
         section["summary"] = table_from_frame(
             summary, "topic-summary", "topics: label, prevalence, stability and top terms", "topic_summary.csv",
             columns=[("topic", "topic"), ("label", "label"), ("prevalence", "prevalence"),
@@ -531,7 +528,7 @@ def _period_keywords(run: RunFiles) -> dict[str, Any] | None:
                         "first_appearance") if c in table.columns]
     shown = table.copy()
     if "first_appearance" in shown.columns:
-        shown["first_appearance"] = shown["first_appearance"].map(lambda v: "new" if _truthy(v) else "")
+        shown["first_appearance"] = shown["first_appearance"].map(lambda v: "new" if is_true(v) else "")
     return {"plot": "period_keywords.png" if "period_keywords.png" in run.images else None,
             "table": table_from_frame(shown, "period-keywords", "distinctive keywords of each period "
                                       "('new': no earlier period uses the term)", "period_keywords.csv",

@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..io.csvsafe import is_true
 from .build import RunFiles, csv_line, row_anchor
 
 #: items per finding card
@@ -30,10 +31,6 @@ CARD_ITEMS = 5
 CARD_LINES = 8
 #: terms per document in the distinctive-terms list
 DOC_TERMS = 4
-
-
-def _truthy(value: Any) -> bool:
-    return str(value).strip().lower() in ("true", "1", "yes")
 
 
 def documents_corpus(documents: pd.DataFrame):
@@ -55,7 +52,7 @@ def documents_corpus(documents: pd.DataFrame):
 def _stubs(documents: pd.DataFrame) -> list[str]:
     if "stub" not in documents.columns:
         return []
-    return [str(d) for d, s in zip(documents["doc_id"], documents["stub"]) if _truthy(s)]
+    return [str(d) for d, s in zip(documents["doc_id"], documents["stub"]) if is_true(s)]
 
 
 def trend_periods(run: RunFiles) -> dict[str, list[str]]:
@@ -115,7 +112,7 @@ def changes(run: RunFiles, direction: str, periods: Mapping[str, list[str]], sho
     if table is None or "direction" not in table.columns:
         return None
     rows = table[table["direction"] == direction]
-    separated = rows[rows["ci_separated"].map(_truthy)] if "ci_separated" in rows.columns else rows.iloc[0:0]
+    separated = rows[rows["ci_separated"].map(is_true)] if "ci_separated" in rows.columns else rows.iloc[0:0]
     established = not separated.empty
     pool = separated if established else rows
     pool = pool.assign(size=pool["change"].abs()).sort_values(["size", "theme"], ascending=[False, True],
@@ -147,7 +144,7 @@ def new_terms(run: RunFiles, shown: set[str]) -> dict[str, Any] | None:
     table = run.tables.get("period_keywords")
     if table is not None and "first_appearance" in table.columns:
         periods = keyword_periods(run)
-        new = table[table["first_appearance"].map(_truthy)].sort_values("rank", kind="stable")
+        new = table[table["first_appearance"].map(is_true)].sort_values("rank", kind="stable")
         lines = []
         for period in dict.fromkeys(table["period"].astype(str)):
             rows = new[new["period"].astype(str) == period].head(3)
@@ -161,7 +158,7 @@ def new_terms(run: RunFiles, shown: set[str]) -> dict[str, Any] | None:
     trends = run.tables.get("trends")
     if trends is None or "first_appearance" not in trends.columns:
         return None
-    first = trends[trends["first_appearance"].map(_truthy)]
+    first = trends[trends["first_appearance"].map(is_true)]
     lines = [{"title": str(r["theme"]), "terms": [], "text": f"first in {r['doc_id']} ({r['date']})",
               "row": _row("tr", i, "trends.csv", set()), "evidence": _evidence(r["theme"], [r["doc_id"]])}
              for i, r in first.iterrows()]
@@ -195,7 +192,7 @@ def leading_topics(run: RunFiles, shown: set[str]) -> dict[str, Any] | None:
                                                                  line=("line", "first")).reset_index()
     summary["share"] = summary["mass"] / summary["docs"].clip(lower=1)
     labels = dict(zip(frame["topic"], frame["label"].astype(str)))
-    unstable = dict(zip(frame["topic"], frame["unstable"].map(_truthy))) if "unstable" in frame.columns else {}
+    unstable = dict(zip(frame["topic"], frame["unstable"].map(is_true))) if "unstable" in frame.columns else {}
     leaders = []
     for group in dict.fromkeys(frame["group"]):
         rows = summary[summary["group"] == group].sort_values(["share", "topic"], ascending=[False, True])

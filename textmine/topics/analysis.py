@@ -76,7 +76,7 @@ def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engin
     if cache is not None:
         from ..keys import fit_key
 
-        settings = {"engine": engine, "k": k, "iterations": iterations, **options, "method": FIT_METHOD,
+        settings = {"engine": engine, "k": k, "iterations": iterations, **options,
                     "versions": engine_versions(engine)}
         for seed in seeds:
             keys[seed] = fit_key(docs, ids, {**settings, "seed": seed})
@@ -125,7 +125,6 @@ def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engin
 
 #: Part of every cached fit's key: changed when the same settings start to give another model (2: spread
 #: terms found from the mixtures of the units they occur in).
-FIT_METHOD = 2
 
 #: With ``[topics] workers = 0``, fits go to worker processes only for corpora of at least this many
 #: terms: below it, starting the processes costs more than the fits.
@@ -240,14 +239,13 @@ def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: 
     seed = prepared.config.seed
     k_table = None
     k = cfg.k
+    rows = fit_rows(prepared, cfg, max(ks) if ks else k)
     if ks and len(ks) > 1:
-        chosen_on = fit_rows(prepared, cfg, max(ks))
-        k_table = select_k(chosen_on.docs, chosen_on.ids, ks, cfg, seed, progress=progress, cache=cache,
+        k_table = select_k(rows.docs, rows.ids, ks, cfg, seed, progress=progress, cache=cache,
                            background=background)
         k = int(k_table.loc[k_table["proposed"], "k"].iloc[0])
     elif ks:
         k = ks[0]
-    rows = fit_rows(prepared, cfg, max(ks) if ks else k)
     runs, model, stability = fit_consensus(rows.docs, rows.ids, cfg, k=k, seed=seed, progress=progress, cache=cache,
                                            background=background)
     unstable = [bool(s < cfg.stability_threshold) for s in np.nan_to_num(stability, nan=1.0)]

@@ -28,21 +28,11 @@ from .stability import align_topics
 
 
 def grouping_agreement(first: np.ndarray, second: np.ndarray) -> float:
-    """NMI of two groupings given as integer labels (mutual information over the mean of the two entropies,
-    scikit-learn's default normalisation); 1 when both groupings put everything in one group."""
-    first = np.asarray(first, dtype=np.int64)
-    second = np.asarray(second, dtype=np.int64)
-    width = int(second.max()) + 1 if len(second) else 1
-    joint = np.bincount(first * width + second, minlength=(int(first.max()) + 1 if len(first) else 1) * width)
-    joint = joint.reshape(-1, width) / max(1, len(first))
-    p, q = joint.sum(axis=1), joint.sum(axis=0)
-    entropy_p = -np.sum(p[p > 0] * np.log(p[p > 0]))
-    entropy_q = -np.sum(q[q > 0] * np.log(q[q > 0]))
-    if entropy_p == 0 and entropy_q == 0:
-        return 1.0
-    nonzero = joint > 0
-    mutual = np.sum(joint[nonzero] * np.log(joint[nonzero] / np.outer(p, q)[nonzero]))
-    return float(max(0.0, mutual) / ((entropy_p + entropy_q) / 2))
+    """NMI of two groupings given as integer labels (scikit-learn's, with its default normalisation: mutual
+    information over the mean of the two entropies); 1 when both groupings put everything in one group."""
+    from sklearn.metrics import normalized_mutual_info_score
+
+    return float(normalized_mutual_info_score(first, second))
 
 
 def agreement_matrix(runs: Sequence[TopicModel]) -> np.ndarray:

@@ -158,13 +158,14 @@ def prevalence_by_date(doc_topics: pd.DataFrame, corpus, labels: Sequence[str], 
                       .assign(doc_id=order["doc_id"].to_numpy(), tokens=np.asarray(lengths, dtype=float)))
     bounds: dict[tuple[int, str], tuple[float, float, str]] = {}
     alpha = (1 - confidence) / 2
+    by_doc = dict(tuple(paragraphs.groupby("doc_id", sort=False))) if paragraphs is not None else {}
     for date, docs in frame.groupby("date", sort=False)["doc_id"]:
         ids = list(dict.fromkeys(docs))
         rng = np.random.default_rng([seed, zlib.crc32(date.encode("utf-8"))])
         if len(ids) >= 2:
             values, tokens, over = wide.loc[ids].to_numpy(float), np.ones(len(ids)), "documents"
-        elif paragraphs is not None and (paragraphs["doc_id"] == ids[0]).any():
-            rows = paragraphs[paragraphs["doc_id"] == ids[0]]
+        elif ids[0] in by_doc:
+            rows = by_doc[ids[0]]
             values, tokens, over = rows[list(wide.columns)].to_numpy(float), rows["tokens"].to_numpy(float), "paragraphs"
         else:
             continue
