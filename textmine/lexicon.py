@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 from .io.atomic import write_atomic
-from .normalize import SimplifiedFolder, fold_width
+from .normalize import SimplifiedFolder, fold_for_counting, fold_width
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,7 @@ def _sha256(text: str) -> str:
 
 
 def _fold(term: str, folder: SimplifiedFolder | None) -> str:
-    term = fold_width(term.strip())
-    return folder(term) if folder else term
+    return fold_for_counting(term.strip(), folder)
 
 
 def read_domain_lexicon() -> tuple[list[dict[str, str]], str]:

@@ -167,10 +167,12 @@ def build_manifest(result, command: str) -> dict[str, Any]:
     stubs = sorted(prepared.stubs)
     limit = MANIFEST_LIST_LIMIT
     listed = {}
-    if len(used) > limit or len(skipped) > limit or len(stubs) > limit:
+    full = inputs_listed_in_full(prepared.corpus)
+    if not full or len(stubs) > limit:
+        where = "" if full else "inputs.csv lists every input, "
         listed = {"listed": {"inputs": len(used), "skipped": len(skipped), "stubs": len(stubs),
-                             "note": f"at most the first {limit} of each are listed here; inputs.csv lists every "
-                                     f"input, documents.csv every stub"}}
+                             "note": f"at most the first {limit} of each are listed here; {where}documents.csv "
+                                     f"every stub"}}
     return {
         **base,
         "corpus": {
