@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from textmine.normalize import (
     MappedText,
     fold_for_counting,
+    fold_many_for_counting,
     fold_width,
     normalize_whitespace,
 )
@@ -46,3 +48,28 @@ def test_width_folding_is_nfkc_wherever_that_keeps_one_character():
     chars += "ＡＢＣ１２３！？（）　ｶﾀｶﾅ①⑵㈱ﬁ"
     assert fold_width(chars) == "".join(map(one_char_nfkc, chars))
     assert fold_width("ＡＢＣ１２３！　") == "ABC123! "
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(TEXT, max_size=6))
+def test_folding_many_texts_at_once_is_folding_each(texts):
+    assert fold_many_for_counting(texts, FOLDER) == [fold_for_counting(t, FOLDER) for t in texts]
+    assert fold_many_for_counting(texts, None) == [fold_for_counting(t, None) for t in texts]
+
+
+def test_folding_many_traditional_paragraphs_at_once_is_folding_each():
+    """Paragraphs of a bundled report written in Traditional script (OpenCC s2t), folded in one pass and one at
+    a time: the same Simplified text, each as long as its paragraph."""
+    import opencc
+
+    import textmine as tm
+    from conftest import CORPUS
+
+    paragraphs = [u.text for u in tm.split_units(tm.read_corpus(CORPUS)).units][:300]
+    to_traditional = opencc.OpenCC("s2t")
+    traditional = [to_traditional.convert(p) for p in paragraphs]
+    assert sum(a != b for a, b in zip(paragraphs, traditional)) > 200
+    folded = fold_many_for_counting(traditional, FOLDER)
+    assert folded == [fold_for_counting(t, FOLDER) for t in traditional]
+    assert [len(f) for f in folded] == [len(t) for t in traditional]
+    assert sum(f == fold_for_counting(p, None) for f, p in zip(folded, paragraphs)) > 250

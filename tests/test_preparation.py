@@ -158,8 +158,9 @@ def test_cleaning_a_partition_with_repeated_texts_gives_what_split_units_gives()
     cleaning every document (the reports of the corpus, one of them three times, and repeated reviews)."""
     from conftest import shopping_reviews
 
+    from textmine.normalize import SimplifiedFolder, fold_for_counting
     from textmine.preparation import clean_part
-    from textmine.units import split_units
+    from textmine.units import split_document, split_units
 
     corpus = tm.read_corpus(CORPUS)
     docs = list(corpus.documents)
@@ -171,6 +172,10 @@ def test_cleaning_a_partition_with_repeated_texts_gives_what_split_units_gives()
         expected = split_units(documents, tm.Config().clean)
         units, dropped, samples = clean_part(documents, tm.Config().clean)
         assert tuple(units) == expected.units
+        # texts are folded many at a time: each as folding it alone gives
+        folder = SimplifiedFolder()
+        assert [u.norm for u in units] == [fold_for_counting(u.text, folder) for u in units]
+        assert [u.text for u in units] == [u.text for d in documents for u in split_document(d, tm.Config().clean)]
         assert dropped == expected.dropped and samples == expected.samples
     copies = [u for u in clean_part(docs + again, tm.Config().clean)[0] if u.doc_id.endswith("-copy1")]
     assert copies and [u.text for u in copies] == [u.text for u in split_units(docs[:1]).units]

@@ -10,35 +10,42 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-_SPACE = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+_SPACE_CHARS = r"\s\u3000\u00a0\u200b\ufeff"
+# Runs that change when collapsed to one space: a single ASCII space is left alone (same text, same offsets).
+_SPACE = re.compile(rf"[{_SPACE_CHARS}]{{2,}}|[^\S ]|[\u200b\ufeff]")
+_ANY_SPACE = re.compile(rf"[{_SPACE_CHARS}]")
 # Characters next to which a space is an artefact of PDF extraction, not a word break.
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’《》【】（）：；，。！？、…—·"
 
 
 @dataclass(frozen=True)
 class MappedText:
-    """A string plus, for each character, its offset in the original text."""
+    """A string plus, for each character, its offset in the original text (a ``range`` while the characters
+    are still contiguous in the original, as most stay)."""
 
     text: str
-    offsets: tuple[int, ...]
+    offsets: Sequence[int]
 
     @classmethod
     def of(cls, text: str, start: int = 0) -> MappedText:
-        return cls(text, tuple(range(start, start + len(text))))
+        return cls(text, range(start, start + len(text)))
 
     def __len__(self) -> int:
         return len(self.text)
 
     def __add__(self, other: MappedText) -> MappedText:
-        return MappedText(self.text + other.text, self.offsets + other.offsets)
+        return MappedText(self.text + other.text, tuple(self.offsets) + tuple(other.offsets))
 
     def sub(self, pattern: re.Pattern[str], repl: str = "") -> MappedText:
         """Replace every match of ``pattern`` by the literal ``repl``.
 
         Replacement characters map to the offset of the first matched character.
         """
+        if pattern.search(self.text) is None:  # most calls: nothing to replace
+            return self
         pieces: list[str] = []
         offsets: list[int] = []
         last = 0
@@ -70,8 +77,8 @@ class MappedText:
         if not self.offsets:
             return ()
         first = self.offsets[0]
-        if self.offsets == tuple(range(first, first + len(self.offsets))):  # most units: one run
-            return ((0, first),)
+        if isinstance(self.offsets, range) or self.offsets == tuple(range(first, first + len(self.offsets))):
+            return ((0, first),)  # most units: one run
         runs: list[tuple[int, int]] = []
         previous = None
         for pos, offset in enumerate(self.offsets):
@@ -86,6 +93,8 @@ _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
 
 def normalize_whitespace(text: MappedText) -> MappedText:
     """Drop spaces next to Chinese characters; collapse other runs of white space to one space."""
+    if _ANY_SPACE.search(text.text) is None:
+        return text
     text = text.sub(_SPACE, " ")
     return text.sub(_SPACE_BETWEEN_CJK, "").strip()
 
@@ -123,16 +132,27 @@ class SimplifiedFolder:
     def __init__(self) -> None:
         self._converter = None
 
-    def __call__(self, text: str) -> str:
+    def _convert(self, text: str) -> str:
         if self._converter is None:
             import opencc
 
             self._converter = opencc.OpenCC("t2s")
-        converted = self._converter.convert(text)
+        return self._converter.convert(text)
+
+    def __call__(self, text: str) -> str:
+        converted = self._convert(text)
         if len(converted) == len(text):
             return converted
-        chars = [self._converter.convert(c) for c in text]
+        chars = [self._convert(c) for c in text]
         return "".join(c if len(c) == 1 else o for c, o in zip(chars, text))
+
+    def many(self, texts: Sequence[str]) -> list[str]:
+        """``[self(text) for text in texts]`` in one conversion: the texts, which hold no line break, are
+        converted joined by line breaks (no phrase spans one), and a text whose length changed is redone alone."""
+        converted = self._convert("\n".join(texts)).split("\n")
+        if len(converted) != len(texts):
+            return [self(text) for text in texts]
+        return [c if len(c) == len(t) else self(t) for c, t in zip(converted, texts)]
 
 
 # ○ (a white circle, a symbol) written for the zero 〇 of a Chinese numeral: it follows a numeral digit (一九八○年,
@@ -152,3 +172,15 @@ def fold_for_counting(text: str, folder: SimplifiedFolder | None) -> str:
     folder is given."""
     text = fold_numeral_zero(fold_width(text))
     return folder(text) if folder is not None else text
+
+
+def fold_many_for_counting(texts: Sequence[str], folder: SimplifiedFolder | None) -> list[str]:
+    """``[fold_for_counting(text, folder) for text in texts]``, folded in one pass over them all (most units
+    are short, and a call per unit costs more than its folding)."""
+    if any("\n" in text for text in texts):
+        return [fold_for_counting(text, folder) for text in texts]
+    # both folds keep the length and treat a line break as a boundary, so the pieces are the texts folded
+    pieces = fold_numeral_zero(fold_width("\n".join(texts))).split("\n")
+    if len(pieces) != len(texts):
+        return [fold_for_counting(text, folder) for text in texts]
+    return folder.many(pieces) if folder is not None else pieces

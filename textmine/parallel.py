@@ -8,6 +8,7 @@ made on the cluster is the same, byte for byte, as one made in this process.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -102,3 +103,20 @@ def bar(items, desc: str, unit: str, progress: bool):
 
 def chunks(items: Sequence, size: int) -> list[Sequence]:
     return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while reading, cleaning, segmenting or writing many small objects.
+
+    These stages allocate millions of strings, tuples and small objects and no reference cycles; the
+    collector would otherwise walk every live container of the process many times over (a third of the
+    segment time on the reviews, a fifth of the cleaning time). Reference counting still frees everything.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

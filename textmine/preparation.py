@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any
@@ -30,10 +30,10 @@ from .errors import StageError
 from .filters import TermFilter, config_term_filter
 from .lexicon import Lexicon
 from .normalize import SimplifiedFolder, fold_for_counting
-from .parallel import chunks, map_in_order, session
+from .parallel import bar, chunks, cyclic_gc_paused, map_in_order, session
 from .provenance import Timings
 from .themes import ThemeSet
-from .units import merge_samples, split_document
+from .units import merge_samples, split_each
 
 log = logging.getLogger(__name__)
 
@@ -151,10 +151,10 @@ def prepare(config: Config, corpus: Corpus | None = None, *, cache=FROM_CONFIG, 
     theme_set = load_themes(config)
     segmenter = make_segmenter(config)
     with session(config) as client:
-        with timings.stage("read"):
+        with timings.stage("read"), cyclic_gc_paused():
             if corpus is None:
                 corpus = client.submit(load_corpus, config, pure=False).result() if client else load_corpus(config)
-        with timings.stage("clean"):
+        with timings.stage("clean"), cyclic_gc_paused():
             units, dropped, samples, units_digest, clean_hits = clean_corpus(
                 corpus, config.clean, config.scale.partition_docs, cache=cache, client=client, progress=progress)
         if not units:
@@ -216,28 +216,54 @@ def clean_part(documents: Sequence[Document], config: CleanConfig,
                done: dict | None = None) -> tuple[list[Unit], dict[str, int], dict]:
     """Units of a partition of documents, the blocks dropped by kind, and samples of them: what
     :func:`textmine.units.split_units` gives (tested), with a text that comes again (a review posted twice, a
-    copied notice) cleaned once and its units given the other document's id. ``done`` remembers the texts
-    cleaned across calls (partitions cleaned one after another here)."""
-    folder = SimplifiedFolder() if config.fold_traditional else None
+    copied notice) cleaned once and its units given the other document's id. ``done`` maps texts cleaned
+    before (:func:`document_key` → :func:`~textmine.units.split_each` result) and gains this partition's."""
+    done = {} if done is None else done
+    fresh = distinct_documents([documents], done)
+    done.update(zip(fresh, split_each(list(fresh.values()), config)))
+    return assemble_part(documents, done)
+
+
+def document_key(doc: Document) -> tuple:
+    """What cleaning a document depends on: its text and page starts (not its id)."""
+    return doc.text, doc.page_starts
+
+
+def distinct_documents(parts: Iterable[Sequence[Document]], done: Mapping) -> dict[tuple, Document]:
+    """The first document of each text in ``parts`` that is not in ``done``, by :func:`document_key`."""
+    fresh: dict[tuple, Document] = {}
+    for part in parts:
+        for doc in part:
+            key = document_key(doc)
+            if key not in done and key not in fresh:
+                fresh[key] = doc
+    return fresh
+
+
+def assemble_part(documents: Sequence[Document], cleaned: Mapping[tuple, tuple]) -> tuple[list[Unit], dict, dict]:
+    """A partition's units, drops and samples from each of its texts cleaned (``cleaned`` by
+    :func:`document_key`); a document whose text was cleaned under another id gets the units with its own."""
     dropped: Counter[str] = Counter()
     sample_parts: list[dict[str, list[str]]] = []
-    done = {} if done is None else done
     units: list[Unit] = []
     for doc in documents:
-        key = (doc.text, doc.page_starts)
-        seen = done.get(key)
-        if seen is None:
-            own: Counter[str] = Counter()
-            own_samples: dict[str, list[str]] = {}
-            doc_units = split_document(doc, config, folder, own, own_samples)
-            done[key] = (doc_units, own, own_samples)
-        else:
-            doc_units = [Unit(doc.id, u.index, u.kind, u.text, u.norm, u.runs) for u in seen[0]]
-            own, own_samples = seen[1], seen[2]
+        doc_units, own, own_samples = cleaned[document_key(doc)]
+        if doc_units and doc_units[0].doc_id != doc.id:
+            doc_units = [Unit(doc.id, u.index, u.kind, u.text, u.norm, u.runs) for u in doc_units]
         dropped.update(own)
         sample_parts.append(own_samples)
         units.extend(doc_units)
     return units, dict(sorted(dropped.items())), merge_samples(sample_parts)
+
+
+#: Slices cleaned at a time, for the progress bar.
+CLEAN_SLICES = 20
+
+
+def _clean_distinct(documents: list[Document], config: CleanConfig, progress: bool) -> list[tuple]:
+    """:func:`~textmine.units.split_each` of many documents, a slice at a time."""
+    slices = chunks(documents, max(1, -(-len(documents) // CLEAN_SLICES)))
+    return [r for part in bar(slices, "clean", "slice", progress) for r in split_each(part, config)]
 
 
 def clean_corpus(corpus: Corpus, config: CleanConfig, partition_docs: int, *, cache=None, client=None,
@@ -246,6 +272,7 @@ def clean_corpus(corpus: Corpus, config: CleanConfig, partition_docs: int, *, ca
 
     With a cache, a partition cleaned before (same documents, settings, versions) is read (``cache_hits``
     counts them); the digest of the partition keys then stands for the units (None without a cache).
+    In this process (no ``client``), each distinct text is cleaned once across partitions.
     """
     import hashlib
 
@@ -259,10 +286,13 @@ def clean_corpus(corpus: Corpus, config: CleanConfig, partition_docs: int, *, ca
         keys = [partition_key(p, settings) for p in parts]
         cleaned = [cache.units.get(k) for k in keys]
     todo = [i for i, done in enumerate(cleaned) if done is None]
-    # in this process, a text seen in an earlier partition is not cleaned again (see clean_part)
-    shared = {"done": {}} if client is None else {}
-    fresh = map_in_order(client, clean_part, [parts[i] for i in todo], desc="clean", unit="part",
-                         progress=progress, config=config, **shared)
+    if client is None:
+        distinct = distinct_documents((parts[i] for i in todo), {})
+        by_key = dict(zip(distinct, _clean_distinct(list(distinct.values()), config, progress)))
+        fresh = [assemble_part(parts[i], by_key) for i in todo]
+    else:
+        fresh = map_in_order(client, clean_part, [parts[i] for i in todo], desc="clean", unit="part",
+                             progress=progress, config=config)
     for i, result in zip(todo, fresh):
         cleaned[i] = result
         if cache is not None:
@@ -294,7 +324,8 @@ def segment_corpus(units: Sequence[Unit], segmenter, config: Config, *, cache=No
 
     fingerprint = segmentation_fingerprint(segmenter, config.clean.fold_traditional)
     store = cache.segments(fingerprint) if cache is not None else None
-    keys = [unit_key(u.norm) for u in units]
+    key_of: dict[str, str] = {}   # a text that comes again is hashed once
+    keys = [key_of.get(u.norm) or key_of.setdefault(u.norm, unit_key(u.norm)) for u in units]
     known = store.get(set(keys)) if store is not None else {}
     todo: dict[str, str] = {}
     for key, unit in zip(keys, units):

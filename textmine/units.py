@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .config import CleanConfig
@@ -27,7 +27,7 @@ from .data import Corpus, Document, Unit
 from .normalize import (
     MappedText,
     SimplifiedFolder,
-    fold_for_counting,
+    fold_many_for_counting,
     normalize_whitespace,
 )
 
@@ -70,14 +70,15 @@ _NAMES = re.compile(r"^[\u4e00-\u9fff·]{1,4}(?:[（(][^）)]{1,20}[）)])?"
 _BOARD_TITLE = re.compile(r"^[\u4e00-\u9fff\s]{0,20}(?:编委会|编辑委员会|编辑部)$")
 _EDITORIAL_MAX_CHARS = 80
 _LEGAL_NOTICE = re.compile(r"^(?:免责声明|版权声明|法律声明|重要声明|特别声明|免责条款)\s*(?:[:：]|$)")
-_COPYRIGHT = re.compile(
+_COPYRIGHT_MAX_START = 4
+_COPYRIGHT = re.compile(  # a notice opens its block: it starts within its first few characters
+    rf"^[\s\S]{{0,{_COPYRIGHT_MAX_START}}}?(?:"
     r"版权所有|(?:本|该)(?:报告|白皮书|书|刊|文|文章|网站|资料|出版物)\S{0,6}?(?:版权|著作权)"
     r"|(?:版权|著作权)(?:归|属于?)[^。，,]{1,40}所有|©|Ⓒ|copyright|all rights reserved"
     r"|(?:引用|转载|复制|摘编|转引)[^。]{0,12}(?:注明|须经|需经|应经|请)"
-    r"|未经[^。]{0,20}(?:许可|授权|同意)[^。]{0,12}(?:转载|复制|摘编|使用|引用|传播)", re.IGNORECASE)
+    r"|未经[^。]{0,20}(?:许可|授权|同意)[^。]{0,12}(?:转载|复制|摘编|使用|引用|传播))", re.IGNORECASE)
 _CONTACT = re.compile(r"\d{3,4}-\d{7,8}|@|联系|电话|邮箱")
 _COPYRIGHT_MAX_CHARS = 150
-_COPYRIGHT_MAX_START = 4
 _LEGAL_NOTICE_MAX_CHARS = 1000
 
 # -- running headers and footers -------------------------------------------------------------------------------
@@ -218,8 +219,7 @@ def _is_copyright(text: str) -> bool:
     if _LEGAL_NOTICE.match(text):
         return len(text) <= _LEGAL_NOTICE_MAX_CHARS
     # a notice opens its block (如引用…); a site footer after a review does not
-    return len(text) <= _COPYRIGHT_MAX_CHARS and any(_COPYRIGHT.match(text, start)
-                                                     for start in range(min(_COPYRIGHT_MAX_START + 1, len(text))))
+    return len(text) <= _COPYRIGHT_MAX_CHARS and _COPYRIGHT.match(text) is not None
 
 
 def classify_block(block: str, config: CleanConfig) -> str:
@@ -373,6 +373,20 @@ def split_document(doc: Document, config: CleanConfig, folder: SimplifiedFolder 
     ``header_footer`` (a running header or footer line, or a page number), ``empty`` (nothing left after
     inline cleaning) and ``short`` (shorter than ``min_unit_chars``).
     """
+    pieces = document_pieces(doc, config, dropped, samples)
+    norms = fold_many_for_counting([text.text for _, text in pieces], folder)
+    return units_of(doc.id, pieces, norms)
+
+
+def units_of(doc_id: str, pieces: Sequence[tuple[str, MappedText]], norms: Sequence[str]) -> list[Unit]:
+    """The units of a document from its kept pieces (kind and text) and their counting forms."""
+    return [Unit(doc_id, index, kind, text.text, norm, text.runs())
+            for index, ((kind, text), norm) in enumerate(zip(pieces, norms), start=1)]
+
+
+def document_pieces(doc: Document, config: CleanConfig, dropped: Counter[str] | None = None,
+                    samples: dict[str, list[str]] | None = None) -> list[tuple[str, MappedText]]:
+    """The kind and cleaned text of each unit of a document, before folding (see :func:`split_document`)."""
     drops = _Drops(dropped, samples)
     blocks = [block for block in _blocks(doc.text) if block.text.strip()]
     if config.drop_headers_footers:
@@ -400,20 +414,28 @@ def split_document(doc: Document, config: CleanConfig, folder: SimplifiedFolder 
         # A long paragraph that stops without closing punctuation was cut by a page break.
         text = pieces[index][1].text
         open_paragraph = index if kind == "paragraph" and len(text) >= 20 and _ends_mid_sentence(text) else None
-    units = []
-    for index, (kind, text) in enumerate(pieces, start=1):
-        units.append(Unit(doc.id, index, kind, text.text, fold_for_counting(text.text, folder), text.runs()))
-    return units
+    return pieces
+
+
+def split_each(documents: Sequence[Document], config: CleanConfig) -> list[tuple[list[Unit], Counter, dict]]:
+    """For each document, what :func:`split_document` gives: its units, the blocks dropped by kind, and
+    samples of them. The kept texts of all the documents are folded for counting in one pass."""
+    folder = SimplifiedFolder() if config.fold_traditional else None
+    results = []
+    for doc in documents:
+        dropped: Counter[str] = Counter()
+        samples: dict[str, list[str]] = {}
+        results.append((document_pieces(doc, config, dropped, samples), dropped, samples))
+    norms = iter(fold_many_for_counting([text.text for pieces, *_ in results for _, text in pieces], folder))
+    return [(units_of(doc.id, pieces, [next(norms) for _ in pieces]), dropped, samples)
+            for doc, (pieces, dropped, samples) in zip(documents, results)]
 
 
 def split_units(corpus: Corpus | Iterable[Document], config: CleanConfig | None = None) -> UnitsResult:
     """Split every document of a corpus into units; see :func:`split_document`."""
-    config = config or CleanConfig()
-    folder = SimplifiedFolder() if config.fold_traditional else None
+    each = split_each(list(corpus), config or CleanConfig())
     dropped: Counter[str] = Counter()
-    samples: dict[str, list[str]] = {}
-    units: list[Unit] = []
-    for doc in corpus:
-        units.extend(split_document(doc, config, folder, dropped, samples))
-    return UnitsResult(tuple(units), dict(sorted(dropped.items())),
-                       {kind: tuple(texts) for kind, texts in sorted(samples.items())})
+    for _, own, _ in each:
+        dropped.update(own)
+    samples = merge_samples(own for *_, own in each)
+    return UnitsResult(tuple(u for units, *_ in each for u in units), dict(sorted(dropped.items())), samples)

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError, TextmineError
+from ..parallel import cyclic_gc_paused
 
 FLOAT_FORMAT = "%.6g"
 #: CSVs start with a UTF-8 byte-order mark: Excel (on a Chinese Windows machine too) then reads them as
@@ -76,7 +77,8 @@ def rows_csv(rows, *, header=None) -> bytes:
     writer = csv.writer(buffer, lineterminator="\n")
     if header is not None:
         writer.writerow(header)
-    writer.writerows(rows)
+    with cyclic_gc_paused():   # rows may be made as they are written: many small tuples, no cycles
+        writer.writerows(rows)
     return buffer.getvalue().encode(CSV_ENCODING if header is not None else "utf-8")
 
 
@@ -86,24 +88,41 @@ TOKEN_COLUMNS = ["unit_id", "doc_id", "n_tokens", "tokens"]
 def units_csv(units, documents, *, header: bool = True) -> bytes:
     """``units.csv`` (:func:`units_table` written by :func:`table_to_csv`), row by row; ``documents`` maps each
     document id to its document (for the page)."""
-    from .csvsafe import guard_text as g
+    from .csvsafe import guard_str as g
 
     def rows():
+        doc_id = None
         for u in units:
-            doc = documents.get(u.doc_id)
-            start = u.start
-            page = doc.page_at(start) if doc is not None and doc.page_starts else None
-            yield g(u.id), g(u.doc_id), g(u.kind), start, u.end, g(u.text), "" if page is None else page
+            if u.doc_id != doc_id:   # a document's units come together: its id and pages are looked up once
+                doc_id, guarded = u.doc_id, g(u.doc_id)
+                doc = documents.get(doc_id)
+                pages = doc is not None and bool(doc.page_starts)
+            # a unit id starts with its document's id, so it needs a guard exactly when the id does
+            unit_id = u.id if guarded is doc_id else "'" + u.id
+            runs = u.runs
+            if len(runs) == 1 and runs[0][0] == 0:   # most units: one run of the original
+                start = runs[0][1]
+                end = start + len(u.text)
+            else:
+                start, end = u.start, u.end
+            page = doc.page_at(start) if pages else ""
+            yield unit_id, guarded, u.kind, start, end, g(u.text), page
 
     return rows_csv(rows(), header=UNIT_COLUMNS if header else None)
 
 
 def tokens_csv(tokens, *, header: bool = True) -> bytes:
     """``tokens.csv`` (:func:`tokens_table` written by :func:`table_to_csv`), row by row."""
-    from .csvsafe import guard_text as g
+    from .csvsafe import guard_str as g
 
-    return rows_csv(((g(t.unit_id), g(t.doc_id), len(t.terms), g(" ".join(t.terms))) for t in tokens),
-                    header=TOKEN_COLUMNS if header else None)
+    def rows():
+        doc_id = None
+        for t in tokens:
+            if t.doc_id != doc_id:
+                doc_id, guarded = t.doc_id, g(t.doc_id)
+            yield (t.unit_id if guarded is doc_id else "'" + t.unit_id), guarded, len(t.terms), g(" ".join(t.terms))
+
+    return rows_csv(rows(), header=TOKEN_COLUMNS if header else None)
 
 
 def _csv_text(frame: pd.DataFrame, *, header: bool) -> str:

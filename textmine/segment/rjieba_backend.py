@@ -11,16 +11,15 @@ reviews (``tests/test_segment_rjieba.py``).
 
 from __future__ import annotations
 
-import gc
 import re
 import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from itertools import accumulate, compress
 
 import numpy as np
 
+from ..parallel import cyclic_gc_paused
 from .jieba_backend import JiebaSegmenter
 from .spans import guarded_pattern, is_word, latin_edged, trie_pattern
 
@@ -172,7 +171,7 @@ class RjiebaSegmenter(JiebaSegmenter):
         """
         self.initialize()
         out: list[tuple[tuple[str, ...], tuple[int, ...]]] = []
-        with ThreadPoolExecutor(1, thread_name_prefix="textmine-cut") as pool, _cyclic_gc_paused():
+        with ThreadPoolExecutor(1, thread_name_prefix="textmine-cut") as pool, cyclic_gc_paused():
             pending = None
             for block in _blocks(texts):
                 masked = self._mask_block(block)
@@ -322,21 +321,6 @@ def _char_class_table() -> np.ndarray:
     return table
 
 
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while segmenting.
-
-    Segmentation allocates millions of lists and tuples and no reference cycles; the collector would
-    otherwise walk every live container of the process many times over (a third of the segment time on
-    the reviews). Reference counting still frees everything.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def jieba_pieces(token: str) -> list[str]:
