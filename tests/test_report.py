@@ -376,6 +376,26 @@ def test_many_documents_stay_readable(bundled_run, tmp_path):
     assert "<td>d11</td><td>2011</td>" in table and '<td class="num" data-sort="16.5">16.5 (11)</td>' in table
 
 
+
+def test_distinctive_terms_list_the_first_documents_of_a_large_corpus(bundled_run, monkeypatch):
+    """The list of each document's distinctive terms stops after DISTINCTIVE_DOCS documents and says so; each
+    listed document shows its first four terms of keyness.csv (read here with pandas)."""
+    from textmine.report import build_context, load_run, render_html
+    from textmine.report import findings
+
+    monkeypatch.setattr(findings, "DISTINCTIVE_DOCS", 2)
+    run = load_run(bundled_run)
+    context = build_context(run)
+    listed = context["findings"]["distinctive"]
+    documents = pd.read_csv(bundled_run / "documents.csv")["doc_id"].tolist()
+    assert listed["total"] == len(documents) == 4 and [d["id"] for d in listed["rows"]] == documents[:2]
+    keyness = pd.read_csv(bundled_run / "keyness.csv")
+    for doc in listed["rows"]:
+        first = keyness[keyness.doc_id == doc["id"]].sort_values("rank").term.head(4).tolist()
+        assert [t["term"] for t in doc["terms"]] == first
+    html = render_html(context, run.images, embed_font=False)
+    assert "for the first 2 of 4 documents (keyness.csv holds every document)" in html
+
 def test_font_subset_cache_gives_the_same_bytes_and_skips_subsetting(tmp_path, monkeypatch):
     from fontTools import subset
 

@@ -31,6 +31,8 @@ CARD_ITEMS = 5
 CARD_LINES = 8
 #: terms per document in the distinctive-terms list
 DOC_TERMS = 4
+#: documents in the distinctive-terms list (a report of a large corpus stays quick to render and to open)
+DISTINCTIVE_DOCS = 500
 
 
 def documents_corpus(documents: pd.DataFrame):
@@ -219,29 +221,32 @@ def leading_topics(run: RunFiles, shown: set[str]) -> dict[str, Any] | None:
             "grouped": any(g != d for d, g in groups.items())}
 
 
-def distinctive(run: RunFiles, context: Mapping[str, Any], shown: set[str]) -> list[dict[str, Any]] | None:
-    """Each document's first terms in ``keyness.csv`` (against all the other documents)."""
+def distinctive(run: RunFiles, context: Mapping[str, Any], shown: set[str]) -> dict[str, Any] | None:
+    """Each document's first terms in ``keyness.csv`` (against all the other documents), for the first
+    :data:`DISTINCTIVE_DOCS` documents (``total`` counts them all; the table holds every one)."""
     table = run.tables.get("keyness")
     if table is None or table.empty:
         return None
     documents = {d["id"]: d for d in context.get("documents_list", [])}
     slugs = {d["id"]: d["slug"] for d in context.get("per_document") or []}
-    out = []
     order = list(documents) or list(dict.fromkeys(table["doc_id"]))
-    firsts = {doc: rows for doc, rows in table.sort_values("rank", kind="stable").groupby("doc_id", sort=False)}
-    for doc_id in order:
-        rows = firsts.get(doc_id)
-        if rows is None:
+    listed = order[:DISTINCTIVE_DOCS]
+    rows = table[table["doc_id"].isin(listed)].sort_values("rank", kind="stable")
+    rows = rows.groupby("doc_id", sort=False).head(DOC_TERMS)
+    firsts: dict[str, list[tuple[int, str, float]]] = {}
+    for i, doc_id, term, g2 in zip(rows.index, rows["doc_id"], rows["term"], rows["g2"]):
+        firsts.setdefault(doc_id, []).append((i, str(term), float(g2)))
+    out = []
+    for doc_id in listed:
+        if doc_id not in firsts:
             continue
-        rows = rows.head(DOC_TERMS)
         slug = slugs.get(doc_id)
-        terms = [{"term": str(r["term"]), "g2": float(r["g2"]),
-                  "row": _row(f"kn-{slug}", i, "keyness.csv", shown) if slug else
-                  _row("kn", i, "keyness.csv", set()),
-                  "evidence": _evidence(r["term"], [doc_id])} for i, r in rows.iterrows()]
+        terms = [{"term": term, "g2": g2,
+                  "row": _row(f"kn-{slug}", i, "keyness.csv", shown) if slug else _row("kn", i, "keyness.csv", set()),
+                  "evidence": _evidence(term, [doc_id])} for i, term, g2 in firsts[doc_id]]
         out.append({"id": doc_id, "date": documents.get(doc_id, {}).get("date", ""), "terms": terms,
                     "href": f"#doc-{slug}" if slug else ""})
-    return out
+    return {"rows": out, "total": len(order)}
 
 
 def latest(run: RunFiles) -> dict[str, Any] | None:

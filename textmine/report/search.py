@@ -40,27 +40,40 @@ def _utf16(text: str, index: int) -> int:
 
 def folding(texts: list[str], fold_traditional: bool) -> tuple[dict[str, str], list[list[int | str]]]:
     """``(map, exceptions)``: a character map the page applies one character at a time, and ``[unit, offset,
-    char]`` where the run's folding of that unit differs from the map (offsets in UTF-16 units)."""
-    from ..normalize import SimplifiedFolder, fold_for_counting
+    char]`` where the run's folding of that unit differs from the map (offsets in UTF-16 units).
 
-    folder = SimplifiedFolder() if fold_traditional else None
-    folded = [fold_for_counting(t, folder) for t in texts]
-    votes: dict[str, Counter] = {}
-    for text, target in zip(texts, folded):
-        if text == target:
-            continue
-        for a, b in zip(text, target):
-            if a != b and ord(a) <= 0xFFFF and ord(b) <= 0xFFFF:
-                votes.setdefault(a, Counter())[b] += 1
-    mapping = {a: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for a, c in votes.items()}
+    The map sends each character to what the run's folding turned it into most often (the smaller character
+    on a tie), counted over the characters of the basic plane; the texts are compared as arrays of code
+    points, all at once."""
+    import numpy as np
+
+    from ..normalize import SimplifiedFolder, fold_many_for_counting
+
+    folded = fold_many_for_counting(texts, SimplifiedFolder() if fold_traditional else None)
+    if not texts:
+        return {}, []
+    lengths = np.array([len(t) for t in texts], dtype=np.int64)
+    original = np.frombuffer("".join(texts).encode("utf-32-le"), np.uint32)
+    target = np.frombuffer("".join(folded).encode("utf-32-le"), np.uint32)
+    unit = np.repeat(np.arange(len(texts)), lengths)
+    basic = (original <= 0xFFFF) & (target <= 0xFFFF)
+    changed = np.flatnonzero((original != target) & basic)
+    pairs, counts = np.unique(original[changed].astype(np.int64) << 21 | target[changed], return_counts=True)
+    sources, targets = pairs >> 21, pairs & ((1 << 21) - 1)
+    # per source character: the most frequent target, the smallest on a tie
+    order = np.lexsort((targets, -counts, sources))
+    first = order[np.r_[True, sources[order][1:] != sources[order][:-1]]] if len(order) else order
+    mapping = {chr(a): chr(b) for a, b in zip(sources[first].tolist(), targets[first].tolist())}
+    table = np.arange(0x10000, dtype=np.uint32)
+    table[sources[first]] = targets[first]
+    differs = np.array([t != f for t, f in zip(texts, folded)], dtype=bool)
+    mapped = table[np.where(basic, original, 0)]
+    where = np.flatnonzero(differs[unit] & basic & (mapped != target))
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     exceptions: list[list[int | str]] = []
-    for u, (text, target) in enumerate(zip(texts, folded)):
-        if text == target:
-            continue
-        astral = any(ord(c) > 0xFFFF for c in text)
-        for i, (a, b) in enumerate(zip(text, target)):
-            if mapping.get(a, a) != b and ord(b) <= 0xFFFF and ord(a) <= 0xFFFF:
-                exceptions.append([u, _utf16(text, i) if astral else i, b])
+    for pos, u in zip(where.tolist(), unit[where].tolist()):
+        text, i = texts[u], pos - int(starts[u])
+        exceptions.append([u, _utf16(text, i) if any(ord(c) > 0xFFFF for c in text[:i]) else i, folded[u][i]])
     return dict(sorted(mapping.items())), exceptions
 
 
