@@ -673,3 +673,28 @@ def test_topic_map_opens_offline_and_links_back(bundled_run):
         page.screenshot(path=str(ARTIFACTS / "topic-map.png"))
     assert requests == [url], [r for r in requests if r != url]
     assert errors == []
+
+
+def test_search_folding_map_and_exceptions_give_the_runs_counting_text():
+    """What the page does with the folding data — map each character, then apply the exceptions at their UTF-16
+    offsets — gives exactly the run's counting form, on the bundled paragraphs written in Traditional script
+    (OpenCC s2t), with characters beyond the basic plane and full-width forms mixed in."""
+    import opencc
+
+    import textmine as tm
+    from textmine.normalize import SimplifiedFolder, fold_for_counting
+    from textmine.report.search import folding
+
+    paragraphs = [u.text for u in tm.split_units(tm.read_corpus(REPO / "corpus")).units][:200]
+    to_traditional = opencc.OpenCC("s2t")
+    texts = [to_traditional.convert(p) for p in paragraphs]
+    texts += [t[:3] + "𠀀Ａ１，" + t[3:] + "𠮷" for t in texts[:40]] + ["", "𠀀"]
+    mapping, exceptions = folding(texts, True)
+    assert len(mapping) > 300 and exceptions
+    pages = ["".join(mapping.get(c, c) for c in t).encode("utf-16-le") for t in texts]
+    for u, offset, char in exceptions:
+        page = bytearray(pages[u])
+        page[2 * offset:2 * offset + 2] = char.encode("utf-16-le")
+        pages[u] = bytes(page)
+    folder = SimplifiedFolder()
+    assert [p.decode("utf-16-le") for p in pages] == [fold_for_counting(t, folder) for t in texts]
