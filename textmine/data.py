@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 
 import numpy as np
@@ -219,8 +220,8 @@ class Unit:
     norm: str
     runs: tuple[tuple[int, int], ...]
 
-    @property
-    def id(self) -> str:
+    @cached_property
+    def id(self) -> str:   # asked for by every table of units and tokens: made once
         return f"{self.doc_id}:{self.index:04d}"
 
     def original_offset(self, pos: int) -> int:

@@ -250,8 +250,9 @@ def assemble_part(documents: Sequence[Document], cleaned: Mapping[tuple, tuple])
         doc_units, own, own_samples = cleaned[document_key(doc)]
         if doc_units and doc_units[0].doc_id != doc.id:
             doc_units = [Unit(doc.id, u.index, u.kind, u.text, u.norm, u.runs) for u in doc_units]
-        dropped.update(own)
-        sample_parts.append(own_samples)
+        if own:
+            dropped.update(own)
+            sample_parts.append(own_samples)
         units.extend(doc_units)
     return units, dict(sorted(dropped.items())), merge_samples(sample_parts)
 
