@@ -439,20 +439,11 @@ def group_documents(expression: str, documents: pd.DataFrame | None, *, other: S
     expression = str(expression).strip()
     if expression == "rest":
         return [d for d in documents["doc_id"].astype(str) if d not in set(other)]
-    from .data import Corpus, Document, PartialDate
     from .errors import ConfigError
-    from .groups import select_documents
+    from .groups import select_documents, table_corpus
 
-    docs = []
-    for row in documents.itertuples(index=False):
-        try:
-            date = PartialDate.parse(getattr(row, "date", None) or None)
-        except ValueError:
-            date = None
-        meta = {k: str(getattr(row, k)) for k in ("title", "publisher") if isinstance(getattr(row, k, None), str)}
-        docs.append(Document(str(row.doc_id), "", meta=meta, date=date))
     try:
-        return select_documents(Corpus(tuple(docs)), expression, name="group")
+        return select_documents(table_corpus(documents), expression, name="group")
     except (ConfigError, ValueError):
         return None
 

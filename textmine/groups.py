@@ -13,6 +13,7 @@ Conditions joined with ``&`` must all hold (``year>=2000&publisher=新华社``).
 
 from __future__ import annotations
 
+import math
 import re
 
 from .data import Corpus, Document, PartialDate
@@ -90,3 +91,23 @@ def select_documents(corpus: Corpus, expression: str, *, name: str = "--target")
     if not docs:
         raise ConfigError(f"{name} = {expression!r} selects no document")
     return [d.id for d in docs]
+
+
+def table_corpus(documents) -> Corpus:
+    """A :class:`~textmine.data.Corpus` of text-less documents with the ids, dates, titles and publishers of a
+    ``documents.csv`` table (a DataFrame): enough to form groups and periods as the run did when they are by
+    date, title or publisher. An empty or unreadable date is no date."""
+    def text(value) -> str:
+        return "" if value is None or isinstance(value, float) and math.isnan(value) else str(value)
+
+    columns = [documents[c].tolist() if c in documents.columns else [""] * len(documents)
+               for c in ("doc_id", "date", "title", "publisher")]
+    docs = []
+    for doc_id, date, title, publisher in zip(*columns):
+        try:
+            parsed = PartialDate.parse(text(date) or None)
+        except ValueError:
+            parsed = None
+        meta = {k: v for k, v in (("title", text(title)), ("publisher", text(publisher))) if v}
+        docs.append(Document(text(doc_id), "", meta=meta, date=parsed))
+    return Corpus(tuple(docs))

@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..groups import table_corpus
 from ..io.csvsafe import is_true
 from .build import RunFiles, csv_line, row_anchor
 
@@ -33,22 +34,6 @@ CARD_LINES = 8
 DOC_TERMS = 4
 #: documents in the distinctive-terms list (a report of a large corpus stays quick to render and to open)
 DISTINCTIVE_DOCS = 500
-
-
-def documents_corpus(documents: pd.DataFrame):
-    """A :class:`~textmine.data.Corpus` of text-less documents with the ids, dates, titles and publishers of
-    ``documents.csv`` (enough to form periods and groups as the run did, when they are by date)."""
-    from ..data import Corpus, Document, PartialDate
-
-    docs = []
-    for row in documents.itertuples(index=False):
-        try:
-            date = PartialDate.parse(str(getattr(row, "date", "") or "") or None)
-        except ValueError:
-            date = None
-        meta = {k: str(getattr(row, k)) for k in ("title", "publisher") if str(getattr(row, k, "") or "")}
-        docs.append(Document(str(row.doc_id), "", meta=meta, date=date))
-    return Corpus(tuple(docs))
 
 
 def _stubs(documents: pd.DataFrame) -> list[str]:
@@ -72,7 +57,7 @@ def trend_periods(run: RunFiles) -> dict[str, list[str]]:
     if kept.empty:
         return {}
     try:
-        return {p.label: list(p.doc_ids) for p in assign_periods(documents_corpus(kept), by)}
+        return {p.label: list(p.doc_ids) for p in assign_periods(table_corpus(kept), by)}
     except ConfigError:
         return {}
 
@@ -87,7 +72,7 @@ def keyword_periods(run: RunFiles) -> dict[str, list[str]]:
         return {}
     by = str(((run.manifest.get("config") or {}).get("trends") or {}).get("by", "date"))
     try:
-        return dict(periods_of(documents_corpus(documents), by, stubs=_stubs(documents)))
+        return dict(periods_of(table_corpus(documents), by, stubs=_stubs(documents)))
     except ConfigError:
         return {}
 
@@ -285,4 +270,4 @@ def findings(run: RunFiles, context: Mapping[str, Any]) -> dict[str, Any] | None
     return out
 
 
-__all__ = ["documents_corpus", "findings", "keyword_periods", "trend_periods"]
+__all__ = ["findings", "keyword_periods", "trend_periods"]
