@@ -339,3 +339,31 @@ def test_json_of_the_figure_registry_is_stable():
         ("doc_topics.png", ("doc_topics", "topic_summary", "documents")),
         ("period_keywords.png", ("period_keywords",)), ("dispersion.png", ("kwic", "documents"))],
         ensure_ascii=False)
+
+
+def test_periods_named_in_chinese_are_drawn_in_the_cjk_font(prepared):
+    """Periods by a metadata field (the bundled reports' publishers: 新华社, 人民日报海外版, …) name the x axis of
+    every panel that ends a column, in the bundled CJK font: no glyph falls back to a Latin font."""
+    import warnings
+
+    from textmine.trends import mention_table, period_trends, unit_sizes
+
+    themes = prepared.theme_set
+    mentions = mention_table(prepared.units, prepared.tokens, themes)
+    table = period_trends(mentions, unit_sizes(prepared.tokens), themes, prepared.corpus, by="publisher",
+                          resamples=50, doc_tokens=prepared.token_totals)
+    publishers = sorted({d.meta["publisher"] for d in prepared.corpus})
+    assert sorted(set(table["period"])) == publishers and len(set(table["theme"])) <= F.MAX_PANELS
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)     # "Glyph … missing from font(s) DejaVu Sans"
+        figure = F.period_trend_plot(table)
+        figure.savefig(io.BytesIO(), format="png")
+    panels = [a for a in figure.axes if a.get_title(loc="left")]
+    named = [a for a in panels if a.xaxis.get_tick_params()["labelbottom"] is not False
+             and any(t.get_text() for t in a.get_xticklabels())]
+    columns = F._grid(len(panels))[1]
+    assert len(named) == min(columns, len(panels))
+    for axes in named:
+        labels = axes.get_xticklabels()
+        assert {t.get_text() for t in labels} <= {F.short_id(p) for p in publishers}
+        assert all(t.get_fontname() == F.cjk_font(8).get_name() for t in labels)

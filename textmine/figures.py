@@ -169,8 +169,11 @@ def _panels(n: int, title: str, *, panel_height: float = 1.85, sharex: bool = Tr
     rows, columns = _grid(n)
     figure = new_figure(WIDTH, 0.9 + panel_height * rows)
     grid = figure.subplots(rows, columns, sharex=sharex, squeeze=False)
-    for extra in grid.ravel()[n:]:
-        extra.remove()
+    cells = grid.ravel()
+    for index in range(n, len(cells)):
+        cells[index].remove()
+        if index - columns >= 0:  # the panel above an empty cell is the last of its column: it names the x axis
+            cells[index - columns].xaxis.set_tick_params(labelbottom=True)
     figure.suptitle(title, fontproperties=cjk_font(11))
     return figure, list(grid.ravel()[:n]), columns
 
@@ -348,18 +351,16 @@ def _series_title(name: str, mentions: int, panels: int) -> str:
 
 
 def _ordinal_axis(panels, ids: Sequence[str]) -> None:
-    from matplotlib.ticker import FixedLocator, FuncFormatter
-
+    """Documents or periods at 0, 1, 2, … named on the axis (in the CJK font: ids and periods such as 教育 are
+    often Chinese), at most twelve names; unnamed when there are more than MAX_NAMED_DOCS."""
     step = max(1, math.ceil(len(ids) / 12))
     ticks = list(range(0, len(ids), step))
     for axes in panels:
-        axes.xaxis.set_major_locator(FixedLocator(ticks))
         if len(ids) <= MAX_NAMED_DOCS:
-            axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: short_id(ids[round(x)])
-                                                         if 0 <= round(x) < len(ids) else ""))
-            for label in axes.get_xticklabels():
-                label.set_rotation(30)
-                label.set_ha("right")
+            axes.set_xticks(ticks, [short_id(ids[t]) for t in ticks], rotation=30, ha="right",
+                            fontproperties=cjk_font(8))
+        else:
+            axes.set_xticks(ticks)
         axes.set_xlim(-0.5, len(ids) - 0.5)
 
 
