@@ -698,3 +698,28 @@ def test_search_folding_map_and_exceptions_give_the_runs_counting_text():
         pages[u] = bytes(page)
     folder = SimplifiedFolder()
     assert [p.decode("utf-16-le") for p in pages] == [fold_for_counting(t, folder) for t in texts]
+
+
+def test_groups_in_no_time_order_say_so_instead_of_rising_or_falling(bundled_run, tmp_path):
+    """A run whose periods are groups of undated documents (trends.by a field; trend_changes.csv has its header
+    only, as the run writes it then): the Rose, Fell and New cards say why they are empty."""
+    import json
+
+    from textmine.report import build_context, load_run
+
+    for name in ("trends_period.csv", "period_keywords.csv", "documents.csv"):
+        shutil.copy(bundled_run / name, tmp_path / name)
+    manifest = json.loads((bundled_run / "manifest.json").read_text(encoding="utf-8"))
+    manifest["config"]["trends"]["by"] = "publisher"
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    header = (bundled_run / "trend_changes.csv").read_text(encoding="utf-8").splitlines()[0]
+    (tmp_path / "trend_changes.csv").write_text(header + "\n", encoding="utf-8")
+    periods = pd.read_csv(tmp_path / "period_keywords.csv").assign(first_appearance=False)
+    periods.to_csv(tmp_path / "period_keywords.csv", index=False)
+    findings = build_context(load_run(tmp_path))["findings"]
+    expected = "The periods are groups by publisher, in no order in time"
+    assert all(findings[card]["note"].startswith(expected) for card in ("rose", "fell", "new"))
+    manifest["config"]["trends"]["by"] = "date"     # by date an empty table only means nothing changed
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    findings = build_context(load_run(tmp_path))["findings"]
+    assert findings["rose"]["note"] == "No theme rose between consecutive periods."

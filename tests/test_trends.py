@@ -167,6 +167,34 @@ def test_periods_by_metadata_field(prepared):
         assign_periods(prepared.corpus, "decade")
 
 
+
+def test_groups_in_no_time_order_have_no_rises_falls_or_new_terms(prepared):
+    """Periods by publisher: dated reports make the publishers a sequence in time (ordered by their earliest
+    report), so changes are read between them. The same reports undated: the publishers are only groups, so
+    trend_changes.csv is empty and nothing is a first appearance, in trends_period.csv or period_keywords.csv;
+    by date, the undated reports form no period in time at all."""
+    import dataclasses
+
+    from textmine.keywords import period_keywords
+    from textmine.trends import in_time, trend_periods
+
+    dated = prepared.corpus
+    assert in_time(trend_periods(dated, "publisher"), "publisher") == [p.label for p in assign_periods(dated, "publisher")]
+    undated = tm.Corpus(tuple(dataclasses.replace(d, date=None) for d in dated), dated.name)
+    assert in_time(trend_periods(undated, "publisher"), "publisher") == []
+    assert in_time(trend_periods(undated, "date"), "date") == []
+    for corpus, ordered in ((dated, True), (undated, False)):
+        again = dataclasses.replace(prepared, corpus=corpus,
+                                    config=prepared.config.replace(trends={"by": "publisher"}))
+        tables = tm.theme_trends(again)
+        periods = tables["trends_period"]
+        assert periods["period"].nunique() == 4
+        assert (len(tables["trend_changes"]) == len(set(periods["theme"])) * 3) is ordered
+        assert tables["trend_changes"].empty is not ordered
+        assert bool(periods["first_appearance"].any()) is ordered
+        keywords = period_keywords(again.doc_dtm, corpus, by="publisher")
+        assert keywords["period"].nunique() == 4 and bool(keywords["first_appearance"].any()) is ordered
+
 def test_no_leakage_and_seeded_intervals(cpc_themed):
     from textmine.trends import mention_table, unit_sizes
 

@@ -52,7 +52,8 @@ COLUMNS: dict[str, str] = {
     "nested": "mentions that sit inside a longer word token (人工智能 inside 生成式人工智能)",
     "rule_hits": "mentions matched by a near or same-sentence rule rather than by a term",
     "nested_in": "the longer tokens holding the nested mentions, most frequent first, with their numbers",
-    "first_appearance": "true in the earliest document (or period) where the theme occurs",
+    "first_appearance": "true in the earliest document (or period) where the theme occurs (in trends_period.csv, "
+                        "never when the periods are groups that follow no order in time)",
     "period": "the period: a date at the coarsest precision the documents share, a year, a month, or a metadata "
               "value ([trends] by)",
     "n_docs": "documents in the period",
@@ -136,7 +137,8 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "score": "distinctive TF-IDF weight of the term in the period's documents taken together, against the other "
                  "periods ([keywords] method distinctive: used at least min_ratio times as often as in the rest)",
         "rank": "position among the period's keywords, by score",
-        "first_appearance": "true when no earlier period uses the term at all (never in the first period)"},
+        "first_appearance": "true when no earlier period uses the term at all (never in the first period, nor when "
+                            "the periods are groups that follow no order in time)"},
     "units.csv": {"page": "page of the source (PDF) where the paragraph starts; empty where the source has no pages"},
     "topic_examples.csv": {"weight": "the topic's share of the paragraph", "rank": "position among the topic's "
                                                                                  "most representative paragraphs"},

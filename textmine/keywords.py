@@ -17,6 +17,7 @@ l2-normalised.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -158,6 +159,14 @@ def keyword_periods(corpus, by: str = "date", *, stubs=(), max_periods: int = MA
     return periods
 
 
+def keyword_timeline(corpus, by: str, labels, *, stubs=()) -> list[str] | None:
+    """The keyword periods (``labels``) that have a place in time, in order (see
+    :func:`textmine.trends.in_time`): new terms are read along them only."""
+    from .trends import in_time, trend_periods
+
+    return [label for label in labels if label != "undated"] if in_time(trend_periods(corpus, by, stubs), by) else []
+
+
 def period_keywords(dtm: Dtm, corpus, *, by: str = "date", top_n: int = 30, min_ratio: float = 2.0, stubs=(),
                     max_periods: int = MAX_KEYWORD_PERIODS) -> pd.DataFrame:
     """``period_keywords.csv``: the distinctive keywords of each period's documents taken together.
@@ -181,14 +190,16 @@ def period_keywords(dtm: Dtm, corpus, *, by: str = "date", top_n: int = 30, min_
     grouped = part.group(labels)                        # rows: the periods, in time order
     present = Dtm((part.matrix > 0).astype(np.int64).tocsr(), dtm.vocab, part.row_ids).group(labels)
     return period_keyword_table(grouped, present, [len(members) for _, members in periods], top_n=top_n,
-                                min_ratio=min_ratio)
+                                min_ratio=min_ratio,
+                                timeline=keyword_timeline(corpus, by, [label for label, _ in periods], stubs=stubs))
 
 
 def period_keyword_table(grouped: Dtm, present: Dtm, n_docs: list[int], *, top_n: int = 30,
-                         min_ratio: float = 2.0) -> pd.DataFrame:
+                         min_ratio: float = 2.0, timeline: Sequence[str] | None = None) -> pd.DataFrame:
     """:func:`period_keywords` from the periods' summed counts (``grouped``: one row a period, in time order, its
     documents' word tokens as the row's size), how many of their documents hold each term (``present``) and
-    their numbers of documents; the sums can be made part by part (:mod:`textmine.partitions`)."""
+    their numbers of documents; the sums can be made part by part (:mod:`textmine.partitions`).
+    ``first_appearance`` is read along ``timeline`` (:func:`keyword_timeline`; default: every period)."""
     table = top_keywords(grouped, top_n=top_n, method="distinctive", min_ratio=min_ratio)
     if table.empty:
         return pd.DataFrame(columns=PERIOD_KEYWORD_COLUMNS)
@@ -197,7 +208,10 @@ def period_keyword_table(grouped: Dtm, present: Dtm, n_docs: list[int], *, top_n
     at = {c: j for j, c in enumerate(columns)}
     counts = grouped.matrix.tocsc()[:, columns].toarray()          # periods × the terms listed
     doc_freq = present.matrix.tocsc()[:, columns].toarray()
-    seen_before = np.vstack([np.zeros((1, len(columns)), bool), np.cumsum(counts > 0, axis=0)[:-1] > 0])
+    placed = np.array([timeline is None or label in timeline for label in grouped.row_ids], dtype=bool)
+    hits = (counts > 0) & placed[:, None]
+    seen_before = np.vstack([np.zeros((1, len(columns)), bool), np.cumsum(hits, axis=0)[:-1] > 0])
+    first_placed = int(np.argmax(placed)) if placed.any() else -1
     period_index = {p: i for i, p in enumerate(grouped.row_ids)}
     sizes = grouped.sizes()
     p = table["doc_id"].map(period_index).to_numpy()
@@ -207,4 +221,4 @@ def period_keyword_table(grouped: Dtm, present: Dtm, n_docs: list[int], *, top_n
         "period": table["doc_id"].to_numpy(), "n_docs": [n_docs[i] for i in p], "term": table["term"].to_numpy(),
         "count": count, "per_10k": np.divide(count * 1e4, sizes[p], out=np.zeros(len(p)), where=sizes[p] > 0),
         "doc_freq": doc_freq[p, j], "score": table["score"].to_numpy(), "rank": table["rank"].to_numpy(),
-        "first_appearance": (p > 0) & ~seen_before[p, j]}, columns=PERIOD_KEYWORD_COLUMNS)
+        "first_appearance": placed[p] & (p != first_placed) & ~seen_before[p, j]}, columns=PERIOD_KEYWORD_COLUMNS)

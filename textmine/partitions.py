@@ -657,7 +657,7 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     from .trends import single_documents
 
     single = frozenset(single_documents(corpus, config.trends.by, stubs)) if "trends" in stages else frozenset()
-    from .keywords import keyword_periods
+    from .keywords import keyword_periods, keyword_timeline
 
     keyword_groups = keyword_periods(corpus, config.trends.by, stubs=stubs) if "keywords" in stages else []
     period_of = {doc_id: p for p, (_, ids) in enumerate(keyword_groups) for doc_id in ids}
@@ -711,8 +711,9 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
 
     if "keywords" in stages:
         tables["vocab"] = vocab_frame(tuple(vocab), counts, doc_freq)
+        timeline = keyword_timeline(corpus, config.trends.by, [label for label, _ in keyword_groups], stubs=stubs)
         tables["period_keywords"] = _period_keywords(config, keyword_groups, ranks, answers, vocab_array,
-                                                     token_totals)
+                                                     token_totals, timeline)
         if small:
             frames = [a.keywords for a in answers if a.keywords is not None and len(a.keywords)]
             tables["keywords"] = pd.concat(frames, ignore_index=True) if frames else \
@@ -779,7 +780,7 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     return result
 
 
-def _period_keywords(config: Config, groups, ranks, answers, vocab_array: np.ndarray, token_totals):
+def _period_keywords(config: Config, groups, ranks, answers, vocab_array: np.ndarray, token_totals, timeline):
     """``period_keywords.csv`` from each period's sums over the partitions (the same sums as in one process)."""
     import scipy.sparse as sp
 
@@ -799,7 +800,7 @@ def _period_keywords(config: Config, groups, ranks, answers, vocab_array: np.nda
     cfg = config.keywords
     return period_keyword_table(Dtm(sp.csr_matrix(counts), vocab, labels, tokens),
                                 Dtm(sp.csr_matrix(present), vocab, labels), [len(ids) for _, ids in groups],
-                                top_n=cfg.top_n, min_ratio=cfg.min_ratio)
+                                top_n=cfg.top_n, min_ratio=cfg.min_ratio, timeline=timeline)
 
 
 def _bar(items, progress: bool, unit: str):
@@ -854,7 +855,15 @@ def _trends(out, config: Config, theme_set, corpus: Corpus, summaries, answers, 
     a chart is drawn from it)."""
     from .io.write import csv_header, csv_rows
     from .themes import ThemeSet
-    from .trends import DOCUMENT_COLUMNS, MENTION_COLUMNS, document_trends, period_trends, trend_changes
+    from .trends import (
+        DOCUMENT_COLUMNS,
+        MENTION_COLUMNS,
+        document_trends,
+        in_time,
+        period_trends,
+        trend_changes,
+        trend_periods,
+    )
 
     cfg = config.trends
     frames = [s.mentions for s in summaries if len(s.mentions)]
@@ -866,7 +875,8 @@ def _trends(out, config: Config, theme_set, corpus: Corpus, summaries, answers, 
                           "tokens": np.array([n for a in answers for n in a.unit_sizes[2]], dtype=np.int64)})
     periods = period_trends(mentions, sizes, theme_set, corpus, by=cfg.by, seed=config.seed,
                             resamples=cfg.bootstrap, confidence=cfg.confidence, stubs=stubs, doc_tokens=token_totals)
-    tables = {"trends_period": periods, "trend_changes": trend_changes(periods)}
+    tables = {"trends_period": periods,
+              "trend_changes": trend_changes(periods, in_time(trend_periods(corpus, cfg.by, stubs), cfg.by))}
     parts = []
 
     def rows():

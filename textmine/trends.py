@@ -22,6 +22,7 @@ and left out of periods: a 76-character placeholder is not evidence of absence.
 from __future__ import annotations
 
 import logging
+import math
 import zlib
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
@@ -123,6 +124,23 @@ class Period:
     doc_ids: tuple[str, ...]
 
 
+#: The earliest date of a period without dated documents (it sorts after every date).
+_NO_DATE = (10**6, 0, 0)
+
+
+def in_time(periods: Sequence[Period], by: str) -> list[str]:
+    """The labels of the periods that have a place in time, in time order: rises, falls and first appearances
+    are read along them only. By date: every period but ``undated``. By a metadata field: its groups when
+    each holds a dated document or every label is a number (so ordered by :func:`assign_periods`);
+    otherwise none, since groups such as the categories or publishers of undated documents follow no
+    order in time."""
+    if by in ("date", "year", "month"):
+        return [p.label for p in periods if p.label != "undated"]
+    if all(p.sort_key[1] != _NO_DATE for p in periods) or all(math.isfinite(p.sort_key[2]) for p in periods):
+        return [p.label for p in periods]
+    return []
+
+
 def period_precision(corpus: Corpus, by: str) -> str:
     """The granularity ``date``/``month`` periods can honestly have: the coarsest precision of the dated
     documents (2025, 2025-10 and 2026-01-28 together are periods by year: 2025-10 lies inside 2025)."""
@@ -168,7 +186,7 @@ def assign_periods(corpus: Corpus, by: str = "date") -> list[Period]:
     periods = []
     for order, (label, docs) in enumerate(groups.items()):
         dates = [d.date.sort_key() for d in docs if d.date]
-        earliest = min(dates) if dates else (10**6, 0, 0)
+        earliest = min(dates) if dates else _NO_DATE
         try:
             numeric = float(label)
         except ValueError:
@@ -219,6 +237,7 @@ def period_trends(mentions: pd.DataFrame, sizes: pd.DataFrame, themes: ThemeSet,
     if not 0 < confidence < 1:
         raise ConfigError(f"[trends] confidence = {confidence!r} is out of range; it must be between 0.5 and 1")
     periods = trend_periods(corpus, by, stubs)
+    timeline = set(in_time(periods, by))
     # plain dicts: a lookup per theme × document in a pandas MultiIndex costs a quarter millisecond
     unit_counts = mentions.groupby(["theme", "unit_id"], sort=False).size().to_dict()
     doc_counts = mentions.groupby(["theme", "doc_id"], sort=False).size().to_dict()
@@ -247,8 +266,9 @@ def period_trends(mentions: pd.DataFrame, sizes: pd.DataFrame, themes: ThemeSet,
             total, count = int(tokens.sum()), int(counts.sum())
             if count == 0 and total:
                 over, high = "poisson", zero_count_upper(total, confidence)
-            first = count > 0 and not seen
-            seen = seen or count > 0
+            placed = period.label in timeline
+            first = placed and count > 0 and not seen
+            seen = seen or placed and count > 0
             rows.append({"theme": theme, "period": period.label, "n_docs": len(ids),
                          "doc_freq": int((counts > 0).sum()), "count": count, "tokens": total,
                          "per_10k": count / total * 1e4 if total else 0.0, "ci_low": low, "ci_high": high,
@@ -280,8 +300,9 @@ def log2_ratio(count_from: float, tokens_from: float, count_to: float, tokens_to
     return float(np.log2((count_to / tokens_to + smoothing) / (count_from / tokens_from + smoothing)))
 
 
-def trend_changes(periods: pd.DataFrame) -> pd.DataFrame:
-    """Risers and fallers between consecutive periods (``trend_changes.csv``).
+def trend_changes(periods: pd.DataFrame, timeline: Sequence[str] | None = None) -> pd.DataFrame:
+    """Risers and fallers between consecutive periods (``trend_changes.csv``), along ``timeline`` (the
+    labels of :func:`in_time`; default: the periods in the order of the table).
 
     ``change`` is the difference in rate per 10k; ``log2_ratio`` the log2 ratio of the rates with half
     an occurrence per the periods' mean size added to both (:func:`log2_ratio`: its sign is the sign of
@@ -290,7 +311,7 @@ def trend_changes(periods: pd.DataFrame) -> pd.DataFrame:
     by the size of the change.
     """
     rows = []
-    order = list(dict.fromkeys(periods["period"]))
+    order = list(dict.fromkeys(periods["period"])) if timeline is None else list(timeline)
     for before, after in zip(order, order[1:]):
         a = periods[periods["period"] == before].set_index("theme")
         b = periods[periods["period"] == after].set_index("theme")
@@ -319,7 +340,9 @@ def theme_trends(prepared, themes: ThemeSet | None = None) -> dict[str, pd.DataF
                             seed=prepared.config.seed, resamples=cfg.bootstrap, confidence=cfg.confidence,
                             stubs=prepared.stubs)
     return {"trends": document_trends(mentions, themes, prepared.corpus, prepared.token_totals, prepared.stubs),
-            "trends_period": periods, "trend_changes": trend_changes(periods)}
+            "trends_period": periods,
+            "trend_changes": trend_changes(periods, in_time(trend_periods(prepared.corpus, cfg.by, prepared.stubs),
+                                                            cfg.by))}
 
 
 def theme_counts(prepared, themes: Sequence[str] | None = None) -> pd.DataFrame:

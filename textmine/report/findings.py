@@ -121,8 +121,21 @@ def changes(run: RunFiles, direction: str, periods: Mapping[str, list[str]], sho
     note = "" if established or rows.empty else \
         "No change has separated intervals; the largest are shown, not established."
     if rows.empty:
-        note = "No theme " + ("rose" if direction == "rise" else "fell") + " between consecutive periods."
+        note = _no_time_order(run) or \
+            "No theme " + ("rose" if direction == "rise" else "fell") + " between consecutive periods."
     return {"items": items, "note": note, "count": len(separated)}
+
+
+def _no_time_order(run: RunFiles) -> str:
+    """What to say when the periods are groups that follow no order in time (by a field such as a category,
+    of undated documents): ``trend_changes.csv`` is then empty though there are several periods."""
+    by = str(((run.manifest.get("config") or {}).get("trends") or {}).get("by", "date"))
+    changes, periods = run.tables.get("trend_changes"), run.tables.get("trends_period")
+    if by in ("date", "year", "month") or changes is None or not changes.empty or periods is None \
+            or periods["period"].nunique() < 2:
+        return ""
+    return (f"The periods are groups by {by}, in no order in time (undated, not numbers): nothing rises, falls "
+            "or is new between them. trends_period.csv and period_keywords.csv compare the groups.")
 
 
 def new_terms(run: RunFiles, shown: set[str]) -> dict[str, Any] | None:
@@ -141,7 +154,7 @@ def new_terms(run: RunFiles, shown: set[str]) -> dict[str, Any] | None:
                 {"term": str(r["term"]), "row": _row("pk", i, "period_keywords.csv", shown),
                  "evidence": _evidence(r["term"], periods.get(period, []))} for i, r in rows.iterrows()]})
         return {"items": lines[-CARD_LINES:], "more": max(0, len(lines) - CARD_LINES), "source": "period_keywords.csv",
-                "note": "" if lines else "No period's distinctive terms are new to it."}
+                "note": "" if lines else _no_time_order(run) or "No period's distinctive terms are new to it."}
     trends = run.tables.get("trends")
     if trends is None or "first_appearance" not in trends.columns:
         return None
