@@ -192,6 +192,7 @@ def test_groups_in_no_time_order_have_no_rises_falls_or_new_terms(prepared):
         assert (len(tables["trend_changes"]) == len(set(periods["theme"])) * 3) is ordered
         assert tables["trend_changes"].empty is not ordered
         assert bool(periods["first_appearance"].any()) is ordered
+        assert bool(tables["trends"]["first_appearance"].any()) is ordered   # undated: no earliest document
         keywords = period_keywords(again.doc_dtm, corpus, by="publisher")
         assert keywords["period"].nunique() == 4 and bool(keywords["first_appearance"].any()) is ordered
 

@@ -52,8 +52,8 @@ COLUMNS: dict[str, str] = {
     "nested": "mentions that sit inside a longer word token (人工智能 inside 生成式人工智能)",
     "rule_hits": "mentions matched by a near or same-sentence rule rather than by a term",
     "nested_in": "the longer tokens holding the nested mentions, most frequent first, with their numbers",
-    "first_appearance": "true in the earliest document (or period) where the theme occurs (in trends_period.csv, "
-                        "never when the periods are groups that follow no order in time)",
+    "first_appearance": "true in the earliest dated document (or period) where the theme occurs (never for an "
+                        "undated document, nor for periods that are groups following no order in time)",
     "period": "the period: a date at the coarsest precision the documents share, a year, a month, or a metadata "
               "value ([trends] by)",
     "n_docs": "documents in the period",

@@ -81,8 +81,8 @@ def document_trends(mentions: pd.DataFrame, themes: ThemeSet, corpus: Corpus, to
 
     ``count`` is every mention; ``nested`` how many of them sit inside a longer word token and
     ``nested_in`` which tokens (most frequent first); ``rule_hits`` how many came from a ``near``/``&``
-    rule rather than a term. ``first_appearance`` marks the earliest non-stub document (by date)
-    where the theme occurs.
+    rule rather than a term. ``first_appearance`` marks the earliest dated non-stub document where the
+    theme occurs.
     """
     docs = corpus.by_date()
     names, doc_ids = list(themes.names), [d.id for d in docs]
@@ -101,7 +101,8 @@ def document_trends(mentions: pd.DataFrame, themes: ThemeSet, corpus: Corpus, to
                                                                           key=lambda item: (-item[1], item[0]))[:5])
     tokens = np.broadcast_to(np.array([token_totals.get(d, 0) for d in doc_ids], np.int64), count.shape)
     stub = np.broadcast_to(np.array([d in stubs for d in doc_ids]), count.shape)
-    seen = (count > 0) & ~stub
+    dated = np.array([d.date is not None for d in docs])   # an undated document has no place in time
+    seen = (count > 0) & ~stub & dated
     return pd.DataFrame({
         "theme": np.repeat(names, len(doc_ids)).astype(object),
         "doc_id": doc_ids * len(names),
