@@ -179,31 +179,12 @@ def fit_topics(docs: Sequence[Sequence[str]], row_ids: Sequence[str], *, k: int,
     return TopicModel(engine, k, seed, tuple(vocab), topic_term, doc_topic, tuple(row_ids), params)
 
 
-#: The short first fit that finds the spread terms sees at most about this many terms: on a larger corpus, a
-#: sample of whole rows drawn with the fit's seed (a term's topic spread is measured as well on a quarter of
-#: the 62,774 reviews, and the first fit took a tenth of the topic stage there).
-SPREAD_FIT_TERMS = 250_000
-
-
-def spread_fit_rows(docs: Sequence[Sequence[str]], seed: int, limit: int = SPREAD_FIT_TERMS) -> list[int]:
-    """Indices (in corpus order) of the rows the first fit sees: all of them up to ``limit`` terms, else rows in
-    an order drawn with ``seed`` until the next one would pass ``limit``."""
-    lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
-    if lengths.sum() <= limit:
-        return list(range(len(docs)))
-    order = np.random.default_rng(seed).permutation(len(docs))
-    taken = order[np.cumsum(lengths[order]) <= limit]
-    return sorted(taken.tolist())
-
-
 def find_spread_terms(docs: Sequence[Sequence[str]], *, k: int, engine: str, seed: int, threshold: float,
                       iterations: int = 50, **options) -> dict[str, float]:
-    """The frequent terms spread evenly over the topics of a short first fit (same seed and settings) on the rows
-    of :func:`spread_fit_rows`: distinctiveness below ``threshold`` nats (see :mod:`textmine.topics.spread`),
-    term → distinctiveness."""
+    """The frequent terms spread evenly over the topics of a short first fit (same seed and settings):
+    distinctiveness below ``threshold`` nats (see :mod:`textmine.topics.spread`), term → distinctiveness."""
     from .spread import spread_terms
 
-    docs = [docs[i] for i in spread_fit_rows(docs, seed)]
     vocab, _, doc_topic, _ = ENGINES[engine](docs, k=k, seed=seed, iterations=iterations, workers=1, progress=False,
                                              **options)
     return spread_terms(docs, vocab, doc_topic, threshold)
