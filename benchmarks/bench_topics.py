@@ -17,6 +17,7 @@ timed process holds ``flock benchmarks.lock`` so other timed work on the machine
     python benchmarks/bench_topics.py compare --corpus news --seeds 1-5 --variant single="stability_runs = 1"
     python benchmarks/bench_topics.py converge --corpus news --seed 1               # log-likelihood per iteration
     python benchmarks/bench_topics.py fits --corpus reviews --seeds 1-5 --iterations 150   # NMI by number of fits
+    python benchmarks/bench_topics.py profile --corpus reviews                       # where the time goes
     python benchmarks/bench_topics.py stability --tree before=PATH                  # unstable topics, corpus + CPC
     python benchmarks/bench_topics.py write                                         # benchmarks/results/topics.md
 
@@ -250,6 +251,23 @@ def fits(args) -> None:
     shutil.rmtree(work, ignore_errors=True)
 
 
+def profile(args) -> None:
+    """Where the whole ``textmine topics`` command spends its time (``benchmarks/topics_profile.py``), per part."""
+    work = Path(tempfile.mkdtemp(prefix="topics-profile-"))
+    csv, _ = corpus_files(args.corpus, work)
+    (work / "textmine.toml").write_text("", encoding="utf-8")
+    load = os.getloadavg()[0]
+    seconds, done = timed([sys.executable, str(REPO / "benchmarks" / "topics_profile.py"), "topics", "--config",
+                           str(work / "textmine.toml"), "--corpus", str(csv), "--text-col", "text", "--id-col", "id",
+                           "--k", str(K), "--seed", str(args.seed), "--quiet", "--no-cache", "--out",
+                           str(work / "out")], work)
+    found = json.loads(next(line for line in reversed(done.stderr.splitlines()) if line.startswith("{")))
+    record({"kind": "profile", "corpus": args.corpus, "seed": args.seed, "seconds": round(seconds, 2), **found,
+            "date": dt.date.today().isoformat(), "load": round(max(load, os.getloadavg()[0]), 2)})
+    print(json.dumps(found, ensure_ascii=False, indent=1), f"\nwhole command {seconds:.1f} s", flush=True)
+    shutil.rmtree(work, ignore_errors=True)
+
+
 def stability(args) -> None:
     """Share of topics flagged unstable by ``textmine topics`` (its defaults, seed 42) on the bundled corpus and
     the CPC congress reports, for each code tree given (NAME=PATH, put first on PYTHONPATH)."""
@@ -353,6 +371,25 @@ def write(_args) -> None:
                 lines.append(f"- {r['side']}, seed {r['seed']}, {r['rows']}, {r['tokens']:,} tokens: "
                              + ", ".join(f"{i}: {ll}" for i, ll in r["trace"]))
             lines.append("")
+    profiled = [r for r in rows if r["kind"] == "profile"]
+    if profiled:
+        lines += ["## Where the time goes", "",
+                  "`python benchmarks/bench_topics.py profile --corpus C --seed 1`: the whole `textmine topics` "
+                  "command (defaults, k = 10, cache off) with wall-clock timers around its parts "
+                  "(`benchmarks/topics_profile.py`); a part inside another is indented under it. Seconds from the "
+                  "start of the process, and the part's own seconds. The load is the machine's 1-minute load "
+                  "average (2 cores) when the run started or ended, whichever is higher.", ""]
+        for r in profiled:
+            lines += [f"**{r['corpus']}**, seed {r['seed']}, {r['date']}, load {r['load']}: whole command "
+                      f"{r['seconds']:.1f} s; Python start and imports {r['imports']:.2f} s.", "",
+                      "| part | starts at (s) | seconds |", "|---|---|---|"]
+            ends: list[float] = []
+            for label, start, secs in sorted(r["parts"], key=lambda part: (part[1], -part[2])):
+                while ends and start >= ends[-1] - 0.002:      # the times are rounded to milliseconds
+                    ends.pop()
+                lines.append(f"| {'&nbsp;&nbsp;' * len(ends)}{label} | {start:.2f} | {secs:.2f} |")
+                ends.append(start + secs)
+            lines.append("")
     tried = [r for r in rows if r["kind"] == "fits"]
     if tried:
         lines += ["## How many fits, how many iterations", "",
@@ -399,6 +436,9 @@ def main() -> int:
     conv.add_argument("--corpus", choices=sorted(PLAIN), required=True)
     conv.add_argument("--seed", type=int, default=1)
     conv.add_argument("--iterations", type=int, default=1000)
+    prof = sub.add_parser("profile")
+    prof.add_argument("--corpus", choices=sorted(PLAIN), required=True)
+    prof.add_argument("--seed", type=int, default=1)
     many = sub.add_parser("fits")
     many.add_argument("--corpus", choices=sorted(PLAIN), required=True)
     many.add_argument("--seeds", default="1-5")
@@ -409,8 +449,8 @@ def main() -> int:
     sub.add_parser("write")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO / "benchmarks"))
-    {"compare": compare, "converge": converge, "fits": fits, "stability": stability,
-     "write": write}[args.command](args)
+    {"compare": compare, "converge": converge, "fits": fits, "profile": profile,
+     "stability": stability, "write": write}[args.command](args)
     return 0
 
 
