@@ -276,7 +276,7 @@ def stability(args) -> None:
     corpora = {"bundled corpus": ["--corpus", str(REPO / "corpus")],
                "CPC congress reports": ["--corpus", str(DATA / "cpc_congress_reports.jsonl"), "--text-col", "content",
                                         "--id-col", "id", "--date-col", "year"]}
-    for tree in args.tree:
+    for tree in args.tree or [f"after={REPO}"]:
         name, path = tree.split("=", 1)
         env = {**os.environ, "PYTHONPATH": str(Path(path).resolve())}
         for label, corpus_args in corpora.items():
@@ -444,7 +444,7 @@ def main() -> int:
     many.add_argument("--seeds", default="1-5")
     many.add_argument("--iterations", type=int, default=0)
     stab = sub.add_parser("stability")
-    stab.add_argument("--tree", action="append", default=[f"after={REPO}"])
+    stab.add_argument("--tree", action="append", default=None, help=f"NAME=PATH (default: after={REPO})")
     stab.add_argument("--seeds", default="42")
     sub.add_parser("write")
     args = parser.parse_args()
