@@ -49,14 +49,9 @@ def timed_property(owner, name: str, label: str) -> None:
 
 
 def main() -> None:
-    import textmine.cli as cli
-    import textmine.io.write as write
-    import textmine.pipeline as pipeline
-    import textmine.preparation as preparation
-    import textmine.topics.analysis as analysis
-    import textmine.topics.model as model
-    import textmine.topics.processes as processes
-    import textmine.topics.topicmap as topicmap
+    from textmine import cli, pipeline, preparation
+    from textmine.io import write
+    from textmine.topics import analysis, model, processes, topicmap
 
     imported = time.perf_counter() - STARTED
     timed(preparation, "load_corpus", "read")
