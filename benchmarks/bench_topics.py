@@ -16,6 +16,8 @@ timed process holds ``flock benchmarks.lock`` so other timed work on the machine
     python benchmarks/bench_topics.py compare --corpus reviews --seeds 1-5          # default vs plain
     python benchmarks/bench_topics.py compare --corpus news --seeds 1-5 --variant single="stability_runs = 1"
     python benchmarks/bench_topics.py converge --corpus news --seed 1               # log-likelihood per iteration
+    python benchmarks/bench_topics.py fits --corpus reviews --seeds 1-5 --iterations 150   # NMI by number of fits
+    python benchmarks/bench_topics.py profile --corpus reviews                       # where the time goes
     python benchmarks/bench_topics.py stability --tree before=PATH                  # unstable topics, corpus + CPC
     python benchmarks/bench_topics.py write                                         # benchmarks/results/topics.md
 
@@ -41,6 +43,9 @@ DATA = REPO.parent / "shared" / "data"
 RUNS = REPO / "benchmarks" / "results" / "topics_runs.jsonl"
 RESULTS = REPO / "benchmarks" / "results" / "topics.md"
 K = 10
+#: Runs of the default made after the variants were run: their plain runs are paired with them alone.
+LATER_DEFAULTS = ("default before the speed-up (250 iterations per fit; news 340)", "default", "default, second run",
+                  "default, third run (no scipy.optimize)")
 #: The plain script's settings per corpus, as the issue that asked for this benchmark ran it.
 PLAIN = {"reviews": {"iterations": 500, "threads": 2}, "news": {"iterations": 1000, "threads": 1}}
 
@@ -215,6 +220,57 @@ def converge(args) -> None:
     shutil.rmtree(work, ignore_errors=True)
 
 
+def fits(args) -> None:
+    """NMI of the consensus of the first 1, 2, 3 and 4 fits of the default stage (one run of four fits per
+    seed, in this process, on textmine's own rows), and with each document's mixture re-estimated by EM with
+    the consensus topics held fixed (:func:`textmine.topics.documents.infer_mixtures`): how much each fit and
+    each iteration buys, without the time of whole commands."""
+    import textmine as tm
+    from textmine.topics.analysis import engine_options, fit_rows, fit_runs, stability_seeds
+    from textmine.topics.consensus import consensus_model
+    from textmine.topics.documents import infer_mixtures
+    from textmine.topics.spread import without
+
+    work = Path(tempfile.mkdtemp(prefix="topics-fits-"))
+    csv, categories = corpus_files(args.corpus, work)
+    config = tm.Config().replace(corpus={"path": str(csv), "text_col": "text", "id_col": "id"},
+                                 topics={"k": K, "iterations": args.iterations}, scale={"cache": False})
+    cfg = config.topics
+    rows = fit_rows(tm.prepare(config), cfg, K)     # the rows do not depend on the seed
+    for seed in seed_list(args.seeds):
+        runs = fit_runs(rows.docs, rows.ids, k=K, engine=cfg.engine, seeds=stability_seeds(seed, 4),
+                        iterations=cfg.iterations, workers=cfg.workers, **engine_options(cfg))
+        fitted = without(rows.docs, runs[0].params.get("spread_terms", {}))
+        scores, em = {}, {}
+        for n in range(1, 5):
+            model, _ = consensus_model(runs[:n])
+            scores[n] = round(nmi(dict(zip(model.row_ids, model.doc_topic.argmax(axis=1))), categories), 4)
+            if n in (1, 4):
+                theta = infer_mixtures(fitted, model.vocab, model.topic_term, alpha=cfg.alpha)
+                em[n] = round(nmi(dict(zip(model.row_ids, theta.argmax(axis=1))), categories), 4)
+        record({"kind": "fits", "corpus": args.corpus, "seed": seed, "iterations": runs[0].params["iterations"],
+                "nmi_by_fits": scores, "nmi_em": em, "date": dt.date.today().isoformat()})
+        print(args.corpus, seed, scores, "EM", em, flush=True)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def profile(args) -> None:
+    """Where the whole ``textmine topics`` command spends its time (``benchmarks/topics_profile.py``), per part."""
+    work = Path(tempfile.mkdtemp(prefix="topics-profile-"))
+    csv, _ = corpus_files(args.corpus, work)
+    (work / "textmine.toml").write_text("", encoding="utf-8")
+    load = os.getloadavg()[0]
+    seconds, done = timed([sys.executable, str(REPO / "benchmarks" / "topics_profile.py"), "topics", "--config",
+                           str(work / "textmine.toml"), "--corpus", str(csv), "--text-col", "text", "--id-col", "id",
+                           "--k", str(K), "--seed", str(args.seed), "--quiet", "--no-cache", "--out",
+                           str(work / "out")], work)
+    found = json.loads(next(line for line in reversed(done.stderr.splitlines()) if line.startswith("{")))
+    record({"kind": "profile", "corpus": args.corpus, "seed": args.seed, "seconds": round(seconds, 2), **found,
+            "date": dt.date.today().isoformat(), "load": round(max(load, os.getloadavg()[0]), 2)})
+    print(json.dumps(found, ensure_ascii=False, indent=1), f"\nwhole command {seconds:.1f} s", flush=True)
+    shutil.rmtree(work, ignore_errors=True)
+
+
 def stability(args) -> None:
     """Share of topics flagged unstable by ``textmine topics`` (its defaults, seed 42) on the bundled corpus and
     the CPC congress reports, for each code tree given (NAME=PATH, put first on PYTHONPATH)."""
@@ -223,7 +279,7 @@ def stability(args) -> None:
     corpora = {"bundled corpus": ["--corpus", str(REPO / "corpus")],
                "CPC congress reports": ["--corpus", str(DATA / "cpc_congress_reports.jsonl"), "--text-col", "content",
                                         "--id-col", "id", "--date-col", "year"]}
-    for tree in args.tree:
+    for tree in args.tree or [f"after={REPO}"]:
         name, path = tree.split("=", 1)
         env = {**os.environ, "PYTHONPATH": str(Path(path).resolve())}
         for label, corpus_args in corpora.items():
@@ -283,7 +339,8 @@ def write(_args) -> None:
             # the plain script's run of the same seed (its own process beside this variant's, or the default's)
             # (the plain runs of the latest default are paired with the default only: the other variants were run
             # beside earlier plain runs)
-            theirs = {r["seed"]: r for r in compared if r["side"] == "plain" and r["variant"] != "plain (paired with default)"}
+            theirs = {r["seed"]: r for r in compared
+                      if r["side"] == "plain" and r["variant"] not in {f"plain (paired with {v})" for v in LATER_DEFAULTS}}
             theirs.update({r["seed"]: r for r in compared if r["variant"] == f"plain (paired with {variant})"})
             gaps = []
             for r in sorted(mine, key=lambda r: r["seed"]):
@@ -318,12 +375,47 @@ def write(_args) -> None:
                 lines.append(f"- {r['side']}, seed {r['seed']}, {r['rows']}, {r['tokens']:,} tokens: "
                              + ", ".join(f"{i}: {ll}" for i, ll in r["trace"]))
             lines.append("")
+    profiled = [r for r in rows if r["kind"] == "profile"]
+    if profiled:
+        lines += ["## Where the time goes", "",
+                  "`python benchmarks/bench_topics.py profile --corpus C --seed 1`: the whole `textmine topics` "
+                  "command (defaults, k = 10, cache off) with wall-clock timers around its parts "
+                  "(`benchmarks/topics_profile.py`); a part inside another is indented under it. Seconds from the "
+                  "start of the process, and the part's own seconds. The load is the machine's 1-minute load "
+                  "average (2 cores) when the run started or ended, whichever is higher.", ""]
+        for r in profiled:
+            lines += [f"**{r['corpus']}**, seed {r['seed']}, {r['date']}, load {r['load']}: whole command "
+                      f"{r['seconds']:.1f} s; Python start and imports {r['imports']:.2f} s.", "",
+                      "| part | starts at (s) | seconds |", "|---|---|---|"]
+            ends: list[float] = []
+            for label, start, secs in sorted(r["parts"], key=lambda part: (part[1], -part[2])):
+                while ends and start >= ends[-1] - 0.002:      # the times are rounded to milliseconds
+                    ends.pop()
+                lines.append(f"| {'&nbsp;&nbsp;' * len(ends)}{label} | {start:.2f} | {secs:.2f} |")
+                ends.append(start + secs)
+            lines.append("")
+    tried = [r for r in rows if r["kind"] == "fits"]
+    if tried:
+        lines += ["## How many fits, how many iterations", "",
+                  "`python benchmarks/bench_topics.py fits --corpus C --seeds 1-5 --iterations N`: one run of four "
+                  "fits per seed in one process (no whole-command time); NMI of the consensus of the first 1, 2, 3 "
+                  "and 4 fits (fits 1 and 2: the first fit's topics), and with every document's mixture re-estimated "
+                  "by EM with the topics held fixed (not what textmine does; a lever measured for later). The plain "
+                  "script's NMI of the same seed is in the tables above.", "",
+                  "| corpus | iterations per fit | seed | 1 fit | 2 fits | 3 fits | 4 fits | 1 fit + EM | 4 fits + EM |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for r in tried:
+            by, em = r["nmi_by_fits"], r["nmi_em"]
+            lines.append(f"| {r['corpus']} | {r['iterations']} | {r['seed']} | {by['1']:.3f} | {by['2']:.3f} | "
+                         f"{by['3']:.3f} | {by['4']:.3f} | {em['1']:.3f} | {em['4']:.3f} |")
+        lines.append("")
     stab = [r for r in rows if r["kind"] == "stability"]
     if stab:
         lines += ["## Stability flags", "",
                   "`textmine topics` with its defaults (k = 6, threshold 0.5) on each corpus; a topic is flagged "
                   "unstable when refitting with other seeds does not reproduce it (mean top-10 Jaccard with its "
-                  "matched topics below 0.5). `before`: the code as it was before this work.", "",
+                  "matched topics below 0.5). `before`: the code before the consensus of fits; `after`: with it; "
+                  "`150 iterations`: with it and 150 iterations per fit (the default since).", "",
                   "| code | corpus | seed | unstable topics | stability per topic | labels |", "|---|---|---|---|---|---|"]
         for r in stab:
             lines.append(f"| {r['tree']} | {r['corpus']} | {r['seed']} | {r['unstable']} of {r['k']} | "
@@ -349,13 +441,21 @@ def main() -> int:
     conv.add_argument("--corpus", choices=sorted(PLAIN), required=True)
     conv.add_argument("--seed", type=int, default=1)
     conv.add_argument("--iterations", type=int, default=1000)
+    prof = sub.add_parser("profile")
+    prof.add_argument("--corpus", choices=sorted(PLAIN), required=True)
+    prof.add_argument("--seed", type=int, default=1)
+    many = sub.add_parser("fits")
+    many.add_argument("--corpus", choices=sorted(PLAIN), required=True)
+    many.add_argument("--seeds", default="1-5")
+    many.add_argument("--iterations", type=int, default=0)
     stab = sub.add_parser("stability")
-    stab.add_argument("--tree", action="append", default=[f"after={REPO}"])
+    stab.add_argument("--tree", action="append", default=None, help=f"NAME=PATH (default: after={REPO})")
     stab.add_argument("--seeds", default="42")
     sub.add_parser("write")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO / "benchmarks"))
-    {"compare": compare, "converge": converge, "stability": stability, "write": write}[args.command](args)
+    {"compare": compare, "converge": converge, "fits": fits, "profile": profile,
+     "stability": stability, "write": write}[args.command](args)
     return 0
 
 

@@ -208,7 +208,9 @@ def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None
         if on_tables:
             on_tables(prepared, *results[stage])
 
-    if stages:   # made once here, before the topics' thread and the other stages both ask for them
+    if any(stage != "topics" for stage in stages):
+        # made once here, before the topics' thread and the other stages both ask for them (the topics use
+        # the content terms alone: ``textmine topics`` does not build the matrix)
         prepared.doc_dtm
     background = _Background(lambda: compute("topics", True)) if "topics" in stages and len(stages) > 1 else None
     for stage in stages:

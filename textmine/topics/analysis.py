@@ -59,8 +59,8 @@ def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engin
              iterations: int, workers: int = 1, progress: bool = False, cache=None, background: bool = False,
              **options) -> list[TopicModel]:
     """One fit per seed. With ``workers`` > 1 the fits run side by side in worker processes
-    (:mod:`.processes`); ``0`` means one per fit, up to two per available core, for corpora of at least
-    :data:`PROCESS_MIN_TERMS` terms, else one after another here (fits that share the cores finish
+    (:mod:`.processes`); ``0`` means one per fit, up to two per available core, when a fit makes at least
+    :data:`PROCESS_MIN_DRAWS` token draws, else one after another here (fits that share the cores finish
     together: three on two cores take the time of one and a half, not of two one after another, with a
     core idle for the last one). Each fit is single-threaded and owns
     its seed, so the results are the same for any ``workers``. With a
@@ -87,14 +87,35 @@ def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engin
     todo = [s for s in seeds if s not in found]
     auto = workers == 0
     if auto:
-        big = background or sum(map(len, docs)) >= PROCESS_MIN_TERMS
+        big = background or iterations * sum(map(len, docs)) >= PROCESS_MIN_DRAWS
         workers = min(2 * available_cores(), len(todo)) if big else 1
     in_processes = (workers > 1 and len(todo) > 1) or (auto and background and bool(todo))
-    encoded = None
+    encoded, started = None, []
     if in_processes:
-        from .processes import encode_docs
+        from .processes import encode_docs, start_workers
 
+        # started now, they import what they need while the terms are encoded and the first fit runs here
+        started = start_workers(min(workers, len(todo)))
         encoded = encode_docs(docs)
+    try:
+        fresh = _fit_todo(docs, ids, todo, k=k, engine=engine, seeds=seeds, iterations=iterations, workers=workers,
+                          progress=progress, background=background, in_processes=in_processes, encoded=encoded,
+                          started=started, options=options)
+    finally:
+        if started:
+            from .processes import stop_workers
+
+            stop_workers(started)
+    for seed, model in fresh.items():
+        if cache is not None:
+            cache.models.put(keys[seed], *model.to_arrays())
+    found.update(fresh)
+    return [found[s] for s in seeds]
+
+
+def _fit_todo(docs, ids, todo, *, k, engine, seeds, iterations, workers, progress, background, in_processes, encoded,
+              started, options) -> dict[int, TopicModel]:
+    """The fits of :func:`fit_runs` not read from the cache (see there)."""
     if todo and options.get("specificity", 0) > 0 and options.get("drop_terms") is None and len(seeds) > 1:
         # the terms spread evenly over the topics are found once, with the first seed (see the docstring)
         from functools import partial
@@ -103,7 +124,8 @@ def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engin
         from .processes import spread_terms_in_process
 
         engine_opts = {key: v for key, v in options.items() if key not in ("specificity", "specificity_iterations")}
-        find = partial(spread_terms_in_process, encoded=encoded) if in_processes else find_spread_terms
+        # in a worker only when this process has other work meanwhile: else starting one costs more than it saves
+        find = partial(spread_terms_in_process, encoded=encoded) if in_processes and background else find_spread_terms
         options = {**options, "drop_terms": find(
             docs, k=k, engine=engine, seed=seeds[0], threshold=options["specificity"],
             iterations=options.get("specificity_iterations", 50), **engine_opts)}
@@ -111,24 +133,19 @@ def fit_runs(docs: Sequence[Sequence[str]], ids: Sequence[str], *, k: int, engin
     if in_processes:
         from .processes import fit_in_processes
 
-        fresh = fit_in_processes(docs, ids, todo, workers=min(workers, len(todo)), progress=progress,
-                                 encoded=encoded, **fit_options)
-    else:
-        fresh = {seed: fit_topics(docs, ids, seed=seed, progress=progress and seed == todo[0], **fit_options)
-                 for seed in todo}
-    for seed, model in fresh.items():
-        if cache is not None:
-            cache.models.put(keys[seed], *model.to_arrays())
-    found.update(fresh)
-    return [found[s] for s in seeds]
+        return fit_in_processes(docs, ids, todo, workers=min(workers, len(todo)), progress=progress,
+                                encoded=encoded, started=started, **fit_options)
+    return {seed: fit_topics(docs, ids, seed=seed, progress=progress and seed == todo[0], **fit_options)
+            for seed in todo}
 
 
 #: Part of every cached fit's key: changed when the same settings start to give another model (2: spread
 #: terms found from the mixtures of the units they occur in).
 
-#: With ``[topics] workers = 0``, fits go to worker processes only for corpora of at least this many
-#: terms: below it, starting the processes costs more than the fits.
-PROCESS_MIN_TERMS = 200_000
+#: With ``[topics] workers = 0``, fits go to worker processes only when each makes at least this many token
+#: draws (iterations × terms): below it, starting a process (about 0.3 s) costs more than it saves. A fit
+#: draws 10 to 25 million tokens a second on one core (measured with tomotopy 0.14 on the benchmark corpora).
+PROCESS_MIN_DRAWS = 10_000_000
 
 
 def available_cores() -> int:
@@ -175,13 +192,17 @@ class FitRows:
     why: str = ""       # why these rows, when not by the rule of ``[topics] fit_on``
 
 
-#: ``[topics] iterations = 0``: 250 iterations per tomotopy fit, more for a small corpus (up to 1000) as long as
-#: a fit makes at most this many token draws (iterations × tokens): small corpora are cheap to fit longer. The
-#: log-likelihood per word of one fit of textmine's rows, seed 1, at 250 / 500 / 1,000 iterations: −8.708 /
-#: −8.702 / −8.697 on the 502 news articles, −8.173 / −8.157 / −8.156 on the 62,774 reviews
-#: (``benchmarks/results/topics.md``, ``converge``): most of the rise is over by 250.
-TOKEN_DRAWS_PER_FIT = 40_000_000
-ITERATION_RANGE = (250, 1000)
+#: ``[topics] iterations = 0``: 150 iterations per tomotopy fit, more for a small corpus (up to 1000) as long as
+#: a fit makes at most this many token draws (iterations × tokens): small corpora are cheap to fit longer. One
+#: fit is not converged by 150 (log-likelihood per word of textmine's rows, seed 1, at 150 / 250 / 1,000
+#: iterations: −8.723 / −8.708 / −8.697 on the 502 news articles, −8.218 / −8.173 / −8.156 on the 62,774
+#: reviews), but the consensus of four is ahead of the plain script on every seed 1–5 of both corpora with
+#: 150 (``benchmarks/results/topics.md``): mean NMI 0.573 on the reviews (0.606 with 250, twice the time),
+#: 0.830 on the news (0.813 with 340).
+TOKEN_DRAWS_PER_FIT = 15_000_000
+ITERATION_RANGE = (150, 1000)
+#: gensim and nmf: passes × 10 / iterations when ``[topics] iterations = 0``.
+OTHER_ENGINES_ITERATIONS = 250
 
 
 def fit_iterations(setting: int, engine: str, docs: Sequence[Sequence[str]]) -> int:
@@ -189,7 +210,7 @@ def fit_iterations(setting: int, engine: str, docs: Sequence[Sequence[str]]) -> 
     if setting > 0:
         return setting
     if engine != "tomotopy":
-        return ITERATION_RANGE[0]
+        return OTHER_ENGINES_ITERATIONS
     tokens = max(1, sum(len(d) for d in docs))
     low, high = ITERATION_RANGE
     return int(min(high, max(low, round(TOKEN_DRAWS_PER_FIT / tokens, -1))))

@@ -41,25 +41,51 @@ def decode_docs(vocab: Sequence[str], flat: np.ndarray, offsets: np.ndarray) -> 
     return [words[flat[a:b]].tolist() for a, b in zip(offsets[:-1], offsets[1:])]
 
 
-def _run_worker(job: bytes) -> TopicModel | dict[str, float]:
-    proc = subprocess.run([sys.executable, "-m", "textmine.topics.processes"], input=job, stdout=subprocess.PIPE,
-                          check=False)
+def start_workers(count: int) -> list[subprocess.Popen]:
+    """``count`` worker processes started ahead of their jobs: each imports what it needs meanwhile (about a
+    third of a second) and then waits for its job. Hand them to :func:`fit_in_processes`, or
+    :func:`stop_workers` them."""
+    return [_start_worker() for _ in range(count)]
+
+
+def _start_worker() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "textmine.topics.processes"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE)
+
+
+def stop_workers(started: Sequence[subprocess.Popen]) -> None:
+    """End the processes of :func:`start_workers` that are still waiting for a job (or still running one)."""
+    for proc in started:
+        if proc.returncode is None:     # never given its job, or stopped by an error meanwhile
+            proc.kill()
+            proc.communicate()
+
+
+def _run_worker(job: bytes, proc: subprocess.Popen | None = None) -> TopicModel | dict[str, float]:
+    proc = proc or _start_worker()
+    output, _ = proc.communicate(job)
     if proc.returncode != 0:
         raise StageError(f"a topic-fit worker process failed (exit code {proc.returncode}; its error is printed "
                          f"above); set [topics] workers = 1 (or --fit-workers 1) to fit in this process")
-    return pickle.loads(proc.stdout)
+    return pickle.loads(output)
 
 
 def fit_in_processes(docs: Sequence[Sequence[str]], ids: Sequence[str], seeds: Sequence[int], *, workers: int,
-                     progress: bool = False, encoded=None, **options) -> dict[int, TopicModel]:
+                     progress: bool = False, encoded=None, started: Sequence[subprocess.Popen] = (),
+                     **options) -> dict[int, TopicModel]:
     """One fit per seed, ``workers`` at a time, each in its own process (see the module docs); ``encoded`` is
-    :func:`encode_docs` of ``docs`` when the caller has it already."""
-    vocab, flat, offsets = encoded or encode_docs(docs)
-    ids = list(ids)
-    jobs = [_job("fit", vocab, flat, offsets, ids, {**options, "seed": seed, "progress": progress and seed == seeds[0]})
-            for seed in seeds]
-    with ThreadPoolExecutor(max_workers=workers) as pool:   # the threads only wait for their process
-        return dict(zip(seeds, pool.map(_run_worker, jobs)))
+    :func:`encode_docs` of ``docs`` when the caller has it already; ``started``: processes of
+    :func:`start_workers`, which take the first jobs (any left over are stopped)."""
+    try:
+        vocab, flat, offsets = encoded or encode_docs(docs)
+        ids = list(ids)
+        jobs = [_job("fit", vocab, flat, offsets, ids,
+                     {**options, "seed": seed, "progress": progress and seed == seeds[0]}) for seed in seeds]
+        procs = [*started[:len(jobs)], *[None] * (len(jobs) - len(started))]
+        with ThreadPoolExecutor(max_workers=workers) as pool:   # the threads only wait for their process
+            return dict(zip(seeds, pool.map(_run_worker, jobs, procs)))
+    finally:
+        stop_workers(started)
 
 
 def spread_terms_in_process(docs: Sequence[Sequence[str]], *, encoded=None, **options) -> dict[str, float]:
@@ -74,7 +100,10 @@ def _job(kind: str, vocab, flat, offsets, ids, options: dict) -> bytes:
 
 
 def main() -> None:
-    kind, vocab, flat, offsets, ids, options = pickle.loads(sys.stdin.buffer.read())
+    job = sys.stdin.buffer.read()
+    if not job:     # started ahead and not needed
+        return
+    kind, vocab, flat, offsets, ids, options = pickle.loads(job)
     docs = decode_docs(vocab, flat, offsets)
     result = fit_topics(docs, ids, **options) if kind == "fit" else find_spread_terms(docs, **options)
     sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
