@@ -172,42 +172,6 @@ def test_grouping_agreement_is_the_nmi_of_two_groupings():
     assert grouping_agreement(first, second) == pytest.approx(normalized_mutual_info_score(first, second))
 
 
-def test_best_matching_finds_the_matching_scipy_finds():
-    # align_topics matches ten topics without importing scipy.optimize; the matching must be the same
-    from scipy.optimize import linear_sum_assignment
-
-    from textmine.topics.stability import best_matching
-
-    rng = np.random.default_rng(3)
-    matrices = [rng.random((n, n)) for n in (1, 2, 3, 6, 10, 25) for _ in range(40)]
-    topics = rng.dirichlet(np.full(500, 0.05), size=(2, 10))     # cosine similarities of two fits' topics
-    unit = topics / np.linalg.norm(topics, axis=2, keepdims=True)
-    matrices.append(unit[0] @ unit[1].T)
-    matrices.append(np.array([[0.9, 0.8], [0.85, 0.1]]))          # greedy would take 0.9, the best total is 1.65
-    for similarity in matrices:
-        rows, columns = linear_sum_assignment(-similarity)
-        assert best_matching(similarity).tolist() == columns[np.argsort(rows)].tolist()
-    assert best_matching(np.array([[0.9, 0.8], [0.85, 0.1]])).tolist() == [1, 0]
-
-
-def test_grouping_agreement_equals_scikit_learns_nmi_to_the_last_bit():
-    # the consensus picks its reference fit from these values (rounded to 12 decimals): the port must not move
-    # a single bit, with groupings of the size of a real fit (62,357 reviews, 10 topics) and small odd ones
-    from sklearn.metrics import normalized_mutual_info_score
-
-    rng = np.random.default_rng(7)
-    pairs = [(np.zeros(5, dtype=int), np.full(5, 3)), (np.array([4]), np.array([9])), (np.array([0, 1]), np.array([5, 5]))]
-    for _ in range(300):
-        size, first_k, second_k = int(rng.integers(1, 2000)), int(rng.integers(1, 12)), int(rng.integers(1, 12))
-        first = rng.integers(0, first_k, size)
-        second = np.where(rng.random(size) < 0.7, first, rng.integers(0, second_k, size))
-        pairs.append((first, second))
-    big = rng.integers(0, 10, 62_357)
-    pairs.append((big, np.where(rng.random(62_357) < 0.6, big, rng.integers(0, 10, 62_357))))
-    for first, second in pairs:
-        assert grouping_agreement(first, second) == normalized_mutual_info_score(first, second)
-
-
 def test_a_document_left_without_terms_by_the_term_count_floor_gets_equal_weights():
     docs = [["a", "a", "b"], [], ["c"], ["a", "b", "b"]]
     model = fit_topics(docs, ["d1", "d2", "d3", "d4"], k=2, seed=1, iterations=10, min_term_count=2)

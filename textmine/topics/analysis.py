@@ -144,7 +144,8 @@ def _fit_todo(docs, ids, todo, *, k, engine, seeds, iterations, workers, progres
 
 #: With ``[topics] workers = 0``, fits go to worker processes only when each makes at least this many token
 #: draws (iterations × terms): below it, starting a process (about 0.3 s) costs more than it saves. A fit
-#: draws 10 to 25 million tokens a second on one core (measured with tomotopy 0.14 on the benchmark corpora).
+#: draws 10 to 25 million tokens a second on one core, so the 502 news articles (4 fits of 40 million draws,
+#: 1.6 s each) fit in about half the time in two processes.
 PROCESS_MIN_DRAWS = 10_000_000
 
 
@@ -192,17 +193,13 @@ class FitRows:
     why: str = ""       # why these rows, when not by the rule of ``[topics] fit_on``
 
 
-#: ``[topics] iterations = 0``: 150 iterations per tomotopy fit, more for a small corpus (up to 1000) as long as
-#: a fit makes at most this many token draws (iterations × tokens): small corpora are cheap to fit longer. One
-#: fit is not converged by 150 (log-likelihood per word of textmine's rows, seed 1, at 150 / 250 / 1,000
-#: iterations: −8.723 / −8.708 / −8.697 on the 502 news articles, −8.218 / −8.173 / −8.156 on the 62,774
-#: reviews), but the consensus of four is ahead of the plain script on every seed 1–5 of both corpora with
-#: 150 (``benchmarks/results/topics.md``): mean NMI 0.573 on the reviews (0.606 with 250, twice the time),
-#: 0.830 on the news (0.813 with 340).
-TOKEN_DRAWS_PER_FIT = 15_000_000
-ITERATION_RANGE = (150, 1000)
-#: gensim and nmf: passes × 10 / iterations when ``[topics] iterations = 0``.
-OTHER_ENGINES_ITERATIONS = 250
+#: ``[topics] iterations = 0``: 250 iterations per tomotopy fit, more for a small corpus (up to 1000) as long as
+#: a fit makes at most this many token draws (iterations × tokens): small corpora are cheap to fit longer. The
+#: log-likelihood per word of one fit of textmine's rows, seed 1, at 250 / 500 / 1,000 iterations: −8.708 /
+#: −8.702 / −8.697 on the 502 news articles, −8.173 / −8.157 / −8.156 on the 62,774 reviews
+#: (``benchmarks/results/topics.md``, ``converge``): most of the rise is over by 250.
+TOKEN_DRAWS_PER_FIT = 40_000_000
+ITERATION_RANGE = (250, 1000)
 
 
 def fit_iterations(setting: int, engine: str, docs: Sequence[Sequence[str]]) -> int:
@@ -210,7 +207,7 @@ def fit_iterations(setting: int, engine: str, docs: Sequence[Sequence[str]]) -> 
     if setting > 0:
         return setting
     if engine != "tomotopy":
-        return OTHER_ENGINES_ITERATIONS
+        return ITERATION_RANGE[0]
     tokens = max(1, sum(len(d) for d in docs))
     low, high = ITERATION_RANGE
     return int(min(high, max(low, round(TOKEN_DRAWS_PER_FIT / tokens, -1))))

@@ -18,7 +18,6 @@ The fits' agreement is also what :mod:`~textmine.topics.stability` reports per t
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -29,48 +28,11 @@ from .stability import align_topics
 
 
 def grouping_agreement(first: np.ndarray, second: np.ndarray) -> float:
-    """NMI of two groupings given as integer labels: scikit-learn's ``normalized_mutual_info_score`` with its
-    default normalisation (mutual information over the mean of the two entropies; 1 when both groupings put
-    everything in one group), computed step for step as scikit-learn does, so the values are the same to the
-    last bit (tested). Written out because importing scikit-learn takes about a second, more than the rest of
-    the consensus."""
-    _, first = np.unique(np.asarray(first), return_inverse=True)
-    _, second = np.unique(np.asarray(second), return_inverse=True)
-    first, second = first.ravel(), second.ravel()
-    n_first, n_second = int(first.max(initial=-1)) + 1, int(second.max(initial=-1)) + 1
-    if n_first == n_second == 1 or n_first == n_second == 0:
-        return 1.0
-    counts = np.bincount(first * n_second + second, minlength=n_first * n_second).reshape(n_first, n_second)
-    mutual = _mutual_information(counts.astype(np.float64))
-    if mutual == 0:
-        return 0.0
-    return float(mutual / np.mean([_entropy(first), _entropy(second)]))
+    """NMI of two groupings given as integer labels (scikit-learn's, with its default normalisation: mutual
+    information over the mean of the two entropies); 1 when both groupings put everything in one group."""
+    from sklearn.metrics import normalized_mutual_info_score
 
-
-def _mutual_information(counts: np.ndarray) -> float:
-    rows, columns = np.nonzero(counts)
-    values = counts[rows, columns]
-    total = counts.sum()
-    row_sums, column_sums = counts.sum(axis=1), counts.sum(axis=0)
-    if row_sums.size == 1 or column_sums.size == 1:
-        return 0.0
-    shares = values / total
-    outer = row_sums.take(rows).astype(np.int64) * column_sums.take(columns).astype(np.int64)
-    log_outer = -np.log(outer) + math.log(row_sums.sum()) + math.log(column_sums.sum())
-    terms = shares * (np.log(values) - math.log(total)) + shares * log_outer
-    terms = np.where(np.abs(terms) < np.finfo(terms.dtype).eps, 0.0, terms)
-    return float(np.clip(terms.sum(), 0.0, None))
-
-
-def _entropy(labels: np.ndarray) -> float:
-    if len(labels) == 0:
-        return 1.0
-    counts = np.bincount(labels).astype(np.float64)
-    counts = counts[counts > 0]
-    if counts.size == 1:
-        return 0.0
-    total = np.sum(counts)
-    return float(-np.sum((counts / total) * (np.log(counts) - math.log(total))))
+    return float(normalized_mutual_info_score(first, second))
 
 
 def agreement_matrix(runs: Sequence[TopicModel]) -> np.ndarray:

@@ -28,61 +28,17 @@ def _aligned_matrix(model, vocab: Sequence[str]) -> np.ndarray:
 
 def align_topics(reference, other) -> np.ndarray:
     """``match[i]`` = the topic index (0-based) of ``other`` matched to topic ``i`` of ``reference``."""
+    from scipy.optimize import linear_sum_assignment
+
     vocab = list(reference.vocab)
     a = _aligned_matrix(reference, vocab)
     b = _aligned_matrix(other, vocab)
     a = a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-300)
     b = b / np.maximum(np.linalg.norm(b, axis=1, keepdims=True), 1e-300)
     similarity = a @ b.T
-    if similarity.shape[0] != similarity.shape[1]:
-        from scipy.optimize import linear_sum_assignment
-
-        rows, cols = linear_sum_assignment(-similarity)
-        match = np.empty(reference.k, dtype=int)
-        match[rows] = cols
-        return match
-    return best_matching(similarity)
-
-
-def best_matching(similarity: np.ndarray) -> np.ndarray:
-    """The one-to-one matching of rows to columns of a square ``similarity`` with the largest total:
-    ``match[i]`` is row ``i``'s column. The Hungarian method (Kuhn–Munkres with potentials, O(n³)), the
-    optimum ``scipy.optimize.linear_sum_assignment`` finds (tested), without importing ``scipy.optimize``
-    (a third of a second, for matching ten topics)."""
-    cost = -np.asarray(similarity, dtype=float)
-    n = cost.shape[0]
-    row_potential = np.zeros(n + 1)
-    column_potential = np.zeros(n + 1)
-    row_of_column = np.zeros(n + 1, dtype=int)      # 1-based rows; column 0 is the free start
-    way = np.zeros(n + 1, dtype=int)
-    for row in range(1, n + 1):
-        row_of_column[0] = row
-        column = 0
-        least = np.full(n + 1, np.inf)
-        used = np.zeros(n + 1, dtype=bool)
-        while True:
-            used[column] = True
-            current = row_of_column[column]
-            reduced = cost[current - 1] - row_potential[current] - column_potential[1:]
-            free = ~used[1:]
-            better = free & (reduced < least[1:])
-            least[1:][better] = reduced[better]
-            way[1:][better] = column
-            candidates = np.flatnonzero(free)
-            nearest = candidates[np.argmin(least[1:][candidates])] + 1
-            delta = least[nearest]
-            row_potential[row_of_column[used]] += delta
-            column_potential[used] -= delta
-            least[1:][free] -= delta
-            column = nearest
-            if row_of_column[column] == 0:
-                break
-        while column:
-            previous = way[column]
-            row_of_column[column] = row_of_column[previous]
-            column = previous
-    match = np.empty(n, dtype=int)
-    match[row_of_column[1:] - 1] = np.arange(n)
+    rows, cols = linear_sum_assignment(-similarity)
+    match = np.empty(reference.k, dtype=int)
+    match[rows] = cols
     return match
 
 
