@@ -11,7 +11,8 @@ Both sides get a CSV with only the text and an id (the categories stay in a sepa
 same seed. NMI: each document's dominant topic against its category (scikit-learn's normalisation, the
 arithmetic mean of the entropies), over the documents both sides assigned; each side's own coverage is kept
 too. Time: the whole command, wall clock, cache off (``--no-cache``), one process after the other. Every
-timed process holds ``flock benchmarks.lock`` so other timed work on the machine does not overlap it.
+timed process holds ``flock`` on ``textmine-bench.lock`` in the temporary folder, so other timed work that takes
+the same lock (``flock /tmp/textmine-bench.lock COMMAND``) does not overlap it.
 
     python benchmarks/bench_topics.py compare --corpus reviews --seeds 1-5          # default vs plain
     python benchmarks/bench_topics.py compare --corpus news --seeds 1-5 --variant single="stability_runs = 1"
@@ -42,6 +43,7 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "data"
 RUNS = REPO / "benchmarks" / "results" / "topics_runs.jsonl"
 RESULTS = REPO / "benchmarks" / "results" / "topics.md"
+LOCK = Path(tempfile.gettempdir()) / "textmine-bench.lock"
 K = 10
 #: Runs of the default made after the variants were run: their plain runs are paired with them alone.
 LATER_DEFAULTS = ("default before the speed-up (250 iterations per fit; news 340)", "default",
@@ -82,8 +84,7 @@ def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float
     """Run ``command`` under the benchmark lock; wall seconds of the command alone (the wait for the lock is
     not counted: the lock is taken by ``flock`` and the command times itself through /usr/bin/time -f)."""
     timing = cwd / "time.txt"
-    full = ["flock", str(REPO.parent / "notes" / "bench.lock"), "/usr/bin/time", "-f", "%e %M", "-o", str(timing),
-            *command]
+    full = ["flock", str(LOCK), "/usr/bin/time", "-f", "%e %M", "-o", str(timing), *command]
     done = subprocess.run(full, cwd=cwd, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}\n{done.stderr[-3000:]}")
