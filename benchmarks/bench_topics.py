@@ -418,7 +418,7 @@ def write(_args) -> None:
                   "`textmine topics` with its defaults (k = 6, threshold 0.5) on each corpus; a topic is flagged "
                   "unstable when refitting with other seeds does not reproduce it (mean top-10 Jaccard with its "
                   "matched topics below 0.5). `before`: the code before the consensus of fits; `after`: with it; "
-                  "`150 iterations`: with it and 150 iterations per fit (the default since).", "",
+                  "`150 iterations`: with it and 150 iterations per fit (a trial, not kept).", "",
                   "| code | corpus | seed | unstable topics | stability per topic | labels |", "|---|---|---|---|---|---|"]
         for r in stab:
             lines.append(f"| {r['tree']} | {r['corpus']} | {r['seed']} | {r['unstable']} of {r['k']} | "
