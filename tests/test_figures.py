@@ -359,6 +359,10 @@ def test_periods_named_in_chinese_are_drawn_in_the_cjk_font(prepared):
         figure = F.period_trend_plot(table)
         figure.savefig(io.BytesIO(), format="png")
     panels = [a for a in figure.axes if a.get_title(loc="left")]
+    # groups, not dates: points side by side, no line joining them as if they were a sequence
+    for axes in panels:
+        bars = {id(c) for container in axes.containers for c in container.lines[2]}     # the interval bars
+        assert not [c for c in axes.collections if c.__class__.__name__ == "LineCollection" and id(c) not in bars]
     named = [a for a in panels if a.xaxis.get_tick_params()["labelbottom"] is not False
              and any(t.get_text() for t in a.get_xticklabels())]
     columns = F._grid(len(panels))[1]

@@ -376,7 +376,8 @@ def _period_spans(labels: Sequence[str]) -> list[tuple[float, float] | None]:
 
 def period_trend_plot(periods: pd.DataFrame):
     """Each theme's rate per period with its bootstrap interval as a bar, a panel per theme (own scale);
-    periods that are dates sit on a time axis. A period where the theme is never seen is a hollow dot at
+    periods that are dates sit on a time axis, joined by a line; other periods (groups by a field) are points
+    side by side, not joined. A period where the theme is never seen is a hollow dot at
     0 (its Poisson upper bound is in the CSV, not drawn: for a short period it dwarfs every rate)."""
     if periods.empty:
         return _message("no periods to draw")
@@ -399,7 +400,8 @@ def period_trend_plot(periods: pd.DataFrame):
         rows = rows.assign(x=rows["period"].astype(str).map(x)).sort_values("x", kind="stable")
         color = COLORS[n % len(COLORS)]
         seen = rows["count"] > 0
-        gap_line(axes, rows["x"], rows["per_10k"], color, linewidth=1.0, alpha=0.6)
+        if timed:   # groups that are not dates (publishers, categories) are not joined as if they were a sequence
+            gap_line(axes, rows["x"], rows["per_10k"], color, linewidth=1.0, alpha=0.6)
         shown = rows[seen]
         axes.errorbar(shown["x"], shown["per_10k"],
                       yerr=[(shown["per_10k"] - shown["ci_low"]).clip(lower=0),
