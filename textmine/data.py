@@ -228,6 +228,8 @@ class Unit:
         """Offset in the original document of ``text[pos]``."""
         if not 0 <= pos < len(self.text):
             raise IndexError(pos)
+        if len(self.runs) == 1:   # most units: one run of the original
+            return self.runs[0][1] + pos - self.runs[0][0]
         run = bisect.bisect_right(self.runs, (pos, float("inf"))) - 1
         text_pos, original_pos = self.runs[run]
         return original_pos + pos - text_pos

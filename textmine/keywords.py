@@ -159,12 +159,12 @@ def keyword_periods(corpus, by: str = "date", *, stubs=(), max_periods: int = MA
     return periods
 
 
-def keyword_timeline(corpus, by: str, labels, *, stubs=()) -> list[str] | None:
+def keyword_timeline(corpus, by: str, labels, *, stubs=()) -> list[str]:
     """The keyword periods (``labels``) that have a place in time, in order (see
     :func:`textmine.trends.in_time`): new terms are read along them only."""
-    from .trends import in_time, trend_periods
+    from .trends import timeline
 
-    return [label for label in labels if label != "undated"] if in_time(trend_periods(corpus, by, stubs), by) else []
+    return [label for label in labels if label != "undated"] if timeline(corpus, by, stubs) else []
 
 
 def period_keywords(dtm: Dtm, corpus, *, by: str = "date", top_n: int = 30, min_ratio: float = 2.0, stubs=(),

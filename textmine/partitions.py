@@ -859,10 +859,9 @@ def _trends(out, config: Config, theme_set, corpus: Corpus, summaries, answers, 
         DOCUMENT_COLUMNS,
         MENTION_COLUMNS,
         document_trends,
-        in_time,
         period_trends,
+        timeline,
         trend_changes,
-        trend_periods,
     )
 
     cfg = config.trends
@@ -876,7 +875,7 @@ def _trends(out, config: Config, theme_set, corpus: Corpus, summaries, answers, 
     periods = period_trends(mentions, sizes, theme_set, corpus, by=cfg.by, seed=config.seed,
                             resamples=cfg.bootstrap, confidence=cfg.confidence, stubs=stubs, doc_tokens=token_totals)
     tables = {"trends_period": periods,
-              "trend_changes": trend_changes(periods, in_time(trend_periods(corpus, cfg.by, stubs), cfg.by))}
+              "trend_changes": trend_changes(periods, timeline(corpus, cfg.by, stubs))}
     parts = []
 
     def rows():

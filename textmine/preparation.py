@@ -212,16 +212,12 @@ def _warn_empty(corpus: Corpus, units: Sequence[Unit]) -> None:
 
 # -- cleaning ---------------------------------------------------------------------------------------------------
 
-def clean_part(documents: Sequence[Document], config: CleanConfig,
-               done: dict | None = None) -> tuple[list[Unit], dict[str, int], dict]:
+def clean_part(documents: Sequence[Document], config: CleanConfig) -> tuple[list[Unit], dict[str, int], dict]:
     """Units of a partition of documents, the blocks dropped by kind, and samples of them: what
     :func:`textmine.units.split_units` gives (tested), with a text that comes again (a review posted twice, a
-    copied notice) cleaned once and its units given the other document's id. ``done`` maps texts cleaned
-    before (:func:`document_key` → :func:`~textmine.units.split_each` result) and gains this partition's."""
-    done = {} if done is None else done
-    fresh = distinct_documents([documents], done)
-    done.update(zip(fresh, split_each(list(fresh.values()), config)))
-    return assemble_part(documents, done)
+    copied notice) cleaned once and its units given the other document's id."""
+    fresh = distinct_documents([documents])
+    return assemble_part(documents, dict(zip(fresh, split_each(list(fresh.values()), config))))
 
 
 def document_key(doc: Document) -> tuple:
@@ -229,14 +225,12 @@ def document_key(doc: Document) -> tuple:
     return doc.text, doc.page_starts
 
 
-def distinct_documents(parts: Iterable[Sequence[Document]], done: Mapping) -> dict[tuple, Document]:
-    """The first document of each text in ``parts`` that is not in ``done``, by :func:`document_key`."""
+def distinct_documents(parts: Iterable[Sequence[Document]]) -> dict[tuple, Document]:
+    """The first document of each text in ``parts``, by :func:`document_key`."""
     fresh: dict[tuple, Document] = {}
     for part in parts:
         for doc in part:
-            key = document_key(doc)
-            if key not in done and key not in fresh:
-                fresh[key] = doc
+            fresh.setdefault(document_key(doc), doc)
     return fresh
 
 
@@ -288,7 +282,7 @@ def clean_corpus(corpus: Corpus, config: CleanConfig, partition_docs: int, *, ca
         cleaned = [cache.units.get(k) for k in keys]
     todo = [i for i, done in enumerate(cleaned) if done is None]
     if client is None:
-        distinct = distinct_documents((parts[i] for i in todo), {})
+        distinct = distinct_documents(parts[i] for i in todo)
         by_key = dict(zip(distinct, _clean_distinct(list(distinct.values()), config, progress)))
         fresh = [assemble_part(parts[i], by_key) for i in todo]
     else:

@@ -238,7 +238,7 @@ def period_trends(mentions: pd.DataFrame, sizes: pd.DataFrame, themes: ThemeSet,
     if not 0 < confidence < 1:
         raise ConfigError(f"[trends] confidence = {confidence!r} is out of range; it must be between 0.5 and 1")
     periods = trend_periods(corpus, by, stubs)
-    timeline = set(in_time(periods, by))
+    placed_labels = set(in_time(periods, by))
     # plain dicts: a lookup per theme × document in a pandas MultiIndex costs a quarter millisecond
     unit_counts = mentions.groupby(["theme", "unit_id"], sort=False).size().to_dict()
     doc_counts = mentions.groupby(["theme", "doc_id"], sort=False).size().to_dict()
@@ -267,7 +267,7 @@ def period_trends(mentions: pd.DataFrame, sizes: pd.DataFrame, themes: ThemeSet,
             total, count = int(tokens.sum()), int(counts.sum())
             if count == 0 and total:
                 over, high = "poisson", zero_count_upper(total, confidence)
-            placed = period.label in timeline
+            placed = period.label in placed_labels
             first = placed and count > 0 and not seen
             seen = seen or placed and count > 0
             rows.append({"theme": theme, "period": period.label, "n_docs": len(ids),
@@ -282,6 +282,12 @@ def trend_periods(corpus: Corpus, by: str, stubs: Collection[str] = ()) -> list[
     stubs = set(stubs)
     kept = [d for d in corpus if d.id not in stubs]
     return assign_periods(Corpus(tuple(kept), corpus.name), by) if kept else []
+
+
+def timeline(corpus: Corpus, by: str, stubs: Collection[str] = ()) -> list[str]:
+    """:func:`in_time` of the corpus's :func:`trend_periods`: the periods changes and first appearances are
+    read along."""
+    return in_time(trend_periods(corpus, by, stubs), by)
 
 
 def single_documents(corpus: Corpus, by: str, stubs: Collection[str] = ()) -> set[str]:
@@ -342,8 +348,7 @@ def theme_trends(prepared, themes: ThemeSet | None = None) -> dict[str, pd.DataF
                             stubs=prepared.stubs)
     return {"trends": document_trends(mentions, themes, prepared.corpus, prepared.token_totals, prepared.stubs),
             "trends_period": periods,
-            "trend_changes": trend_changes(periods, in_time(trend_periods(prepared.corpus, cfg.by, prepared.stubs),
-                                                            cfg.by))}
+            "trend_changes": trend_changes(periods, timeline(prepared.corpus, cfg.by, prepared.stubs))}
 
 
 def theme_counts(prepared, themes: Sequence[str] | None = None) -> pd.DataFrame:

@@ -30,16 +30,14 @@ _GUARDED = re.compile(r"^''*[=+\-@\t\r]")
 RISKY_FIRST = frozenset("'=+-@\t\r")
 
 
+def guard_str(value: str) -> str:
+    """:func:`guard_text` of a string (row writers call it millions of times, so no type test)."""
+    return "'" + value if value[:1] in RISKY_FIRST and _NEEDS_GUARD.match(value) else value
+
+
 def guard_text(value: object) -> object:
     """``'=1+1`` for ``=1+1``; other values unchanged (non-strings included)."""
-    if isinstance(value, str) and value[:1] in RISKY_FIRST and _NEEDS_GUARD.match(value):
-        return "'" + value
-    return value
-
-
-def guard_str(value: str) -> str:
-    """:func:`guard_text` of a string, for row writers calling it millions of times."""
-    return "'" + value if value[:1] in RISKY_FIRST and _NEEDS_GUARD.match(value) else value
+    return guard_str(value) if isinstance(value, str) else value
 
 
 def restore_text(value: object) -> object:
@@ -75,9 +73,9 @@ def read_output_csv(path: str | Path, **kwargs) -> pd.DataFrame:
     return frame
 
 
-__all__ = ["FORMULA_START", "guard_text", "restore_text", "guard_frame", "read_output_csv", "is_true"]
-
-
 def is_true(value) -> bool:
     """A flag cell of an output CSV (``stub``, ``unstable``, ``ci_separated`` …) read back: True, 1 or yes."""
     return str(value).strip().lower() in ("true", "1", "yes")
+
+
+__all__ = ["FORMULA_START", "guard_text", "guard_str", "restore_text", "guard_frame", "read_output_csv", "is_true"]

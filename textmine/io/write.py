@@ -99,14 +99,9 @@ def units_csv(units, documents, *, header: bool = True) -> bytes:
                 pages = doc is not None and bool(doc.page_starts)
             # a unit id starts with its document's id, so it needs a guard exactly when the id does
             unit_id = u.id if guarded is doc_id else "'" + u.id
-            runs = u.runs
-            if len(runs) == 1 and runs[0][0] == 0:   # most units: one run of the original
-                start = runs[0][1]
-                end = start + len(u.text)
-            else:
-                start, end = u.start, u.end
+            start = u.start
             page = doc.page_at(start) if pages else ""
-            yield unit_id, guarded, u.kind, start, end, g(u.text), page
+            yield unit_id, guarded, u.kind, start, u.end, g(u.text), page
 
     return rows_csv(rows(), header=UNIT_COLUMNS if header else None)
 

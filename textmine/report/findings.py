@@ -36,6 +36,11 @@ DOC_TERMS = 4
 DISTINCTIVE_DOCS = 500
 
 
+def periods_by(run: RunFiles) -> str:
+    """The run's ``[trends] by``: what its periods are (date, year, month or a metadata field)."""
+    return str(((run.manifest.get("config") or {}).get("trends") or {}).get("by", "date"))
+
+
 def _stubs(documents: pd.DataFrame) -> list[str]:
     if "stub" not in documents.columns:
         return []
@@ -51,7 +56,7 @@ def trend_periods(run: RunFiles) -> dict[str, list[str]]:
     documents = run.tables.get("documents")
     if documents is None or documents.empty:
         return {}
-    by = str(((run.manifest.get("config") or {}).get("trends") or {}).get("by", "date"))
+    by = periods_by(run)
     stubs = set(_stubs(documents))
     kept = documents[~documents["doc_id"].astype(str).isin(stubs)]
     if kept.empty:
@@ -70,7 +75,7 @@ def keyword_periods(run: RunFiles) -> dict[str, list[str]]:
     documents = run.tables.get("documents")
     if documents is None or documents.empty:
         return {}
-    by = str(((run.manifest.get("config") or {}).get("trends") or {}).get("by", "date"))
+    by = periods_by(run)
     try:
         return dict(periods_of(table_corpus(documents), by, stubs=_stubs(documents)))
     except ConfigError:
@@ -129,7 +134,7 @@ def changes(run: RunFiles, direction: str, periods: Mapping[str, list[str]], sho
 def _no_time_order(run: RunFiles) -> str:
     """What to say when the periods are groups that follow no order in time (by a field such as a category,
     of undated documents): ``trend_changes.csv`` is then empty though there are several periods."""
-    by = str(((run.manifest.get("config") or {}).get("trends") or {}).get("by", "date"))
+    by = periods_by(run)
     changes, periods = run.tables.get("trend_changes"), run.tables.get("trends_period")
     if by in ("date", "year", "month") or changes is None or not changes.empty or periods is None \
             or periods["period"].nunique() < 2:

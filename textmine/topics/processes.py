@@ -75,17 +75,14 @@ def fit_in_processes(docs: Sequence[Sequence[str]], ids: Sequence[str], seeds: S
                      **options) -> dict[int, TopicModel]:
     """One fit per seed, ``workers`` at a time, each in its own process (see the module docs); ``encoded`` is
     :func:`encode_docs` of ``docs`` when the caller has it already; ``started``: processes of
-    :func:`start_workers`, which take the first jobs (any left over are stopped)."""
-    try:
-        vocab, flat, offsets = encoded or encode_docs(docs)
-        ids = list(ids)
-        jobs = [_job("fit", vocab, flat, offsets, ids,
-                     {**options, "seed": seed, "progress": progress and seed == seeds[0]}) for seed in seeds]
-        procs = [*started[:len(jobs)], *[None] * (len(jobs) - len(started))]
-        with ThreadPoolExecutor(max_workers=workers) as pool:   # the threads only wait for their process
-            return dict(zip(seeds, pool.map(_run_worker, jobs, procs)))
-    finally:
-        stop_workers(started)
+    :func:`start_workers`, which take the first jobs (the caller stops any left over, :func:`stop_workers`)."""
+    vocab, flat, offsets = encoded or encode_docs(docs)
+    ids = list(ids)
+    jobs = [_job("fit", vocab, flat, offsets, ids,
+                 {**options, "seed": seed, "progress": progress and seed == seeds[0]}) for seed in seeds]
+    procs = [*started[:len(jobs)], *[None] * (len(jobs) - len(started))]
+    with ThreadPoolExecutor(max_workers=workers) as pool:   # the threads only wait for their process
+        return dict(zip(seeds, pool.map(_run_worker, jobs, procs)))
 
 
 def spread_terms_in_process(docs: Sequence[Sequence[str]], *, encoded=None, **options) -> dict[str, float]:
