@@ -49,7 +49,8 @@ K = 10
 LATER_DEFAULTS = ("default before the speed-up (250 iterations per fit; news 340)", "default",
                   "150 iterations per fit, faster start (an hour's default)",
                   "150 iterations per fit, faster start, second run",
-                  "150 iterations per fit, faster start, third run (written-out matching)")
+                  "150 iterations per fit, faster start, third run (written-out matching)",
+                  "four fits, whole first fit (the default before 2026-12-02)")
 #: The plain script's settings per corpus, as the issue that asked for this benchmark ran it.
 PLAIN = {"reviews": {"iterations": 500, "threads": 2}, "news": {"iterations": 1000, "threads": 1}}
 
@@ -418,7 +419,10 @@ def write(_args) -> None:
                   "`textmine topics` with its defaults (k = 6, threshold 0.5) on each corpus; a topic is flagged "
                   "unstable when refitting with other seeds does not reproduce it (mean top-10 Jaccard with its "
                   "matched topics below 0.5). `before`: the code before the consensus of fits; `after`: with it; "
-                  "`150 iterations`: with it and 150 iterations per fit (a trial, not kept).", "",
+                  "`150 iterations`: with it and 150 iterations per fit (a trial, not kept); "
+                  "`three fits, sampled first fit`: three fits after a first fit on a sample of a large corpus; "
+                  "`three fits, 30M draws`: the same with at most 30 million token draws per fit (the default "
+                  "since 2026-12-02).", "",
                   "| code | corpus | seed | unstable topics | stability per topic | labels |", "|---|---|---|---|---|---|"]
         for r in stab:
             lines.append(f"| {r['tree']} | {r['corpus']} | {r['seed']} | {r['unstable']} of {r['k']} | "

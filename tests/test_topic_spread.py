@@ -15,7 +15,7 @@ import pytest
 from textmine.topics import fit_topics
 from textmine.topics.analysis import fit_runs, topic_units
 from textmine.topics.model import find_spread_terms
-from textmine.topics.spread import MIN_COUNT, distinctiveness, occurrence_matrix, spread_terms
+from textmine.topics.spread import MIN_COUNT, distinctiveness, first_fit_sample, occurrence_matrix, spread_terms
 
 from conftest import CORPUS, shopping_reviews, textmine
 
@@ -57,14 +57,21 @@ def test_only_frequent_terms_below_the_threshold_are_left_out():
 
 
 @pytest.fixture(scope="module")
-def review_units():
+def review_prepared():
     import textmine as tm
     from textmine.data import Corpus, Document
 
     reviews = shopping_reviews()
     sample = reviews.dropna(subset=["review"]).groupby("cat").sample(150, random_state=0).reset_index(drop=True)
     corpus = Corpus(tuple(Document(f"r{i:04d}", t) for i, t in enumerate(sample["review"])))
-    docs, ids, _ = topic_units(tm.prepare(tm.Config(), corpus), 1)
+    config = tm.Config().replace(topics={"iterations": 30, "stability_runs": 2, "specificity_iterations": 20,
+                                         "workers": 1}, scale={"cache": False})
+    return tm.prepare(config, corpus)
+
+
+@pytest.fixture(scope="module")
+def review_units(review_prepared):
+    docs, ids, _ = topic_units(review_prepared, 1)
     return docs, ids
 
 
@@ -84,6 +91,40 @@ def test_evaluative_words_of_reviews_are_spread_and_product_words_are_not(review
     counts = Counter(t for d in docs for t in d)
     assert all(counts[t] >= MIN_COUNT and score < 0.3 for t, score in found.items())
     assert 15 <= len(found) < 80
+
+
+def test_the_first_fit_of_a_large_corpus_sees_a_seeded_sample_of_its_units(review_units):
+    docs, _ = review_units
+    total = sum(map(len, docs))
+    assert first_fit_sample(docs, 1, budget=total) == (docs, MIN_COUNT)      # small enough: fitted whole
+    budget = total // 3
+    sample, min_count = first_fit_sample(docs, 1, budget=budget)
+    tokens = sum(map(len, sample))
+    assert budget - max(map(len, docs)) < tokens <= budget
+    position = {id(d): i for i, d in enumerate(docs)}
+    picked = [position[id(d)] for d in sample]
+    assert picked == sorted(picked) and len(set(picked)) == len(picked)       # units of the corpus, in order
+    assert min_count == max(5, round(MIN_COUNT * tokens / total))           # a third of the tokens: 7
+    again, _ = first_fit_sample(docs, 1, budget=budget)
+    other, _ = first_fit_sample(docs, 2, budget=budget)
+    assert [id(d) for d in again] == [id(d) for d in sample]               # the seed decides the sample
+    assert [id(d) for d in other] != [id(d) for d in sample]
+
+
+def test_topic_fit_table_says_when_the_first_fit_saw_a_sample(review_prepared, monkeypatch):
+    from textmine.topics import analyse_topic_model, spread
+
+    def first_fit_note():
+        table = analyse_topic_model(review_prepared).tables["topic_fit"].set_index("item")
+        return table.loc["spread_terms", "note"], int(table.loc["rows_fitted", "value"])
+
+    note, rows = first_fit_note()
+    assert "first fit saw" not in note                      # 1,500 reviews: far below the budget
+    monkeypatch.setattr(spread, "FIRST_FIT_TOKENS", 4_000)
+    note, rows = first_fit_note()
+    seen = int(note.split("first fit saw ")[1].split(" of")[0].replace(",", ""))
+    assert f"of the {rows:,} rows, drawn at random with seed 42 up to 4,000 tokens" in note
+    assert 0 < seen < rows
 
 
 def test_stability_runs_fit_the_same_terms_and_the_first_is_the_plain_fit(review_units):

@@ -105,7 +105,7 @@ class TopicsConfig:
                        choices=("tomotopy", "gensim", "nmf"))
     k: int = _opt(6, "number of topics", min=1)
     iterations: int = _opt(0, "training iterations per fit (tomotopy) or passes x 10 (gensim); 0: 250, more for a "
-                              "small corpus (up to 1000, at most 40 million token draws per fit); 250 for gensim and "
+                              "small corpus (up to 1000, at most 30 million token draws per fit); 250 for gensim and "
                               "nmf",
                            min=0)
     fit_on: str = _opt("auto", "what the model is fitted on: whole documents, or paragraph units; auto: documents "
@@ -117,7 +117,7 @@ class TopicsConfig:
     workers: int = _opt(0, "fits run side by side in worker processes (stability seeds, k range); 0: one per "
                            "fit, up to two per core, for large corpora; results are identical for any value", min=0)
     k_range: str = _opt("", "choose k from a range A:B:STEP (e.g. 5:30:5) by the documented rule; empty: use k")
-    stability_runs: int = _opt(4, "fits with seeds seed, seed+1, …: the topics are those of the fit agreeing best "
+    stability_runs: int = _opt(3, "fits with seeds seed, seed+1, …: the topics are those of the fit agreeing best "
                                   "with the others, weights are averaged over them, and their agreement is each "
                                   "topic's stability (1: one fit)", min=1)
     stability_threshold: float = _opt(0.5, "topics whose mean top-10 Jaccard across seeds is below this are "

@@ -270,6 +270,14 @@ def fit_table(model, rows, runs: Sequence, stability: np.ndarray, unstable: Sequ
     unit_note = "documents" if rows.fit_on == "documents" else (
         f"paragraph units with at least {cfg.min_unit_tokens} content terms")
     spread = model.params.get("spread_terms") or {}
+    spread_note = "terms spread evenly over the topics of a first fit, left out (topic_spread_terms.csv)"
+    if model.params.get("specificity"):
+        from .spread import FIRST_FIT_TOKENS, first_fit_sample
+
+        sample, _ = first_fit_sample(rows.docs, seeds[0])
+        if len(sample) < len(rows.docs):
+            spread_note += (f"; the first fit saw {len(sample):,} of the {len(rows.docs):,} rows, drawn at random "
+                            f"with seed {seeds[0]} up to {FIRST_FIT_TOKENS:,} tokens")
     n_unstable = sum(bool(u) for u in unstable)
     rows_out = [
         ("fit_on", rows.fit_on, why),
@@ -277,8 +285,7 @@ def fit_table(model, rows, runs: Sequence, stability: np.ndarray, unstable: Sequ
         ("k", f"{k}", k_note(model, prevalences, unstable, chosen=k_chosen)),
         ("fits", f"{len(runs)}", fits_note),
         ("iterations", f"{model.params.get('iterations')}", "Gibbs sampling iterations per fit"),
-        ("spread_terms", f"{len(spread)}", "terms spread evenly over the topics of a first fit, left out "
-                                           "(topic_spread_terms.csv)"),
+        ("spread_terms", f"{len(spread)}", spread_note),
         ("unstable_topics", f"{n_unstable} of {k}" if len(runs) > 1 else "not measured",
          unstable_meaning(cfg.stability_threshold)),
     ]

@@ -181,13 +181,16 @@ def fit_topics(docs: Sequence[Sequence[str]], row_ids: Sequence[str], *, k: int,
 
 def find_spread_terms(docs: Sequence[Sequence[str]], *, k: int, engine: str, seed: int, threshold: float,
                       iterations: int = 50, **options) -> dict[str, float]:
-    """The frequent terms spread evenly over the topics of a short first fit (same seed and settings):
-    distinctiveness below ``threshold`` nats (see :mod:`textmine.topics.spread`), term → distinctiveness."""
-    from .spread import spread_terms
+    """The frequent terms spread evenly over the topics of a short first fit (same seed and settings) on
+    ``docs``, or on a sample of them drawn with ``seed`` for a large corpus
+    (:func:`~textmine.topics.spread.first_fit_sample`): distinctiveness below ``threshold`` nats (see
+    :mod:`textmine.topics.spread`), term → distinctiveness."""
+    from .spread import first_fit_sample, spread_terms
 
-    vocab, _, doc_topic, _ = ENGINES[engine](docs, k=k, seed=seed, iterations=iterations, workers=1, progress=False,
-                                             **options)
-    return spread_terms(docs, vocab, doc_topic, threshold)
+    sample, min_count = first_fit_sample(docs, seed)
+    vocab, _, doc_topic, _ = ENGINES[engine](sample, k=k, seed=seed, iterations=iterations, workers=1,
+                                             progress=False, **options)
+    return spread_terms(sample, vocab, doc_topic, threshold, min_count)
 
 
 def topic_terms_table(model: TopicModel, top_n: int = 15) -> pd.DataFrame:
