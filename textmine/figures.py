@@ -425,28 +425,31 @@ def period_trend_plot(periods: pd.DataFrame):
 
 # -- keyness ---------------------------------------------------------------------------------------------
 
-def group_label(expression: str, documents: pd.DataFrame | None, *, other: Sequence[str] = ()) -> str:
+def group_label(expression: str, documents: pd.DataFrame | None, *, other: Sequence[str] = (), corpus=None) -> str:
     """What a keyness group expression stands for, named by its documents: ``latest`` → ``congress20 (2022)``,
-    ``rest`` → ``15 documents, 1921–2017``. Falls back to the expression when ``documents`` cannot resolve it."""
-    ids = group_documents(expression, documents, other=other)
+    ``rest`` → ``15 documents, 1921–2017``. Falls back to the expression when ``documents`` cannot resolve it.
+    ``corpus``: :func:`~textmine.groups.table_corpus` of ``documents`` when the caller has it."""
+    ids = group_documents(expression, documents, other=other, corpus=corpus)
     if ids is None:
         return expression
     return describe_documents(ids, documents)
 
 
-def group_documents(expression: str, documents: pd.DataFrame | None, *, other: Sequence[str] = ()) -> list[str] | None:
+def group_documents(expression: str, documents: pd.DataFrame | None, *, other: Sequence[str] = (),
+                    corpus=None) -> list[str] | None:
     """Ids an expression selects among ``documents`` (``rest``: every document not in ``other``); None when
-    the expression names a field documents.csv does not have."""
+    the expression names a field documents.csv does not have. ``corpus``: as in :func:`group_label`."""
     if documents is None or documents.empty:
         return None
     expression = str(expression).strip()
     if expression == "rest":
-        return [d for d in documents["doc_id"].astype(str) if d not in set(other)]
+        others = set(other)
+        return [d for d in documents["doc_id"].astype(str) if d not in others]
     from .errors import ConfigError
     from .groups import select_documents, table_corpus
 
     try:
-        return select_documents(table_corpus(documents), expression, name="group")
+        return select_documents(corpus or table_corpus(documents), expression, name="group")
     except (ConfigError, ValueError):
         return None
 
@@ -463,13 +466,19 @@ def describe_documents(ids: Sequence[str], documents: pd.DataFrame) -> str:
     return f"{len(ids)} documents{when}"
 
 
-def keyness_names(table: pd.DataFrame, documents: pd.DataFrame | None = None) -> tuple[str, str]:
-    """The two groups of ``keyness_compare.csv`` named by their documents (target, reference)."""
+def keyness_names(table: pd.DataFrame, documents: pd.DataFrame | None = None, *, corpus=None) -> tuple[str, str]:
+    """The two groups of ``keyness_compare.csv`` named by their documents (target, reference); ``corpus``: as in
+    :func:`group_label`."""
     if table.empty:
         return "target", "reference"
+    if corpus is None and documents is not None and not documents.empty:
+        from .groups import table_corpus
+
+        corpus = table_corpus(documents)
     target, reference = str(table["target"].iloc[0]), str(table["reference"].iloc[0])
-    chosen = group_documents(target, documents) or []
-    return group_label(target, documents), group_label(reference, documents, other=chosen)
+    chosen = group_documents(target, documents, corpus=corpus) or []
+    return (group_label(target, documents, corpus=corpus),
+            group_label(reference, documents, other=chosen, corpus=corpus))
 
 
 def keyness_plot(table: pd.DataFrame, documents: pd.DataFrame | None = None, *, top_n: int = KEYNESS_TERMS):

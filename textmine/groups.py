@@ -13,7 +13,6 @@ Conditions joined with ``&`` must all hold (``year>=2000&publisher=新华社``).
 
 from __future__ import annotations
 
-import math
 import re
 
 from .data import Corpus, Document, PartialDate
@@ -97,17 +96,19 @@ def table_corpus(documents) -> Corpus:
     """A :class:`~textmine.data.Corpus` of text-less documents with the ids, dates, titles and publishers of a
     ``documents.csv`` table (a DataFrame): enough to form groups and periods as the run did when they are by
     date, title or publisher. An empty or unreadable date is no date."""
-    def text(value) -> str:
-        return "" if value is None or isinstance(value, float) and math.isnan(value) else str(value)
+    def column(name: str) -> list[str]:
+        if name not in documents.columns:
+            return [""] * len(documents)
+        return [str(v) for v in documents[name].fillna("").tolist()]
 
-    columns = [documents[c].tolist() if c in documents.columns else [""] * len(documents)
-               for c in ("doc_id", "date", "title", "publisher")]
-    docs = []
-    for doc_id, date, title, publisher in zip(*columns):
+    dates: dict[str, PartialDate | None] = {"": None}
+    for value in set(column("date")) - {""}:
         try:
-            parsed = PartialDate.parse(text(date) or None)
+            dates[value] = PartialDate.parse(value)
         except ValueError:
-            parsed = None
-        meta = {k: v for k, v in (("title", text(title)), ("publisher", text(publisher))) if v}
-        docs.append(Document(text(doc_id), "", meta=meta, date=parsed))
+            dates[value] = None
+    docs = []
+    for doc_id, date, title, publisher in zip(column("doc_id"), column("date"), column("title"), column("publisher")):
+        meta = {k: v for k, v in (("title", title), ("publisher", publisher)) if v}
+        docs.append(Document(doc_id, "", meta=meta, date=dates[date]))
     return Corpus(tuple(docs))

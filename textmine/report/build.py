@@ -16,6 +16,7 @@ import logging
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -78,12 +79,23 @@ class RunFiles:
     problems: tuple[str, ...] = ()
     extra_files: tuple[str, ...] = ()
 
+    @cached_property
+    def corpus(self):
+        """``documents.csv`` as a text-less :class:`~textmine.data.Corpus` (:func:`textmine.groups.table_corpus`),
+        made once for every part of the report that forms groups or periods; None without the table."""
+        from ..groups import table_corpus
+
+        documents = self.tables.get("documents")
+        return None if documents is None or documents.empty else table_corpus(documents)
+
 
 def read_table(path: Path) -> pd.DataFrame:
     """A contract CSV as the report reads it: text columns as text (an empty cell is ""), numbers as numbers."""
     from ..io.csvsafe import restore_text
 
-    frame = pd.read_csv(path, dtype={c: str for c in TEXT_COLUMNS}, keep_default_na=False,
+    # text columns as Python strings (object), not pandas' Arrow-backed strings: the report walks them row by
+    # row, and an Arrow string column hands out each value at about a microsecond
+    frame = pd.read_csv(path, dtype={c: object for c in TEXT_COLUMNS}, keep_default_na=False,
                         na_values={c: [""] for c in NUMBER_COLUMNS})
     for column in frame.columns:    # cells guarded against spreadsheet formulas ('=…) read back as written
         if column in TEXT_COLUMNS and frame[column].str.startswith("'").any():
@@ -313,18 +325,22 @@ def _per_document(run: RunFiles, documents: list[dict[str, Any]], rows: int,
     ids = list(ordered)
     meta = {d["id"]: d for d in documents}
     clouds = len(ids) <= WORDCLOUD_DOCS
+    listed = ids[:max_documents]
+    # each table's rows of the listed documents, found in one pass (a table has a row per term and document)
+    rows_of = {name: dict(tuple(frame[frame["doc_id"].isin(listed)].groupby("doc_id", sort=False)))
+               for name, frame in (("keywords", keywords), ("keyness", keyness)) if frame is not None}
     out = []
-    for doc_id in ids[:max_documents]:
+    for doc_id in listed:
         entry = {"id": doc_id, "title": meta.get(doc_id, {}).get("title", ""), "slug": _safe_name(doc_id),
                  "date": meta.get(doc_id, {}).get("date", ""), "keywords": None, "keyness": None, "cloud": None}
         slug = entry["slug"]
         if keywords is not None:
-            part = keywords[keywords["doc_id"] == doc_id].sort_values("rank", kind="stable")
+            part = rows_of["keywords"].get(doc_id, keywords.iloc[:0]).sort_values("rank", kind="stable")
             entry["keywords"] = table_from_frame(part, f"kw-{slug}", f"TF-IDF keywords · {doc_id}", "keywords.csv",
                                                  columns=[("rank", "#"), ("term", "term"), ("score", "TF-IDF")],
                                                  limit=rows, anchor=f"kw-{slug}")
         if keyness is not None:
-            part = keyness[keyness["doc_id"] == doc_id].sort_values("rank", kind="stable")
+            part = rows_of["keyness"].get(doc_id, keyness.iloc[:0]).sort_values("rank", kind="stable")
             cols = [("rank", "#"), ("term", "term")]
             cols += [("count_target", "count")] if "count_target" in part.columns else []
             cols += [("g2", "G²"), ("log_ratio", "log ratio")]
@@ -562,15 +578,19 @@ def glossary(tables: Sequence[Table], extra: Sequence[tuple[str, str]] = ()) -> 
 
 
 def _all_tables(value: Any) -> list[Table]:
-    found: list[Table] = []
+    """Every :class:`Table` inside ``value`` (tables, mappings and lists nested in any way)."""
     if isinstance(value, Table):
-        found.append(value)
-    elif isinstance(value, Mapping):
-        for inner in value.values():
-            found += _all_tables(inner)
+        return [value]
+    if isinstance(value, Mapping):
+        inner = value.values()
     elif isinstance(value, (list, tuple)):
-        for inner in value:
-            found += _all_tables(inner)
+        inner = value
+    else:
+        return []
+    found: list[Table] = []
+    for item in inner:
+        if isinstance(item, (Table, Mapping, list, tuple)):     # a plain value holds no table
+            found += _all_tables(item)
     return found
 
 
@@ -679,7 +699,7 @@ def build_context(run: RunFiles, *, rows: int = 15, max_documents: int = 40) -> 
     }
     context["findings"] = findings(run, context)
     context["search"] = search_data(run)
-    context["glossary"] = glossary(_all_tables({k: v for k, v in context.items() if k != "appendix"}),
+    context["glossary"] = glossary(_all_tables({k: v for k, v in context.items() if k not in ("appendix", "search")}),
                                    FINDING_COLUMNS)
     return context
 

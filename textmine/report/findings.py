@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..groups import table_corpus
+from ..data import Corpus
 from ..io.csvsafe import is_true
 from .build import RunFiles, csv_line, row_anchor
 
@@ -58,11 +58,11 @@ def trend_periods(run: RunFiles) -> dict[str, list[str]]:
         return {}
     by = periods_by(run)
     stubs = set(_stubs(documents))
-    kept = documents[~documents["doc_id"].astype(str).isin(stubs)]
-    if kept.empty:
+    kept = [d for d in run.corpus if d.id not in stubs]
+    if not kept:
         return {}
     try:
-        return {p.label: list(p.doc_ids) for p in assign_periods(table_corpus(kept), by)}
+        return {p.label: list(p.doc_ids) for p in assign_periods(Corpus(tuple(kept)), by)}
     except ConfigError:
         return {}
 
@@ -77,7 +77,7 @@ def keyword_periods(run: RunFiles) -> dict[str, list[str]]:
         return {}
     by = periods_by(run)
     try:
-        return dict(periods_of(table_corpus(documents), by, stubs=_stubs(documents)))
+        return dict(periods_of(run.corpus, by, stubs=_stubs(documents)))
     except ConfigError:
         return {}
 
@@ -259,7 +259,7 @@ def latest(run: RunFiles) -> dict[str, Any] | None:
     table = run.tables.get("keyness_compare")
     if table is None or table.empty:
         return None
-    target, reference = keyness_names(table, run.tables.get("documents"))
+    target, reference = keyness_names(table, run.tables.get("documents"), corpus=run.corpus)
     sides = {}
     for side in ("target", "reference"):
         rows = table[table["side"] == side].sort_values("g2", ascending=False, kind="stable").head(6)

@@ -62,7 +62,7 @@ def font_face_css(text: str, cache=None) -> str:
     """An ``@font-face`` rule with the bundled CJK font subset to the characters of ``text`` (WOFF, inline)."""
     from ..fonts import cjk_font_subset
 
-    chars = {c for c in text if ord(c) >= 0x20} | set(" 0123456789")
+    chars = {c for c in set(text) if ord(c) >= 0x20} | set(" 0123456789")
     data = cjk_font_subset("".join(chars), flavor="woff", layout_features=(), hinting=False, cache=cache)
     uri = _data_uri(data, "font/woff")
     return f'@font-face{{font-family:"{FONT_FAMILY}";src:url({uri}) format("woff");font-display:block}}'

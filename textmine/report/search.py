@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import zlib
 from collections import Counter
 from collections.abc import Mapping
@@ -129,6 +130,9 @@ def search_data(run: RunFiles) -> dict[str, Any] | None:
             "by": str((config.get("trends") or {}).get("by", "date"))}
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")     # characters that take two UTF-16 code units
+
+
 def _mentions(run: RunFiles, units: pd.DataFrame, texts: list[str]) -> tuple[list[str], list[list[int]], list[str]]:
     """The themes' mentions of ``kwic.csv`` as ``[theme, unit, offset, length, how]`` (UTF-16 offsets)."""
     kwic = run.tables.get("kwic")
@@ -139,7 +143,7 @@ def _mentions(run: RunFiles, units: pd.DataFrame, texts: list[str]) -> tuple[lis
     hows: dict[str, int] = {}
     out = []
     last: dict[tuple[int, int], int] = {}
-    astral = [any(ord(c) > 0xFFFF for c in text) if not text.isascii() else False for text in texts]
+    astral = [_ASTRAL.search(text) is not None for text in texts]
     for row in kwic.itertuples(index=False):
         u = unit_index.get(str(row.unit_id))
         if u is None:
@@ -160,7 +164,7 @@ def _mentions(run: RunFiles, units: pd.DataFrame, texts: list[str]) -> tuple[lis
 def pack(data: Mapping[str, Any]) -> str:
     """The data as base64 of zlib-compressed UTF-8 JSON (the same data gives the same text)."""
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return base64.b64encode(zlib.compress(raw, 9)).decode("ascii")
+    return base64.b64encode(zlib.compress(raw, 6)).decode("ascii")   # 9: 1 % smaller, twice the time
 
 
 def search_text(data: Mapping[str, Any] | None) -> str:
