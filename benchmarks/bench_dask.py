@@ -62,7 +62,9 @@ def main() -> None:
     chars = int(frame["review"].str.len().sum()) * args.copies
     print(f"{len(frame) * args.copies:,} reviews, {chars:,} characters, {many.stat().st_size / 1e6:.0f} MB", flush=True)
     (work / "textmine.toml").write_text(
-        '[corpus]\ntext_col = "review"\nmax_file_mb = 1000\n[scale]\npartition_docs = 20000\n', encoding="utf-8")
+        '[corpus]\ntext_col = "review"\nmax_file_mb = 1000\n[scale]\npartition_docs = 20000\n'
+        # a partitioned run fits paragraphs; the run in one process must fit the same rows to be comparable
+        '[topics]\nfit_on = "paragraphs"\n', encoding="utf-8")
     common = ["--config", "textmine.toml", "--no-cache", "--quiet"]
     # the large run keeps its progress on stderr, so a run stopped at the timeout says how far it got
     big = run_process(["run", *common[:-1], "--corpus", many.name, "--out", "out_many", "--scheduler", "dask",
@@ -97,7 +99,9 @@ def main() -> None:
         "processes, topic-fit processes), sampled every 0.1 s; pages the processes share are counted in each.", "",
         f"Corpus: {args.copies} copies of the shopping reviews in one CSV, {len(frame) * args.copies:,} rows, "
         f"{chars:,} characters ({many.stat().st_size / 1e6:.0f} MB), `[scale] partition_docs = 20000`, "
-        "`--no-cache`.", "",
+        "`[topics] fit_on = \"paragraphs\"` (what a partitioned run fits; with the default `auto` the run in one "
+        "process fits the reviews as whole documents, so its topic tables would differ by design), `--no-cache`.",
+        "",
         "| run | seconds | peak MB | exit | load (1 min) at start → end |", "|---|---:|---:|---:|---|",
         f"| `textmine run --scheduler dask --workers 2`, {args.copies}× the reviews | {big['seconds']:.0f} | "
         f"{big['peak_mb']:.0f} | {big['code']}{' (stopped at the timeout)' if stopped else ''} | "
