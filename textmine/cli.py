@@ -45,11 +45,15 @@ writes: keywords.csv keyness.csv keyness_compare.csv keyness.png vocab.csv units
     "keywords": """examples:
   textmine keywords --top 20       # TF-IDF keywords per document → keywords.csv, vocab.csv, word clouds""",
     "topics": """examples:
-  textmine topics --k 8 --seed 7   # LDA over paragraph units → topics.csv, doc_topics.csv, unit_topics.csv
+  textmine topics --k 8 --seed 7   # 8 topics → topics.csv, doc_topics.csv, unit_topics.csv, …
   textmine topics --k 5:30:5       # fit k = 5, 10, …, 30; propose one → topic_k_selection.csv/.png
   textmine topics --engine nmf     # scikit-learn NMF instead of tomotopy LDA
 
-writes: topics.csv doc_topics.csv unit_topics.csv topic_summary.csv topic_relevance.csv
+what is fitted: whole documents when there are at least 20 per topic, else paragraph units ([topics] fit_on);
+        the model is fitted 3 times (seeds seed, seed+1, seed+2; [topics] stability_runs) and the topics are
+        those of the fit agreeing best with the others; topic_fit.csv says what was fitted and why
+
+writes: topics.csv doc_topics.csv unit_topics.csv topic_summary.csv topic_relevance.csv topic_fit.csv
         topic_examples.csv topic_dates.csv topic_spread_terms.csv topic_map.html (offline) manifest.json
         (+ topic_k_selection.csv, topic_k_selection.png with a k range); topics whose top-10 terms
         change across seeds are marked unstable=True in every table""",
@@ -152,7 +156,7 @@ def _parser() -> argparse.ArgumentParser:
         "run": "read, clean, segment, then keywords, keyness, topics and trends; write outputs/",
         "segment": "clean and segment the corpus (or one --text) and show the tokens",
         "keywords": "TF-IDF keywords per document",
-        "topics": "fit an LDA topic model over paragraph units",
+        "topics": "fit an LDA topic model over the documents or their paragraphs",
         "trends": "count themes per document and per period, with bootstrap intervals",
         "keyness": "distinctive terms of one group of documents against another",
         "kwic": "show every occurrence of a term or theme in context (keyword in context)",
