@@ -152,6 +152,29 @@ def test_word_clouds_use_the_bundled_cjk_font():
     assert ink > 1500
 
 
+def test_word_clouds_drawn_with_kept_fonts_are_the_plain_ones_and_keep_few_fonts(prepared):
+    from collections import Counter
+
+    import wordcloud.wordcloud as wordcloud_module
+
+    from textmine.drawing import FONTS_KEPT, CloudJob, draw_clouds, reused_fonts
+    from textmine.figures import word_cloud_png
+
+    # the bundled corpus's 300 most frequent content terms, as the corpus cloud weighs them
+    counts = Counter(t for terms in prepared.content_terms for t in terms)
+    weights = tuple((term, float(n)) for term, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:300])
+    plain = word_cloud_png(dict(weights), seed=3)            # PIL loads the font for every size tried
+    original = wordcloud_module.ImageFont.truetype
+    with reused_fonts():
+        cached = wordcloud_module.ImageFont.truetype
+        cached_png = word_cloud_png(dict(weights), seed=3)
+        info = cached.cache_info()
+    assert cached_png == plain and draw_clouds([CloudJob("c", weights, 3)]) == [plain]
+    assert info.hits > 50 and info.misses > info.currsize      # reused sizes, and sizes let go of
+    assert info.currsize <= FONTS_KEPT                          # a few font objects of about 3 MB each, not hundreds
+    assert wordcloud_module.ImageFont.truetype is original      # the module is restored
+
+
 def test_every_column_of_every_table_is_in_the_glossary(two_runs):
     from textmine.glossary import describe
 

@@ -7,9 +7,12 @@ drawing them one after another. :class:`CloudDrawer` sends them in batches to fr
 commits; a few clouds are drawn here. Either way each cloud is :func:`textmine.figures.word_cloud_png`
 of the same weights and seed, so the bytes do not depend on where it was drawn (tested).
 
-While drawing, :func:`reused_fonts` gives ``wordcloud`` one font object per size instead of
-loading the 16 MB CJK font again for every size it tries (a third of the time of a cloud; the
-same glyphs, so the same pixels).
+While drawing, :func:`reused_fonts` gives ``wordcloud`` the font objects of the last few sizes it
+asked for instead of loading the 16 MB CJK font again for every size it tries (a third of the time
+of a cloud; the same glyphs, so the same pixels). Only a few are kept: ``wordcloud`` tries sizes
+in decreasing order, and each font object holds about 3 MB. For the corpus cloud of the 62,774 reviews
+(894 font objects asked for), keeping up to 256 served 291 of them and took 600 MB; keeping 8 served 240,
+in the same time and with the same pixels.
 """
 
 from __future__ import annotations
@@ -40,12 +43,16 @@ class CloudJob:
     seed: int
 
 
+#: Font objects kept while drawing (see the module docs).
+FONTS_KEPT = 8
+
+
 class _FontModule:
-    """``PIL.ImageFont`` with ``truetype`` remembered per (font file, size, …)."""
+    """``PIL.ImageFont`` with ``truetype`` remembered per (font file, size, …) for the last few sizes."""
 
     def __init__(self, module: Any) -> None:
         self._module = module
-        self.truetype = functools.lru_cache(maxsize=256)(module.truetype)
+        self.truetype = functools.lru_cache(maxsize=FONTS_KEPT)(module.truetype)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._module, name)
