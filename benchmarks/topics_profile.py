@@ -54,30 +54,22 @@ def main() -> None:
     from textmine.topics import analysis, model, processes, topicmap
 
     imported = time.perf_counter() - STARTED
-    timed(preparation, "load_corpus", "read")
-    timed(preparation, "clean_corpus", "clean")
-    timed(preparation, "segment_corpus", "segment")
-    timed(pipeline, "prepare", "prepare (read, clean, segment)")
     timed_property(preparation.Prepared, "content_terms", "content terms (filter)")
     timed_property(preparation.Prepared, "doc_dtm", "document-term matrix")
-    timed(analysis, "fit_rows", "rows to fit")
-    timed(processes, "encode_docs", "encode rows for the workers")
-    timed(processes, "start_workers", "start fit workers")
-    timed(model, "find_spread_terms", "first fit (spread terms)")
-    timed(processes, "spread_terms_in_process", "first fit (spread terms) in a worker")
-    timed(processes, "fit_in_processes", "fits in worker processes")
-    timed(analysis, "fit_runs", "all fits")
-    timed(analysis, "consensus_model", "consensus")
-    timed(analysis, "topic_stability", "stability")
-    timed(analysis, "unit_view", "paragraph mixtures")
-    timed(analysis, "examples_table", "representative paragraphs")
-    timed(analysis, "prevalence_by_date", "topic dates")
-    timed(analysis, "topic_labels", "labels")
-    timed(topicmap, "_page_data", "topic map data")
-    timed(topicmap, "embedded_font_css", "topic map font subset")
-    timed(analysis, "analyse_topic_model", "topic stage")
-    timed(write.RunWriter, "write", "write tables and files")
-    timed(write.RunWriter, "commit", "manifest")
+    for owner, name, label in (
+            (preparation, "load_corpus", "read"), (preparation, "clean_corpus", "clean"),
+            (preparation, "segment_corpus", "segment"), (pipeline, "prepare", "prepare (read, clean, segment)"),
+            (analysis, "fit_rows", "rows to fit"), (processes, "encode_docs", "encode rows for the workers"),
+            (processes, "start_workers", "start fit workers"), (model, "find_spread_terms", "first fit (spread terms)"),
+            (processes, "spread_terms_in_process", "first fit (spread terms) in a worker"),
+            (processes, "fit_in_processes", "fits in worker processes"), (analysis, "fit_runs", "all fits"),
+            (analysis, "consensus_model", "consensus"), (analysis, "topic_stability", "stability"),
+            (analysis, "unit_view", "paragraph mixtures"), (analysis, "examples_table", "representative paragraphs"),
+            (analysis, "prevalence_by_date", "topic dates"), (analysis, "topic_labels", "labels"),
+            (topicmap, "_page_data", "topic map data"), (topicmap, "embedded_font_css", "topic map font subset"),
+            (analysis, "analyse_topic_model", "topic stage"), (write.RunWriter, "write", "write tables and files"),
+            (write.RunWriter, "commit", "manifest")):
+        timed(owner, name, label)
 
     @atexit.register
     def report() -> None:

@@ -449,7 +449,7 @@ def group_documents(expression: str, documents: pd.DataFrame | None, *, other: S
     from .groups import select_documents, table_corpus
 
     try:
-        return select_documents(corpus or table_corpus(documents), expression, name="group")
+        return select_documents(table_corpus(documents) if corpus is None else corpus, expression, name="group")
     except (ConfigError, ValueError):
         return None
 

@@ -101,14 +101,15 @@ def table_corpus(documents) -> Corpus:
             return [""] * len(documents)
         return [str(v) for v in documents[name].fillna("").tolist()]
 
+    date_column = column("date")
     dates: dict[str, PartialDate | None] = {"": None}
-    for value in set(column("date")) - {""}:
+    for value in set(date_column) - {""}:
         try:
             dates[value] = PartialDate.parse(value)
         except ValueError:
             dates[value] = None
     docs = []
-    for doc_id, date, title, publisher in zip(column("doc_id"), column("date"), column("title"), column("publisher")):
+    for doc_id, date, title, publisher in zip(column("doc_id"), date_column, column("title"), column("publisher")):
         meta = {k: v for k, v in (("title", title), ("publisher", publisher)) if v}
         docs.append(Document(doc_id, "", meta=meta, date=dates[date]))
     return Corpus(tuple(docs))

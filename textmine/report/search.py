@@ -120,14 +120,14 @@ def search_data(run: RunFiles) -> dict[str, Any] | None:
     traditional = bool((config.get("clean") or {}).get("fold_traditional", True))
     fold_map, exceptions = folding(texts, traditional)
     themes, mentions, hows = _mentions(run, kept, texts)
-    from .findings import trend_periods
+    from .findings import periods_by, trend_periods
 
     periods = [[label, date_position(label), [doc_index[d] for d in ids if d in doc_index]]
                for label, ids in trend_periods(run).items()]
     return {"docs": docs, "units": unit_rows, "fold": fold_map, "traditional": traditional, "exceptions": exceptions, "themes": themes,
             "mentions": mentions, "hows": hows, "periods": periods,
             "width": int((config.get("kwic") or {}).get("width", 30) or 30),
-            "by": str((config.get("trends") or {}).get("by", "date"))}
+            "by": periods_by(run)}
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")     # characters that take two UTF-16 code units
