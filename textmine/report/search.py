@@ -23,7 +23,6 @@ import base64
 import json
 import re
 import zlib
-from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
