@@ -220,6 +220,10 @@ def test_document_topic_heat_map_orders_documents_by_date():
     assert [t.get_text() for t in axes.get_yticklabels()] == ["report1921 1921", "report1969 1969",
                                                              "report2022 2022"]
     assert [t.get_text() for t in axes.get_xticklabels()] == ["1 革命", "2 改革"]
+    assert axes.get_title().endswith("(documents by date)")
+    undated = documents.assign(date="")       # news articles without dates stay in corpus order, and say so
+    figure = F.doc_topic_heatmap(doc_topics, summary, undated)
+    assert figure.axes[0].get_title().endswith("(documents in corpus order, undated)")
 
 
 def test_dispersion_places_each_mention_at_its_share_of_the_document():

@@ -750,6 +750,15 @@ def _documents_in_date_order(ids: Sequence[str], documents: pd.DataFrame | None)
     return sorted(ids, key=key)
 
 
+def _order_said(ids: Sequence[str], documents: pd.DataFrame | None) -> str:
+    """How :func:`_documents_in_date_order` ordered ``ids``, for a title: by date when any of them has one."""
+    if documents is not None and not documents.empty:
+        dates = dict(zip(documents["doc_id"].astype(str), documents["date"].fillna("").astype(str)))
+        if any(date_span(dates.get(doc, "")) is not None for doc in ids):
+            return "documents by date"
+    return "documents in corpus order, undated"
+
+
 def _document_axis(axes, ids: Sequence[str], documents: pd.DataFrame | None, *, axis: str = "y") -> None:
     """Name up to :data:`MAX_NAMED_DOCS` documents by short id and year; with more, mark years only."""
     dates = {} if documents is None else dict(zip(documents["doc_id"].astype(str),
@@ -799,7 +808,8 @@ def doc_topic_heatmap(doc_topics: pd.DataFrame, summary: pd.DataFrame | None = N
     colorbar = figure.colorbar(image, ax=axes, fraction=0.04, pad=0.02)
     colorbar.set_label("share of the document %", fontsize=8)
     colorbar.ax.tick_params(labelsize=7)
-    axes.set_title("文档 × 主题 Topic shares of each document (documents by date)", fontproperties=cjk_font(11))
+    axes.set_title(f"文档 × 主题 Topic shares of each document ({_order_said(ids, documents)})",
+                   fontproperties=cjk_font(11))
     _finish(figure, "a document's share: the token-weighted mean of its paragraphs' topic shares")
     return figure
 
@@ -885,7 +895,7 @@ def dispersion_plot(kwic: pd.DataFrame, documents: pd.DataFrame):
         axes.spines[["top", "right"]].set_visible(False)
         axes.set_ylim(len(ids) - 0.5, -0.5)
     _document_axis(grid[0], ids, documents)
-    figure.suptitle("提及位置 Where in each document the theme mentions fall (documents by date)",
+    figure.suptitle(f"提及位置 Where in each document the theme mentions fall ({_order_said(ids, documents)})",
                     fontproperties=cjk_font(11))
     _finish(figure, "a tick per mention at its character offset over the document's length; black ticks: "
                     "mentions matched by a near/same-sentence rule")
