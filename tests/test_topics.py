@@ -170,6 +170,13 @@ def test_grouping_agreement_is_the_nmi_of_two_groupings():
     first, second = np.array([0, 0, 1, 1, 2]), np.array([0, 0, 1, 2, 2])
     assert grouping_agreement(first, second) == pytest.approx(0.7777 / 1.0549, abs=1e-3)
     assert grouping_agreement(first, second) == pytest.approx(normalized_mutual_info_score(first, second))
+    # as large as a real consensus (the 62,357 fitted reviews, 10 topics), partly agreeing, and the edge cases
+    rng = np.random.default_rng(7)
+    first = rng.integers(0, 10, 62_357)
+    second = np.where(rng.random(first.size) < 0.6, first, rng.integers(0, 10, first.size))
+    for a, b in ((first, second), (first, first[::-1]), (np.zeros(9, int), np.zeros(9, int)),
+                 (np.zeros(9, int), np.arange(9)), (np.array([5, 5, 9]), np.array([-1, 3, 3]))):
+        assert grouping_agreement(a, b) == pytest.approx(normalized_mutual_info_score(a, b), abs=1e-12)
 
 
 def test_a_document_left_without_terms_by_the_term_count_floor_gets_equal_weights():

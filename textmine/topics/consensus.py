@@ -28,11 +28,22 @@ from .stability import align_topics
 
 
 def grouping_agreement(first: np.ndarray, second: np.ndarray) -> float:
-    """NMI of two groupings given as integer labels (scikit-learn's, with its default normalisation: mutual
-    information over the mean of the two entropies); 1 when both groupings put everything in one group."""
-    from sklearn.metrics import normalized_mutual_info_score
-
-    return float(normalized_mutual_info_score(first, second))
+    """NMI of two groupings given as integer labels, as scikit-learn's ``normalized_mutual_info_score`` gives it
+    with its default normalisation (mutual information over the mean of the two entropies); 1 when both
+    groupings put everything in one group. Computed here from the contingency table: importing scikit-learn
+    for it took 1.2 s of a ``textmine topics`` run."""
+    rows = np.unique(first, return_inverse=True)[1].ravel()
+    columns = np.unique(second, return_inverse=True)[1].ravel()
+    n_rows, n_columns = int(rows.max(initial=-1)) + 1, int(columns.max(initial=-1)) + 1
+    if n_rows == n_columns <= 1:
+        return 1.0
+    joint = np.bincount(rows * n_columns + columns, minlength=n_rows * n_columns).reshape(n_rows, n_columns)
+    joint = joint / joint.sum()
+    p_rows, p_columns = joint.sum(axis=1), joint.sum(axis=0)
+    seen = joint > 0
+    information = float((joint[seen] * np.log(joint[seen] / np.outer(p_rows, p_columns)[seen])).sum())
+    entropies = [float(-(p * np.log(p)).sum()) for p in (p_rows, p_columns)]
+    return max(information, 0.0) / max(float(np.mean(entropies)), np.finfo(float).eps)
 
 
 def agreement_matrix(runs: Sequence[TopicModel]) -> np.ndarray:
