@@ -96,17 +96,20 @@ def main() -> None:
         f"{'' if args.copies == 10 else f' --copies {args.copies}'}` on {platform.machine()} Linux, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}. Peak memory is the largest sum of the resident "
         "memory of the `textmine` process and all its children (Dask scheduler in the process, nanny and worker "
-        "processes, topic-fit processes), sampled every 0.1 s; pages the processes share are counted in each.", "",
+        "processes, topic-fit processes), sampled every 0.1 s: of the resident set (RSS), which counts a page the "
+        "processes share (the libraries each loads) once in each, and of the proportional set (PSS), which "
+        "divides a shared page among them: what the process tree takes from the machine.", "",
         f"Corpus: {args.copies} copies of the shopping reviews in one CSV, {len(frame) * args.copies:,} rows, "
         f"{chars:,} characters ({many.stat().st_size / 1e6:.0f} MB), `[scale] partition_docs = 20000`, "
         "`[topics] fit_on = \"paragraphs\"` (what a partitioned run fits; with the default `auto` the run in one "
         "process fits the reviews as whole documents, so its topic tables would differ by design), `--no-cache`.",
         "",
-        "| run | seconds | peak MB | exit | load (1 min) at start → end |", "|---|---:|---:|---:|---|",
+        "| run | seconds | peak MB (RSS) | peak MB (PSS) | exit | load (1 min) at start → end |",
+        "|---|---:|---:|---:|---:|---|",
         f"| `textmine run --scheduler dask --workers 2`, {args.copies}× the reviews | {big['seconds']:.0f} | "
-        f"{big['peak_mb']:.0f} | {big['code']}{' (stopped at the timeout)' if stopped else ''} | "
+        f"{big['peak_mb']:.0f} | {big['peak_pss_mb']:.0f} | {big['code']}{' (stopped at the timeout)' if stopped else ''} | "
         f"{big['load']:.1f} → {big['load_after']:.1f} |",
-        *[f"| {label} | {r['seconds']:.0f} | {r['peak_mb']:.0f} | {r['code']} | {r['load']:.1f} → "
+        *[f"| {label} | {r['seconds']:.0f} | {r['peak_mb']:.0f} | {r['peak_pss_mb']:.0f} | {r['code']} | {r['load']:.1f} → "
           f"{r['load_after']:.1f} |" for label, r in rows], "",
     ]
     if big["code"] != 0:

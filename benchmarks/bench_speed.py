@@ -43,30 +43,32 @@ def timed(fn, texts) -> float:
 ROUNDS = 3
 
 
-def cli(args: list[str], cwd: Path, timeout: int = 900) -> tuple[float, float, int, str, float]:
-    """``textmine ARGS`` as a fresh process: seconds, peak MB of it and its children, exit code, last error line,
-    and the 1-minute load average when it started."""
+def cli(args: list[str], cwd: Path, timeout: int = 900) -> tuple[float, tuple[float, float], int, str, float]:
+    """``textmine ARGS`` as a fresh process: seconds, the peaks ``(rss, pss)`` in MB of it and its children
+    (:func:`processes.tree_memory`), exit code, last error line, and the 1-minute load average when it started."""
     code = "import sys; from textmine.cli import main; sys.exit(main(sys.argv[1:]))"
+    return _timed_process([sys.executable, "-c", code, *args], cwd, timeout)
+
+
+def _timed_process(command: list[str], cwd: Path | None, timeout: int = 900):
     import psutil
+
+    from processes import tree_memory
 
     load = os.getloadavg()[0]
     start = time.perf_counter()
-    proc = psutil.Popen([sys.executable, "-c", code, *args], cwd=cwd, stdout=subprocess.PIPE,
-                        stderr=subprocess.PIPE, text=True)
-    peak = 0.0
+    proc = psutil.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = peak_pss = 0.0
     while proc.poll() is None:
-        try:
-            rss = proc.memory_info().rss + sum(c.memory_info().rss for c in proc.children(recursive=True))
-            peak = max(peak, rss / 2**20)
-        except psutil.Error:
-            pass
+        rss, pss = tree_memory(proc)
+        peak, peak_pss = max(peak, rss), max(peak_pss, pss)
         if time.perf_counter() - start > timeout:
             proc.kill()
             break
         time.sleep(0.05)
     _, err = proc.communicate()
     last = (err or "").strip().splitlines()
-    return time.perf_counter() - start, peak, proc.returncode, last[-1] if last else "", load
+    return time.perf_counter() - start, (peak, peak_pss), proc.returncode, last[-1] if last else "", load
 
 
 PLAIN_LOOP = ("import sys, time; import jieba, pandas as pd; "
@@ -164,7 +166,8 @@ def main() -> None:
     ]:
         seconds, peak, code, err, loads = cli(args, REPO, timeout=900)
         runs.append((label, seconds, peak, code, err, loads, os.getloadavg()[0]))
-        print(f"{label:55s} {seconds:7.1f} s peak {peak:7.0f} MB exit {code} {err}", flush=True)
+        print(f"{label:55s} {seconds:7.1f} s peak {peak[0]:7.0f} MB (PSS {peak[1]:.0f}) exit {code} {err}",
+              flush=True)
     warm_same = sorted(p.name for p in (work / "run1").glob("*.csv")) == sorted(
         p.name for p in (work / "run2").glob("*.csv")) and all(
         p.read_bytes() == (work / "run2" / p.name).read_bytes() for p in (work / "run1").glob("*.csv"))
@@ -186,7 +189,7 @@ def main() -> None:
     for label, path in (("1x reviews", csv1), ("10x reviews", csv10)):
         seconds, peak, code, err, _ = cli_code(stream, str(path))
         memory.append((label, seconds, peak, code))
-        print(f"stream_vocab {label:43s} {seconds:7.1f} s peak {peak:7.0f} MB exit {code} {err}", flush=True)
+        print(f"stream_vocab {label:43s} {seconds:7.1f} s peak {peak[0]:7.0f} MB exit {code} {err}", flush=True)
 
     lines = [
         "# Segmentation speed and scaling", "",
@@ -215,11 +218,12 @@ def main() -> None:
         "| corpus | characters | plain loop s | textmine segment s (peak MB) | ratio | load plain · textmine |",
         "|---|---:|---:|---:|---:|---|",
         *[f"| {label} | {int(frame['review'].str.len().sum()) * (3 if '3' in path.stem else 1):,} | {p[0]:.1f} | "
-          f"{t[0]:.1f} ({t[1]:.0f}) | **{p[0] / t[0]:.1f}×** | {p[4]:.1f} · {t[4]:.1f} |"
+          f"{t[0]:.1f} ({t[1][0]:.0f}) | **{p[0] / t[0]:.1f}×** | {p[4]:.1f} · {t[4]:.1f} |"
           for label, path, p, t in versus], "",
-        "## Whole runs (fresh processes; peak = resident memory of the process and its children)", "",
-        "| run | seconds | peak MB | exit | load at start → end |", "|---|---:|---:|---:|---|",
-        *[f"| {label} | {s:.1f} | {p:.0f} | {c}{' — ' + e if c else ''} | {a:.1f} → {b:.1f} |"
+        "## Whole runs (fresh processes; peak = memory of the process and its children)", "",
+        "| run | seconds | peak MB (RSS) | peak MB (PSS) | exit | load at start → end |",
+        "|---|---:|---:|---:|---:|---|",
+        *[f"| {label} | {s:.1f} | {p[0]:.0f} | {p[1]:.0f} | {c}{' — ' + e if c else ''} | {a:.1f} → {b:.1f} |"
           for label, s, p, c, e, a, b in runs], "",
         f"Warm run **{speedup:.1f}×** faster than the cold one; its tables byte-identical to the cold run's: "
         f"**{warm_same}**.", "",
@@ -228,33 +232,21 @@ def main() -> None:
         "| run | " + " | ".join(stages) + " |", "|---|" + "---:|" * len(stages),
         *[f"| {label} | " + " | ".join(f"{timings.get(k, 0):.1f}" for k in stages) + " |"
           for label, timings in stage_rows], "",
-        "Peak memory is the largest sum of resident memory over the `textmine` process and its children "
-        "(topic-fit and drawing workers) seen in 50 ms samples; pages the processes share (libraries) are "
-        "counted once per process, so the sum overstates what the machine used.", "",
+        "Peak memory is the largest sum over the `textmine` process and its children (topic-fit and drawing "
+        "workers) seen in 50 ms samples, of the resident set (RSS) and of the proportional set (PSS). RSS "
+        "counts a page the processes share (the libraries each worker loads) once per process, so its sum "
+        "overstates what the machine used; PSS divides a shared page among the processes that map it.", "",
         "## Streaming segmentation + counting (`textmine.stream.stream_vocab`, chunks of 5,000 reviews, no cache)",
         "", "| corpus | seconds | peak MB | exit |", "|---|---:|---:|---:|",
-        *[f"| {label} | {s:.1f} | {p:.0f} | {c} |" for label, s, p, c in memory], "",
-        f"Peak memory 10× / 1×: **{memory[1][2] / memory[0][2]:.2f}**.", "",
+        *[f"| {label} | {s:.1f} | {p[0]:.0f} | {c} |" for label, s, p, c in memory], "",
+        f"Peak memory 10× / 1×: **{memory[1][2][0] / memory[0][2][0]:.2f}**.", "",
     ]
     write_results(RESULTS, lines)
     print(f"wrote {RESULTS.relative_to(REPO)}")
 
 
-def cli_code(code: str, *args: str) -> tuple[float, float, int, str, float]:
-    import psutil
-
-    load = os.getloadavg()[0]
-    start = time.perf_counter()
-    proc = psutil.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0.0
-    while proc.poll() is None:
-        try:
-            peak = max(peak, proc.memory_info().rss / 2**20)
-        except psutil.Error:
-            pass
-        time.sleep(0.05)
-    _, err = proc.communicate()
-    return time.perf_counter() - start, peak, proc.returncode, (err or "").strip()[-200:], load
+def cli_code(code: str, *args: str) -> tuple[float, tuple[float, float], int, str, float]:
+    return _timed_process([sys.executable, "-c", code, *args], None)
 
 
 if __name__ == "__main__":

@@ -11,9 +11,9 @@ from pathlib import Path
 
 def run_process(args: list[str], cwd: Path, *, module: str = "textmine.cli", timeout: float = 7200,
                 script: str | None = None) -> dict:
-    """``textmine ARGS`` (or ``python SCRIPT ARGS``) as a fresh process in ``cwd``: wall seconds, the peak of the
-    summed resident memory of the process and all its children (sampled every 0.1 s), the exit code, the last
-    line of its error output, and the 1-minute load average at start and end."""
+    """``textmine ARGS`` (or ``python SCRIPT ARGS``) as a fresh process in ``cwd``: wall seconds, the peaks of the
+    summed memory of the process and all its children (:func:`tree_memory`, sampled every 0.1 s), the exit code,
+    the last line of its error output, and the 1-minute load average at start and end."""
     import psutil
 
     load = os.getloadavg()[0]
@@ -21,18 +21,10 @@ def run_process(args: list[str], cwd: Path, *, module: str = "textmine.cli", tim
     start = time.perf_counter()
     with open(cwd / "stderr.txt", "w") as err:
         proc = psutil.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
-        peak = 0.0
+        peak = peak_pss = 0.0
         while proc.poll() is None:
-            try:
-                total = proc.memory_info().rss
-                for child in proc.children(recursive=True):
-                    try:
-                        total += child.memory_info().rss
-                    except psutil.Error:
-                        pass
-                peak = max(peak, total / 2**20)
-            except psutil.Error:
-                pass
+            rss, pss = tree_memory(proc)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             if time.perf_counter() - start > timeout:
                 for child in proc.children(recursive=True):   # Dask nannies and workers, fit and drawing workers
                     try:
@@ -45,8 +37,29 @@ def run_process(args: list[str], cwd: Path, *, module: str = "textmine.cli", tim
             time.sleep(0.1)
     seconds = time.perf_counter() - start
     lines = (cwd / "stderr.txt").read_text(encoding="utf-8", errors="replace").strip().splitlines()
-    return {"seconds": seconds, "peak_mb": peak, "code": proc.returncode, "last": lines[-1] if lines else "",
-            "load": load, "load_after": os.getloadavg()[0]}
+    return {"seconds": seconds, "peak_mb": peak, "peak_pss_mb": peak_pss, "code": proc.returncode,
+            "last": lines[-1] if lines else "", "load": load, "load_after": os.getloadavg()[0]}
+
+
+def tree_memory(proc) -> tuple[float, float]:
+    """``(rss, pss)`` in MB summed over a ``psutil`` process and all its children. The resident set counts a page
+    that several processes share (the libraries every worker loads) once per process; the proportional set
+    divides it among them, so the sum of PSS is what the process tree takes from the machine."""
+    import psutil
+
+    rss = pss = 0
+    try:
+        processes = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return 0.0, 0.0
+    for one in processes:
+        try:
+            info = one.memory_full_info()
+        except psutil.Error:
+            continue
+        rss += info.rss
+        pss += getattr(info, "pss", info.rss)
+    return rss / 2**20, pss / 2**20
 
 
 def same_files(a: Path, b: Path) -> tuple[int, list[str]]:
