@@ -27,7 +27,7 @@ from textmine.topics.evaluate import (
 )
 from textmine.topics.consensus import consensus_model, grouping_agreement, reference_index
 from textmine.topics.documents import choose_fit_on, document_terms, infer_mixtures
-from textmine.topics.evidence import relevance, topic_labels, topic_share
+from textmine.topics.evidence import example_order, relevance, surely_about, topic_labels, topic_share
 from textmine.topics.model import TopicModel
 from textmine.topics.select import parse_k, propose_k
 from textmine.topics.stability import align_topics, jaccard, topic_stability
@@ -260,13 +260,30 @@ def test_topics_command_writes_the_contract_files(topic_run):
     assert "topic_map.html" in manifest["outputs"]
 
 
-def test_representative_paragraphs_point_into_the_original_files(topic_run):
+def test_representative_paragraphs_point_into_the_original_files(topic_run, prepared):
     examples = pd.read_csv(topic_run[0] / "topic_examples.csv")
     assert len(examples) == examples["topic"].nunique() * 5
     for row in examples.itertuples():
         original = (CORPUS / f"{row.doc_id}.txt").read_text(encoding="utf-8")
         assert original[row.start] == row.text[0] and original[row.end - 1] == row.text[-1]
-    assert (examples.groupby("topic")["weight"].apply(lambda w: w.is_monotonic_decreasing)).all()
+    # ranked by how surely each is about its topic, given its content terms (the same config's terms)
+    terms = {t.unit_id: len(c) for t, c in zip(prepared.tokens, prepared.content_terms)}
+    for _, group in examples.groupby("topic"):
+        sure = surely_about(group["weight"].to_numpy(), group["unit_id"].map(terms).to_numpy())
+        assert (np.diff(sure) <= 1e-9).all() and (group["rank"].to_numpy() == np.arange(1, len(group) + 1)).all()
+
+
+def test_a_short_line_needs_a_larger_share_than_a_long_paragraph_to_represent_a_topic():
+    # the CPC report of 1982: "再次，关于正确贯彻计划经济为主、市场调节为辅原则的问题。" has 8 content terms, and the
+    # 1,000-iteration fit gave it 0.86 of a topic, ahead of every paragraph of that topic by weight alone
+    assert surely_about(np.array([0.86]), [8])[0] == pytest.approx(0.514, abs=1e-3)
+    assert surely_about(np.array([0.8]), [60])[0] == pytest.approx(0.682, abs=1e-3)
+    weights, lengths = np.array([0.86, 0.8, 0.8, 0.3, 0.0]), [8, 60, 60, 400, 0]
+    ids = np.array(["heading", "long-b", "long-a", "mixed", "empty"], dtype=object)
+    assert example_order(weights, lengths, ids, 5).tolist() == [2, 1, 0, 3, 4]   # ties by unit id
+    assert surely_about(np.array([1.0, 0.5]), [0, 0]).tolist() == [0.0, 0.0]
+    # with enough terms the interval is narrow and the order is the weights'
+    assert example_order(np.array([0.7, 0.9]), [5000, 5000], ids[:2], 2).tolist() == [1, 0]
 
 
 def test_topic_map_is_offline_renders_chinese_and_uses_table_numbers(topic_run):

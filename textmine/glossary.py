@@ -140,8 +140,10 @@ TABLE_COLUMNS: dict[str, dict[str, str]] = {
         "first_appearance": "true when no earlier period uses the term at all (never in the first period, nor when "
                             "the periods are groups that follow no order in time)"},
     "units.csv": {"page": "page of the source (PDF) where the paragraph starts; empty where the source has no pages"},
-    "topic_examples.csv": {"weight": "the topic's share of the paragraph", "rank": "position among the topic's "
-                                                                                 "most representative paragraphs"},
+    "topic_examples.csv": {"weight": "the topic's share of the paragraph's content terms",
+                           "rank": "position among the topic's most representative paragraphs: by the lower end of "
+                                   "the 95 % interval of the weight given the paragraph's content terms, so a short "
+                                   "line needs a larger weight than a long paragraph"},
     "topic_spread_terms.csv": {"count": "occurrences in the rows fitted (paragraphs or whole documents)"},
     "topic_fit.csv": {"item": "what is described: fit_on, rows_fitted, k, fits, iterations, spread_terms, "
                               "unstable_topics",

@@ -976,16 +976,17 @@ def _topics(out, runner: Runner, config: Config, states, answers: list[Answer], 
     prevalences = weighted / weighted.sum() if weighted.sum() else np.full(model.k, 1.0 / model.k)
     labels = topic_labels(model, marginal, lam=cfg.relevance_lambda, prevalences=prevalences)
     found = {info.id: info for part in infos for info in part}
-    rows = [(unit_id, row) for p in pieces for unit_id, row in p.candidates.items()]
+    rows = [(unit_id, row, length) for p in pieces for unit_id, (row, length) in p.candidates.items()]
     candidates = TopicModel(model.engine, model.k, model.seed, model.vocab, model.topic_term,
-                            np.array([row for _, row in rows]).reshape(len(rows), model.k),
-                            tuple(unit_id for unit_id, _ in rows), model.params)
+                            np.array([row for _, row, _ in rows]).reshape(len(rows), model.k),
+                            tuple(unit_id for unit_id, _, _ in rows), model.params)
     tables = {
         "topics": topics, "doc_topics": doc_topics,
         "topic_summary": summary_table(model, labels, prevalences, stability, unstable),
         "topic_relevance": relevance_table(model, marginal, lam=cfg.relevance_lambda, top_n=cfg.top_n,
                                            unstable=unstable),
-        "topic_examples": examples_table(candidates, found, top_n=cfg.examples, unstable=unstable),
+        "topic_examples": examples_table(candidates, found, [length for _, _, length in rows], top_n=cfg.examples,
+                                         unstable=unstable),
         "topic_dates": _topic_dates(runner, states, model, pieces, sample, doc_topics, corpus, labels, unstable,
                                     seed),
         "topic_fit": fit_table(model, fitted, runs, stability, unstable, prevalences, cfg,
@@ -1059,7 +1060,8 @@ class TopicPiece:
     doc_ids: list[str]                   # their documents, in order of first appearance
     doc_mixtures: np.ndarray             # documents × topics: the token-weighted mean of their paragraphs
     weighted: np.ndarray                 # Σ mixture × tokens, per topic (the prevalence's numerator)
-    candidates: dict[str, np.ndarray]    # the paragraphs most about each topic: id → mixture
+    candidates: dict[str, tuple[np.ndarray, int]]   # the paragraphs most surely about each topic: id → (mixture,
+                                                    # content terms)
     flag: dict[int, bool]
     rows: bytes | None = None            # unit_topics.csv rows, when made where the mixtures were
 
@@ -1086,14 +1088,16 @@ class TopicPiece:
 def _topic_pieces(mixtures: np.ndarray, unit_ids: list[str], groups: list[str], lengths: list[int], flag: dict,
                   examples: int) -> TopicPiece:
     """A :class:`TopicPiece`; documents never straddle two pieces (a partition holds whole documents)."""
+    from .topics.evidence import example_order
+
     k = mixtures.shape[1]
     doc_ids, doc_mixtures = _group_mixtures(mixtures, groups, lengths, k)
     weights = np.asarray(lengths, dtype=float)
     ids = np.array(unit_ids, dtype=object)
-    chosen: dict[str, np.ndarray] = {}
-    for t in range(k):    # the order of textmine.topics.evidence.examples_table
-        for row in np.lexsort((ids, -np.round(mixtures[:, t], 12)))[:examples]:
-            chosen[unit_ids[row]] = mixtures[row]
+    chosen: dict[str, tuple[np.ndarray, int]] = {}
+    for t in range(k):    # the candidates of textmine.topics.evidence.examples_table
+        for row in example_order(mixtures[:, t], lengths, ids, examples):
+            chosen[unit_ids[row]] = mixtures[row], lengths[row]
     return TopicPiece(unit_ids, groups, mixtures, list(lengths), doc_ids, doc_mixtures,
                       (mixtures * weights[:, None]).sum(axis=0), chosen, flag)
 
