@@ -342,3 +342,17 @@ def test_bad_k_is_a_one_line_error(k, message, capsys, tmp_path):
     assert main(["topics", "--corpus", str(CORPUS), "--k", k, "--out", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("textmine: error: ") and message in err[0]
+
+
+def test_the_iterations_of_a_fit_follow_the_corpus_size_rule():
+    from textmine.topics.analysis import fit_iterations
+
+    def rows(tokens):
+        return [["词"] * 10] * (tokens // 10)
+
+    assert fit_iterations(0, "tomotopy", rows(650_000)) == 200       # the reviews: at the floor
+    assert fit_iterations(0, "tomotopy", rows(120_000)) == 250       # the news articles
+    assert fit_iterations(0, "tomotopy", rows(97_000)) == 310        # the congress reports
+    assert fit_iterations(0, "tomotopy", rows(20_000)) == 1000       # the bundled corpus: at the ceiling
+    assert fit_iterations(0, "gensim", rows(650_000)) == fit_iterations(0, "nmf", rows(10)) == 250
+    assert fit_iterations(40, "tomotopy", rows(650_000)) == 40

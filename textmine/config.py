@@ -104,8 +104,8 @@ class TopicsConfig:
     engine: str = _opt("tomotopy", "topic model engine (nmf: scikit-learn NMF on TF-IDF)",
                        choices=("tomotopy", "gensim", "nmf"))
     k: int = _opt(6, "number of topics", min=1)
-    iterations: int = _opt(0, "training iterations per fit (tomotopy) or passes x 10 (gensim); 0: 250, more for a "
-                              "small corpus (up to 1000, at most 30 million token draws per fit); 250 for gensim and "
+    iterations: int = _opt(0, "training iterations per fit (tomotopy) or passes x 10 (gensim); 0: by corpus size, "
+                              "30 million token draws per fit, at least 200 and at most 1000; 250 for gensim and "
                               "nmf",
                            min=0)
     fit_on: str = _opt("auto", "what the model is fitted on: whole documents, or paragraph units; auto: documents "
