@@ -351,7 +351,8 @@ def test_the_iterations_of_a_fit_follow_the_corpus_size_rule():
         return [["词"] * 10] * (tokens // 10)
 
     assert fit_iterations(0, "tomotopy", rows(650_000)) == 200       # the reviews: at the floor
-    assert fit_iterations(0, "tomotopy", rows(120_000)) == 250       # the news articles
+    assert fit_iterations(0, "tomotopy", rows(120_000)) == 250
+    assert fit_iterations(0, "tomotopy", rows(136_000)) == 220       # the news articles
     assert fit_iterations(0, "tomotopy", rows(97_000)) == 310        # the congress reports
     assert fit_iterations(0, "tomotopy", rows(20_000)) == 1000       # the bundled corpus: at the ceiling
     assert fit_iterations(0, "gensim", rows(650_000)) == fit_iterations(0, "nmf", rows(10)) == 250
