@@ -698,6 +698,9 @@ def test_search_folding_map_and_exceptions_give_the_runs_counting_text():
         pages[u] = bytes(page)
     folder = SimplifiedFolder()
     assert [p.decode("utf-16-le") for p in pages] == [fold_for_counting(t, folder) for t in texts]
+    # compared a few paragraphs at a time (as a large corpus is), the map and the exceptions are the same
+    for chunk_chars in (1, 500, 20_000):
+        assert folding(texts, True, chunk_chars=chunk_chars) == (mapping, exceptions)
 
 
 def test_groups_in_no_time_order_say_so_instead_of_rising_or_falling(bundled_run, tmp_path):

@@ -38,13 +38,19 @@ def _utf16(text: str, index: int) -> int:
     return index + sum(1 for c in head if ord(c) > 0xFFFF)
 
 
-def folding(texts: list[str], fold_traditional: bool) -> tuple[dict[str, str], list[list[int | str]]]:
+#: characters of paragraphs :func:`folding` compares at a time: its arrays take about 30 bytes a character, so a
+#: corpus of 36 million characters compared at once took 1 GB more than the rest of its report
+FOLDING_CHUNK_CHARS = 2_000_000
+
+
+def folding(texts: list[str], fold_traditional: bool,
+            chunk_chars: int = FOLDING_CHUNK_CHARS) -> tuple[dict[str, str], list[list[int | str]]]:
     """``(map, exceptions)``: a character map the page applies one character at a time, and ``[unit, offset,
     char]`` where the run's folding of that unit differs from the map (offsets in UTF-16 units).
 
     The map sends each character to what the run's folding turned it into most often (the smaller character
     on a tie), counted over the characters of the basic plane; the texts are compared as arrays of code
-    points, all at once."""
+    points, ``chunk_chars`` characters of whole paragraphs at a time (the result does not depend on it)."""
     import numpy as np
 
     from ..normalize import SimplifiedFolder, fold_many_for_counting
@@ -52,29 +58,56 @@ def folding(texts: list[str], fold_traditional: bool) -> tuple[dict[str, str], l
     folded = fold_many_for_counting(texts, SimplifiedFolder() if fold_traditional else None)
     if not texts:
         return {}, []
-    lengths = np.array([len(t) for t in texts], dtype=np.int64)
-    original = np.frombuffer("".join(texts).encode("utf-32-le"), np.uint32)
-    target = np.frombuffer("".join(folded).encode("utf-32-le"), np.uint32)
-    unit = np.repeat(np.arange(len(texts)), lengths)
-    basic = (original <= 0xFFFF) & (target <= 0xFFFF)
-    changed = np.flatnonzero((original != target) & basic)
-    pairs, counts = np.unique(original[changed].astype(np.int64) << 21 | target[changed], return_counts=True)
+    chunks = _text_chunks(texts, chunk_chars)
+
+    def points(first: int, last: int, source: list[str]):
+        original = np.frombuffer("".join(texts[first:last]).encode("utf-32-le"), np.uint32)
+        target = np.frombuffer("".join(source[first:last]).encode("utf-32-le"), np.uint32)
+        return original, target, (original <= 0xFFFF) & (target <= 0xFFFF)
+
+    found_pairs, found_counts = [], []
+    for first, last in chunks:
+        original, target, basic = points(first, last, folded)
+        changed = np.flatnonzero((original != target) & basic)
+        pairs, counts = np.unique(original[changed].astype(np.int64) << 21 | target[changed], return_counts=True)
+        found_pairs.append(pairs)
+        found_counts.append(counts)
+    pairs, index = np.unique(np.concatenate(found_pairs), return_inverse=True)
+    counts = np.bincount(index.ravel(), weights=np.concatenate(found_counts), minlength=len(pairs)).astype(np.int64)
     sources, targets = pairs >> 21, pairs & ((1 << 21) - 1)
     # per source character: the most frequent target, the smallest on a tie
     order = np.lexsort((targets, -counts, sources))
-    first = order[np.r_[True, sources[order][1:] != sources[order][:-1]]] if len(order) else order
-    mapping = {chr(a): chr(b) for a, b in zip(sources[first].tolist(), targets[first].tolist())}
+    first_of = order[np.r_[True, sources[order][1:] != sources[order][:-1]]] if len(order) else order
+    mapping = {chr(a): chr(b) for a, b in zip(sources[first_of].tolist(), targets[first_of].tolist())}
     table = np.arange(0x10000, dtype=np.uint32)
-    table[sources[first]] = targets[first]
-    differs = np.array([t != f for t, f in zip(texts, folded)], dtype=bool)
-    mapped = table[np.where(basic, original, 0)]
-    where = np.flatnonzero(differs[unit] & basic & (mapped != target))
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    table[sources[first_of]] = targets[first_of]
     exceptions: list[list[int | str]] = []
-    for pos, u in zip(where.tolist(), unit[where].tolist()):
-        text, i = texts[u], pos - int(starts[u])
-        exceptions.append([u, _utf16(text, i) if any(ord(c) > 0xFFFF for c in text[:i]) else i, folded[u][i]])
+    for first, last in chunks:
+        differs = np.array([t != f for t, f in zip(texts[first:last], folded[first:last])], dtype=bool)
+        if not differs.any():
+            continue
+        original, target, basic = points(first, last, folded)
+        lengths = np.array([len(t) for t in texts[first:last]], dtype=np.int64)
+        unit = np.repeat(np.arange(first, last, dtype=np.int64), lengths)
+        mapped = table[np.where(basic, original, 0)]
+        where = np.flatnonzero(differs[unit - first] & basic & (mapped != target))
+        starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        for pos, u in zip(where.tolist(), unit[where].tolist()):
+            text, i = texts[u], pos - int(starts[u - first])
+            exceptions.append([u, _utf16(text, i) if any(ord(c) > 0xFFFF for c in text[:i]) else i, folded[u][i]])
     return dict(sorted(mapping.items())), exceptions
+
+
+def _text_chunks(texts: list[str], chunk_chars: int) -> list[tuple[int, int]]:
+    """``(first, last)`` ranges of whole texts of about ``chunk_chars`` characters each (a longer text alone)."""
+    ranges, first, size = [], 0, 0
+    for i, text in enumerate(texts):
+        if size and size + len(text) > chunk_chars:
+            ranges.append((first, i))
+            first, size = i, 0
+        size += len(text)
+    ranges.append((first, len(texts)))
+    return ranges
 
 
 def _locate(text: str, left: str, match: str, after: int) -> int:
