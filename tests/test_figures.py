@@ -224,6 +224,18 @@ def test_document_topic_heat_map_orders_documents_by_date():
     undated = documents.assign(date="")       # news articles without dates stay in corpus order, and say so
     figure = F.doc_topic_heatmap(doc_topics, summary, undated)
     assert figure.axes[0].get_title().endswith("(documents in corpus order, undated)")
+    # more documents than are named one by one, and no year to mark: every few documents are named instead
+    # (42 news pages without dates had no label on the axis at all)
+    many = pd.DataFrame({"doc_id": [f"n{i:04d}" for i in range(42)], "date": [""] * 42})
+    rows = pd.DataFrame([{"doc_id": d, "topic": t, "weight": 0.5} for d in many["doc_id"] for t in (1, 2)])
+    figure = F.doc_topic_heatmap(rows, summary, many)
+    figure.canvas.draw()
+    named = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert named == [f"n{i:04d}" for i in range(0, 42, 2)]
+    dated = many.assign(date=[str(1990 + i // 6) for i in range(42)])   # with years, the years are marked
+    figure = F.doc_topic_heatmap(rows, summary, dated)
+    figure.canvas.draw()
+    assert {t.get_text() for t in figure.axes[0].get_yticklabels()} <= {str(y) for y in range(1990, 1997)}
 
 
 def test_dispersion_places_each_mention_at_its_share_of_the_document():

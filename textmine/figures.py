@@ -760,7 +760,8 @@ def _order_said(ids: Sequence[str], documents: pd.DataFrame | None) -> str:
 
 
 def _document_axis(axes, ids: Sequence[str], documents: pd.DataFrame | None, *, axis: str = "y") -> None:
-    """Name up to :data:`MAX_NAMED_DOCS` documents by short id and year; with more, mark years only."""
+    """Name up to :data:`MAX_NAMED_DOCS` documents by short id and year; with more, mark years only, or, when no
+    document has a date, name every few documents (about 18 in all) by short id."""
     dates = {} if documents is None else dict(zip(documents["doc_id"].astype(str),
                                                   documents["date"].fillna("").astype(str)))
     set_ticks = axes.set_yticks if axis == "y" else axes.set_xticks
@@ -770,8 +771,13 @@ def _document_axis(axes, ids: Sequence[str], documents: pd.DataFrame | None, *, 
         set_labels([f"{short_id(d)} {dates.get(d, '')[:4]}".strip() for d in ids], fontproperties=cjk_font(7.5))
         return
     years = [dates.get(d, "")[:4] for d in ids]
-    ticks, labels, last = [], [], None
     spacing = max(1, len(ids) // 18)
+    if not any(years):
+        ticks = list(range(0, len(ids), spacing))
+        set_ticks(ticks)
+        set_labels([short_id(ids[i]) for i in ticks], fontproperties=cjk_font(7.5))
+        return
+    ticks, labels, last = [], [], None
     for i, year in enumerate(years):
         if year and year != last and (not ticks or i - ticks[-1] >= spacing):
             ticks.append(i)
