@@ -10,10 +10,10 @@
   at least twice as likely in the topic as overall fill in, then the most relevant.
 * Representative paragraphs: the units most surely about the topic, with document id, unit id and
   character offsets into the original file. A unit's weight of a topic is its share of the unit's
-  content terms, and a short unit reaches a large share by chance: a one-line heading of eight terms
-  with 0.86 of them on a topic outranked every paragraph of that topic in the CPC reports. Units are
+  content terms, and a short unit reaches a large share by chance: in the CPC reports a one-line heading of
+  nine terms with 0.86 of them on a topic was that topic's second example by weight. Units are
   therefore ranked by the lower end of the 95 % Wilson interval of the share given the unit's terms
-  (:func:`example_order`): 0.51 for that heading, 0.68 for a 60-term paragraph with a share of 0.8.
+  (:func:`example_order`): 0.53 for that heading, 0.68 for a 60-term paragraph with a share of 0.8.
 * Prevalence: token-weighted share of the topic over all units, per report and per date.
 """
 
