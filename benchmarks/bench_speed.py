@@ -53,22 +53,15 @@ def cli(args: list[str], cwd: Path, timeout: int = 900) -> tuple[float, tuple[fl
 def _timed_process(command: list[str], cwd: Path | None, timeout: int = 900):
     import psutil
 
-    from processes import tree_memory
+    from processes import watch
 
     load = os.getloadavg()[0]
     start = time.perf_counter()
     proc = psutil.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = peak_pss = 0.0
-    while proc.poll() is None:
-        rss, pss = tree_memory(proc)
-        peak, peak_pss = max(peak, rss), max(peak_pss, pss)
-        if time.perf_counter() - start > timeout:
-            proc.kill()
-            break
-        time.sleep(0.05)
+    peaks = watch(proc, start, timeout, interval=0.05)
     _, err = proc.communicate()
     last = (err or "").strip().splitlines()
-    return time.perf_counter() - start, (peak, peak_pss), proc.returncode, last[-1] if last else "", load
+    return time.perf_counter() - start, peaks, proc.returncode, last[-1] if last else "", load
 
 
 PLAIN_LOOP = ("import sys, time; import jieba, pandas as pd; "

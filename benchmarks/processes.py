@@ -21,24 +21,34 @@ def run_process(args: list[str], cwd: Path, *, module: str = "textmine.cli", tim
     start = time.perf_counter()
     with open(cwd / "stderr.txt", "w") as err:
         proc = psutil.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
-        peak = peak_pss = 0.0
-        while proc.poll() is None:
-            rss, pss = tree_memory(proc)
-            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
-            if time.perf_counter() - start > timeout:
-                for child in proc.children(recursive=True):   # Dask nannies and workers, fit and drawing workers
-                    try:
-                        child.kill()
-                    except psutil.Error:
-                        pass
-                proc.kill()
-                proc.wait()
-                break
-            time.sleep(0.1)
+        peak, peak_pss = watch(proc, start, timeout, interval=0.1)
     seconds = time.perf_counter() - start
     lines = (cwd / "stderr.txt").read_text(encoding="utf-8", errors="replace").strip().splitlines()
     return {"seconds": seconds, "peak_mb": peak, "peak_pss_mb": peak_pss, "code": proc.returncode,
             "last": lines[-1] if lines else "", "load": load, "load_after": os.getloadavg()[0]}
+
+
+def watch(proc, start: float, timeout: float, *, interval: float) -> tuple[float, float]:
+    """Wait for a ``psutil`` process started at ``start`` (``time.perf_counter``), sampling :func:`tree_memory`
+    every ``interval`` seconds; past ``timeout`` seconds it and all its children (Dask nannies and workers, fit
+    and drawing workers) are killed. The peaks ``(rss, pss)`` in MB."""
+    import psutil
+
+    peak = peak_pss = 0.0
+    while proc.poll() is None:
+        rss, pss = tree_memory(proc)
+        peak, peak_pss = max(peak, rss), max(peak_pss, pss)
+        if time.perf_counter() - start > timeout:
+            for child in proc.children(recursive=True):
+                try:
+                    child.kill()
+                except psutil.Error:
+                    pass
+            proc.kill()
+            proc.wait()
+            break
+        time.sleep(interval)
+    return peak, peak_pss
 
 
 def tree_memory(proc) -> tuple[float, float]:

@@ -456,7 +456,7 @@ def group_documents(expression: str, documents: pd.DataFrame | None, *, other: S
 
 def describe_documents(ids: Sequence[str], documents: pd.DataFrame) -> str:
     """``congress20 (2022)`` for one document, ``15 documents, 1921–2017`` for several."""
-    dates = dict(zip(documents["doc_id"].astype(str), documents["date"].fillna("").astype(str)))
+    dates = _document_dates(documents)
     if len(ids) == 1:
         date = dates.get(ids[0], "")
         return f"{ids[0]} ({date})" if date else str(ids[0])
@@ -737,10 +737,17 @@ def topic_time_plot(topic_dates: pd.DataFrame, documents: pd.DataFrame | None = 
     return figure
 
 
+def _document_dates(documents: pd.DataFrame | None) -> dict[str, str]:
+    """Each document's date as ``documents.csv`` gives it ("" for none); empty without the table."""
+    if documents is None or documents.empty:
+        return {}
+    return dict(zip(documents["doc_id"].astype(str), documents["date"].fillna("").astype(str)))
+
+
 def _documents_in_date_order(ids: Sequence[str], documents: pd.DataFrame | None) -> list[str]:
     if documents is None or documents.empty:
         return list(ids)
-    dates = dict(zip(documents["doc_id"].astype(str), documents["date"].fillna("").astype(str)))
+    dates = _document_dates(documents)
     order = {d: i for i, d in enumerate(documents["doc_id"].astype(str))}
 
     def key(doc: str):
@@ -752,18 +759,16 @@ def _documents_in_date_order(ids: Sequence[str], documents: pd.DataFrame | None)
 
 def _order_said(ids: Sequence[str], documents: pd.DataFrame | None) -> str:
     """How :func:`_documents_in_date_order` ordered ``ids``, for a title: by date when any of them has one."""
-    if documents is not None and not documents.empty:
-        dates = dict(zip(documents["doc_id"].astype(str), documents["date"].fillna("").astype(str)))
-        if any(date_span(dates.get(doc, "")) is not None for doc in ids):
-            return "documents by date"
+    dates = _document_dates(documents)
+    if any(date_span(dates.get(doc, "")) is not None for doc in ids):
+        return "documents by date"
     return "documents in corpus order, undated"
 
 
 def _document_axis(axes, ids: Sequence[str], documents: pd.DataFrame | None, *, axis: str = "y") -> None:
     """Name up to :data:`MAX_NAMED_DOCS` documents by short id and year; with more, mark years only, or, when no
     document has a date, name every few documents (about 18 in all) by short id."""
-    dates = {} if documents is None else dict(zip(documents["doc_id"].astype(str),
-                                                  documents["date"].fillna("").astype(str)))
+    dates = _document_dates(documents)
     set_ticks = axes.set_yticks if axis == "y" else axes.set_xticks
     set_labels = axes.set_yticklabels if axis == "y" else axes.set_xticklabels
     if len(ids) <= MAX_NAMED_DOCS:

@@ -31,11 +31,12 @@ import pandas as pd
 from ..figures import date_position
 from .build import RunFiles, kwic_how
 
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")     # characters that take two UTF-16 code units
+
 
 def _utf16(text: str, index: int) -> int:
     """The UTF-16 offset of code point ``index`` of ``text``."""
-    head = text[:index]
-    return index + sum(1 for c in head if ord(c) > 0xFFFF)
+    return index + len(_ASTRAL.findall(text, 0, index))
 
 
 #: characters of paragraphs :func:`folding` compares at a time: its arrays take about 30 bytes a character, so a
@@ -60,14 +61,14 @@ def folding(texts: list[str], fold_traditional: bool,
         return {}, []
     chunks = _text_chunks(texts, chunk_chars)
 
-    def points(first: int, last: int, source: list[str]):
+    def points(first: int, last: int):
         original = np.frombuffer("".join(texts[first:last]).encode("utf-32-le"), np.uint32)
-        target = np.frombuffer("".join(source[first:last]).encode("utf-32-le"), np.uint32)
+        target = np.frombuffer("".join(folded[first:last]).encode("utf-32-le"), np.uint32)
         return original, target, (original <= 0xFFFF) & (target <= 0xFFFF)
 
     found_pairs, found_counts = [], []
     for first, last in chunks:
-        original, target, basic = points(first, last, folded)
+        original, target, basic = points(first, last)
         changed = np.flatnonzero((original != target) & basic)
         pairs, counts = np.unique(original[changed].astype(np.int64) << 21 | target[changed], return_counts=True)
         found_pairs.append(pairs)
@@ -86,7 +87,7 @@ def folding(texts: list[str], fold_traditional: bool,
         differs = np.array([t != f for t, f in zip(texts[first:last], folded[first:last])], dtype=bool)
         if not differs.any():
             continue
-        original, target, basic = points(first, last, folded)
+        original, target, basic = points(first, last)
         lengths = np.array([len(t) for t in texts[first:last]], dtype=np.int64)
         unit = np.repeat(np.arange(first, last, dtype=np.int64), lengths)
         mapped = table[np.where(basic, original, 0)]
@@ -94,7 +95,7 @@ def folding(texts: list[str], fold_traditional: bool,
         starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
         for pos, u in zip(where.tolist(), unit[where].tolist()):
             text, i = texts[u], pos - int(starts[u - first])
-            exceptions.append([u, _utf16(text, i) if any(ord(c) > 0xFFFF for c in text[:i]) else i, folded[u][i]])
+            exceptions.append([u, _utf16(text, i), folded[u][i]])
     return dict(sorted(mapping.items())), exceptions
 
 
@@ -160,9 +161,6 @@ def search_data(run: RunFiles) -> dict[str, Any] | None:
             "mentions": mentions, "hows": hows, "periods": periods,
             "width": int((config.get("kwic") or {}).get("width", 30) or 30),
             "by": periods_by(run)}
-
-
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")     # characters that take two UTF-16 code units
 
 
 def _mentions(run: RunFiles, units: pd.DataFrame, texts: list[str]) -> tuple[list[str], list[list[int]], list[str]]:

@@ -273,6 +273,7 @@ def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: 
     unstable = [bool(s < cfg.stability_threshold) for s in np.nan_to_num(stability, nan=1.0)]
     docs, groups = rows.docs, rows.groups
     lengths = [len(d) for d in docs]
+    unit_lengths = [len(d) for d in rows.unit_docs]
     prevalences = prevalence(model, lengths)
     marginal = term_marginal(model, docs)
     labels = topic_labels(model, marginal, lam=cfg.relevance_lambda, prevalences=prevalences)
@@ -294,10 +295,9 @@ def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: 
         "topic_summary": summary_table(model, labels, prevalences, stability, unstable),
         "topic_relevance": relevance_table(model, marginal, lam=cfg.relevance_lambda, top_n=cfg.top_n,
                                            unstable=unstable),
-        "topic_examples": examples_table(units_model, units, [len(d) for d in rows.unit_docs], top_n=cfg.examples,
-                                         unstable=unstable),
+        "topic_examples": examples_table(units_model, units, unit_lengths, top_n=cfg.examples, unstable=unstable),
         "topic_dates": prevalence_by_date(doc_topics, prepared.corpus, labels, unstable, unit_topics=unit_topics,
-                                          lengths=[len(d) for d in rows.unit_docs], seed=seed),
+                                          lengths=unit_lengths, seed=seed),
         "topic_fit": fit_table(model, rows, runs, stability, unstable, prevalences, cfg,
                                k_chosen=k_table is not None),
     }
