@@ -193,6 +193,9 @@ class ScaleConfig:
     partition_units: int = _opt(5000, "units per Dask segmentation task of prepare() from Python", min=1)
     topic_sample: int = _opt(100_000, "Dask runs: topics are fitted on at most this many paragraphs (a seeded sample "
                                       "when there are more; every paragraph's topics are then inferred)", min=1)
+    helper: bool = _opt(True, "clean a large corpus (about a million characters or more) in this process and a "
+                              "second one together, on a machine with two or more cores; the output is the same "
+                              "either way")
     cache: bool = _opt(True, "keep cleaned units, segmentations and analysis tables on disk, so a second run "
                              "with the same inputs skips that work")
     cache_dir: str = _opt(".textmine-cache", "folder of the cache (Parquet files; safe to delete)")

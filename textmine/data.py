@@ -118,6 +118,9 @@ class Document:
         object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
         object.__setattr__(self, "page_starts", tuple(self.page_starts))
 
+    def __reduce__(self):   # the read-only view of ``meta`` cannot be pickled; its dict can
+        return Document, (self.id, self.text, dict(self.meta), self.date, self.source, self.page_starts)
+
     @property
     def label(self) -> str:
         """Short label for plots: the id plus the date when known."""

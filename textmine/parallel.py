@@ -101,6 +101,19 @@ def bar(items, desc: str, unit: str, progress: bool):
     return tqdm(items, desc=desc, unit=unit, disable=None, leave=False)
 
 
+@contextmanager
+def progress_counter(total: int, desc: str, unit: str, progress: bool) -> Iterator[Callable[[], None]]:
+    """A function to call as each of ``total`` items is done (from any thread): a progress bar on a terminal
+    when ``progress`` is true and there are at least two items, else nothing."""
+    if not progress or total < 2:
+        yield lambda: None
+        return
+    from tqdm.auto import tqdm
+
+    with tqdm(total=total, desc=desc, unit=unit, disable=None, leave=False) as progress_bar:
+        yield lambda: progress_bar.update(1)
+
+
 def chunks(items: Sequence, size: int) -> list[Sequence]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any
@@ -30,7 +31,8 @@ from .errors import StageError
 from .filters import TermFilter, config_term_filter
 from .lexicon import Lexicon
 from .normalize import SimplifiedFolder, fold_for_counting
-from .parallel import bar, chunks, cyclic_gc_paused, map_in_order, session
+from .helper import Helper, map_from_both_ends
+from .parallel import chunks, cyclic_gc_paused, map_in_order, progress_counter, session
 from .provenance import Timings
 from .themes import ThemeSet
 from .units import merge_samples, split_each
@@ -151,16 +153,25 @@ def prepare(config: Config, corpus: Corpus | None = None, *, cache=FROM_CONFIG, 
     theme_set = load_themes(config)
     segmenter = make_segmenter(config)
     with session(config) as client:
-        with timings.stage("read"), cyclic_gc_paused():
-            if corpus is None:
-                corpus = client.submit(load_corpus, config, pure=False).result() if client else load_corpus(config)
-        with timings.stage("clean"), cyclic_gc_paused():
-            units, dropped, samples, units_digest, clean_hits = clean_corpus(
-                corpus, config.clean, config.scale.partition_docs, cache=cache, client=client, progress=progress)
+        with ExitStack() as stack:
+            # started before reading, so it is ready (imports done) when cleaning starts
+            helper = stack.enter_context(Helper()) if client is None and _wants_helper(config, corpus) else None
+            if helper is not None:
+                helper.keep(config=config.clean)
+            with timings.stage("read"), cyclic_gc_paused():
+                if corpus is None:
+                    corpus = client.submit(load_corpus, config, pure=False).result() if client else load_corpus(config)
+            with timings.stage("clean"), cyclic_gc_paused():
+                units, dropped, samples, units_digest, clean_hits = clean_corpus(
+                    corpus, config.clean, config.scale.partition_docs, cache=cache, client=client,
+                    progress=progress, helper=helper)
+            helper_chunks = helper.chunks_done if helper is not None else None
         if not units:
             raise StageError("no text is left after cleaning; check the corpus and [clean] settings")
         with timings.stage("segment"):
             tokens, info = segment_corpus(units, segmenter, config, cache=cache, client=client, progress=progress)
+    if helper_chunks is not None:
+        info["stats"]["clean_helper_slices"] = helper_chunks
     info["units_sha256"] = units_digest
     parts = -(-len(corpus) // config.scale.partition_docs)
     info["stats"] = {**info["stats"], "clean_partitions": parts, "clean_cache_hits": clean_hits}
@@ -183,6 +194,28 @@ def prepare(config: Config, corpus: Corpus | None = None, *, cache=FROM_CONFIG, 
     return Prepared(config, corpus, units, tokens, totals, find_stubs(totals, config.trends.stub_share),
                     segmenter.lexicon, term_filter, stopwords_sha256, stopword_count, theme_set, dropped, samples,
                     info, key)
+
+
+#: Corpora of at least this many characters (estimated from the bytes of the input files before reading,
+#: three bytes a character) are cleaned with a :class:`~textmine.helper.Helper` process (``[scale] helper``);
+#: for smaller ones starting it costs about what it saves.
+HELPER_MIN_CHARS = 1_000_000
+
+
+def _wants_helper(config: Config, corpus: Corpus | None) -> bool:
+    from .topics.analysis import available_cores
+
+    if not config.scale.helper or available_cores() < 2:
+        return False
+    if corpus is not None:
+        return sum(len(doc.text) for doc in corpus) >= HELPER_MIN_CHARS
+    path = config.resolve_path(config.corpus.path)
+    try:
+        files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+        size = sum(p.stat().st_size for p in files)
+    except OSError:
+        return False
+    return size >= 3 * HELPER_MIN_CHARS
 
 
 def find_stubs(token_totals: Mapping[str, int], share: float) -> frozenset[str]:
@@ -255,19 +288,23 @@ def assemble_part(documents: Sequence[Document], cleaned: Mapping[tuple, tuple])
 CLEAN_SLICES = 20
 
 
-def _clean_distinct(documents: list[Document], config: CleanConfig, progress: bool) -> list[tuple]:
-    """:func:`~textmine.units.split_each` of many documents, a slice at a time."""
+def _clean_distinct(documents: list[Document], config: CleanConfig, progress: bool, helper=None) -> list[tuple]:
+    """:func:`~textmine.units.split_each` of many documents, a slice at a time (the helper process, if any,
+    takes slices from the end)."""
     slices = chunks(documents, max(1, -(-len(documents) // CLEAN_SLICES)))
-    return [r for part in bar(slices, "clean", "slice", progress) for r in split_each(part, config)]
+    with progress_counter(len(slices), "clean", "slice", progress) as done:
+        parts = map_from_both_ends(split_each, slices, helper, kept={"config": config}, on_chunk=done)
+    return [r for part in parts for r in part]
 
 
 def clean_corpus(corpus: Corpus, config: CleanConfig, partition_docs: int, *, cache=None, client=None,
-                 progress: bool = False):
+                 progress: bool = False, helper=None):
     """``(units, dropped, samples, units_digest, cache_hits)``: the corpus cleaned partition by partition.
 
     With a cache, a partition cleaned before (same documents, settings, versions) is read (``cache_hits``
     counts them); the digest of the partition keys then stands for the units (None without a cache).
-    In this process (no ``client``), each distinct text is cleaned once across partitions.
+    In this process (no ``client``), each distinct text is cleaned once across partitions, with ``helper``
+    (:class:`textmine.helper.Helper`) taking part of the work when given.
     """
     import hashlib
 
@@ -283,7 +320,7 @@ def clean_corpus(corpus: Corpus, config: CleanConfig, partition_docs: int, *, ca
     todo = [i for i, done in enumerate(cleaned) if done is None]
     if client is None:
         distinct = distinct_documents(parts[i] for i in todo)
-        by_key = dict(zip(distinct, _clean_distinct(list(distinct.values()), config, progress)))
+        by_key = dict(zip(distinct, _clean_distinct(list(distinct.values()), config, progress, helper)))
         fresh = [assemble_part(parts[i], by_key) for i in todo]
     else:
         fresh = map_in_order(client, clean_part, [parts[i] for i in todo], desc="clean", unit="part",
@@ -347,6 +384,8 @@ def _segment(items: list[tuple[str, str]], segmenter, config: Config, client, pr
         return {}
     texts = [t for _, t in items]
     if client is None:
+        # No helper process here (unlike cleaning): the engine already cuts in a second thread while this
+        # one sorts the tokens into units, and a helper competing for two cores was slower on the reviews.
         segmenter.initialize()
         block = SEGMENT_BLOCK
     else:
