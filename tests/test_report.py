@@ -726,3 +726,22 @@ def test_groups_in_no_time_order_say_so_instead_of_rising_or_falling(bundled_run
     (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     findings = build_context(load_run(tmp_path))["findings"]
     assert findings["rose"]["note"] == "No theme rose between consecutive periods."
+
+
+def test_an_undated_corpus_gets_a_sentence_not_a_chart_of_topics_over_time(bundled_run, tmp_path):
+    """A run over undated documents writes topic_dates.csv with its header only (as the reviews' run does) and a
+    chart that only says so: the report leaves the chart out and says why, in the topic notes."""
+    from textmine.report import build_context, load_run
+
+    dated = build_context(load_run(bundled_run))["topics"]
+    assert dated["dates_plot"] == "topic_dates.png"
+    assert not any("Topics over time" in line for line in dated["fit_notes"])
+    for path in bundled_run.iterdir():
+        if path.is_file() and path.name.startswith(("topic", "doc_topics", "manifest", "documents")):
+            shutil.copy(path, tmp_path / path.name)
+    header = (bundled_run / "topic_dates.csv").read_text(encoding="utf-8").splitlines()[0]
+    (tmp_path / "topic_dates.csv").write_text(header + "\n", encoding="utf-8")
+    undated = build_context(load_run(tmp_path))["topics"]
+    assert undated["dates_plot"] is None
+    assert undated["fit_notes"][-1].startswith("Topics over time: not drawn, because no document has a date")
+    assert undated["fit_notes"][:-1] == dated["fit_notes"]
