@@ -62,9 +62,7 @@ def main() -> None:
     chars = int(frame["review"].str.len().sum()) * args.copies
     print(f"{len(frame) * args.copies:,} reviews, {chars:,} characters, {many.stat().st_size / 1e6:.0f} MB", flush=True)
     (work / "textmine.toml").write_text(
-        '[corpus]\ntext_col = "review"\nmax_file_mb = 1000\n[scale]\npartition_docs = 20000\n'
-        # a partitioned run fits paragraphs; the run in one process must fit the same rows to be comparable
-        '[topics]\nfit_on = "paragraphs"\n', encoding="utf-8")
+        '[corpus]\ntext_col = "review"\nmax_file_mb = 1000\n[scale]\npartition_docs = 20000\n', encoding="utf-8")
     common = ["--config", "textmine.toml", "--no-cache", "--quiet"]
     # the large run keeps its progress on stderr, so a run stopped at the timeout says how far it got
     big = run_process(["run", *common[:-1], "--corpus", many.name, "--out", "out_many", "--scheduler", "dask",
@@ -100,9 +98,9 @@ def main() -> None:
         "processes share (the libraries each loads) once in each, and of the proportional set (PSS), which "
         "divides a shared page among them: what the process tree takes from the machine.", "",
         f"Corpus: {args.copies} copies of the shopping reviews in one CSV, {len(frame) * args.copies:,} rows, "
-        f"{chars:,} characters ({many.stat().st_size / 1e6:.0f} MB), `[scale] partition_docs = 20000`, "
-        "`[topics] fit_on = \"paragraphs\"` (what a partitioned run fits; with the default `auto` the run in one "
-        "process fits the reviews as whole documents, so its topic tables would differ by design), `--no-cache`.",
+        f"{chars:,} characters ({many.stat().st_size / 1e6:.0f} MB), `[scale] partition_docs = 20000`, otherwise "
+        "the defaults (the topic model fits whole reviews, `fit_on = \"auto\"`, on a sample of "
+        "`[scale] topic_sample` of them in the large run), `--no-cache`.",
         "",
         "| run | seconds | peak MB (RSS) | peak MB (PSS) | exit | load (1 min) at start → end |",
         "|---|---:|---:|---:|---:|---|",

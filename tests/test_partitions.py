@@ -60,20 +60,41 @@ def test_a_partitioned_run_writes_the_files_of_a_run_in_one_process(reference, t
     assert [name for name in reference if parts[name] != reference[name]] == []
 
 
+def test_documents_fitted_whole_give_their_paragraphs_the_same_weights_in_partitions(tmp_path):
+    """The four bundled reports fitted whole (fit_on = "documents"): each paragraph's weights are inferred from its
+    own terms, in its partition, and equal those of the run in one process."""
+    from textmine.io.write import RunWriter
+    from textmine.partitions import run_partitioned
+
+    config = CORPUS_CONFIG.replace(topics={"fit_on": "documents", "k": 3})
+    single = RunWriter(config, tmp_path / "single")
+    single.commit(tm.run(config, ("topics",), cache=None, on_tables=single.write))
+    parts = RunWriter(config.replace(scale={"partition_docs": 1}), tmp_path / "parts")
+    parts.commit(run_partitioned(config.replace(scale={"partition_docs": 1}), ("topics",), parts))
+    one, many = _files(tmp_path / "single"), _files(tmp_path / "parts")
+    assert set(one) == set(many) and "unit_topics.csv" in one
+    assert [name for name in one if one[name] != many[name]] == []
+    assert b"documents" in one["topic_fit.csv"]
+    units = one["unit_topics.csv"].decode("utf-8-sig").splitlines()
+    assert len(units) - 1 > 3 * 100      # many paragraphs per report, each with weights of its own
+
+
 @pytest.mark.slow
 def test_a_partitioned_run_of_a_slice_of_the_reviews_equals_the_run_in_one_process(tmp_path):
     table = tmp_path / "reviews.csv"
     shopping_reviews(dtype=str, keep_default_na=False).iloc[30000:31500].to_csv(table, index=False)
-    # a partitioned run fits paragraphs; in one process these 1,500 reviews would be fitted as whole documents
-    # (fit_on = "auto"), so both fit paragraphs here
-    config = tm.Config().replace(corpus={"path": str(table), "text_col": "review"},
-                                 topics={**QUICK_TOPICS, "fit_on": "paragraphs"},
+    # 1,500 reviews, at least 20 per topic: both paths fit whole documents (fit_on = "auto"); then paragraphs
+    config = tm.Config().replace(corpus={"path": str(table), "text_col": "review"}, topics=QUICK_TOPICS,
                                  output={"wordclouds": False}, scale={"cache": False, "partition_docs": 400})
-    single = _single(config, tmp_path / "single")
-    parts, result = _partitioned(config, tmp_path / "parts")
-    assert result.prepared.segment_info["partitions"] == 4
-    assert set(parts) == set(single) and "keyness.csv" in single and "unit_topics.csv" in single
-    assert [name for name in single if parts[name] != single[name]] == []
+    for fit_on in ("auto", "paragraphs"):
+        config = config.replace(topics={"fit_on": fit_on})
+        single = _single(config, tmp_path / f"single-{fit_on}")
+        parts, result = _partitioned(config, tmp_path / f"parts-{fit_on}")
+        assert result.prepared.segment_info["partitions"] == 4
+        assert set(parts) == set(single) and "keyness.csv" in single and "unit_topics.csv" in single
+        assert [name for name in single if parts[name] != single[name]] == []
+        fit = dict(line.split(",")[:2] for line in single["topic_fit.csv"].decode("utf-8-sig").splitlines()[1:])
+        assert fit["fit_on"] == ("documents" if fit_on == "auto" else "paragraphs")
 
 
 @pytest.mark.slow
@@ -130,7 +151,7 @@ def test_inferred_mixtures_agree_with_the_fitted_ones(prepared):
     assert (theta.argmax(axis=1) == model.doc_topic.argmax(axis=1)).mean() >= 0.93
 
 
-def test_a_topic_sample_fits_some_paragraphs_and_infers_every_one(tmp_path):
+def test_a_topic_sample_fits_some_documents_and_infers_every_paragraph(tmp_path):
     import pandas as pd
 
     from textmine.io.write import RunWriter
@@ -146,9 +167,20 @@ def test_a_topic_sample_fits_some_paragraphs_and_infers_every_one(tmp_path):
                                  scale={"cache": False, "partition_docs": 500, "topic_sample": 300})
     writer = RunWriter(config, tmp_path / "out")
     writer.commit(run_partitioned(config, ("topics",), writer))
-    units = pd.read_csv(tmp_path / "out" / "unit_topics.csv")
-    fitted = sum(len(t) >= config.topics.min_unit_tokens for t in tm.prepare(config).content_terms)
+    units = pd.read_csv(tmp_path / "out" / "unit_topics.csv", dtype={"doc_id": str})
+    prepared = tm.prepare(config)
+    fitted = sum(len(t) >= config.topics.min_unit_tokens for t in prepared.content_terms)
     assert fitted > 300 and units["unit_id"].nunique() == fitted       # every paragraph, not only the 300 fitted
     assert np.allclose(units.groupby("unit_id")["weight"].sum(), 1.0, atol=1e-5)
-    documents = pd.read_csv(tmp_path / "out" / "doc_topics.csv")
-    assert documents["doc_id"].nunique() == units["doc_id"].nunique()
+    # 1,200 reviews, at least 20 per topic: 300 of them fitted whole, every review's mixture then inferred
+    fit = pd.read_csv(tmp_path / "out" / "topic_fit.csv", dtype=str).set_index("item")["value"]
+    assert fit["fit_on"] == "documents" and fit["rows_fitted"] == "300"
+    documents = pd.read_csv(tmp_path / "out" / "doc_topics.csv", dtype={"doc_id": str})
+    with_terms = {t.doc_id for t, terms in zip(prepared.tokens, prepared.content_terms) if terms}
+    assert set(documents["doc_id"]) == with_terms
+    # a review of one paragraph: the paragraph's weights are its review's
+    one = pd.Series([u.doc_id for u in prepared.units]).value_counts()
+    one = set(one[one == 1].index) & set(units["doc_id"])
+    assert len(one) > 1000
+    paired = units[units["doc_id"].isin(one)].merge(documents, on=["doc_id", "topic"], suffixes=("", "_doc"))
+    assert len(paired) == len(one) * config.topics.k and (paired["weight"] == paired["weight_doc"]).all()

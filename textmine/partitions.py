@@ -7,18 +7,18 @@ from first to last. No process ever holds the text, units or tokens of the whole
 
 1. **Each partition** (one task): clean, segment, filter; count its documents' content terms (a sparse
    matrix over its own vocabulary), find the theme mentions and KWIC lines, the co-occurrence windows and
-   the paragraphs for topics; write its rows of ``units.csv``, ``tokens.csv``. Only counts, mentions and
-   CSV bytes come back; the matrix and the rest stay on the worker.
+   the paragraphs (and whole documents) for topics; write its rows of ``units.csv``, ``tokens.csv``. Only
+   counts, mentions and CSV bytes come back; the matrix and the rest stay on the worker.
 2. **Reduce** (here): the vocabulary with each term's count and document frequency, the number of
    documents and word tokens, stubs, periods, the network's nodes, the keyness groups.
 3. **Each partition again**: keywords and keyness of its documents scored against the corpus's counts
    (:class:`textmine.keywords.TermStats`), the keyness groups' counts, the nodes' co-occurrences, its
-   paragraphs for the topic model.
-4. **Topics**: fitted here on at most ``[scale] topic_sample`` paragraphs — every paragraph when there
-   are no more, else a seeded random sample (:func:`topic_sample`) — with the same fits, stability seeds
-   and tables as a run in one process. With a sample, every paragraph's topic mix is then inferred in
-   its partition by EM with the fitted topics held fixed (:func:`infer_topics`), and the topic tables
-   are made from those mixtures.
+   rows for the topic model: paragraphs or whole documents, by ``[topics] fit_on`` as in one process.
+4. **Topics**: fitted here on at most ``[scale] topic_sample`` rows — every row when there are no more,
+   else a seeded random sample (:func:`topic_sample`) — with the same fits, stability seeds and tables as
+   a run in one process. With a sample, every row's topic mix is then inferred in its partition with the
+   fitted topics held fixed (paragraphs: :func:`infer_topics`; documents and their paragraphs:
+   :func:`textmine.topics.documents.paragraph_mixtures`), and the topic tables are made from those mixtures.
 
 Every sum is of integers and every score of a document uses the same arithmetic as in one process,
 so the tables equal those of a run in one process (tested on the bundled corpus and a slice of the
@@ -33,7 +33,7 @@ import time
 from collections import Counter
 from functools import partial
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -146,6 +146,9 @@ class PartState:
     topic_groups: Strings
     topic_spans: np.ndarray                      # start, end of each topic paragraph in its document
     topic_texts: Strings
+    fit_docs: tuple[Strings, np.ndarray, np.ndarray, Strings] | None   # documents with content terms, encoded
+                                                 # (vocabulary, ids, offsets) with their ids, unless fit_on
+                                                 # = "paragraphs"
     unit_ids: Strings                            # every paragraph: id, document, word tokens (trends)
     unit_docs: Strings
     unit_tokens: np.ndarray
@@ -176,6 +179,7 @@ class PartSummary:
     mentions: pd.DataFrame
     kwic: dict[str, list]
     n_topic_units: int
+    n_fit_docs: int         # documents with content terms, encoded to fit whole (0 with fit_on = "paragraphs")
     content_docs: int       # documents with at least one content term (what the topic stage counts)
     segmented: int
 
@@ -196,6 +200,7 @@ def prepare_part(documents: list[Document], shared: Shared, first: int) -> PartO
     from .kwic import kwic_rows
     from .network import windows
     from .preparation import Prepared, clean_part, segment_corpus
+    from .topics.documents import document_terms
     from .topics.processes import encode_docs
     from .trends import mention_table
 
@@ -222,9 +227,14 @@ def prepare_part(documents: list[Document], shared: Shared, first: int) -> PartO
     incidence = sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)),
                               shape=(len(sets), len(window_index)))
     window_freq = np.asarray(incidence.sum(axis=0)).ravel().astype(np.int64)
-    # paragraphs for the topic model (as the topic stage chooses them)
+    # paragraphs for the topic model (as the topic stage chooses them), and whole documents when it may fit them
     chosen = [i for i, terms in enumerate(content) if len(terms) >= shared.topic_min_tokens]
     vocab, flat, offsets = encode_docs([content[i] for i in chosen])
+    fit_docs = None
+    if config.topics.fit_on != "paragraphs":
+        whole, whole_ids = document_terms(content, [t.doc_id for t in tokens])
+        doc_vocab, doc_flat, doc_offsets = encode_docs(whole)
+        fit_docs = (Strings(doc_vocab), doc_flat, doc_offsets, Strings(whole_ids))
     matrix = dtm.matrix.tocsr()
     state = PartState(
         first, Strings(dtm.row_ids), sp.csr_matrix((matrix.data.astype(np.int32), matrix.indices.astype(np.int32),
@@ -233,7 +243,7 @@ def prepare_part(documents: list[Document], shared: Shared, first: int) -> PartO
         Strings(vocab), flat, offsets, Strings(tokens[i].unit_id for i in chosen),
         Strings(tokens[i].doc_id for i in chosen),
         np.array([(units[i].start, units[i].end) for i in chosen], dtype=np.int64).reshape(len(chosen), 2),
-        Strings(units[i].text for i in chosen), Strings(t.unit_id for t in tokens),
+        Strings(units[i].text for i in chosen), fit_docs, Strings(t.unit_id for t in tokens),
         Strings(t.doc_id for t in tokens), np.array([len(t.terms) for t in tokens], dtype=np.int32))
     metas: dict[tuple, dict] = {}
     summary = PartSummary(
@@ -246,7 +256,7 @@ def prepare_part(documents: list[Document], shared: Shared, first: int) -> PartO
         doc_freq=dtm.doc_freqs(), window_terms=Strings(window_index), window_freq=window_freq, n_windows=len(sets),
         mentions=mention_table(units, tokens, shared.theme_set, match=config.trends.match),
         kwic=kwic_rows(part, shared.kwic_queries, width=config.kwic.width, first_document=first),
-        n_topic_units=len(chosen),
+        n_topic_units=len(chosen), n_fit_docs=len(fit_docs[3]) if fit_docs is not None else 0,
         content_docs=int((np.diff(matrix.indptr) > 0).sum()),
         segmented=info["stats"]["segmented_texts"])
     return PartOutput(state, summary)
@@ -286,7 +296,8 @@ class Request:
     nodes: list[str]
     single_docs: frozenset[str]           # documents alone in their period: send their paragraphs' sizes
     periods: list[tuple[int, list[int]]]  # keyword periods: (period, its documents here): send their sums
-    topic_rows: list[int] | None          # which of its topic paragraphs to send (None: all)
+    fit_on: str                           # what the topic model is fitted on: "paragraphs" or "documents"
+    topic_rows: list[int] | None          # which of its rows to fit to send (None: all)
     keywords: bool                        # score keywords
     keyword_frame: bool                   # send the keywords table too (the word clouds are drawn from it)
 
@@ -301,9 +312,10 @@ class Answer:
     target_tokens: int
     reference_tokens: int
     cooccurrence: np.ndarray
-    topic_docs: tuple[list[str], np.ndarray, np.ndarray]
+    topic_docs: tuple[list[str], np.ndarray, np.ndarray]     # the rows to fit, encoded (vocabulary, ids, offsets)
     topic_ids: list[str]
     topic_groups: list[str]
+    paragraphs: tuple | None      # fitting every document: the topic paragraphs too (encoded, ids, documents)
     unit_sizes: tuple[list[str], list[str], list[int]]
     period_sums: list[tuple[int, np.ndarray, np.ndarray]]    # (period, counts, documents holding each term)
 
@@ -336,9 +348,17 @@ def answer_part(state: PartState, request: Request, config: Config) -> Answer:
         node_positions, columns = map(list, zip(*present))
         sub = state.windows[:, columns].astype(np.int64)
         co[np.ix_(node_positions, node_positions)] = (sub.T @ sub).toarray()
-    docs = _topic_docs(state, request.topic_rows)
-    rows = range(len(state.topic_ids)) if request.topic_rows is None else request.topic_rows
-    topic_ids, topic_groups = state.topic_ids.tolist(), state.topic_groups.tolist()
+    paragraphs = None
+    if request.fit_on == "documents":
+        doc_vocab, doc_flat, doc_offsets, doc_ids = state.fit_docs
+        docs = _encoded_rows(doc_vocab, doc_flat, doc_offsets, request.topic_rows)
+        topic_ids = topic_groups = doc_ids.tolist()
+        if request.topic_rows is None:
+            paragraphs = (_topic_docs(state, None), state.topic_ids.tolist(), state.topic_groups.tolist())
+    else:
+        docs = _topic_docs(state, request.topic_rows)
+        topic_ids, topic_groups = state.topic_ids.tolist(), state.topic_groups.tolist()
+    rows = range(len(topic_ids)) if request.topic_rows is None else request.topic_rows
     period_sums = []
     for period, members in request.periods:
         rows_of = matrix[members]
@@ -350,22 +370,26 @@ def answer_part(state: PartState, request: Request, config: Config) -> Answer:
     return Answer(csv_rows(keywords) if keywords is not None else b"", keyness_csv,
                   keywords if request.keyword_frame else None, target, reference,
                   int(sizes[request.target_rows].sum()), int(sizes[request.reference_rows].sum()), co, docs,
-                  [topic_ids[i] for i in rows], [topic_groups[i] for i in rows],
+                  [topic_ids[i] for i in rows], [topic_groups[i] for i in rows], paragraphs,
                   ([unit_ids[i] for i in single], [unit_docs[i] for i in single],
                    [int(state.unit_tokens[i]) for i in single]), period_sums)
 
 
 def _topic_docs(state: PartState, rows: list[int] | None):
     """Encoded content terms of some (or all) of the partition's topic paragraphs."""
+    return _encoded_rows(state.topic_vocab, state.topic_flat, state.topic_offsets, rows)
+
+
+def _encoded_rows(vocab: Strings, flat: np.ndarray, offsets: np.ndarray, rows: list[int] | None):
+    """``(vocabulary, ids, offsets)`` of some (or all, ``rows`` None) of the encoded rows ``flat``/``offsets``."""
     if rows is None:
-        return state.topic_vocab.tolist(), state.topic_flat, state.topic_offsets
-    offsets = state.topic_offsets
-    pieces = [state.topic_flat[offsets[i]:offsets[i + 1]] for i in rows]
+        return vocab.tolist(), flat, offsets
+    pieces = [flat[offsets[i]:offsets[i + 1]] for i in rows]
     lengths = np.array([len(p) for p in pieces], dtype=np.int64)
     new_offsets = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum(lengths, out=new_offsets[1:])
-    flat = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32)
-    return state.topic_vocab.tolist(), flat, new_offsets
+    picked = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.int32)
+    return vocab.tolist(), picked, new_offsets
 
 
 # -- pass 3: topic mixtures and examples -------------------------------------------------------------------------
@@ -507,6 +531,17 @@ class DocumentChunks:
         self.inputs = list(corpus.inputs)
         for start in range(0, len(corpus), size):
             yield list(corpus.documents[start:start + size])
+
+
+def _fit_on(config: Config, content_docs: int) -> str:
+    """What the topic model is fitted on, by the rule of a run in one process (``[topics] fit_on``; with a k
+    range, its largest k decides)."""
+    from .topics.documents import choose_fit_on
+    from .topics.select import parse_k
+
+    cfg = config.topics
+    ks = parse_k(cfg.k_range, "[topics] k_range") if cfg.k_range else None
+    return choose_fit_on(cfg.fit_on, content_docs, max(ks) if ks else cfg.k)
 
 
 def topic_sample(n_units: int, size: int, seed: int) -> np.ndarray | None:
@@ -651,8 +686,9 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     from .network import top_terms
 
     nodes = top_terms(window_freq, config.network.top_nodes) if "network" in stages else []
-    n_topic_units = sum(s.n_topic_units for s in summaries)
-    sample = topic_sample(n_topic_units, config.scale.topic_sample, config.seed) if "topics" in stages else None
+    fit_on = _fit_on(config, sum(s.content_docs for s in summaries))
+    fit_rows = [s.n_fit_docs if fit_on == "documents" else s.n_topic_units for s in summaries]
+    sample = topic_sample(sum(fit_rows), config.scale.topic_sample, config.seed) if "topics" in stages else None
     small = n_docs <= config.output.max_doc_images
     from .trends import single_documents
 
@@ -663,16 +699,16 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     period_of = {doc_id: p for p, (_, ids) in enumerate(keyword_groups) for doc_id in ids}
     requests = []
     position = 0
-    for s, rank in zip(summaries, ranks):
+    for s, rank, n_rows in zip(summaries, ranks, fit_rows):
         ids = [d.id for d in s.documents]
         if "topics" not in stages:
             topic_rows: list[int] | None = []
         elif sample is None:
             topic_rows = None
         else:
-            low, high = np.searchsorted(sample, [position, position + s.n_topic_units])
+            low, high = np.searchsorted(sample, [position, position + n_rows])
             topic_rows = (sample[low:high] - position).tolist()
-        position += s.n_topic_units
+        position += n_rows
         members: dict[int, list[int]] = {}
         for row, doc_id in enumerate(ids):
             if doc_id in period_of:
@@ -680,7 +716,7 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
         requests.append(Request(doc_freq[rank], counts[rank], n_docs, n_tokens, keyness_on and any_reference,
                                 [i for i, d in enumerate(ids) if d in target_ids],
                                 [i for i, d in enumerate(ids) if d in reference_ids], nodes, single,
-                                sorted(members.items()), topic_rows,
+                                sorted(members.items()), fit_on, topic_rows,
                                 "keywords" in stages, small and "keywords" in stages))
     started = time.perf_counter()
     asked = {"keywords", "keyness", "network", "topics", "trends"} & set(stages)
@@ -770,7 +806,7 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     if "topics" in stages:
         with timings.stage("topics"):
             topic_tables, html = _topics(out, runner, config, states, answers, sample, corpus, cache, progress,
-                                         sum(s.content_docs for s in summaries))
+                                         sum(s.content_docs for s in summaries), fit_on)
             tables.update(topic_tables)
             files["topic_map.html"] = html.encode("utf-8")
     for handle in states:
@@ -894,13 +930,12 @@ def _trends(out, config: Config, theme_set, corpus: Corpus, summaries, answers, 
 
 
 def _topics(out, runner: Runner, config: Config, states, answers: list[Answer], sample, corpus: Corpus, cache,
-            progress: bool, content_docs: int):
-    """Fit the topic model (on a sample when there are more paragraphs than ``[scale] topic_sample``) and write its
-    tables; returns the small tables and the topic map page. The model is fitted on paragraphs: where the topic
-    stage in one process would fit whole documents (``[topics] fit_on``), this says so in ``topic_fit.csv``."""
+            progress: bool, content_docs: int, fit_on: str):
+    """Fit the topic model on paragraphs or whole documents (``fit_on``, as in one process), on a sample when
+    there are more rows than ``[scale] topic_sample``, and write its tables; returns the small tables and the
+    topic map page."""
     from .io.write import csv_header
-    from .topics.analysis import FitRows, fit_consensus, select_k
-    from .topics.documents import choose_fit_on
+    from .topics.analysis import FitRows, fit_consensus, select_k, unit_view
     from .topics.evidence import (
         examples_table,
         fit_table,
@@ -935,12 +970,14 @@ def _topics(out, runner: Runner, config: Config, states, answers: list[Answer], 
     if len(docs) < k:
         raise StageError(f"topics: {len(docs)} units with enough tokens is fewer than k = {k}; "
                          f"lower [topics] k or min_unit_tokens")
-    why = ""
-    if choose_fit_on(cfg.fit_on, content_docs, k) == "documents":
-        why = (f"a partitioned run fits paragraphs; in one process the {content_docs:,} documents with content "
-               f"terms would be fitted whole ([topics] fit_on = {cfg.fit_on!r})")
-        log.warning("topics: %s", why)
-    fitted = FitRows("paragraphs", docs, ids, groups, docs, ids, groups, content_docs, why)
+    if fit_on == "documents" and sample is None:   # the paragraphs get weights from the fit, as in one process
+        paragraphs = [p for p in (answer.paragraphs for answer in answers) if p is not None]
+        fitted = FitRows("documents", docs, ids, ids, [d for p in paragraphs for d in decode_docs(*p[0])],
+                         [u for p in paragraphs for u in p[1]], [g for p in paragraphs for g in p[2]], content_docs)
+        for answer in answers:
+            answer.paragraphs = None
+    else:
+        fitted = FitRows(fit_on, docs, ids, groups, docs, ids, groups, content_docs)
     runs, model, stability = fit_consensus(docs, ids, cfg, k=k, seed=seed, progress=progress, cache=cache)
     unstable = [bool(s < cfg.stability_threshold) for s in np.nan_to_num(stability, nan=1.0)]
     marginal = term_marginal(model, docs)
@@ -953,14 +990,21 @@ def _topics(out, runner: Runner, config: Config, states, answers: list[Answer], 
         spread_frame = spread_table(docs, spread)
     topics = topic_terms_table(model, cfg.top_n)
     topics["unstable"] = topics["topic"].map(flag)
-    if sample is None:   # every paragraph was fitted: the tables come from the fit, as in one process
-        pieces = [_topic_pieces(model.doc_topic, list(model.row_ids), groups, [len(d) for d in docs], flag,
-                                cfg.examples)]
+    if sample is None:   # every row was fitted: the tables come from the fit, as in one process
+        if fit_on == "documents":
+            units_model = unit_view(model, fitted, cfg)
+            pieces = [_topic_pieces(units_model.doc_topic, fitted.unit_ids, fitted.unit_groups,
+                                    [len(d) for d in fitted.unit_docs], flag, cfg.examples,
+                                    documents=(list(model.row_ids), model.doc_topic, [len(d) for d in docs]))]
+            fitted = replace(fitted, unit_docs=[], unit_ids=[], unit_groups=[])
+        else:
+            pieces = [_topic_pieces(model.doc_topic, list(model.row_ids), groups, [len(d) for d in docs], flag,
+                                    cfg.examples)]
         infos = list(runner.results([runner.submit(part_examples, state, set(pieces[0].candidates))
                                      for state in states]))
     else:                # inferred in each partition with the fitted topics held fixed
-        handles = [runner.submit(part_topics, state, model.vocab, model.topic_term, flag, cfg.examples)
-                   for state in states]
+        handles = [runner.submit(part_topics, state, model.vocab, model.topic_term, flag, cfg.examples, fit_on,
+                                 cfg.alpha) for state in states]
         pieces, infos = [], []
         for handle in handles:
             piece, info = runner.result(handle)
@@ -988,7 +1032,7 @@ def _topics(out, runner: Runner, config: Config, states, answers: list[Answer], 
         "topic_examples": examples_table(candidates, found, [length for _, _, length in rows], top_n=cfg.examples,
                                          unstable=unstable),
         "topic_dates": _topic_dates(runner, states, model, pieces, sample, doc_topics, corpus, labels, unstable,
-                                    seed),
+                                    seed, fit_on, cfg.alpha),
         "topic_fit": fit_table(model, fitted, runs, stability, unstable, prevalences, cfg,
                                k_chosen=k_table is not None),
     }
@@ -1002,7 +1046,7 @@ def _topics(out, runner: Runner, config: Config, states, answers: list[Answer], 
 
 
 def _topic_dates(runner: Runner, states, model, pieces, sample, doc_topics: pd.DataFrame, corpus: Corpus, labels,
-                 unstable, seed: int) -> pd.DataFrame:
+                 unstable, seed: int, fit_on: str, alpha: float) -> pd.DataFrame:
     """``topic_dates.csv`` (:func:`textmine.topics.evidence.prevalence_by_date`): a date with one document has its
     interval from that document's paragraphs, which are brought here for those documents only."""
     from .topics.evidence import prevalence_by_date
@@ -1020,8 +1064,8 @@ def _topic_dates(runner: Runner, states, model, pieces, sample, doc_topics: pd.D
         found.append(([piece.unit_ids[i] for i in keep], [piece.groups[i] for i in keep], piece.mixtures[keep],
                       [piece.lengths[i] for i in keep]))
     elif alone:
-        found = runner.results([runner.submit(part_unit_mixtures, state, model.vocab, model.topic_term, alone)
-                                for state in states])
+        found = runner.results([runner.submit(part_unit_mixtures, state, model.vocab, model.topic_term, alone,
+                                              fit_on, alpha) for state in states])
     unit_topics, lengths = None, None
     if any(ids for ids, *_ in found):
         ids = [u for part in found for u in part[0]]
@@ -1035,15 +1079,39 @@ def _topic_dates(runner: Runner, states, model, pieces, sample, doc_topics: pd.D
     return prevalence_by_date(doc_topics, corpus, labels, unstable, unit_topics=unit_topics, lengths=lengths, seed=seed)
 
 
-def part_unit_mixtures(state: PartState, model_vocab, topic_term: np.ndarray, doc_ids: set[str]):
+def part_unit_mixtures(state: PartState, model_vocab, topic_term: np.ndarray, doc_ids: set[str], fit_on: str,
+                       alpha: float):
     """The inferred mixtures of the paragraphs of ``doc_ids`` that this partition holds (each paragraph's mixture
-    depends on its own terms only, so it is the one :func:`part_topics` gave)."""
+    depends on its own terms and its document's only, so it is the one :func:`part_topics` gave)."""
     groups = state.topic_groups.tolist()
     keep = [i for i, g in enumerate(groups) if g in doc_ids]
     docs = _topic_docs(state, keep)
-    mixtures = infer_topics(*docs, model_vocab, topic_term)
+    if fit_on == "documents":
+        mixtures = _paragraphs_of_documents(state, docs, [groups[i] for i in keep], model_vocab, topic_term, alpha,
+                                            doc_ids)[0]
+    else:
+        mixtures = infer_topics(*docs, model_vocab, topic_term)
     return ([state.topic_ids[i] for i in keep], [groups[i] for i in keep], mixtures,
             np.diff(docs[2]).tolist())
+
+
+def _paragraphs_of_documents(state: PartState, paragraphs, groups: list[str], model_vocab, topic_term: np.ndarray,
+                             alpha: float, doc_ids: set[str] | None = None):
+    """Fitted on documents: ``(paragraph mixtures, document ids, document mixtures, document lengths)`` of the
+    partition's documents (those of ``doc_ids`` only, when given), each document's mixture inferred from its terms
+    and each paragraph's by :func:`textmine.topics.documents.paragraph_mixtures`."""
+    from .topics.documents import infer_mixtures, paragraph_mixtures
+    from .topics.processes import decode_docs
+
+    doc_vocab, doc_flat, doc_offsets, all_ids = state.fit_docs
+    ids = all_ids.tolist()
+    rows = None if doc_ids is None else [i for i, d in enumerate(ids) if d in doc_ids]
+    whole = decode_docs(*_encoded_rows(doc_vocab, doc_flat, doc_offsets, rows))
+    ids = ids if rows is None else [ids[i] for i in rows]
+    doc_mixtures = infer_mixtures(whole, model_vocab, topic_term, alpha=alpha)
+    documents = {d: (terms, mixture) for d, terms, mixture in zip(ids, whole, doc_mixtures)}
+    mixtures = paragraph_mixtures(decode_docs(*paragraphs), groups, documents, model_vocab, topic_term, alpha=alpha)
+    return mixtures, ids, doc_mixtures, [len(d) for d in whole]
 
 
 UNIT_TOPIC_COLUMNS = ["unit_id", "doc_id", "topic", "weight", "unstable"]
@@ -1086,30 +1154,42 @@ class TopicPiece:
 
 
 def _topic_pieces(mixtures: np.ndarray, unit_ids: list[str], groups: list[str], lengths: list[int], flag: dict,
-                  examples: int) -> TopicPiece:
-    """A :class:`TopicPiece`; documents never straddle two pieces (a partition holds whole documents)."""
+                  examples: int, documents: tuple[list[str], np.ndarray, list[int]] | None = None) -> TopicPiece:
+    """A :class:`TopicPiece`; documents never straddle two pieces (a partition holds whole documents). Fitted on
+    documents, ``documents`` gives their ids, mixtures and lengths (the document rows and the prevalence come from
+    them); else a document's mixture is the token-weighted mean of its paragraphs'."""
     from .topics.evidence import example_order
 
     k = mixtures.shape[1]
-    doc_ids, doc_mixtures = _group_mixtures(mixtures, groups, lengths, k)
-    weights = np.asarray(lengths, dtype=float)
+    if documents is None:
+        doc_ids, doc_mixtures = _group_mixtures(mixtures, groups, lengths, k)
+        weighted = (mixtures * np.asarray(lengths, dtype=float)[:, None]).sum(axis=0)
+    else:
+        doc_ids, doc_mixtures, doc_lengths = documents
+        weighted = (doc_mixtures * np.asarray(doc_lengths, dtype=float)[:, None]).sum(axis=0)
     ids = np.array(unit_ids, dtype=object)
     chosen: dict[str, tuple[np.ndarray, int]] = {}
     for t in range(k):    # the candidates of textmine.topics.evidence.examples_table
         for row in example_order(mixtures[:, t], lengths, ids, examples):
             chosen[unit_ids[row]] = mixtures[row], lengths[row]
-    return TopicPiece(unit_ids, groups, mixtures, list(lengths), doc_ids, doc_mixtures,
-                      (mixtures * weights[:, None]).sum(axis=0), chosen, flag)
+    return TopicPiece(unit_ids, groups, mixtures, list(lengths), list(doc_ids), np.asarray(doc_mixtures), weighted,
+                      chosen, flag)
 
 
 def part_topics(state: PartState, model_vocab: Sequence[str], topic_term: np.ndarray, flag: dict,
-                examples: int) -> tuple[TopicPiece, list[UnitInfo]]:
-    """The partition's paragraphs' topic mixtures, inferred (:func:`infer_topics`), their rows of
-    ``unit_topics.csv`` made here (the piece comes back without its paragraphs), and the examples it offers."""
-    mixtures = infer_topics(state.topic_vocab.tolist(), state.topic_flat, state.topic_offsets, model_vocab,
-                            topic_term)
-    piece = _topic_pieces(mixtures, state.topic_ids.tolist(), state.topic_groups.tolist(),
-                          np.diff(state.topic_offsets).tolist(), flag, examples)
+                examples: int, fit_on: str = "paragraphs", alpha: float = 0.0) -> tuple[TopicPiece, list[UnitInfo]]:
+    """The partition's paragraphs' topic mixtures, inferred (:func:`infer_topics`; fitted on documents, the
+    documents' and paragraphs' by :func:`_paragraphs_of_documents`), their rows of ``unit_topics.csv`` made here
+    (the piece comes back without its paragraphs), and the examples it offers."""
+    paragraphs = _topic_docs(state, None)
+    groups = state.topic_groups.tolist()
+    documents = None
+    if fit_on == "documents":
+        mixtures, *documents = _paragraphs_of_documents(state, paragraphs, groups, model_vocab, topic_term, alpha)
+    else:
+        mixtures = infer_topics(*paragraphs, model_vocab, topic_term)
+    piece = _topic_pieces(mixtures, state.topic_ids.tolist(), groups, np.diff(state.topic_offsets).tolist(), flag,
+                          examples, documents=tuple(documents) if documents else None)
     piece.rows = piece.unit_rows()
     piece.unit_ids, piece.groups, piece.mixtures, piece.lengths = [], [], np.zeros((0, mixtures.shape[1])), []
     return piece, part_examples(state, set(piece.candidates))

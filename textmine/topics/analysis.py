@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import StageError
 from .consensus import consensus_model
-from .documents import choose_fit_on, document_terms, infer_mixtures
+from .documents import choose_fit_on, document_terms, paragraph_mixtures
 from .evaluate import coherence, heldout_log_likelihood, split_heldout, topic_diversity
 from .evidence import (examples_table, fit_table, prevalence, prevalence_by_date, relevance_table, summary_table,
                        term_marginal, topic_labels)
@@ -317,18 +317,10 @@ def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: 
 
 def unit_view(model: TopicModel, rows: FitRows, cfg) -> TopicModel:
     """The model with one row per paragraph unit: the model itself when fitted on paragraphs; fitted on
-    documents, a paragraph that is its document's only one takes the document's weights, any other is
-    inferred with the topics held fixed (:func:`.documents.infer_mixtures`)."""
+    documents, each paragraph's weights by :func:`.documents.paragraph_mixtures`."""
     if rows.fit_on != "documents":
         return model
-    row_of = {doc_id: i for i, doc_id in enumerate(rows.ids)}
-    units_per_doc = pd.Series(rows.unit_groups).value_counts()
-    theta = np.zeros((len(rows.unit_ids), model.k))
-    own = [i for i, g in enumerate(rows.unit_groups)
-           if units_per_doc[g] == 1 and list(rows.unit_docs[i]) == list(rows.docs[row_of[g]])]
-    theta[own] = model.doc_topic[[row_of[rows.unit_groups[i]] for i in own]]
-    rest = sorted(set(range(len(rows.unit_ids))) - set(own))
-    if rest:
-        theta[rest] = infer_mixtures([rows.unit_docs[i] for i in rest], model.vocab, model.topic_term,
-                                     alpha=cfg.alpha)
+    documents = {doc_id: (terms, model.doc_topic[i]) for i, (doc_id, terms) in enumerate(zip(rows.ids, rows.docs))}
+    theta = paragraph_mixtures(rows.unit_docs, rows.unit_groups, documents, model.vocab, model.topic_term,
+                               alpha=cfg.alpha)
     return replace(model, doc_topic=theta, row_ids=tuple(rows.unit_ids))

@@ -16,7 +16,8 @@ own terms with the topics' term distributions held fixed (:func:`infer_mixtures`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -39,6 +40,27 @@ def document_terms(unit_terms: Sequence[Sequence[str]], unit_docs: Sequence[str]
         joined.setdefault(doc_id, []).extend(terms)
     ids = [doc_id for doc_id, terms in joined.items() if terms]
     return [joined[doc_id] for doc_id in ids], ids
+
+
+def paragraph_mixtures(unit_docs: Sequence[Sequence[str]], unit_groups: Sequence[str],
+                       documents: Mapping[str, tuple[Sequence[str], np.ndarray]], vocab: Sequence[str],
+                       topic_term: np.ndarray, *, alpha: float) -> np.ndarray:
+    """The topic weights of paragraphs (``unit_docs``, of documents ``unit_groups``) when whole documents were
+    fitted: a paragraph that is its document's only one and holds all its terms takes the document's weights
+    (``documents``: id → (terms, weights)); any other is inferred (:func:`infer_mixtures`). Each paragraph's
+    inferred weights depend on its own terms only, so any subset of documents gives the same rows."""
+    counts = Counter(unit_groups)
+    theta = np.zeros((len(unit_docs), topic_term.shape[0]))
+    rest = []
+    for i, (terms, doc_id) in enumerate(zip(unit_docs, unit_groups)):
+        whole = documents.get(doc_id)
+        if counts[doc_id] == 1 and whole is not None and list(terms) == list(whole[0]):
+            theta[i] = whole[1]
+        else:
+            rest.append(i)
+    if rest:
+        theta[rest] = infer_mixtures([unit_docs[i] for i in rest], vocab, topic_term, alpha=alpha)
+    return theta
 
 
 def infer_mixtures(docs: Sequence[Sequence[str]], vocab: Sequence[str], topic_term: np.ndarray, *, alpha: float,
