@@ -62,10 +62,9 @@ def test_chunks_of_a_helper_that_died_are_done_here(prepared, caplog):
 
 def test_prepare_with_the_helper_gives_the_same_units_and_tokens(config, prepared, monkeypatch):
     from textmine import preparation
-    from textmine.topics import analysis
 
     monkeypatch.setattr(preparation, "HELPER_MIN_CHARS", 0)   # the bundled corpus is below the size that uses it
-    monkeypatch.setattr(analysis, "available_cores", lambda: 2)
+    monkeypatch.setattr(preparation, "available_cores", lambda: 2)
     helped = tm.prepare(config)
     assert helped.segment_info["stats"]["clean_helper_slices"] >= 0   # the helper was started
     assert helped.units == prepared.units

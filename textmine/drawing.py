@@ -28,6 +28,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from .parallel import available_cores
+
 log = logging.getLogger(__name__)
 
 #: Fewer clouds than this are drawn in this process (starting a worker costs about a second).
@@ -77,12 +79,6 @@ def draw_clouds(jobs: Sequence[CloudJob]) -> list[bytes]:
 
     with reused_fonts():
         return [word_cloud_png(dict(job.weights), seed=job.seed) for job in jobs]
-
-
-def available_cores() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _draw_in_process(jobs: list[CloudJob]) -> list[bytes]:

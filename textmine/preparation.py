@@ -32,7 +32,7 @@ from .filters import TermFilter, config_term_filter
 from .lexicon import Lexicon
 from .normalize import SimplifiedFolder, fold_for_counting
 from .helper import Helper, map_from_both_ends
-from .parallel import chunks, cyclic_gc_paused, map_in_order, progress_counter, session
+from .parallel import available_cores, chunks, cyclic_gc_paused, map_in_order, progress_counter, session
 from .provenance import Timings
 from .themes import ThemeSet
 from .units import merge_samples, split_each
@@ -203,8 +203,6 @@ HELPER_MIN_CHARS = 1_000_000
 
 
 def _wants_helper(config: Config, corpus: Corpus | None) -> bool:
-    from .topics.analysis import available_cores
-
     if not config.scale.helper or available_cores() < 2:
         return False
     if corpus is not None:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import StageError
+from ..parallel import available_cores
 from .consensus import consensus_model
 from .documents import choose_fit_on, document_terms, paragraph_mixtures
 from .evaluate import coherence, heldout_log_likelihood, split_heldout, topic_diversity
@@ -144,12 +145,6 @@ def _fit_todo(docs, ids, todo, *, k, engine, seeds, iterations, workers, progres
 #: draws 10 to 25 million tokens a second on one core, so the 502 news articles (3 fits of 30 million draws,
 #: about 1.3 s each) fit in about half the time in two processes.
 PROCESS_MIN_DRAWS = 10_000_000
-
-
-def available_cores() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def engine_versions(engine: str) -> dict[str, str]:
