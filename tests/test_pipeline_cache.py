@@ -25,6 +25,11 @@ def test_warm_run_reads_analysis_tables_from_the_cache(tmp_path, corpus_copy):
     second = tm.run(config, ("keywords", "keyness", "trends"))
     for name, frame in first.tables.items():
         assert table_to_csv(second.tables[name]) == table_to_csv(frame), name
+    # every table came from the cache: the document–term matrix was not built (nor, for it, the content terms)
+    assert "doc_dtm" in vars(first.prepared) and "doc_dtm" not in vars(second.prepared)
+    assert "content_terms" not in vars(second.prepared)
+    third = tm.run(config, ("keywords", "keyness", "trends", "kwic"))   # a stage to compute: the matrix is made
+    assert "doc_dtm" in vars(third.prepared) and third.timings.cached >= {"keywords", "keyness", "trends"}
     other_seed = tm.prepare(config.replace(seed=7))
     for stage in ("topics", "keywords"):   # the seed is in the key
         assert stage_key(other_seed.analysis_key, stage) != stage_key(first.prepared.analysis_key, stage)

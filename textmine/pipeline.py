@@ -208,7 +208,7 @@ def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None
         if on_tables:
             on_tables(prepared, *results[stage])
 
-    if any(stage != "topics" for stage in stages):
+    if _computes_from_the_matrix(prepared, stages, cache):
         # made once here, before the topics' thread and the other stages both ask for them (the topics use
         # the content terms alone: ``textmine topics`` does not build the matrix)
         prepared.doc_dtm
@@ -223,6 +223,17 @@ def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None
     tables = {name: frame for stage in stages for name, frame in results[stage][0].items()}
     files = {name: data for stage in stages for name, data in results[stage][1].items()}
     return RunResult(prepared, tables, timings, tuple(stages), files)
+
+
+def _computes_from_the_matrix(prepared: Prepared, stages: Sequence[str], cache) -> bool:
+    """Whether a stage other than topics will be computed (its tables are not in the cache): only then is
+    the document–term matrix needed, and a warm run does not build it."""
+    others = [stage for stage in stages if stage != "topics"]
+    if not others or cache is None or prepared.analysis_key is None:
+        return bool(others)
+    from .keys import stage_key
+
+    return not all(cache.results.has(stage, stage_key(prepared.analysis_key, stage)) for stage in others)
 
 
 class _Background:

@@ -143,6 +143,10 @@ class ResultCache:
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root) / "results"
 
+    def has(self, stage: str, key: str) -> bool:
+        """Whether the tables of ``stage`` under ``key`` were kept (without reading them)."""
+        return (self.root / f"{stage}-{key}" / "tables.json").is_file()
+
     def get(self, stage: str, key: str) -> tuple[dict, dict[str, bytes]] | None:
         import pandas as pd
         import pyarrow as pa
