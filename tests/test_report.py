@@ -285,6 +285,7 @@ def _browser_page(url: str):
             browser.close()
 
 
+@pytest.mark.slow   # a real browser: with the long tests (pytest -m slow)
 def test_report_in_a_real_browser(bundled_run):
     url = (bundled_run / "report.html").resolve().as_uri()
     with _browser_page(url) as page:
@@ -336,6 +337,7 @@ def test_report_in_a_real_browser(bundled_run):
     assert (ARTIFACTS / "report.png").stat().st_size > 50_000
 
 
+@pytest.mark.slow   # a real browser: with the long tests (pytest -m slow)
 def test_injected_markup_runs_nothing_in_a_real_browser(evil_run):
     url = (evil_run / "report.html").resolve().as_uri()
     with _browser_page(url) as page:
@@ -593,6 +595,7 @@ def _folded_count(run_dir, term: str) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.slow   # a real browser: with the long tests (pytest -m slow)
 def test_search_evidence_and_row_links_in_a_real_browser(bundled_run):
     """Search a term that is no theme (机器人): the count, the lines and the chart agree with plain counts of
     units.csv; a finding's evidence link runs the search for its documents; a row link unfolds its table."""
@@ -648,6 +651,7 @@ def test_search_evidence_and_row_links_in_a_real_browser(bundled_run):
     assert errors == []
 
 
+@pytest.mark.slow   # a real browser: with the long tests (pytest -m slow)
 def test_topic_map_opens_offline_and_links_back(bundled_run):
     url = (bundled_run / "topic_map.html").resolve().as_uri()
     with _browser_page(url) as page:
