@@ -90,8 +90,10 @@ class Helper:
 def _widen_pipes(*streams) -> None:
     """Pipes of a megabyte where the system allows (Linux), so a chunk passes in a few system calls: the
     thread talking to the helper takes Python's lock again after each, and may wait up to 5 ms for it."""
-    import fcntl
-
+    try:
+        import fcntl
+    except ImportError:   # Windows
+        return
     size = getattr(fcntl, "F_SETPIPE_SZ", None)
     if size is None:
         return
@@ -193,9 +195,13 @@ def main() -> None:
     writes the answer to the last one."""
     import gc
     import queue
+    import signal
 
     import textmine.preparation  # noqa: F401  (imported while the caller reads the corpus)
 
+    # Ctrl-C reaches every process of the terminal's group: the caller stops this process itself, so it ends
+    # without a traceback of its own
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.disable()   # as in the caller while it cleans and segments: many small objects, no cycles
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     calls: queue.SimpleQueue = queue.SimpleQueue()
