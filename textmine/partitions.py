@@ -686,7 +686,7 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     from .network import top_terms
 
     nodes = top_terms(window_freq, config.network.top_nodes) if "network" in stages else []
-    fit_on = _fit_on(config, sum(s.content_docs for s in summaries))
+    fit_on = _fit_on(config, sum(s.content_docs for s in summaries)) if "topics" in stages else "paragraphs"
     fit_rows = [s.n_fit_docs if fit_on == "documents" else s.n_topic_units for s in summaries]
     sample = topic_sample(sum(fit_rows), config.scale.topic_sample, config.seed) if "topics" in stages else None
     small = n_docs <= config.output.max_doc_images
