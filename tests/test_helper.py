@@ -71,3 +71,19 @@ def test_prepare_with_the_helper_gives_the_same_units_and_tokens(config, prepare
     assert helped.tokens == prepared.tokens
     assert helped.dropped == prepared.dropped
     assert "clean_helper_slices" not in prepared.segment_info["stats"]   # 61,000 characters: no helper
+
+
+def test_a_helper_that_cannot_start_leaves_the_work_here(config, prepared, monkeypatch, caplog):
+    from textmine import helper, preparation
+
+    def cannot_start(*args, **kwargs):
+        raise OSError("no interpreter to start")
+
+    monkeypatch.setattr(preparation, "HELPER_MIN_CHARS", 0)
+    monkeypatch.setattr(preparation, "available_cores", lambda: 2)
+    monkeypatch.setattr(helper.subprocess, "Popen", cannot_start)
+    with caplog.at_level(logging.WARNING, logger="textmine.preparation"):
+        alone = tm.prepare(config)
+    assert "no helper process could be started" in caplog.text
+    assert "clean_helper_slices" not in alone.segment_info["stats"]
+    assert alone.units == prepared.units and alone.tokens == prepared.tokens

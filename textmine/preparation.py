@@ -155,7 +155,7 @@ def prepare(config: Config, corpus: Corpus | None = None, *, cache=FROM_CONFIG, 
     with session(config) as client:
         with ExitStack() as stack:
             # started before reading, so it is ready (imports done) when cleaning starts
-            helper = stack.enter_context(Helper()) if client is None and _wants_helper(config, corpus) else None
+            helper = _start_helper(stack) if client is None and _wants_helper(config, corpus) else None
             if helper is not None:
                 helper.keep(config=config.clean)
             with timings.stage("read"), cyclic_gc_paused():
@@ -200,6 +200,16 @@ def prepare(config: Config, corpus: Corpus | None = None, *, cache=FROM_CONFIG, 
 #: three bytes a character) are cleaned with a :class:`~textmine.helper.Helper` process (``[scale] helper``);
 #: for smaller ones starting it costs about what it saves.
 HELPER_MIN_CHARS = 1_000_000
+
+
+def _start_helper(stack: ExitStack) -> Helper | None:
+    """A :class:`~textmine.helper.Helper`, closed with ``stack``; None (the work stays here) if no process
+    can be started."""
+    try:
+        return stack.enter_context(Helper())
+    except OSError as exc:
+        log.warning("no helper process could be started (%s); cleaning in this process only", exc)
+        return None
 
 
 def _wants_helper(config: Config, corpus: Corpus | None) -> bool:
