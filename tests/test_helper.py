@@ -20,9 +20,8 @@ def test_a_chunk_cleaned_in_the_helper_equals_one_cleaned_here(prepared):
     clean = prepared.config.clean
     slices = _slices(prepared, 2)
     with Helper() as helper:
-        helper.keep(config=clean)
         for part in slices:
-            helper.submit(split_each, part, ["config"])
+            helper.submit(split_each, part, config=clean)
         answers = [helper.result() for _ in slices]
         assert helper.chunks_done == len(slices)
     assert answers == [split_each(part, clean) for part in slices]
@@ -33,29 +32,26 @@ def test_both_ends_give_the_results_in_order(prepared):
     clean = prepared.config.clean
     slices = _slices(prepared)
     with Helper() as helper:
-        helper.keep(config=clean)
-        both = map_from_both_ends(split_each, slices, helper, kept={"config": clean})
+        both = map_from_both_ends(split_each, slices, helper, config=clean)
     assert both == [split_each(part, clean) for part in slices]
 
 
 def test_an_error_in_the_helper_is_raised_here(prepared):
     with Helper() as helper:
-        helper.keep(config=prepared.config.clean)
         # the helper takes the last chunk first: not a list of documents, so split_each fails there
         with pytest.raises(AttributeError):
             map_from_both_ends(split_each, [[prepared.corpus.documents[0]]] * 3 + [[None]], helper,
-                               kept={"config": prepared.config.clean})
+                               config=prepared.config.clean)
 
 
 def test_chunks_of_a_helper_that_died_are_done_here(prepared, caplog):
     clean = prepared.config.clean
     slices = _slices(prepared)
     with Helper() as helper:
-        helper.keep(config=clean)
         helper._proc.kill()
         helper._proc.wait()
         with caplog.at_level(logging.WARNING, logger="textmine.helper"):
-            both = map_from_both_ends(split_each, slices, helper, kept={"config": clean})
+            both = map_from_both_ends(split_each, slices, helper, config=clean)
     assert both == [split_each(part, clean) for part in slices]
     assert "helper process ended" in caplog.text
 

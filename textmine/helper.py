@@ -8,11 +8,10 @@ the same, byte for byte, whatever the split (tested).
 
 The helper is a fresh ``python -m textmine.helper`` (as the topic-fit workers are): it never imports
 the caller's main module, so a script or notebook needs no ``if __name__ == "__main__":`` guard.
-It receives pickled ``(function, chunk, kept names)`` calls on its standard input and answers each,
+It receives pickled ``(function, chunk, keywords)`` calls on its standard input and answers each,
 in order, on its standard output; the next chunk is sent before the answer to the last one is read,
-so the helper never waits for this process. Objects every call needs (the cleaning settings) are sent
-once with :meth:`Helper.keep`. If the helper process dies, the chunks it had are
-done here instead.
+so the helper never waits for this process. If the helper process dies, the chunks it had are done
+here instead.
 """
 
 from __future__ import annotations
@@ -24,7 +23,7 @@ import subprocess
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -50,13 +49,9 @@ class Helper:
         _widen_pipes(self._proc.stdin, self._proc.stdout)
         self.chunks_done = 0
 
-    def keep(self, **objects: Any) -> None:
-        """Send ``objects`` once; calls name them in ``kept``."""
-        self._send(("keep", objects))
-
-    def submit(self, function: Callable, chunk: Any, kept: Sequence[str] = ()) -> None:
-        """Ask for ``function(chunk, **{name: kept object})``; :class:`HelperGone` if the process has ended."""
-        self._send(("call", function, chunk, tuple(kept)))
+    def submit(self, function: Callable, chunk: Any, **keywords: Any) -> None:
+        """Ask for ``function(chunk, **keywords)``; :class:`HelperGone` if the process has ended."""
+        self._send((function, chunk, keywords))
 
     def result(self) -> Any:
         """The answer to the oldest call not yet answered; an exception raised there is raised here."""
@@ -125,16 +120,15 @@ def _read_message(stream, gone: type[Exception]) -> Any:
 
 
 def map_from_both_ends(function: Callable, chunks: Sequence, helper: Helper | None, *,
-                       kept: Mapping[str, Any] | None = None, on_chunk: Callable[[], None] | None = None) -> list:
-    """``[function(chunk, **kept) for chunk in chunks]``: this process takes chunks from the front, the helper
-    (if any) from the back, until none are left. ``kept`` must have been sent with :meth:`Helper.keep` under
-    the same names. ``on_chunk`` is called as each chunk is done (a progress bar)."""
-    kept = dict(kept or {})
+                       on_chunk: Callable[[], None] | None = None, **keywords: Any) -> list:
+    """``[function(chunk, **keywords) for chunk in chunks]``: this process takes chunks from the front, the
+    helper (if any) from the back, until none are left. ``on_chunk`` is called as each chunk is done (a
+    progress bar)."""
     results: list[Any] = [None] * len(chunks)
     todo = deque(range(len(chunks)))
     failure: list[BaseException] = []
-    by_helper = [0]
     done = on_chunk or (lambda: None)
+    helped_before = helper.chunks_done if helper is not None else 0
 
     def take(from_back: bool) -> int | None:
         try:
@@ -148,12 +142,11 @@ def map_from_both_ends(function: Callable, chunks: Sequence, helper: Helper | No
             while True:
                 while len(sent) < IN_FLIGHT and (i := take(from_back=True)) is not None:
                     sent.append(i)
-                    helper.submit(function, chunks[i], tuple(kept))
+                    helper.submit(function, chunks[i], **keywords)
                 if not sent:
                     return
                 results[sent[0]] = helper.result()
                 sent.popleft()
-                by_helper[0] += 1
                 done()
         except HelperGone:
             log.warning("the helper process ended; this process does the rest of the work")
@@ -168,14 +161,14 @@ def map_from_both_ends(function: Callable, chunks: Sequence, helper: Helper | No
         thread.start()
     try:
         while (i := take(from_back=False)) is not None:
-            results[i] = function(chunks[i], **kept)
+            results[i] = function(chunks[i], **keywords)
             done()
         if thread is not None:
             thread.join()
         if failure:
             raise failure[0]
         while (i := take(from_back=False)) is not None:   # left by a helper that ended
-            results[i] = function(chunks[i], **kept)
+            results[i] = function(chunks[i], **keywords)
             done()
     except BaseException:
         todo.clear()   # the helper takes no more chunks
@@ -184,12 +177,12 @@ def map_from_both_ends(function: Callable, chunks: Sequence, helper: Helper | No
         raise
     if helper is not None:
         log.debug("%s: %d of %d chunks done by the helper process", getattr(function, "__name__", function),
-                  by_helper[0], len(chunks))
+                  helper.chunks_done - helped_before, len(chunks))
     return results
 
 
 def main() -> None:
-    """The helper's loop: keep objects, run calls and answer them in order, until its standard input closes.
+    """The helper's loop: run calls and answer them in order, until its standard input closes.
 
     A thread reads the calls as they come, so the caller can send the next chunk while this process
     writes the answer to the last one."""
@@ -214,20 +207,16 @@ def main() -> None:
                 calls.put(None)
                 return
             except Exception as exc:   # a call that cannot be unpickled here: answered with the error
-                calls.put(("error", exc))
+                calls.put(exc)
 
     threading.Thread(target=read_calls, daemon=True).start()
-    kept: dict[str, Any] = {}
     while (message := calls.get()) is not None:
-        if message[0] == "keep":
-            kept.update(message[1])
-            continue
-        if message[0] == "error":
-            answer = (False, message[1])
+        if isinstance(message, Exception):
+            answer = (False, message)
         else:
-            _, function, chunk, names = message
+            function, chunk, keywords = message
             try:
-                answer = (True, function(chunk, **{n: kept[n] for n in names}))
+                answer = (True, function(chunk, **keywords))
             except Exception as exc:   # sent back and raised in the caller
                 answer = (False, exc)
         _write_message(stdout, answer, EOFError)

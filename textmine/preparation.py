@@ -156,8 +156,6 @@ def prepare(config: Config, corpus: Corpus | None = None, *, cache=FROM_CONFIG, 
         with ExitStack() as stack:
             # started before reading, so it is ready (imports done) when cleaning starts
             helper = _start_helper(stack) if client is None and _wants_helper(config, corpus) else None
-            if helper is not None:
-                helper.keep(config=config.clean)
             with timings.stage("read"), cyclic_gc_paused():
                 if corpus is None:
                     corpus = client.submit(load_corpus, config, pure=False).result() if client else load_corpus(config)
@@ -170,11 +168,10 @@ def prepare(config: Config, corpus: Corpus | None = None, *, cache=FROM_CONFIG, 
             raise StageError("no text is left after cleaning; check the corpus and [clean] settings")
         with timings.stage("segment"):
             tokens, info = segment_corpus(units, segmenter, config, cache=cache, client=client, progress=progress)
-    if helper_chunks is not None:
-        info["stats"]["clean_helper_slices"] = helper_chunks
     info["units_sha256"] = units_digest
     parts = -(-len(corpus) // config.scale.partition_docs)
-    info["stats"] = {**info["stats"], "clean_partitions": parts, "clean_cache_hits": clean_hits}
+    info["stats"] = {**info["stats"], "clean_partitions": parts, "clean_cache_hits": clean_hits,
+                     **({"clean_helper_slices": helper_chunks} if helper_chunks is not None else {})}
     if cache is not None and clean_hits == parts:
         timings.cached.add("clean")
     if cache is not None and info["stats"]["cache_misses"] == 0:
@@ -301,7 +298,7 @@ def _clean_distinct(documents: list[Document], config: CleanConfig, progress: bo
     takes slices from the end)."""
     slices = chunks(documents, max(1, -(-len(documents) // CLEAN_SLICES)))
     with progress_counter(len(slices), "clean", "slice", progress) as done:
-        parts = map_from_both_ends(split_each, slices, helper, kept={"config": config}, on_chunk=done)
+        parts = map_from_both_ends(split_each, slices, helper, on_chunk=done, config=config)
     return [r for part in parts for r in part]
 
 

@@ -470,14 +470,14 @@ def _topics(run: RunFiles, rows: int) -> dict[str, Any] | None:
                                "dates": None, "k_table": None, "examples_source": "", "derived": False,
                                "made_by": made_by(run.manifest, "topic_summary.csv", "topics.csv"),
                                "fit_notes": []}
+    if "topic_fit" in t:    # what was fitted and why, and what "unstable" means (topic_fit.csv)
+        section["fit_notes"] = [f"{r.item}: {r.value} ({r.note})" if r.item != "unstable_topics"
+                                else f"{r.value} topics flagged unstable. {str(r.note)[0].upper()}{str(r.note)[1:]}."
+                                for r in t["topic_fit"].itertuples(index=False)]
     if "topic_dates" in t and t["topic_dates"].empty:   # its chart would only say so
         section["dates_plot"] = None
         section["fit_notes"].append("Topics over time: not drawn, because no document has a date (a table's date "
                                     "column, --date-col, or a date column in a folder's metadata.csv gives them).")
-    if "topic_fit" in t:    # what was fitted and why, and what "unstable" means (topic_fit.csv)
-        section["fit_notes"][:0] = [f"{r.item}: {r.value} ({r.note})" if r.item != "unstable_topics"
-                                else f"{r.value} topics flagged unstable. {str(r.note)[0].upper()}{str(r.note)[1:]}."
-                                for r in t["topic_fit"].itertuples(index=False)]
     if "topic_summary" in t:
         summary = t["topic_summary"].copy()
         summary["unstable"] = summary["unstable"].map(lambda v: "unstable" if is_true(v) else "")
