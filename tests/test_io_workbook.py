@@ -105,6 +105,26 @@ def test_workbook_bytes_are_the_same_on_every_write(tables):
     assert write_workbook(tables) == write_workbook(tables)
 
 
+def test_fast_cell_writer_gives_the_cells_openpyxl_writes(tables):
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    tables = dict(tables, spaces=pd.DataFrame({"text": [" 前后有空格 ", "a & b < c > d", "回车\r换行"],
+                                               "n": [1, 2, 3]}))
+    fast_bytes = write_workbook(tables)
+    fast, slow = (load_workbook(io.BytesIO(data)) for data in (fast_bytes, write_workbook(tables, fast_cells=False)))
+    assert fast.sheetnames == slow.sheetnames == list(tables)
+    for name in fast.sheetnames:
+        cells = [[[(c.value, c.data_type) for c in row] for row in book[name].iter_rows()] for book in (fast, slow)]
+        assert cells[0] == cells[1] and len(cells[0]) == len(tables[name]) + 1
+        assert fast[name].freeze_panes == slow[name].freeze_panes == "A2"
+        widths = [{k: d.width for k, d in book[name].column_dimensions.items()} for book in (fast, slow)]
+        assert widths[0] == widths[1]
+    units_sheet = zipfile.ZipFile(io.BytesIO(fast_bytes)).read(f"xl/worksheets/sheet{list(tables).index('units') + 1}.xml")
+    assert "具身智能".encode() in units_sheet and b"&#" not in units_sheet   # UTF-8, not character references
+
+
 def test_sheet_names_are_valid_and_distinct():
     assert sheet_names(["a/b", "x" * 40, "x" * 40, "Units", "units"]) == [
         "a_b", "x" * 31, "x" * 29 + "~2", "Units", "units~2"]
@@ -120,3 +140,23 @@ def test_a_table_too_long_for_a_sheet_is_named_in_an_about_sheet(monkeypatch):
                                                              "tokens": pd.DataFrame({"a": range(10)})})))
     assert book.sheetnames == ["small", "about"]
     assert list(book["about"].iter_rows(values_only=True))[1][:2] == ("tokens", 10)
+
+
+def test_folder_workbook_leaves_out_long_tables_with_their_exact_row_counts(tables, tmp_path):
+    """Rows whose text spans lines count once, so a table is left out only when its rows (not its lines) are too many."""
+    import json
+
+    from openpyxl import load_workbook
+
+    from textmine.io.workbook import write_folder_workbook
+
+    units = tables["units"]
+    multiline = pd.DataFrame({"text": ["第一行\n第二行\n第三行"] * 4})   # 4 rows on 12 lines
+    files = {"units.csv": units.head(6), "multiline.csv": multiline, "long.csv": units.head(9)}
+    for name, frame in files.items():
+        (tmp_path / name).write_bytes(table_to_csv(frame))
+    (tmp_path / "manifest.json").write_text(json.dumps({"outputs": {name: "x" for name in files}}), encoding="utf-8")
+    book = load_workbook(write_folder_workbook(tmp_path, max_rows=6))
+    assert book.sheetnames == ["multiline", "units", "about"]
+    assert list(book["about"].iter_rows(values_only=True))[1][:2] == ("long", 9)
+    assert [row[0] for row in book["multiline"].iter_rows(min_row=2, values_only=True)] == list(multiline["text"])

@@ -68,8 +68,15 @@ def read_output_csv(path: str | Path, **kwargs) -> pd.DataFrame:
     kwargs.setdefault("encoding", "utf-8-sig")
     frame = pd.read_csv(path, keep_default_na=False, **kwargs)
     for column in frame.columns:
-        if pd.api.types.is_string_dtype(frame[column]) or frame[column].dtype == object:
-            frame[column] = frame[column].map(restore_text)
+        values = frame[column]
+        if not (pd.api.types.is_string_dtype(values) or values.dtype == object):
+            continue
+        try:   # one pass over the column in C, not restore_text per cell: most columns hold no guarded cell
+            guarded = values.str.match(_GUARDED.pattern, na=False).astype(bool)
+        except AttributeError:   # an object column without strings
+            continue
+        if guarded.any():
+            frame[column] = values.where(~guarded, values[guarded].str[1:])
     return frame
 
 
