@@ -444,7 +444,7 @@ def group_documents(expression: str, documents: pd.DataFrame | None, *, other: S
     expression = str(expression).strip()
     if expression == "rest":
         others = set(other)
-        return [d for d in documents["doc_id"].astype(str) if d not in others]
+        return [d for d in documents["doc_id"].astype(str).tolist() if d not in others]
     from .errors import ConfigError
     from .groups import select_documents, table_corpus
 
@@ -741,14 +741,14 @@ def _document_dates(documents: pd.DataFrame | None) -> dict[str, str]:
     """Each document's date as ``documents.csv`` gives it ("" for none); empty without the table."""
     if documents is None or documents.empty:
         return {}
-    return dict(zip(documents["doc_id"].astype(str), documents["date"].fillna("").astype(str)))
+    return dict(zip(documents["doc_id"].astype(str).tolist(), documents["date"].fillna("").astype(str).tolist()))
 
 
 def _documents_in_date_order(ids: Sequence[str], documents: pd.DataFrame | None) -> list[str]:
     if documents is None or documents.empty:
         return list(ids)
     dates = _document_dates(documents)
-    order = {d: i for i, d in enumerate(documents["doc_id"].astype(str))}
+    order = {d: i for i, d in enumerate(documents["doc_id"].astype(str).tolist())}
 
     def key(doc: str):
         span = date_span(dates.get(doc, ""))

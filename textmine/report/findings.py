@@ -275,7 +275,8 @@ def findings(run: RunFiles, context: Mapping[str, Any]) -> dict[str, Any] | None
     shown = {row_id for table in _all_tables(context) for row_id in table.row_ids}
     documents = run.tables.get("documents")
     context = {**context, "documents_list": [] if documents is None else
-               [{"id": str(d), "date": str(x or "")} for d, x in zip(documents["doc_id"], documents["date"])]}
+               [{"id": str(d), "date": str(x or "")} for d, x in zip(documents["doc_id"].tolist(),
+                                                                    documents["date"].tolist())]}
     periods = trend_periods(run)
     out = {"rose": changes(run, "rise", periods, shown), "fell": changes(run, "fall", periods, shown),
            "new": new_terms(run, shown), "topics": leading_topics(run, shown),
@@ -283,7 +284,7 @@ def findings(run: RunFiles, context: Mapping[str, Any]) -> dict[str, Any] | None
     if all(v is None for v in out.values()):
         return None
     trends = run.tables.get("trends")
-    out["themes"] = [] if trends is None else list(dict.fromkeys(trends["theme"].astype(str)))
+    out["themes"] = [] if trends is None else list(dict.fromkeys(trends["theme"].astype(str).tolist()))
     out["periods"] = len(periods)
     return out
 

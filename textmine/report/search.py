@@ -130,21 +130,23 @@ def search_data(run: RunFiles) -> dict[str, Any] | None:
     if units is None or documents is None or units.empty:
         return None
     config = run.manifest.get("config") or {}
-    doc_ids = [str(d) for d in documents["doc_id"]]
+    doc_ids = documents["doc_id"].astype(str).tolist()
     doc_index = {d: i for i, d in enumerate(doc_ids)}
-    titles = documents["title"].fillna("").astype(str) if "title" in documents.columns else [""] * len(doc_ids)
-    stubs = documents["stub"].map(lambda v: str(v).lower() in ("true", "1")) if "stub" in documents.columns \
+    # columns as lists: iterating a pandas column of text yields its cells one Python call at a time
+    titles = documents["title"].fillna("").astype(str).tolist() if "title" in documents.columns \
+        else [""] * len(doc_ids)
+    stubs = documents["stub"].map(lambda v: str(v).lower() in ("true", "1")).tolist() if "stub" in documents.columns \
         else [False] * len(doc_ids)
     docs = []
-    for doc_id, date, tokens, stub, title in zip(doc_ids, documents["date"].fillna("").astype(str),
-                                                 documents["tokens"], stubs, titles):
+    for doc_id, date, tokens, stub, title in zip(doc_ids, documents["date"].fillna("").astype(str).tolist(),
+                                                 documents["tokens"].tolist(), stubs, titles):
         x = date_position(date)
         docs.append([doc_id, date, None if x is None else round(x, 5), int(tokens), int(bool(stub)), title])
     kept = units[units["doc_id"].astype(str).isin(doc_index)]
     texts = kept["text"].fillna("").astype(str).tolist()
     pages = kept["page"].tolist() if "page" in kept.columns else [None] * len(texts)
     unit_rows = []
-    for doc_id, page, text in zip(kept["doc_id"].astype(str), pages, texts):
+    for doc_id, page, text in zip(kept["doc_id"].astype(str).tolist(), pages, texts):
         try:
             number = int(float(page))
         except (TypeError, ValueError):
@@ -168,7 +170,7 @@ def _mentions(run: RunFiles, units: pd.DataFrame, texts: list[str]) -> tuple[lis
     kwic = run.tables.get("kwic")
     if kwic is None or "unit_id" not in kwic.columns:
         return [], [], []
-    unit_index = {u: i for i, u in enumerate(units["unit_id"].astype(str))}
+    unit_index = {u: i for i, u in enumerate(units["unit_id"].astype(str).tolist())}
     themes: dict[str, int] = {}
     hows: dict[str, int] = {}
     out = []
