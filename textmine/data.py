@@ -15,7 +15,6 @@ import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from types import MappingProxyType
 
 import numpy as np
@@ -223,8 +222,8 @@ class Unit:
     norm: str
     runs: tuple[tuple[int, int], ...]
 
-    @cached_property
-    def id(self) -> str:   # asked for by every table of units and tokens: made once
+    @property
+    def id(self) -> str:   # not a cached_property: before Python 3.12 its first read takes a lock, 20x the f-string
         return f"{self.doc_id}:{self.index:04d}"
 
     def original_offset(self, pos: int) -> int:
