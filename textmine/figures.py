@@ -873,8 +873,8 @@ def dispersion_plot(kwic: pd.DataFrame, documents: pd.DataFrame):
     (the :data:`DISPERSION_THEMES` themes with the most mentions)."""
     if kwic.empty or documents.empty:
         return _message("no mentions to place")
-    chars = dict(zip(documents["doc_id"].astype(str), documents["chars"].astype(float)))
-    ids = _documents_in_date_order(list(documents["doc_id"].astype(str)), documents)
+    chars = dict(zip(documents["doc_id"].astype(str).tolist(), documents["chars"].astype(float).tolist()))
+    ids = _documents_in_date_order(documents["doc_id"].astype(str).tolist(), documents)
     row_of = {d: i for i, d in enumerate(ids)}
     counts = kwic["query"].value_counts()
     themes = [q for q in dict.fromkeys(kwic["query"].astype(str)) if counts.get(q, 0)]
