@@ -749,3 +749,32 @@ def test_an_undated_corpus_gets_a_sentence_not_a_chart_of_topics_over_time(bundl
     assert undated["dates_plot"] is None
     assert undated["fit_notes"][-1].startswith("Topics over time: not drawn, because no document has a date")
     assert undated["fit_notes"][:-1] == dated["fit_notes"]
+
+
+def test_search_data_comes_from_the_cache_only_while_its_files_are_unchanged(bundled_run, tmp_path, monkeypatch):
+    """A report rendered with a cache is the report rendered without one; the next reads the search data from the
+    cache, and a changed kwic.csv makes it again."""
+    import textmine as tm
+    import textmine.report.search as search_module
+    from textmine.io.cache import Cache
+
+    cache = Cache(tmp_path / "cache")
+    pages = {}
+    for name, with_cache in (("plain", None), ("filled", cache)):
+        (tmp_path / name).mkdir()
+        pages[name] = tm.write_report(bundled_run, tmp_path / name / "report.html", cache=with_cache)[0].read_bytes()
+    made = []
+    real = search_module.search_data
+    monkeypatch.setattr(search_module, "search_data", lambda run: made.append(run.run_dir) or real(run))
+    (tmp_path / "read").mkdir()
+    pages["read"] = tm.write_report(bundled_run, tmp_path / "read" / "report.html", cache=cache)[0].read_bytes()
+    assert made == [] and pages["plain"] == pages["filled"] == pages["read"]
+
+    changed = tmp_path / "changed-run"
+    shutil.copytree(bundled_run, changed)
+    kwic = (changed / "kwic.csv").read_bytes().splitlines(keepends=True)
+    (changed / "kwic.csv").write_bytes(b"".join(kwic[:-1]))   # one mention fewer
+    html = tm.write_report(changed, cache=cache)[0].read_text(encoding="utf-8")
+    assert made == [changed]
+    before = _search_payload(pages["plain"].decode("utf-8"))["mentions"]
+    assert _search_payload(html)["mentions"] == before[:-1]

@@ -608,14 +608,15 @@ FINDING_COLUMNS = (("trend_changes.csv", "per_10k_from"), ("trend_changes.csv", 
                    ("trends.csv", "rule_hits"), ("trends.csv", "nested"), ("kwic.csv", "fit"), ("kwic.csv", "page"))
 
 
-def build_context(run: RunFiles, *, rows: int = 15, max_documents: int = 40) -> dict[str, Any]:
+def build_context(run: RunFiles, *, rows: int = 15, max_documents: int = 40, cache=None) -> dict[str, Any]:
     """Everything the templates show, as plain values.
 
     ``rows`` caps the rows of per-document tables; ``max_documents`` the number
-    of documents that get their own keyword and keyness section.
+    of documents that get their own keyword and keyness section; ``cache``: see
+    :func:`~textmine.report.search.embedded_search`.
     """
     from .findings import findings
-    from .search import search_data
+    from .search import embedded_search
 
     m = run.manifest
     documents = _documents(run)
@@ -704,7 +705,7 @@ def build_context(run: RunFiles, *, rows: int = 15, max_documents: int = 40) -> 
         "problems": list(run.problems),
     }
     context["findings"] = findings(run, context)
-    context["search"] = search_data(run)
+    context["search"] = embedded_search(run, cache)
     context["glossary"] = glossary(_all_tables({k: v for k, v in context.items() if k not in ("appendix", "search")}),
                                    FINDING_COLUMNS)
     return context

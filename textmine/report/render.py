@@ -100,8 +100,6 @@ def render_html(context: Mapping[str, Any], images: Mapping[str, bytes], *, fold
 
     ``run_link`` is the run folder relative to where the page is written (``""`` beside it): the topic
     map is linked there."""
-    from .search import pack, search_text
-
     env = _environment()
     script = _resource("report.js")
     script_hash = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
@@ -118,11 +116,11 @@ def render_html(context: Mapping[str, Any], images: Mapping[str, bytes], *, fold
     text = env.get_template("report.html.j2").render(
         **context, image=image, fold_rows=fold_rows, style=_resource("report.css"), font_css=marker,
         script=script, script_hash=script_hash, font_family=FONT_FAMILY, run_link=run_link,
-        search_packed=pack(search) if search else "")
+        search_packed=search["packed"] if search else "")
     # the font is subset to the characters of the page as rendered (images' and data's base64 left out) and
     # of every paragraph the search can show
     visible = _PACKED.sub("", _DATA_URI.sub("", text))
-    font_css = font_face_css(visible + search_text(search), cache) if embed_font else ""
+    font_css = font_face_css(visible + (search["chars"] if search else ""), cache) if embed_font else ""
     return text.replace(marker, font_css, 1)
 
 
@@ -141,14 +139,15 @@ def write_report(run_dir: str | Path, out: str | Path | None = None, *, rows: in
     ``fold_rows`` are folded in the HTML (a button shows the rest); at most
     ``max_documents`` documents get a keyword and keyness section of their own. A ``cache``
     (:class:`textmine.io.cache.Cache`) keeps the embedded font's subset for the next report with the
-    same characters. Both files are written whole or not at all.
+    same characters, and the search data for the next report of the same paragraphs and mentions.
+    Both files are written whole or not at all.
     """
     run = load_run(run_dir)
     html_path = Path(out) if out is not None else Path(run_dir) / "report.html"
     if html_path.suffix.lower() not in (".html", ".htm"):
         raise TextmineError(f"--out {str(html_path)!r} must name an .html file; report.md is written beside it")
     md_path = html_path.with_suffix(".md")
-    context = build_context(run, rows=rows, max_documents=max_documents)
+    context = build_context(run, rows=rows, max_documents=max_documents, cache=cache)
     prefix = os.path.relpath(Path(run_dir).resolve(), html_path.parent.resolve())
     prefix = "" if prefix == "." else prefix.replace(os.sep, "/") + "/"
     try:

@@ -193,6 +193,35 @@ def _mentions(run: RunFiles, units: pd.DataFrame, texts: list[str]) -> tuple[lis
     return list(themes), out, list(hows)
 
 
+def embedded_search(run: RunFiles, cache=None) -> dict[str, Any] | None:
+    """The search data as the page embeds it: ``packed`` (:func:`pack`), ``chars`` (every character the search
+    can show, for the font) and ``traditional``; None without ``units.csv`` or ``documents.csv``.
+
+    With a ``cache`` (:class:`textmine.io.cache.Cache`) it is kept under the bytes of the files it is made from
+    (``units.csv``, ``documents.csv``, ``kwic.csv``) and the run's config: a run whose paragraphs, documents
+    and mentions did not change reads it instead of folding and packing every paragraph again."""
+    def make() -> dict[str, Any] | None:
+        data = search_data(run)
+        if data is None:
+            return None
+        return {"packed": pack(data), "chars": "".join(sorted(set(search_text(data)))),
+                "traditional": data["traditional"]}
+
+    if cache is None:
+        return make()
+    import hashlib
+
+    from ..keys import digest
+    from ..provenance import package_versions
+
+    files = [(run.run_dir / name).read_bytes() if (run.run_dir / name).is_file() else None
+             for name in ("units.csv", "documents.csv", "kwic.csv")]
+    key = digest("report search", [None if data is None else hashlib.sha256(data).hexdigest() for data in files],
+                 run.manifest.get("config"), package_versions(["textmine"], python=False))
+    kept = cache.files("report").through(key, lambda: json.dumps(make(), ensure_ascii=False).encode("utf-8"))
+    return json.loads(kept)
+
+
 def pack(data: Mapping[str, Any]) -> str:
     """The data as base64 of zlib-compressed UTF-8 JSON (the same data gives the same text)."""
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -206,4 +235,4 @@ def search_text(data: Mapping[str, Any] | None) -> str:
     return "".join(u[2] for u in data["units"]) + "".join(d[0] + d[1] + d[5] for d in data["docs"])
 
 
-__all__ = ["folding", "pack", "search_data", "search_text"]
+__all__ = ["embedded_search", "folding", "pack", "search_data", "search_text"]
