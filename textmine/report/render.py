@@ -68,6 +68,18 @@ def font_face_css(text: str, cache=None) -> str:
     return f'@font-face{{font-family:"{FONT_FAMILY}";src:url({uri}) format("woff");font-display:block}}'
 
 
+def _compacted(data: bytes, cache=None) -> bytes:
+    """:func:`compact_png` of ``data``, kept in ``cache`` (when given) under the image's bytes."""
+    if cache is None:
+        return compact_png(data)
+    from ..keys import digest
+    from ..provenance import package_versions
+
+    key = digest("compact png", hashlib.sha256(data).hexdigest(),
+                 package_versions(["textmine", "pillow"], python=False))
+    return cache.files("report").through(key, lambda: compact_png(data))
+
+
 def compact_png(data: bytes, colors: int = 128) -> bytes:
     """The PNG re-encoded with a palette of ``colors`` (no dithering), or unchanged when that is not smaller.
 
@@ -107,7 +119,7 @@ def render_html(context: Mapping[str, Any], images: Mapping[str, bytes], *, fold
 
     def image(name: str) -> str:
         if name not in encoded:
-            data = compact_png(images[name]) if compress_images else images[name]
+            data = _compacted(images[name], cache) if compress_images else images[name]
             encoded[name] = _data_uri(data, "image/png")
         return encoded[name]
 
