@@ -91,18 +91,13 @@ class RunFiles:
 
 def read_table(path: Path) -> pd.DataFrame:
     """A contract CSV as the report reads it: text columns as text (an empty cell is ""), numbers as numbers."""
-    from ..io.csvsafe import restore_text
+    from ..io.csvsafe import restore_frame
 
     # text columns as Python strings (object), not pandas' Arrow-backed strings: the report walks them row by
     # row, and an Arrow string column hands out each value at about a microsecond
     frame = pd.read_csv(path, dtype={c: object for c in TEXT_COLUMNS}, keep_default_na=False,
                         na_values={c: [""] for c in NUMBER_COLUMNS})
-    for column in frame.columns:    # cells guarded against spreadsheet formulas ('=…) read back as written
-        # one search of the joined column finds whether any cell starts with a quote (pandas' str.startswith
-        # calls Python once per cell: two seconds over the reviews' tables)
-        if column in TEXT_COLUMNS and "\0'" in "\0" + "\0".join(map(str, frame[column].tolist())):
-            frame[column] = frame[column].map(restore_text)
-    return frame
+    return restore_frame(frame, TEXT_COLUMNS)   # cells guarded against spreadsheet formulas ('=…) as written
 
 
 def load_run(run_dir: str | Path) -> RunFiles:
