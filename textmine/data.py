@@ -223,7 +223,7 @@ class Unit:
     runs: tuple[tuple[int, int], ...]
 
     @property
-    def id(self) -> str:   # not a cached_property: before Python 3.12 its first read takes a lock, 20x the f-string
+    def id(self) -> str:   # not a cached_property: before Python 3.12 its first read takes a lock, costlier than this
         return f"{self.doc_id}:{self.index:04d}"
 
     def original_offset(self, pos: int) -> int:
