@@ -444,7 +444,7 @@ def group_documents(expression: str, documents: pd.DataFrame | None, *, other: S
     expression = str(expression).strip()
     if expression == "rest":
         others = set(other)
-        return [d for d in documents["doc_id"].astype(str).tolist() if d not in others]
+        return [d for d in list(map(str, documents["doc_id"].tolist())) if d not in others]
     from .errors import ConfigError
     from .groups import select_documents, table_corpus
 
@@ -741,14 +741,15 @@ def _document_dates(documents: pd.DataFrame | None) -> dict[str, str]:
     """Each document's date as ``documents.csv`` gives it ("" for none); empty without the table."""
     if documents is None or documents.empty:
         return {}
-    return dict(zip(documents["doc_id"].astype(str).tolist(), documents["date"].fillna("").astype(str).tolist()))
+    # the cells' own strings (str of a str is itself): astype(str) copies every one
+    return dict(zip(map(str, documents["doc_id"].tolist()), map(str, documents["date"].fillna("").tolist())))
 
 
 def _documents_in_date_order(ids: Sequence[str], documents: pd.DataFrame | None) -> list[str]:
     if documents is None or documents.empty:
         return list(ids)
     dates = _document_dates(documents)
-    order = {d: i for i, d in enumerate(documents["doc_id"].astype(str).tolist())}
+    order = {d: i for i, d in enumerate(list(map(str, documents["doc_id"].tolist())))}
 
     def key(doc: str):
         span = date_span(dates.get(doc, ""))
@@ -873,8 +874,8 @@ def dispersion_plot(kwic: pd.DataFrame, documents: pd.DataFrame):
     (the :data:`DISPERSION_THEMES` themes with the most mentions)."""
     if kwic.empty or documents.empty:
         return _message("no mentions to place")
-    chars = dict(zip(documents["doc_id"].astype(str).tolist(), documents["chars"].astype(float).tolist()))
-    ids = _documents_in_date_order(documents["doc_id"].astype(str).tolist(), documents)
+    chars = dict(zip(list(map(str, documents["doc_id"].tolist())), documents["chars"].astype(float).tolist()))
+    ids = _documents_in_date_order(list(map(str, documents["doc_id"].tolist())), documents)
     row_of = {d: i for i, d in enumerate(ids)}
     counts = kwic["query"].value_counts()
     themes = [q for q in dict.fromkeys(kwic["query"].astype(str)) if counts.get(q, 0)]

@@ -284,7 +284,7 @@ def findings(run: RunFiles, context: Mapping[str, Any]) -> dict[str, Any] | None
     if all(v is None for v in out.values()):
         return None
     trends = run.tables.get("trends")
-    out["themes"] = [] if trends is None else list(dict.fromkeys(trends["theme"].astype(str).tolist()))
+    out["themes"] = [] if trends is None else list(dict.fromkeys(list(map(str, trends["theme"].tolist()))))
     out["periods"] = len(periods)
     return out
 

