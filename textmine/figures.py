@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .fonts import cjk_font_path
+from .groups import text_column
 
 #: more series than this (themes, topics) and a heat map replaces the small multiples
 MAX_PANELS = 12
@@ -444,7 +445,7 @@ def group_documents(expression: str, documents: pd.DataFrame | None, *, other: S
     expression = str(expression).strip()
     if expression == "rest":
         others = set(other)
-        return [d for d in list(map(str, documents["doc_id"].tolist())) if d not in others]
+        return [d for d in text_column(documents, "doc_id") if d not in others]
     from .errors import ConfigError
     from .groups import select_documents, table_corpus
 
@@ -741,15 +742,14 @@ def _document_dates(documents: pd.DataFrame | None) -> dict[str, str]:
     """Each document's date as ``documents.csv`` gives it ("" for none); empty without the table."""
     if documents is None or documents.empty:
         return {}
-    # the cells' own strings (str of a str is itself): astype(str) copies every one
-    return dict(zip(map(str, documents["doc_id"].tolist()), map(str, documents["date"].fillna("").tolist())))
+    return dict(zip(text_column(documents, "doc_id"), text_column(documents, "date")))
 
 
 def _documents_in_date_order(ids: Sequence[str], documents: pd.DataFrame | None) -> list[str]:
     if documents is None or documents.empty:
         return list(ids)
     dates = _document_dates(documents)
-    order = {d: i for i, d in enumerate(list(map(str, documents["doc_id"].tolist())))}
+    order = {d: i for i, d in enumerate(text_column(documents, "doc_id"))}
 
     def key(doc: str):
         span = date_span(dates.get(doc, ""))
@@ -874,8 +874,9 @@ def dispersion_plot(kwic: pd.DataFrame, documents: pd.DataFrame):
     (the :data:`DISPERSION_THEMES` themes with the most mentions)."""
     if kwic.empty or documents.empty:
         return _message("no mentions to place")
-    chars = dict(zip(list(map(str, documents["doc_id"].tolist())), documents["chars"].astype(float).tolist()))
-    ids = _documents_in_date_order(list(map(str, documents["doc_id"].tolist())), documents)
+    doc_ids = text_column(documents, "doc_id")
+    chars = dict(zip(doc_ids, documents["chars"].astype(float).tolist()))
+    ids = _documents_in_date_order(doc_ids, documents)
     row_of = {d: i for i, d in enumerate(ids)}
     counts = kwic["query"].value_counts()
     themes = [q for q in dict.fromkeys(kwic["query"].astype(str)) if counts.get(q, 0)]

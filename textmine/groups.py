@@ -92,14 +92,21 @@ def select_documents(corpus: Corpus, expression: str, *, name: str = "--target")
     return [d.id for d in docs]
 
 
+def text_column(table, name: str) -> list[str]:
+    """The cells of column ``name`` of a DataFrame as text ("" for a missing cell, or for every row when the
+    column is absent). Each text cell is its own string (``str`` of a string is itself): ``astype(str)``
+    would copy every one, and iterating the column yields each cell through a Python call."""
+    if name not in table.columns:
+        return [""] * len(table)
+    return [str(v) for v in table[name].fillna("").tolist()]
+
+
 def table_corpus(documents) -> Corpus:
     """A :class:`~textmine.data.Corpus` of text-less documents with the ids, dates, titles and publishers of a
     ``documents.csv`` table (a DataFrame): enough to form groups and periods as the run did when they are by
     date, title or publisher. An empty or unreadable date is no date."""
     def column(name: str) -> list[str]:
-        if name not in documents.columns:
-            return [""] * len(documents)
-        return [str(v) for v in documents[name].fillna("").tolist()]
+        return text_column(documents, name)
 
     date_column = column("date")
     dates: dict[str, PartialDate | None] = {"": None}

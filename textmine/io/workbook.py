@@ -236,10 +236,15 @@ def write_folder_workbook(run_dir, *, max_rows: int, cache=None) -> Path:
     names = [name for name in sorted(outputs) if name.endswith(".csv") and "/" not in name]
 
     def make() -> bytes:
-        rows = {name: _rows_over(run_dir / name, max_rows) for name in names}
-        return write_workbook({name[:-4]: read_output_csv(run_dir / name) for name in names if rows[name] is None},
-                              max_rows=max_rows,
-                              left_out={name[:-4]: rows[name] for name in names if rows[name] is not None})
+        tables, left_out = {}, {}
+        for name in names:
+            data = (run_dir / name).read_bytes()
+            rows = _rows_over(data, max_rows)
+            if rows is None:
+                tables[name[:-4]] = read_output_csv(io.BytesIO(data))
+            else:
+                left_out[name[:-4]] = rows
+        return write_workbook(tables, max_rows=max_rows, left_out=left_out)
 
     target = run_dir / "tables.xlsx"
     if cache is None:
@@ -254,10 +259,9 @@ def write_folder_workbook(run_dir, *, max_rows: int, cache=None) -> Path:
     return target
 
 
-def _rows_over(path: Path, max_rows: int) -> int | None:
-    """The rows of the CSV at ``path`` when they are more than ``max_rows``, else None, found without reading
+def _rows_over(data: bytes, max_rows: int) -> int | None:
+    """The rows of the CSV ``data`` when they are more than ``max_rows``, else None, found without parsing
     the cells (a large run's longest tables would take most of the workbook's time to read, only to be left out)."""
-    data = path.read_bytes()
     if data.count(b"\n") - 1 <= max_rows:   # a row takes at least one line
         return None
     if b'"' in data:   # quoted cells may hold line breaks: count the rows of the first column

@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from ..data import Corpus
+from ..groups import text_column
 from ..io.csvsafe import is_true
 from .build import RunFiles, csv_line, row_anchor
 
@@ -284,7 +285,7 @@ def findings(run: RunFiles, context: Mapping[str, Any]) -> dict[str, Any] | None
     if all(v is None for v in out.values()):
         return None
     trends = run.tables.get("trends")
-    out["themes"] = [] if trends is None else list(dict.fromkeys(list(map(str, trends["theme"].tolist()))))
+    out["themes"] = [] if trends is None else list(dict.fromkeys(text_column(trends, "theme")))
     out["periods"] = len(periods)
     return out
 

@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from ..figures import date_position
+from ..groups import text_column
 from .build import RunFiles, kwic_how
 
 _ASTRAL = re.compile("[\U00010000-\U0010FFFF]")     # characters that take two UTF-16 code units
@@ -130,24 +131,21 @@ def search_data(run: RunFiles) -> dict[str, Any] | None:
     if units is None or documents is None or units.empty:
         return None
     config = run.manifest.get("config") or {}
-    doc_ids = list(map(str, documents["doc_id"].tolist()))
+    doc_ids = text_column(documents, "doc_id")
     doc_index = {d: i for i, d in enumerate(doc_ids)}
-    # columns as lists of their cells' own strings: iterating a pandas column yields each cell through a Python
-    # call, and astype(str) would copy every string (200 MB more at the peak of a 627,700-paragraph report)
-    titles = list(map(str, documents["title"].fillna("").tolist())) if "title" in documents.columns \
-        else [""] * len(doc_ids)
+    titles = text_column(documents, "title")
     stubs = documents["stub"].map(lambda v: str(v).lower() in ("true", "1")).tolist() if "stub" in documents.columns \
         else [False] * len(doc_ids)
     docs = []
-    for doc_id, date, tokens, stub, title in zip(doc_ids, list(map(str, documents["date"].fillna("").tolist())),
+    for doc_id, date, tokens, stub, title in zip(doc_ids, text_column(documents, "date"),
                                                  documents["tokens"].tolist(), stubs, titles):
         x = date_position(date)
         docs.append([doc_id, date, None if x is None else round(x, 5), int(tokens), int(bool(stub)), title])
     kept = units[units["doc_id"].astype(str).isin(doc_index)]
-    texts = list(map(str, kept["text"].fillna("").tolist()))
+    texts = text_column(kept, "text")
     pages = kept["page"].tolist() if "page" in kept.columns else [None] * len(texts)
     unit_rows = []
-    for doc_id, page, text in zip(list(map(str, kept["doc_id"].tolist())), pages, texts):
+    for doc_id, page, text in zip(text_column(kept, "doc_id"), pages, texts):
         try:
             number = int(float(page))
         except (TypeError, ValueError):
@@ -171,7 +169,7 @@ def _mentions(run: RunFiles, units: pd.DataFrame, texts: list[str]) -> tuple[lis
     kwic = run.tables.get("kwic")
     if kwic is None or "unit_id" not in kwic.columns:
         return [], [], []
-    unit_index = {u: i for i, u in enumerate(list(map(str, units["unit_id"].tolist())))}
+    unit_index = {u: i for i, u in enumerate(text_column(units, "unit_id"))}
     themes: dict[str, int] = {}
     hows: dict[str, int] = {}
     out = []
