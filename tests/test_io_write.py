@@ -161,3 +161,57 @@ def test_unit_token_and_document_tables_written_row_by_row_are_the_bytes_pandas_
         assert tokens_csv(each.tokens) == table_to_csv(tokens_table(each))
         assert documents_csv(_document_rows(each)) == table_to_csv(documents_table(each))
     assert b"'=HYPERLINK" in units_csv(other.units, {}) and b"'=id" in documents_csv(_document_rows(other))
+
+
+def _written_by_pandas(frame, monkeypatch, *, header=True) -> str:
+    """What ``table_to_csv`` writes when pandas writes the table (the path for tables of any other dtypes)."""
+    from textmine.io import write
+
+    with monkeypatch.context() as patched:
+        patched.setattr(write, "_plain_columns", lambda frame: None)
+        return write._csv_text(frame, header=header)
+
+
+def test_tables_of_plain_columns_are_written_as_pandas_writes_them(monkeypatch):
+    """Tables of text, integer, float and boolean columns are written row by row with the csv module; every cell
+    must read as pandas writes it: formulas guarded, quotes, commas and line breaks quoted, missing cells empty,
+    floats in FLOAT_FORMAT, and tables of other dtypes left to pandas."""
+    import numpy as np
+
+    from textmine.io import write
+
+    text = ["=SUM(A1)", "-5分，“差评”", 'a "quoted", comma', "两行\n文字", "", "'+1", "普通", None]
+    frame = pd.DataFrame({
+        "text": pd.array(text, dtype="str"),
+        "objects": pd.Series([None if t is None else t.upper() for t in text], dtype=object),
+        "count": np.arange(-3, 5, dtype=np.int64),
+        "small": np.arange(8, dtype=np.uint8),
+        "score": [0.1, -0.0, float("nan"), float("inf"), 1e-9, 123456789.0, -2.5, 1 / 3],
+        "single": np.linspace(0, 1, 8, dtype=np.float32),
+        "flag": [True, False] * 4,
+        7: ["x"] * 8,
+    })
+    assert write._plain_columns(frame) is not None
+    for header in (True, False):
+        assert write._csv_text(frame, header=header) == _written_by_pandas(frame, monkeypatch, header=header)
+    lone_empty = pd.DataFrame({"text": ["", "a", ""]})
+    assert write._csv_text(lone_empty, header=True) == _written_by_pandas(lone_empty, monkeypatch) == 'text\n""\na\n""\n'
+    empty = pd.DataFrame(columns=["a", "b"])
+    assert write._csv_text(empty, header=True) == _written_by_pandas(empty, monkeypatch) == "a,b\n"
+    for other in (pd.DataFrame({"n": pd.array([1, None], dtype="Int64")}),
+                  pd.DataFrame({"mixed": ["a", 1.5]}, dtype=object),
+                  pd.DataFrame({"when": pd.to_datetime(["2024-01-02", "2025-03-04"])})):
+        assert write._plain_columns(other) is None, other.dtypes
+
+
+def test_every_table_of_a_run_is_written_as_pandas_writes_it(bundled_run, monkeypatch):
+    """Each CSV of the bundled corpus's run, read back, is written to the same bytes by the row writer and by pandas."""
+    from textmine.io import csvsafe, write
+
+    tables = sorted(bundled_run.rglob("*.csv"))
+    assert len(tables) > 20
+    for path in tables:
+        frame = csvsafe.read_output_csv(path)
+        assert write._plain_columns(frame) is not None, path.name
+        assert write._csv_text(frame, header=True) == _written_by_pandas(frame, monkeypatch), path.name
+        assert write.table_to_csv(frame) == path.read_bytes(), path.name

@@ -123,6 +123,18 @@ def tokens_csv(tokens, *, header: bool = True) -> bytes:
 def _csv_text(frame: pd.DataFrame, *, header: bool) -> str:
     from .csvsafe import guard_frame
 
+    cells = _plain_columns(frame)
+    if cells is not None:   # pandas writes with this same csv writer and dialect (tested): the same text, sooner
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        if header:
+            writer.writerow(list(map(str, frame.columns)))
+        with cyclic_gc_paused():
+            writer.writerows(zip(*cells))
+        return buffer.getvalue()
     frame = guard_frame(frame)
     floats = [i for i, dtype in enumerate(frame.dtypes) if isinstance(dtype, np.dtype) and dtype.kind == "f"]
     if floats:   # what float_format="%.6g" writes, made here: pandas formats one value at a time, 5x slower
@@ -130,6 +142,33 @@ def _csv_text(frame: pd.DataFrame, *, header: bool) -> str:
         for i in floats:
             frame.isetitem(i, [FLOAT_FORMAT % v if v == v else "" for v in frame.iloc[:, i].tolist()])
     return frame.to_csv(index=False, header=header, lineterminator="\n", float_format=FLOAT_FORMAT)
+
+
+def _plain_columns(frame: pd.DataFrame) -> list[list] | None:
+    """The cells of each column as :func:`_csv_text` writes them (text guarded, a missing cell empty, floats in
+    ``FLOAT_FORMAT``) when every column is text, integers, floats or booleans of numpy or pandas' string type;
+    None for any other table (pandas writes it). Text columns of Python objects qualify when they hold only
+    strings and missing values."""
+    from .csvsafe import guard_str
+
+    if frame.columns.nlevels != 1 or not len(frame.columns) or not frame.columns.is_unique:
+        return None
+    columns = []
+    for i, dtype in enumerate(frame.dtypes):
+        values = frame.iloc[:, i].tolist()
+        if isinstance(dtype, np.dtype) and dtype.kind in "iub":
+            columns.append(values)
+        elif isinstance(dtype, np.dtype) and dtype.kind == "f":
+            columns.append([FLOAT_FORMAT % v if v == v else "" for v in values])
+        elif isinstance(dtype, pd.StringDtype) or dtype == object:
+            if not all(type(v) is str for v in values):
+                if not all(type(v) is str or v is None or (type(v) is float and v != v) for v in values):
+                    return None   # numbers or other objects in a text column: pandas decides how they read
+                values = ["" if type(v) is not str else v for v in values]
+            columns.append(list(map(guard_str, values)))
+        else:
+            return None
+    return columns
 
 
 def sha256_bytes(data: bytes) -> str:
