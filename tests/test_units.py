@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import accumulate
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -301,3 +302,60 @@ def test_units_map_back_to_the_original_document(text, config):
         assert all(maps_back(c, text[o]) for c, o in zip(unit.text, offsets))
         start, end = unit.original_span(0, len(unit.text))
         assert 0 <= start < end <= len(text)
+
+
+# -- one paragraph a line ----------------------------------------------------------------------------------------
+
+#: a line break after a sentence end, before a line that does not open with a closing mark (written independently of
+#: textmine's own pattern)
+_SENTENCE_BREAK = re.compile(r"[。！？!?；;…][”’」』）)】》\"']*\n(?![”’」』）)】》\n])")
+
+
+def test_a_file_with_one_paragraph_a_line_gives_one_unit_a_paragraph():
+    """The SIGHAN MSR test text is 3,985 lines of People's Daily articles, one paragraph or headline a line and
+    no blank lines. Each line that ends a sentence ends its unit; a headline is a unit of its own; with
+    ``line_paragraphs = false`` the whole file is one unit, as blank lines alone used to decide."""
+    text = shared_file("sighan2005_msr/msr_test.utf8").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    result = split_units([Document("msr", text)])
+    units = result.units
+    assert [u.text for u in units[:3]] == lines[:3] == ["扬帆远东做与中国合作的先行", "希腊的经济结构较特殊。",
+                                                        "海运业雄踞全球之首，按吨位计占世界总数的１７％。"]
+    assert 3_500 < len(units) < len(lines)
+    assert not [u.id for u in units if _SENTENCE_BREAK.search(text[u.start:u.end])]
+    assert sum(len(u.text) for u in units) > 0.97 * len(text.replace("\n", ""))
+    joined = split_units([Document("msr", text)], CleanConfig(line_paragraphs=False)).units
+    assert len(joined) == 1
+
+
+def test_paragraphs_on_lines_of_their_own_in_the_congress_reports_are_units():
+    """Congress 1's report puts some paragraphs on single lines; each is a unit, and no unit holds a line break
+    after a sentence end. A line break inside a sentence (a wiki link on a line of its own, congress 9) still joins."""
+    from conftest import cpc_rows
+
+    rows = {row["id"]: row["content"] for row in cpc_rows()}
+    first = split_units([Document("congress01", rows["congress01"])]).units
+    assert any(u.text.startswith("在“文学”革命（推行白话文等等）之后") for u in first)
+    assert not [u.id for u in first if _SENTENCE_BREAK.search(rows["congress01"][u.start:u.end])]
+    ninth = split_units([Document("congress09", rows["congress09"])]).units
+    assert "工贼\n刘少奇\n为首" in rows["congress09"]
+    assert sum("内奸、工贼刘少奇为首的资产阶级司令部" in u.text for u in ninth) == 1
+
+
+@pytest.mark.parametrize("width", [35, 50])
+def test_hard_wrapped_lines_are_joined_and_cut_only_at_sentence_ends(width):
+    """The bundled reports wrapped every ``width`` characters (blank lines between paragraphs, as a text export of
+    a PDF has them): the units hold the same text in the same order as with ``line_paragraphs = false``, cut at a
+    few more places, each after a sentence end but for at most one title-like short line per hundred units."""
+    for path in sorted(CORPUS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        paragraphs = [p for p in re.split(r"\n[ \t\u3000]*\n\s*", text) if p.strip()]
+        wrapped = Document(path.stem, "\n\n".join("\n".join(p[i:i + width] for i in range(0, len(p), width))
+                                                  for p in paragraphs))
+        joined = [u.text for u in split_units([wrapped], CleanConfig(line_paragraphs=False)).units]
+        cut = [u.text for u in split_units([wrapped]).units]
+        assert "".join(cut) == "".join(joined), path.name
+        joined_ends = set(accumulate(map(len, joined)))
+        odd = [text for end, text in zip(accumulate(map(len, cut)), cut)
+               if end not in joined_ends and text[-1] not in "。！？!?；;…”’」』）)】》\"'"]
+        assert len(joined) < len(cut) and len(odd) <= max(1, len(cut) // 100), (path.name, odd)

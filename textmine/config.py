@@ -52,6 +52,8 @@ class CleanConfig:
     drop_headers_footers: bool = _opt(True, "drop running headers and footers (a line repeated 3+ times in a "
                                             "document, digits aside) and page numbers")
     join_page_breaks: bool = _opt(True, "re-join paragraphs cut mid-sentence by page breaks")
+    line_paragraphs: bool = _opt(True, "a line break after a sentence end (or after a short title line) ends a "
+                                       "paragraph, as a blank line does: files with one paragraph a line")
     min_unit_chars: int = _opt(2, "units shorter than this (after cleaning) are dropped", min=1)
 
 

@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from .config import CleanConfig
 from .data import Corpus, Document, Unit
@@ -155,6 +156,60 @@ def _blocks(text: str) -> Iterator[MappedText]:
         yield MappedText.of(text[start:match.start()], start)
         start = match.end()
     yield MappedText.of(text[start:], start)
+
+
+#: A line that ends a sentence: a sentence-final mark, then any closing quotes and brackets.
+_LINE_ENDS_SENTENCE = re.compile(r"[。！？!?；;…]+[”’」』）)】》\"']*$")
+#: What a line continuing the one before starts with: a closing quote or bracket.
+_CLOSING_START = re.compile(r"^[”’」』）)】》]")
+#: A title line (a headline, a salutation) holds no comma.
+_COMMA = re.compile(r"[，,]")
+_TITLE_MAX_CHARS = 40
+
+
+def line_paragraph_breaks(lines: Sequence[str]) -> list[int]:
+    """Indices ``i`` of the line breaks after ``lines[i]`` that end a paragraph in a block whose paragraphs are
+    one to a line (a text file without blank lines between them): a break after a line that ends a sentence,
+    unless the next line opens with a closing quote or bracket. In such a block (one with at least one of
+    those breaks), a title line also ends at its break: a line without a comma, shorter than the block's
+    other lines (at most 40 characters, under four fifths of their median length), at the block's start or
+    right after a paragraph's end. A break inside a sentence (a hard-wrapped line, a name on a line of its
+    own) joins the lines as before."""
+    stripped = [line.strip() for line in lines]
+    ends = [i for i in range(len(stripped) - 1)
+            if stripped[i] and stripped[i + 1] and _LINE_ENDS_SENTENCE.search(stripped[i])
+            and not _CLOSING_START.match(stripped[i + 1])]
+    if not ends:
+        return []
+    lengths = sorted(len(line) for line in stripped if line)
+    title_max = min(_TITLE_MAX_CHARS, 0.8 * lengths[len(lengths) // 2])
+    breaks = set(ends)
+    for i in range(len(stripped) - 1):
+        line, after = stripped[i], stripped[i + 1]
+        if (i not in breaks and line and after and (i == 0 or i - 1 in breaks) and len(line) < title_max
+                and not _COMMA.search(line) and not _CLOSING_START.match(after)):
+            breaks.add(i)
+    return sorted(breaks)
+
+
+def _line_paragraphs(blocks: Sequence[MappedText]) -> tuple[list[MappedText], list[bool]]:
+    """``blocks`` with each cut at its :func:`line_paragraph_breaks`, and for each piece whether it ended at
+    such a break (a paragraph ended there, so no page break cut it)."""
+    out: list[MappedText] = []
+    at_break: list[bool] = []
+    for block in blocks:
+        lines = block.text.split("\n")
+        breaks = line_paragraph_breaks(lines) if len(lines) > 1 else []
+        line_ends = list(accumulate(len(line) + 1 for line in lines))   # each line's end, past its line break
+        start = 0
+        for i in breaks:
+            end = line_ends[i]
+            out.append(MappedText(block.text[start:end - 1], block.offsets[start:end - 1]))
+            at_break.append(True)
+            start = end
+        out.append(MappedText(block.text[start:], block.offsets[start:]) if start else block)
+        at_break.append(False)
+    return out, at_break
 
 
 def _sentences(text: str) -> int:
@@ -391,9 +446,16 @@ def document_pieces(doc: Document, config: CleanConfig, dropped: Counter[str] | 
     blocks = [block for block in _blocks(doc.text) if block.text.strip()]
     if config.drop_headers_footers:
         blocks = _without_running_lines(blocks, drops)
+    at_break = [False] * len(blocks)
+    if config.line_paragraphs:
+        blocks, at_break = _line_paragraphs(blocks)
     pieces: list[tuple[str, MappedText]] = []
     open_paragraph = None  # index in pieces of a paragraph that ended mid-sentence
-    for raw, kind in zip(blocks, _classify_in_context(blocks, config)):
+    after_break = False
+    for raw, kind, ends_at_break in zip(blocks, _classify_in_context(blocks, config), at_break):
+        if after_break:   # the block before ended its paragraph at a line break: no page break cut it
+            open_paragraph = None
+        after_break = ends_at_break
         if kind not in ("heading", "paragraph", "note"):
             drops.add(kind, raw.text)
             continue
