@@ -357,3 +357,49 @@ def test_the_iterations_of_a_fit_follow_the_corpus_size_rule():
     assert fit_iterations(0, "tomotopy", rows(20_000)) == 1000       # the bundled corpus: at the ceiling
     assert fit_iterations(0, "gensim", rows(650_000)) == fit_iterations(0, "nmf", rows(10)) == 250
     assert fit_iterations(40, "tomotopy", rows(650_000)) == 40
+
+
+def _one_paragraph_corpus(tmp_path):
+    """One document of one paragraph: too little text for six topics."""
+    import textmine as tm
+
+    folder = tmp_path / "one"
+    folder.mkdir()
+    text = (CORPUS / "xinhua-ai-trends-2026.txt").read_text(encoding="utf-8")
+    (folder / "one.txt").write_text("".join(text.split()), encoding="utf-8")
+    return tm.Config().replace(corpus={"path": str(folder)}, scale={"cache": False},
+                               output={"wordclouds": False, "plots": False})
+
+
+def test_a_run_leaves_out_topics_its_text_is_too_little_for_and_keeps_the_rest(tmp_path, caplog):
+    """Fewer usable units than k: with other stages the topics are left out with a warning and the other tables
+    made; asked for alone, a one-line error from this process (no worker's traceback)."""
+    import textmine as tm
+    from textmine.errors import TooLittleText
+
+    config = _one_paragraph_corpus(tmp_path)
+    result = tm.run(config, ("keywords", "topics"))
+    assert "keywords" in result.tables and not any(name.startswith("topic") for name in result.tables)
+    assert any("fewer than k = 6" in r.getMessage() and "topics skipped" in r.getMessage() for r in caplog.records)
+    with pytest.raises(TooLittleText, match="fewer than k = 6"):
+        tm.run(config, ("topics",))
+
+
+def test_a_fit_workers_error_for_the_user_is_raised_again_here():
+    """A worker process that stops with a textmine error sends it back: the caller raises the same error, with its
+    message, instead of reporting a failed worker."""
+    from textmine.errors import TooLittleText
+    from textmine.topics.processes import fit_in_processes
+
+    with pytest.raises(TooLittleText, match="2 unit"):
+        fit_in_processes([["算力", "模型"], ["模型", "数据"]], ["a", "b"], [1, 2], workers=2, k=6, engine="tomotopy",
+                         iterations=10)
+
+
+def test_topics_alone_on_too_little_text_is_a_one_line_error(tmp_path, capsys):
+    from textmine.cli import main
+
+    config = _one_paragraph_corpus(tmp_path)
+    code = main(["topics", "--corpus", config.corpus.path, "--no-cache", "--quiet", "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and len(err) == 1 and err[0].startswith("textmine: error: topics: 1 unit(s)"), err

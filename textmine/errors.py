@@ -33,6 +33,11 @@ class StageError(TextmineError):
     exit_code = 1
 
 
+class TooLittleText(StageError):
+    """The corpus has too little text for a stage (fewer usable units than topics); a run of several stages
+    leaves that stage out with a warning, a command of that stage alone stops with this error."""
+
+
 def did_you_mean(word: str, choices: Iterable[str], *, limit: int = 3, prefix: str = "") -> str:
     """``"; did you mean 'k'?"`` (or ``"'a' or 'b'"``) for the choices close to ``word``; empty when none is.
 

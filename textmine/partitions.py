@@ -41,7 +41,7 @@ import pandas as pd
 
 from .config import Config
 from .data import Corpus, Document, Dtm
-from .errors import StageError
+from .errors import StageError, TooLittleText
 
 log = logging.getLogger(__name__)
 
@@ -805,10 +805,16 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     # topics --------------------------------------------------------------------------------------------------------
     if "topics" in stages:
         with timings.stage("topics"):
-            topic_tables, html = _topics(out, runner, config, states, answers, sample, corpus, cache, progress,
-                                         sum(s.content_docs for s in summaries), fit_on)
-            tables.update(topic_tables)
-            files["topic_map.html"] = html.encode("utf-8")
+            try:
+                topic_tables, html = _topics(out, runner, config, states, answers, sample, corpus, cache, progress,
+                                             sum(s.content_docs for s in summaries), fit_on)
+            except TooLittleText as exc:   # as in one process (textmine.pipeline.topics_stage)
+                if len(stages) == 1:
+                    raise
+                log.warning("%s; topics skipped", exc)
+            else:
+                tables.update(topic_tables)
+                files["topic_map.html"] = html.encode("utf-8")
     for handle in states:
         runner.release(handle)
     result = PartitionedResult(prepared, tuple(stages), timings, tables, files)
@@ -944,7 +950,7 @@ def _topics(out, runner: Runner, config: Config, states, answers: list[Answer], 
         term_marginal,
         topic_labels,
     )
-    from .topics.model import TopicModel, topic_terms_table
+    from .topics.model import TopicModel, check_enough_rows, topic_terms_table
     from .topics.processes import decode_docs
     from .topics.select import parse_k
     from .topics.topicmap import topic_map_html
@@ -967,9 +973,7 @@ def _topics(out, runner: Runner, config: Config, states, answers: list[Answer], 
         k = int(k_table.loc[k_table["proposed"], "k"].iloc[0])
     elif ks:
         k = ks[0]
-    if len(docs) < k:
-        raise StageError(f"topics: {len(docs)} units with enough tokens is fewer than k = {k}; "
-                         f"lower [topics] k or min_unit_tokens")
+    check_enough_rows(len(docs), k)
     if fit_on == "documents" and sample is None:   # the paragraphs get weights from the fit, as in one process
         paragraphs = [p for p in (answer.paragraphs for answer in answers) if p is not None]
         fitted = FitRows("documents", docs, ids, ids, [d for p in paragraphs for d in decode_docs(*p[0])],

@@ -19,7 +19,7 @@ import pandas as pd
 
 from .config import Config
 from .data import Corpus
-from .errors import ConfigError, StageError
+from .errors import ConfigError, StageError, TooLittleText
 from .preparation import FROM_CONFIG, Prepared, prepare, resolve_cache
 from .provenance import Timings
 
@@ -96,16 +96,23 @@ def keyness_groups(corpus: Corpus, cfg) -> tuple[list[str], list[str], str, str]
     return target, reference, target_expr, reference_expr
 
 
-def topics_stage(prepared: Prepared, *, cache=None, progress: bool = False,
-                 background: bool = False) -> tuple[dict[str, pd.DataFrame], dict[str, bytes]]:
+def topics_stage(prepared: Prepared, *, cache=None, progress: bool = False, background: bool = False,
+                 optional: bool = False) -> tuple[dict[str, pd.DataFrame], dict[str, bytes]]:
     """Topic tables and the topic map page (``topic_map.html``); fits come from ``cache`` when it holds them
-    (``background``: other stages run meanwhile, so fits go to worker processes)."""
+    (``background``: other stages run meanwhile, so fits go to worker processes). ``optional``: topics run with
+    other stages, so a corpus with too little text for them leaves them out with a warning instead of an error."""
     from .topics.analysis import analyse_topic_model
     from .topics.select import parse_k
 
     cfg = prepared.config.topics
     ks = parse_k(cfg.k_range, "[topics] k_range") if cfg.k_range else None
-    outcome = analyse_topic_model(prepared, ks=ks, progress=progress, cache=cache, background=background)
+    try:
+        outcome = analyse_topic_model(prepared, ks=ks, progress=progress, cache=cache, background=background)
+    except TooLittleText as exc:
+        if not optional:
+            raise
+        log.warning("%s; topics skipped", exc)
+        return {}, {}
     return outcome.tables, {"topic_map.html": outcome.html.encode("utf-8")}
 
 
@@ -135,16 +142,16 @@ ANALYSES: dict[str, Callable[[Prepared], dict[str, pd.DataFrame]]] = {
 }
 
 
-def stage_tables(prepared: Prepared, stage: str, *, cache=None, progress: bool = False,
-                 background: bool = False) -> tuple[dict[str, pd.DataFrame], dict[str, bytes], bool]:
+def stage_tables(prepared: Prepared, stage: str, *, cache=None, progress: bool = False, background: bool = False,
+                 optional: bool = False) -> tuple[dict[str, pd.DataFrame], dict[str, bytes], bool]:
     """``(tables, files, from_cache)`` of one stage: read from the cache when its inputs are unchanged,
-    else computed (and kept). ``background``: other stages run meanwhile (see :func:`topics_stage`)."""
+    else computed (and kept). ``background``, ``optional``: other stages run meanwhile (see :func:`topics_stage`)."""
     if stage not in STAGES:
         raise StageError(f"unknown stage {stage!r}; stages are {', '.join(STAGES)}")
 
     def compute() -> tuple[dict[str, pd.DataFrame], dict[str, bytes]]:
         if stage == "topics":
-            return topics_stage(prepared, cache=cache, progress=progress, background=background)
+            return topics_stage(prepared, cache=cache, progress=progress, background=background, optional=optional)
         return ANALYSES[stage](prepared), {}
 
     if cache is None or prepared.analysis_key is None:
@@ -157,7 +164,8 @@ def stage_tables(prepared: Prepared, stage: str, *, cache=None, progress: bool =
         log.info("%s: tables read from the cache (%s)", stage, key)
         return (*cached, True)
     tables, files = compute()
-    cache.results.put(stage, key, tables, files)
+    if tables or files:   # a stage left out (too little text) is not kept: run alone, it is an error
+        cache.results.put(stage, key, tables, files)
     return tables, files, False
 
 
@@ -197,7 +205,8 @@ def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None
 
     def compute(stage: str, background: bool = False) -> tuple[dict[str, pd.DataFrame], dict[str, bytes]]:
         with timings.stage(stage):
-            tables, files, hit = stage_tables(prepared, stage, cache=cache, progress=progress, background=background)
+            tables, files, hit = stage_tables(prepared, stage, cache=cache, progress=progress, background=background,
+                                              optional=len(stages) > 1)
         if hit:
             timings.cached.add(stage)
         return tables, files

@@ -682,7 +682,9 @@ def build_context(run: RunFiles, *, rows: int = 15, max_documents: int = 40, cac
                     "last_year": max(d[:4] for d in dated) if dated else "",
                     **{k: format_number(v) for k, v in totals.items()},
                     "themes": "、".join(map(str, config.get("trends", {}).get("themes", []) or [])),
-                    "topics": config.get("topics", {}), "keywords_top_n": config.get("keywords", {}).get("top_n")},
+                    # the topic settings only where topics were fitted (a run leaves them out when the text is too little)
+                    "topics": config.get("topics", {}) if "topics" in (m.get("stages") or []) else {},
+                    "keywords_top_n": config.get("keywords", {}).get("top_n")},
         "documents": doc_table,
         "corpus_keywords": corpus_keywords,
         "corpus_cloud": "wordcloud_corpus.png" if "wordcloud_corpus.png" in run.images else None,

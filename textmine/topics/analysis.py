@@ -14,14 +14,14 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from ..errors import StageError
+from ..errors import StageError, TooLittleText
 from ..parallel import available_cores
 from .consensus import consensus_model
 from .documents import choose_fit_on, document_terms, paragraph_mixtures
 from .evaluate import coherence, heldout_log_likelihood, split_heldout, topic_diversity
 from .evidence import (examples_table, fit_table, prevalence, prevalence_by_date, relevance_table, summary_table,
                        term_marginal, topic_labels)
-from .model import TopicModel, doc_topics_table, fit_topics, topic_terms_table
+from .model import TopicModel, check_enough_rows, doc_topics_table, fit_topics, topic_terms_table
 from .select import K_COLUMNS, k_table_row, propose_k
 from .stability import topic_stability
 
@@ -231,8 +231,8 @@ def select_k(docs, ids, ks: Sequence[int], cfg, seed: int, *, progress: bool = F
     train_ids = [ids[i] for i in train]
     held_docs = [docs[i] for i in held]
     if len(train_docs) < max(ks):
-        raise StageError(f"topics: {len(train_docs)} training units is fewer than the largest k = {max(ks)}; "
-                         f"lower the k range or [topics] heldout_fraction")
+        raise TooLittleText(f"topics: {len(train_docs)} training units is fewer than the largest k = {max(ks)}; "
+                            f"lower the k range or [topics] heldout_fraction")
     table_rows = []
     for k in ks:
         _, reference, stability = fit_consensus(train_docs, train_ids, cfg, k=k, seed=seed, progress=progress,
@@ -257,6 +257,7 @@ def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: 
     k_table = None
     k = cfg.k
     rows = fit_rows(prepared, cfg, max(ks) if ks else k)
+    check_enough_rows(len(rows.docs), max(ks) if ks else k)   # before any worker starts
     if ks and len(ks) > 1:
         k_table = select_k(rows.docs, rows.ids, ks, cfg, seed, progress=progress, cache=cache,
                            background=background)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..errors import StageError
+from ..errors import StageError, TooLittleText
 
 if TYPE_CHECKING:   # pandas is imported where tables are made: a fit-worker process never needs it
     import pandas as pd
@@ -137,6 +137,13 @@ def _fit_nmf(docs, **kwargs):
 ENGINES: dict[str, Callable] = {"tomotopy": _fit_tomotopy, "gensim": _fit_gensim, "nmf": _fit_nmf}
 
 
+def check_enough_rows(rows: int, k: int) -> None:
+    """Raise :class:`~textmine.errors.TooLittleText` when ``rows`` units (or documents) cannot hold ``k`` topics."""
+    if rows < k:
+        raise TooLittleText(f"topics: {rows} unit(s) with enough content terms, fewer than k = {k}; lower [topics] k "
+                            f"or min_unit_tokens")
+
+
 def fit_topics(docs: Sequence[Sequence[str]], row_ids: Sequence[str], *, k: int, engine: str = "tomotopy",
                seed: int = 42, iterations: int = 500, workers: int = 1, progress: bool = False,
                **options) -> TopicModel:
@@ -155,9 +162,7 @@ def fit_topics(docs: Sequence[Sequence[str]], row_ids: Sequence[str], *, k: int,
         raise ValueError("one row id per document is needed")
     if any(isinstance(d, str) for d in docs):
         raise TypeError("each document must be a list of terms, not a string")
-    if len(docs) < k:
-        raise StageError(f"topics: {len(docs)} units with enough tokens is fewer than k = {k}; "
-                         f"lower [topics] k or min_unit_tokens")
+    check_enough_rows(len(docs), k)
     dropped = options.pop("drop_terms", None)
     specificity = options.pop("specificity", 0.0)
     first_iterations = options.pop("specificity_iterations", 50)

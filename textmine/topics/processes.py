@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ..errors import StageError
+from ..errors import StageError, TextmineError
 from .model import TopicModel, find_spread_terms, fit_topics
 
 
@@ -67,7 +67,10 @@ def _run_worker(job: bytes, proc: subprocess.Popen | None = None) -> TopicModel 
     if proc.returncode != 0:
         raise StageError(f"a topic-fit worker process failed (exit code {proc.returncode}; its error is printed "
                          f"above); set [topics] workers = 1 (or --fit-workers 1) to fit in this process")
-    return pickle.loads(output)
+    result = pickle.loads(output)
+    if isinstance(result, TextmineError):
+        raise result
+    return result
 
 
 def fit_in_processes(docs: Sequence[Sequence[str]], ids: Sequence[str], seeds: Sequence[int], *, workers: int,
@@ -102,7 +105,10 @@ def main() -> None:
         return
     kind, vocab, flat, offsets, ids, options = pickle.loads(job)
     docs = decode_docs(vocab, flat, offsets)
-    result = fit_topics(docs, ids, **options) if kind == "fit" else find_spread_terms(docs, **options)
+    try:
+        result = fit_topics(docs, ids, **options) if kind == "fit" else find_spread_terms(docs, **options)
+    except TextmineError as exc:   # a message for the user: raised again in the caller's process
+        result = exc
     sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     sys.stdout.buffer.flush()
 
