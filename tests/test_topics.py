@@ -372,15 +372,28 @@ def _one_paragraph_corpus(tmp_path):
 
 
 def test_a_run_leaves_out_topics_its_text_is_too_little_for_and_keeps_the_rest(tmp_path, caplog):
-    """Fewer usable units than k: with other stages the topics are left out with a warning and the other tables
-    made; asked for alone, a one-line error from this process (no worker's traceback)."""
+    """Fewer usable units than k: with other stages the topics are left out with a warning, the other tables made,
+    and the manifest and the report say what was left out and why; asked for alone, a one-line error."""
+    import json
+
     import textmine as tm
     from textmine.errors import TooLittleText
 
     config = _one_paragraph_corpus(tmp_path)
-    result = tm.run(config, ("keywords", "topics"))
-    assert "keywords" in result.tables and not any(name.startswith("topic") for name in result.tables)
-    assert any("fewer than k = 6" in r.getMessage() and "topics skipped" in r.getMessage() for r in caplog.records)
+    result = tm.run(config, ("keywords", "keyness", "topics"))
+    assert "keywords" in result.tables and not any(name.startswith(("topic", "keyness")) for name in result.tables)
+    assert result.left_out == {"keyness": "keyness needs at least two documents",
+                               "topics": "topics: 1 unit(s) with enough content terms, fewer than k = 6; lower "
+                                         "[topics] k or min_unit_tokens"}
+    assert any("fewer than k = 6" in r.getMessage() and "topics left out" in r.getMessage() for r in caplog.records)
+    out = tm.write_run(result, tmp_path / "out", images=False)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["left_out"] == result.left_out and "topics" not in manifest["stages"]
+    tm.write_report(out)
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "Left out for too little text: keyness (keyness needs at least two documents); topics (topics: 1 unit(s)" \
+        in report.replace("\\", "")
+    assert "Topics: tomotopy" not in report
     with pytest.raises(TooLittleText, match="fewer than k = 6"):
         tm.run(config, ("topics",))
 

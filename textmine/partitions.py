@@ -503,6 +503,7 @@ class PartitionedResult:
     timings: Any
     tables: dict[str, pd.DataFrame]
     files: dict[str, bytes]
+    left_out: dict[str, str] = field(default_factory=dict)   # as RunResult.left_out
 
 
 class DocumentChunks:
@@ -670,8 +671,12 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, bytes] = {}
     keyness_on = "keyness" in stages and n_docs >= 2
-    if "keyness" in stages and n_docs < 2:
-        log.warning("keyness needs at least two documents; skipped")
+    left_out: dict[str, str] = {}
+    if "keyness" in stages and n_docs < 2:   # as in one process (textmine.pipeline.run)
+        left_out["keyness"] = "keyness needs at least two documents"
+        if len(stages) == 1:
+            raise TooLittleText(left_out["keyness"])
+        log.warning("%s; keyness left out", left_out["keyness"])
     any_reference = bool((sizes.sum() - sizes > 0).any())
     target_ids: set[str] = set()
     reference_ids: set[str] = set()
@@ -808,16 +813,17 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
             try:
                 topic_tables, html = _topics(out, runner, config, states, answers, sample, corpus, cache, progress,
                                              sum(s.content_docs for s in summaries), fit_on)
-            except TooLittleText as exc:   # as in one process (textmine.pipeline.topics_stage)
+            except TooLittleText as exc:   # as in one process (textmine.pipeline.run)
                 if len(stages) == 1:
                     raise
-                log.warning("%s; topics skipped", exc)
+                log.warning("%s; topics left out", exc)
+                left_out["topics"] = str(exc)
             else:
                 tables.update(topic_tables)
                 files["topic_map.html"] = html.encode("utf-8")
     for handle in states:
         runner.release(handle)
-    result = PartitionedResult(prepared, tuple(stages), timings, tables, files)
+    result = PartitionedResult(prepared, tuple(stages), timings, tables, files, dict(sorted(left_out.items())))
     writer.write(prepared, tables, files, written={"keywords", "trends", "doc_topics"})
     return result
 

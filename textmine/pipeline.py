@@ -54,8 +54,7 @@ def keyness_stage(prepared: Prepared) -> dict[str, pd.DataFrame]:
     from .keyness import keyness_each_vs_rest
 
     if len(prepared.doc_dtm.row_ids) < 2:
-        log.warning("keyness needs at least two documents; skipped")
-        return {}
+        raise TooLittleText("keyness needs at least two documents")
     cfg = prepared.config.keyness
     return {"keyness": keyness_each_vs_rest(prepared.doc_dtm, top_n=cfg.top_n, min_count=cfg.min_count),
             "keyness_compare": compare_keyness(prepared)}
@@ -96,23 +95,16 @@ def keyness_groups(corpus: Corpus, cfg) -> tuple[list[str], list[str], str, str]
     return target, reference, target_expr, reference_expr
 
 
-def topics_stage(prepared: Prepared, *, cache=None, progress: bool = False, background: bool = False,
-                 optional: bool = False) -> tuple[dict[str, pd.DataFrame], dict[str, bytes]]:
+def topics_stage(prepared: Prepared, *, cache=None, progress: bool = False,
+                 background: bool = False) -> tuple[dict[str, pd.DataFrame], dict[str, bytes]]:
     """Topic tables and the topic map page (``topic_map.html``); fits come from ``cache`` when it holds them
-    (``background``: other stages run meanwhile, so fits go to worker processes). ``optional``: topics run with
-    other stages, so a corpus with too little text for them leaves them out with a warning instead of an error."""
+    (``background``: other stages run meanwhile, so fits go to worker processes)."""
     from .topics.analysis import analyse_topic_model
     from .topics.select import parse_k
 
     cfg = prepared.config.topics
     ks = parse_k(cfg.k_range, "[topics] k_range") if cfg.k_range else None
-    try:
-        outcome = analyse_topic_model(prepared, ks=ks, progress=progress, cache=cache, background=background)
-    except TooLittleText as exc:
-        if not optional:
-            raise
-        log.warning("%s; topics skipped", exc)
-        return {}, {}
+    outcome = analyse_topic_model(prepared, ks=ks, progress=progress, cache=cache, background=background)
     return outcome.tables, {"topic_map.html": outcome.html.encode("utf-8")}
 
 
@@ -142,16 +134,17 @@ ANALYSES: dict[str, Callable[[Prepared], dict[str, pd.DataFrame]]] = {
 }
 
 
-def stage_tables(prepared: Prepared, stage: str, *, cache=None, progress: bool = False, background: bool = False,
-                 optional: bool = False) -> tuple[dict[str, pd.DataFrame], dict[str, bytes], bool]:
+def stage_tables(prepared: Prepared, stage: str, *, cache=None, progress: bool = False,
+                 background: bool = False) -> tuple[dict[str, pd.DataFrame], dict[str, bytes], bool]:
     """``(tables, files, from_cache)`` of one stage: read from the cache when its inputs are unchanged,
-    else computed (and kept). ``background``, ``optional``: other stages run meanwhile (see :func:`topics_stage`)."""
+    else computed (and kept). ``background``: other stages run meanwhile (see :func:`topics_stage`).
+    Raises :class:`~textmine.errors.TooLittleText` when the corpus has too little text for the stage."""
     if stage not in STAGES:
         raise StageError(f"unknown stage {stage!r}; stages are {', '.join(STAGES)}")
 
     def compute() -> tuple[dict[str, pd.DataFrame], dict[str, bytes]]:
         if stage == "topics":
-            return topics_stage(prepared, cache=cache, progress=progress, background=background, optional=optional)
+            return topics_stage(prepared, cache=cache, progress=progress, background=background)
         return ANALYSES[stage](prepared), {}
 
     if cache is None or prepared.analysis_key is None:
@@ -164,8 +157,7 @@ def stage_tables(prepared: Prepared, stage: str, *, cache=None, progress: bool =
         log.info("%s: tables read from the cache (%s)", stage, key)
         return (*cached, True)
     tables, files = compute()
-    if tables or files:   # a stage left out (too little text) is not kept: run alone, it is an error
-        cache.results.put(stage, key, tables, files)
+    cache.results.put(stage, key, tables, files)
     return tables, files, False
 
 
@@ -178,6 +170,8 @@ class RunResult:
     timings: Timings
     stages: tuple[str, ...]
     files: dict[str, bytes] = field(default_factory=dict)
+    #: stages the corpus had too little text for, each with why (a run of several stages leaves them out)
+    left_out: dict[str, str] = field(default_factory=dict)
 
 
 def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None = None, cache=FROM_CONFIG,
@@ -203,10 +197,19 @@ def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None
         on_stage("segment", sum(timings.seconds.values()))
     results: dict[str, tuple[dict[str, pd.DataFrame], dict[str, bytes]]] = {}
 
+    left_out: dict[str, str] = {}
+
     def compute(stage: str, background: bool = False) -> tuple[dict[str, pd.DataFrame], dict[str, bytes]]:
         with timings.stage(stage):
-            tables, files, hit = stage_tables(prepared, stage, cache=cache, progress=progress, background=background,
-                                              optional=len(stages) > 1)
+            try:
+                tables, files, hit = stage_tables(prepared, stage, cache=cache, progress=progress,
+                                                  background=background)
+            except TooLittleText as exc:   # asked for alone, the stage's error; with others, the rest still runs
+                if len(stages) == 1:
+                    raise
+                log.warning("%s; %s left out", exc, stage)
+                left_out[stage] = str(exc)
+                return {}, {}
         if hit:
             timings.cached.add(stage)
         return tables, files
@@ -231,7 +234,7 @@ def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None
         done("topics")
     tables = {name: frame for stage in stages for name, frame in results[stage][0].items()}
     files = {name: data for stage in stages for name, data in results[stage][1].items()}
-    return RunResult(prepared, tables, timings, tuple(stages), files)
+    return RunResult(prepared, tables, timings, tuple(stages), files, dict(sorted(left_out.items())))
 
 
 def _computes_from_the_matrix(prepared: Prepared, stages: Sequence[str], cache) -> bool:

@@ -175,6 +175,8 @@ def build_manifest(result, command: str) -> dict[str, Any]:
                                      f"every stub"}}
     return {
         **base,
+        # stages asked for that the corpus had too little text for, each with why
+        **({"left_out": dict(result.left_out)} if result.left_out else {}),
         "corpus": {
             **base["corpus"],
             "units": len(prepared.units),

@@ -675,6 +675,7 @@ def build_context(run: RunFiles, *, rows: int = 15, max_documents: int = 40, cac
         "manifest": {"sha256": run.manifest_sha256, "created": str(m.get("created", "")),
                      "command": str(m.get("command", "")), "version": str(m.get("textmine", "")),
                      "seed": m.get("seed"), "stages": _stages_made(m),
+                     "left_out": "; ".join(f"{stage} ({why})" for stage, why in (m.get("left_out") or {}).items()),
                      "corpus_path": str(m.get("corpus", {}).get("path", "")),
                      "several_commands": len(_commands(m)) > 1},
         "summary": {"documents": len(documents), "dates": sorted(set(dated)),
