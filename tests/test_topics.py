@@ -394,6 +394,8 @@ def test_a_run_leaves_out_topics_its_text_is_too_little_for_and_keeps_the_rest(t
     assert "Left out for too little text: keyness (keyness needs at least two documents); topics (topics: 1 unit(s)" \
         in report.replace("\\", "")
     assert "Topics: tomotopy" not in report
+    tm.write_run(tm.run(config, ("kwic",)), out, images=False)   # a later command into the folder keeps the record
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["left_out"] == result.left_out
     with pytest.raises(TooLittleText, match="fewer than k = 6"):
         tm.run(config, ("topics",))
 

@@ -210,7 +210,7 @@ def merge_manifest(old: dict | None, new: dict, written: Mapping[str, str], out_
     """
     stages = set(new.get("stages", ()))
     record = {"command": new.get("command", ""), "created": new.get("created", ""), "stages": sorted(stages),
-              "files": sorted(written)}
+              "files": sorted(written), **({"left_out": new["left_out"]} if new.get("left_out") else {})}
     earlier: dict[str, str] = dict((old or {}).get("outputs") or {})
     full_run = stages >= set(new.get("all_stages", ())) and bool(new.get("all_stages"))
     if old is None or full_run:
@@ -236,7 +236,12 @@ def merge_manifest(old: dict | None, new: dict, written: Mapping[str, str], out_
     outputs = dict(sorted({**kept, **written}.items()))
     all_stages = sorted({s for entry in commands for s in entry["stages"]
                          if any(stage_of_file(f) == s for f in entry["files"])})
-    return {**new, "stages": all_stages, "outputs": outputs, "commands": commands}, drop
+    # a stage a command left out stays named until a later command makes it
+    left_out = {stage: why for entry in commands for stage, why in (entry.get("left_out") or {}).items()
+                if stage not in all_stages}
+    merged = {key: value for key, value in new.items() if key != "left_out"}
+    return {**merged, "stages": all_stages, **({"left_out": dict(sorted(left_out.items()))} if left_out else {}),
+            "outputs": outputs, "commands": commands}, drop
 
 
 class OutputWriter:
