@@ -105,10 +105,7 @@ def table_corpus(documents) -> Corpus:
     """A :class:`~textmine.data.Corpus` of text-less documents with the ids, dates, titles and publishers of a
     ``documents.csv`` table (a DataFrame): enough to form groups and periods as the run did when they are by
     date, title or publisher. An empty or unreadable date is no date."""
-    def column(name: str) -> list[str]:
-        return text_column(documents, name)
-
-    date_column = column("date")
+    date_column = text_column(documents, "date")
     dates: dict[str, PartialDate | None] = {"": None}
     for value in set(date_column) - {""}:
         try:
@@ -116,7 +113,8 @@ def table_corpus(documents) -> Corpus:
         except ValueError:
             dates[value] = None
     docs = []
-    for doc_id, date, title, publisher in zip(column("doc_id"), date_column, column("title"), column("publisher")):
+    for doc_id, date, title, publisher in zip(text_column(documents, "doc_id"), date_column,
+                                              text_column(documents, "title"), text_column(documents, "publisher")):
         meta = {k: v for k, v in (("title", title), ("publisher", publisher)) if v}
         docs.append(Document(doc_id, "", meta=meta, date=dates[date]))
     return Corpus(tuple(docs))

@@ -666,17 +666,14 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
          "stats": {"segmented_texts": sum(s.segmented for s in summaries), "partitions": len(summaries)}})
 
     # pass 2 ---------------------------------------------------------------------------------------------------
-    from .pipeline import keyness_groups
+    from .pipeline import KEYNESS_TOO_LITTLE, keyness_groups, leave_out
 
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, bytes] = {}
     keyness_on = "keyness" in stages and n_docs >= 2
     left_out: dict[str, str] = {}
-    if "keyness" in stages and n_docs < 2:   # as in one process (textmine.pipeline.run)
-        left_out["keyness"] = "keyness needs at least two documents"
-        if len(stages) == 1:
-            raise TooLittleText(left_out["keyness"])
-        log.warning("%s; keyness left out", left_out["keyness"])
+    if "keyness" in stages and n_docs < 2:   # as in one process (textmine.pipeline.keyness_stage)
+        leave_out(left_out, "keyness", TooLittleText(KEYNESS_TOO_LITTLE), stages)
     any_reference = bool((sizes.sum() - sizes > 0).any())
     target_ids: set[str] = set()
     reference_ids: set[str] = set()
@@ -813,11 +810,8 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
             try:
                 topic_tables, html = _topics(out, runner, config, states, answers, sample, corpus, cache, progress,
                                              sum(s.content_docs for s in summaries), fit_on)
-            except TooLittleText as exc:   # as in one process (textmine.pipeline.run)
-                if len(stages) == 1:
-                    raise
-                log.warning("%s; topics left out", exc)
-                left_out["topics"] = str(exc)
+            except TooLittleText as exc:
+                leave_out(left_out, "topics", exc, stages)
             else:
                 tables.update(topic_tables)
                 files["topic_map.html"] = html.encode("utf-8")

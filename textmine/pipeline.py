@@ -50,11 +50,14 @@ def keywords_stage(prepared: Prepared) -> dict[str, pd.DataFrame]:
                                                top_n=cfg.top_n, min_ratio=cfg.min_ratio, stubs=prepared.stubs)}
 
 
+KEYNESS_TOO_LITTLE = "keyness needs at least two documents"
+
+
 def keyness_stage(prepared: Prepared) -> dict[str, pd.DataFrame]:
     from .keyness import keyness_each_vs_rest
 
     if len(prepared.doc_dtm.row_ids) < 2:
-        raise TooLittleText("keyness needs at least two documents")
+        raise TooLittleText(KEYNESS_TOO_LITTLE)
     cfg = prepared.config.keyness
     return {"keyness": keyness_each_vs_rest(prepared.doc_dtm, top_n=cfg.top_n, min_count=cfg.min_count),
             "keyness_compare": compare_keyness(prepared)}
@@ -204,11 +207,8 @@ def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None
             try:
                 tables, files, hit = stage_tables(prepared, stage, cache=cache, progress=progress,
                                                   background=background)
-            except TooLittleText as exc:   # asked for alone, the stage's error; with others, the rest still runs
-                if len(stages) == 1:
-                    raise
-                log.warning("%s; %s left out", exc, stage)
-                left_out[stage] = str(exc)
+            except TooLittleText as exc:
+                leave_out(left_out, stage, exc, stages)
                 return {}, {}
         if hit:
             timings.cached.add(stage)
@@ -235,6 +235,15 @@ def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None
     tables = {name: frame for stage in stages for name, frame in results[stage][0].items()}
     files = {name: data for stage in stages for name, data in results[stage][1].items()}
     return RunResult(prepared, tables, timings, tuple(stages), files, dict(sorted(left_out.items())))
+
+
+def leave_out(left_out: dict[str, str], stage: str, error: TooLittleText, stages: Sequence[str]) -> None:
+    """Record in ``left_out`` (with a warning) that the corpus had too little text for ``stage`` when other
+    ``stages`` run with it, so they still run; asked for alone, the stage's error is raised."""
+    if len(stages) == 1:
+        raise error
+    log.warning("%s; %s left out", error, stage)
+    left_out[stage] = str(error)
 
 
 def _computes_from_the_matrix(prepared: Prepared, stages: Sequence[str], cache) -> bool:

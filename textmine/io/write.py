@@ -70,6 +70,11 @@ def rows_csv(rows, *, header=None) -> bytes:
     with this same ``csv`` writer and dialect, so the bytes are the same (tested), made without a DataFrame.
     With ``header`` the bytes start like a file (byte-order mark, header line); without, they are rows to
     add to one."""
+    return _written_rows(rows, header).encode(CSV_ENCODING if header is not None else "utf-8")
+
+
+def _written_rows(rows, header=None) -> str:
+    """``rows`` (and a ``header`` line first, when given) as the csv module writes them, with LF line ends."""
     import csv
     import io
 
@@ -79,7 +84,7 @@ def rows_csv(rows, *, header=None) -> bytes:
         writer.writerow(header)
     with cyclic_gc_paused():   # rows may be made as they are written: many small tuples, no cycles
         writer.writerows(rows)
-    return buffer.getvalue().encode(CSV_ENCODING if header is not None else "utf-8")
+    return buffer.getvalue()
 
 
 TOKEN_COLUMNS = ["unit_id", "doc_id", "n_tokens", "tokens"]
@@ -125,22 +130,13 @@ def _csv_text(frame: pd.DataFrame, *, header: bool) -> str:
 
     cells = _plain_columns(frame)
     if cells is not None:   # pandas writes with this same csv writer and dialect (tested): the same text, sooner
-        import csv
-        import io
-
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        if header:
-            writer.writerow(list(map(str, frame.columns)))
-        with cyclic_gc_paused():
-            writer.writerows(zip(*cells))
-        return buffer.getvalue()
+        return _written_rows(zip(*cells), list(map(str, frame.columns)) if header else None)
     frame = guard_frame(frame)
     floats = [i for i, dtype in enumerate(frame.dtypes) if isinstance(dtype, np.dtype) and dtype.kind == "f"]
     if floats:   # what float_format="%.6g" writes, made here: pandas formats one value at a time, 5x slower
         frame = frame.copy(deep=False)
         for i in floats:
-            frame.isetitem(i, [FLOAT_FORMAT % v if v == v else "" for v in frame.iloc[:, i].tolist()])
+            frame.isetitem(i, _float_cells(frame.iloc[:, i].tolist()))
     return frame.to_csv(index=False, header=header, lineterminator="\n", float_format=FLOAT_FORMAT)
 
 
@@ -151,24 +147,30 @@ def _plain_columns(frame: pd.DataFrame) -> list[list] | None:
     strings and missing values."""
     from .csvsafe import guard_str
 
-    if frame.columns.nlevels != 1 or not len(frame.columns) or not frame.columns.is_unique:
+    def text(dtype) -> bool:
+        return isinstance(dtype, pd.StringDtype) or dtype == object
+
+    dtypes = list(frame.dtypes)
+    if (frame.columns.nlevels != 1 or not dtypes or not frame.columns.is_unique
+            or not all(text(d) or (isinstance(d, np.dtype) and d.kind in "iubf") for d in dtypes)):
         return None
     columns = []
-    for i, dtype in enumerate(frame.dtypes):
+    for i, dtype in enumerate(dtypes):
         values = frame.iloc[:, i].tolist()
-        if isinstance(dtype, np.dtype) and dtype.kind in "iub":
-            columns.append(values)
-        elif isinstance(dtype, np.dtype) and dtype.kind == "f":
-            columns.append([FLOAT_FORMAT % v if v == v else "" for v in values])
-        elif isinstance(dtype, pd.StringDtype) or dtype == object:
-            if not all(type(v) is str for v in values):
-                if not all(type(v) is str or v is None or (type(v) is float and v != v) for v in values):
-                    return None   # numbers or other objects in a text column: pandas decides how they read
-                values = ["" if type(v) is not str else v for v in values]
-            columns.append(list(map(guard_str, values)))
-        else:
-            return None
+        if not text(dtype):
+            columns.append(_float_cells(values) if dtype.kind == "f" else values)
+            continue
+        if not all(type(v) is str for v in values):
+            if not all(type(v) is str or v is None or (type(v) is float and v != v) for v in values):
+                return None   # numbers or other objects in a text column: pandas decides how they read
+            values = ["" if type(v) is not str else v for v in values]
+        columns.append(list(map(guard_str, values)))
     return columns
+
+
+def _float_cells(values) -> list[str]:
+    """Floats as ``FLOAT_FORMAT`` writes them, NaN as an empty cell."""
+    return [FLOAT_FORMAT % v if v == v else "" for v in values]
 
 
 def sha256_bytes(data: bytes) -> str:
