@@ -400,6 +400,43 @@ def test_a_run_leaves_out_topics_its_text_is_too_little_for_and_keeps_the_rest(t
         tm.run(config, ("topics",))
 
 
+def _first_paragraphs(tmp_path, n: int):
+    """The first ``n`` paragraphs of a bundled report as a corpus of one document (no cache, no images)."""
+    import textmine as tm
+
+    folder = tmp_path / f"first{n}"
+    folder.mkdir()
+    text = (CORPUS / "xinhua-ai-trends-2026.txt").read_text(encoding="utf-8")
+    (folder / "first.txt").write_text("\n\n".join([b for b in text.split("\n\n") if len(b.strip()) > 60][:n]),
+                                      encoding="utf-8")
+    return tm.Config().replace(corpus={"path": str(folder)}, scale={"cache": False},
+                               output={"wordclouds": False, "plots": False})
+
+
+def test_too_few_terms_above_the_term_count_floor_is_too_little_text(tmp_path, capsys):
+    """Eight paragraphs of a report are eight units, enough rows for six topics, but only two terms (AI, 中国) are
+    seen five times: six topics over them would be noise. The run leaves topics out; alone, a one-line error that
+    names the setting; with the floor lowered the topics are fitted."""
+    from collections import Counter
+
+    import textmine as tm
+    from textmine.cli import main
+    from textmine.topics.analysis import fit_rows
+
+    config = _first_paragraphs(tmp_path, 8)
+    rows = fit_rows(tm.prepare(config, cache=None), config.topics, 6)
+    counts = Counter(t for terms in rows.docs for t in terms)
+    assert len(rows.docs) == 8 and sorted(t for t, c in counts.items() if c >= 5) == ["AI", "中国"]
+    result = tm.run(config, ("keywords", "topics"))
+    assert result.left_out == {"topics": "topics: 2 term(s) seen at least 5 times across the fitted units, fewer "
+                                         "than k = 6; lower [topics] min_term_count or k"}
+    code = main(["topics", "--corpus", config.corpus.path, "--no-cache", "--quiet", "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1 and err == ["textmine: error: " + result.left_out["topics"]], err
+    lowered = tm.run(config.replace(topics={"min_term_count": 1}), ("topics",))
+    assert len(lowered.tables["topic_summary"]) == 6
+
+
 def test_a_fit_workers_error_for_the_user_is_raised_again_here():
     """A worker process that stops with a textmine error sends it back: the caller raises the same error, with its
     message, instead of reporting a failed worker."""

@@ -303,6 +303,13 @@ def fit_table(model, rows, runs: Sequence, stability: np.ndarray, unstable: Sequ
             spread_note += (f"; the first fit saw {len(sample):,} of the {len(rows.docs):,} rows, drawn at random "
                             f"with seed {seeds[0]} up to {FIRST_FIT_TOKENS:,} tokens")
     n_unstable = sum(bool(u) for u in unstable)
+    floor = cfg.min_term_count if cfg.engine != "gensim" else 0
+    rare = len(set().union(*map(set, rows.docs)) - set(model.vocab) - set(spread)) if floor > 1 else 0
+    seen = f"in fewer than {floor} of the fitted rows" if cfg.engine == "nmf" else \
+        f"seen fewer than {floor} times across the fitted rows"
+    rare_note = (f"terms {seen} ([topics] min_term_count), left out: too rare to place, they made the topics "
+                 f"differ from seed to seed" if floor > 1 else
+                 "no term-count floor: every term is fitted")
     rows_out = [
         ("fit_on", rows.fit_on, why),
         ("rows_fitted", f"{len(rows.docs)}", unit_note),
@@ -310,6 +317,7 @@ def fit_table(model, rows, runs: Sequence, stability: np.ndarray, unstable: Sequ
         ("fits", f"{len(runs)}", fits_note),
         ("iterations", f"{model.params.get('iterations')}", "Gibbs sampling iterations per fit"),
         ("spread_terms", f"{len(spread)}", spread_note),
+        ("rare_terms", f"{rare}", rare_note),
         ("unstable_topics", f"{n_unstable} of {k}" if len(runs) > 1 else "not measured",
          unstable_meaning(cfg.stability_threshold)),
     ]

@@ -144,6 +144,21 @@ def check_enough_rows(rows: int, k: int) -> None:
                             f"or min_unit_tokens")
 
 
+def check_enough_terms(docs: Sequence[Sequence[str]], k: int, *, engine: str, min_count: int) -> None:
+    """Raise :class:`~textmine.errors.TooLittleText` when ``[topics] min_term_count`` leaves fewer than ``k`` terms
+    to fit (tomotopy: terms seen that often; nmf: terms in that many rows; gensim has no floor)."""
+    if min_count <= 1 or engine == "gensim":
+        return
+    from collections import Counter
+
+    counts = Counter(t for terms in docs for t in (set(terms) if engine == "nmf" else terms))
+    kept = sum(1 for count in counts.values() if count >= min_count)
+    if kept < k:
+        seen = "in" if engine == "nmf" else "seen"
+        raise TooLittleText(f"topics: {kept} term(s) {seen} at least {min_count} times across the fitted units, fewer "
+                            f"than k = {k}; lower [topics] min_term_count or k")
+
+
 def fit_topics(docs: Sequence[Sequence[str]], row_ids: Sequence[str], *, k: int, engine: str = "tomotopy",
                seed: int = 42, iterations: int = 500, workers: int = 1, progress: bool = False,
                **options) -> TopicModel:
@@ -163,6 +178,7 @@ def fit_topics(docs: Sequence[Sequence[str]], row_ids: Sequence[str], *, k: int,
     if any(isinstance(d, str) for d in docs):
         raise TypeError("each document must be a list of terms, not a string")
     check_enough_rows(len(docs), k)
+    check_enough_terms(docs, k, engine=engine, min_count=options.get("min_term_count", 0))
     dropped = options.pop("drop_terms", None)
     specificity = options.pop("specificity", 0.0)
     first_iterations = options.pop("specificity_iterations", 50)
