@@ -55,7 +55,7 @@ LATER_DEFAULTS = ("default before the speed-up (250 iterations per fit; news 340
                   "three fits of 250 iterations, agreement without scikit-learn (03:22 UTC)",
                   "three fits of 200 iterations (the default at 03:43 UTC)", "default, an earlier run (06:42 UTC)",
                   "default, an earlier run (06:35–06:46 UTC)", "default, an earlier run (10:19–10:25 UTC)",
-                  "default, an earlier run (12:45–12:49 UTC)")
+                  "default, an earlier run (12:45–12:49 UTC)", "no term-count floor (the default until 2026-12-02 15:00 UTC; runs 12:44–13:02 UTC)")
 #: The plain script's settings per corpus, as the issue that asked for this benchmark ran it.
 PLAIN = {"reviews": {"iterations": 500, "threads": 2}, "news": {"iterations": 1000, "threads": 1}}
 
@@ -427,8 +427,20 @@ def write(_args) -> None:
                   "`150 iterations`: with it and 150 iterations per fit (a trial, not kept); "
                   "`three fits, sampled first fit`: three fits after a first fit on a sample of a large corpus; "
                   "`three fits, 30M draws`: the same with at most 30 million token draws per fit (the default "
-                  "since 2026-12-02).", "",
-                  "| code | corpus | seed | unstable topics | stability per topic | labels |", "|---|---|---|---|---|---|"]
+                  "since 2026-12-02); `before the consensus (eb501c2)`, `no term-count floor` and `term-count floor "
+                  "of 5`: the code before the consensus, the default before `[topics] min_term_count = 5` and the "
+                  "default with it, each over seeds 42 and 1-11 in one run (2026-12-02, 14:20-14:45 UTC).", "",
+                  "Topics flagged unstable over every seed each code ran (the counts of the rows below):", "",
+                  "| code | corpus | seeds | unstable topics |", "|---|---|---|---|"]
+        totals: dict[tuple[str, str], list] = {}
+        for r in stab:
+            total = totals.setdefault((r["tree"], r["corpus"]), [[], 0, 0])
+            total[0].append(str(r["seed"]))
+            total[1] += r["unstable"]
+            total[2] += r["k"]
+        for (tree, corpus), (seeds, unstable, k) in totals.items():
+            lines.append(f"| {tree} | {corpus} | {', '.join(seeds)} | {unstable} of {k} ({unstable / k:.0%}) |")
+        lines += ["", "| code | corpus | seed | unstable topics | stability per topic | labels |", "|---|---|---|---|---|---|"]
         for r in stab:
             lines.append(f"| {r['tree']} | {r['corpus']} | {r['seed']} | {r['unstable']} of {r['k']} | "
                          f"{', '.join(f'{s:.2f}' for s in r['stability'])} | {' / '.join(r['labels'])} |")
