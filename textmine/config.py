@@ -129,8 +129,8 @@ class TopicsConfig:
     examples: int = _opt(5, "representative paragraphs listed per topic", min=1)
     term_weight: str = _opt("one", "tomotopy term weighting", choices=("one", "idf", "pmi"))
     min_term_count: int = _opt(5, "terms seen fewer times across the fitted units are left out of the model (nmf: "
-                                  "terms in fewer units); rare terms made topics differ from seed to seed "
-                                  "(see benchmarks/)", min=0)
+                                  "terms in fewer units); with them, fits of other seeds agreed less "
+                                  "(benchmarks/results/topics.md)", min=0)
     drop_top: int = _opt(0, "tomotopy: leave out this many most frequent terms", min=0)
     alpha: float = _opt(0.01, "tomotopy: document–topic prior per topic (small: a unit is about few topics)",
                         min=0.0001)

@@ -307,8 +307,8 @@ def fit_table(model, rows, runs: Sequence, stability: np.ndarray, unstable: Sequ
     rare = len(set().union(*map(set, rows.docs)) - set(model.vocab) - set(spread)) if floor > 1 else 0
     seen = f"in fewer than {floor} of the fitted rows" if cfg.engine == "nmf" else \
         f"seen fewer than {floor} times across the fitted rows"
-    rare_note = (f"terms {seen} ([topics] min_term_count), left out: too rare to place, they made the topics "
-                 f"differ from seed to seed" if floor > 1 else
+    rare_note = (f"terms {seen} ([topics] min_term_count): too rare to define a topic, left out of the model"
+                 if floor > 1 else
                  "no term-count floor: every term is fitted")
     rows_out = [
         ("fit_on", rows.fit_on, why),
