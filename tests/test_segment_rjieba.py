@@ -180,6 +180,13 @@ def test_character_class_table_matches_python(pair):
     codes = list(range(0, sys.maxunicode + 1, step)) + list(range(0x4E00, 0xA000))
     assert [bool(table[c] & _ALNUM) for c in codes] == [chr(c).isalnum() for c in codes]
     assert [chr(c) for c in np.flatnonzero(table & _URL_MARK)] == [".", ":", "@"]
+    # a segmenter starts with the Basic Multilingual Plane and grows its table to the code points it meets
+    segmenter = tm.make_segmenter(tm.Config().replace(segment={"backend": "rjieba"})).initialize()
+    assert len(segmenter._char_classes) == 0x10000
+    texts = ["𠀀𠀁字和大模型", "表情😀也行"]   # U+20001 is the highest code point here
+    assert segmenter.segment_many(texts) == [segmenter.words(t) for t in texts]
+    grown = segmenter._char_classes
+    assert len(grown) == 0x20002 and np.array_equal(grown, table[:len(grown)])
 
 
 def test_blocks_are_bounded_in_units_and_characters():
