@@ -115,6 +115,19 @@ def cpc_rows() -> list[dict]:
     return [json.loads(line) for line in shared_file("cpc_congress_reports.jsonl").read_text("utf-8").splitlines()]
 
 
+def first_paragraphs(tmp_path, n: int):
+    """The first ``n`` paragraphs of a bundled report as a corpus of one document (no cache, no images)."""
+    import textmine as tm
+
+    folder = tmp_path / f"first{n}"
+    folder.mkdir()
+    text = (CORPUS / "xinhua-ai-trends-2026.txt").read_text(encoding="utf-8")
+    (folder / "first.txt").write_text("\n\n".join([b for b in text.split("\n\n") if len(b.strip()) > 60][:n]),
+                                      encoding="utf-8")
+    return tm.Config().replace(corpus={"path": str(folder)}, scale={"cache": False},
+                               output={"wordclouds": False, "plots": False})
+
+
 @pytest.fixture
 def corpus_copy(tmp_path):
     """A copy of corpus/ a test may edit."""

@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import CORPUS, shopping_reviews, textmine
+from conftest import CORPUS, first_paragraphs, shopping_reviews, textmine
 
 import textmine as tm
 
@@ -58,6 +58,17 @@ def test_a_partitioned_run_writes_the_files_of_a_run_in_one_process(reference, t
     assert result.prepared.segment_info["partitions"] == 4
     assert len(reference) >= 20 and set(parts) == set(reference)
     assert [name for name in reference if parts[name] != reference[name]] == []
+
+
+def test_a_partitioned_run_leaves_out_topics_the_term_count_floor_leaves_too_few_terms_for(tmp_path):
+    """Eight paragraphs of a report: two terms seen five times, fewer than k = 6. Over partitions, as in one
+    process, the topics are left out with the same reason and the other tables are made."""
+    config = first_paragraphs(tmp_path, 8)
+    single = tm.run(config, cache=None)
+    parts, result = _partitioned(config.replace(scale={"partition_docs": 1}), tmp_path / "parts")
+    assert result.left_out == single.left_out and set(single.left_out) == {"topics", "keyness"}   # one document
+    assert "2 term(s) seen at least 5 times" in result.left_out["topics"]
+    assert "keywords.csv" in parts and not any(name.startswith("topic") for name in parts)
 
 
 def test_documents_fitted_whole_give_their_paragraphs_the_same_weights_in_partitions(tmp_path):

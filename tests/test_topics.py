@@ -32,7 +32,7 @@ from textmine.topics.model import TopicModel
 from textmine.topics.select import parse_k, propose_k
 from textmine.topics.stability import align_topics, jaccard, topic_stability
 
-from conftest import CORPUS, shopping_reviews, textmine
+from conftest import CORPUS, first_paragraphs, shopping_reviews, textmine
 
 
 @pytest.fixture(scope="module")
@@ -400,19 +400,6 @@ def test_a_run_leaves_out_topics_its_text_is_too_little_for_and_keeps_the_rest(t
         tm.run(config, ("topics",))
 
 
-def _first_paragraphs(tmp_path, n: int):
-    """The first ``n`` paragraphs of a bundled report as a corpus of one document (no cache, no images)."""
-    import textmine as tm
-
-    folder = tmp_path / f"first{n}"
-    folder.mkdir()
-    text = (CORPUS / "xinhua-ai-trends-2026.txt").read_text(encoding="utf-8")
-    (folder / "first.txt").write_text("\n\n".join([b for b in text.split("\n\n") if len(b.strip()) > 60][:n]),
-                                      encoding="utf-8")
-    return tm.Config().replace(corpus={"path": str(folder)}, scale={"cache": False},
-                               output={"wordclouds": False, "plots": False})
-
-
 def test_too_few_terms_above_the_term_count_floor_is_too_little_text(tmp_path, capsys):
     """Eight paragraphs of a report are eight units, enough rows for six topics, but only two terms (AI, 中国) are
     seen five times: six topics over them would be noise. The run leaves topics out; alone, a one-line error that
@@ -423,7 +410,7 @@ def test_too_few_terms_above_the_term_count_floor_is_too_little_text(tmp_path, c
     from textmine.cli import main
     from textmine.topics.analysis import fit_rows
 
-    config = _first_paragraphs(tmp_path, 8)
+    config = first_paragraphs(tmp_path, 8)
     rows = fit_rows(tm.prepare(config, cache=None), config.topics, 6)
     counts = Counter(t for terms in rows.docs for t in terms)
     assert len(rows.docs) == 8 and sorted(t for t, c in counts.items() if c >= 5) == ["AI", "中国"]
