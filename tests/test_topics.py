@@ -408,12 +408,18 @@ def test_too_few_terms_above_the_term_count_floor_is_too_little_text(tmp_path, c
 
     import textmine as tm
     from textmine.cli import main
+    from textmine.errors import TooLittleText
     from textmine.topics.analysis import fit_rows
+    from textmine.topics.model import check_enough_terms
 
     config = first_paragraphs(tmp_path, 8)
     rows = fit_rows(tm.prepare(config, cache=None), config.topics, 6)
     counts = Counter(t for terms in rows.docs for t in terms)
     assert len(rows.docs) == 8 and sorted(t for t, c in counts.items() if c >= 5) == ["AI", "中国"]
+    in_units = sum(c >= 5 for c in Counter(t for terms in rows.docs for t in set(terms)).values())
+    with pytest.raises(TooLittleText, match=f"{in_units} term\\(s\\) in at least 5 of "):
+        check_enough_terms(rows.docs, 6, engine="nmf", min_count=5)     # nmf: units holding the term
+    check_enough_terms(rows.docs, 6, engine="gensim", min_count=5)      # gensim has no floor
     result = tm.run(config, ("keywords", "topics"))
     assert result.left_out == {"topics": "topics: 2 term(s) seen at least 5 times across the fitted units, fewer "
                                          "than k = 6; lower [topics] min_term_count or k"}

@@ -154,9 +154,9 @@ def check_enough_terms(docs: Sequence[Sequence[str]], k: int, *, engine: str, mi
     counts = Counter(t for terms in docs for t in (set(terms) if engine == "nmf" else terms))
     kept = sum(1 for count in counts.values() if count >= min_count)
     if kept < k:
-        seen = "in" if engine == "nmf" else "seen"
-        raise TooLittleText(f"topics: {kept} term(s) {seen} at least {min_count} times across the fitted units, fewer "
-                            f"than k = {k}; lower [topics] min_term_count or k")
+        seen = (f"in at least {min_count} of the fitted units" if engine == "nmf" else
+                f"seen at least {min_count} times across the fitted units")
+        raise TooLittleText(f"topics: {kept} term(s) {seen}, fewer than k = {k}; lower [topics] min_term_count or k")
 
 
 def fit_topics(docs: Sequence[Sequence[str]], row_ids: Sequence[str], *, k: int, engine: str = "tomotopy",
