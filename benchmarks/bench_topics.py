@@ -429,7 +429,7 @@ def write(_args) -> None:
                   "`three fits, 30M draws`: the same with at most 30 million token draws per fit (the default "
                   "since 2026-12-02); `before the consensus (eb501c2)`, `no term-count floor` and `term-count floor "
                   "of 5`: the code before the consensus, the default before `[topics] min_term_count = 5` and the "
-                  "default with it, each over seeds 42 and 1-11 in one run (2026-12-02, 14:20-14:45 UTC).", "",
+                  "default with it, each over seeds 42 and 1-11 in one run (2026-12-02, 14:21-14:41 UTC).", "",
                   "Topics flagged unstable over every seed each code ran (the counts of the rows below):", "",
                   "| code | corpus | seeds | unstable topics |", "|---|---|---|---|"]
         totals: dict[tuple[str, str], list] = {}
