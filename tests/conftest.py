@@ -115,17 +115,22 @@ def cpc_rows() -> list[dict]:
     return [json.loads(line) for line in shared_file("cpc_congress_reports.jsonl").read_text("utf-8").splitlines()]
 
 
-def first_paragraphs(tmp_path, n: int):
-    """The first ``n`` paragraphs of a bundled report as a corpus of one document (no cache, no images)."""
+def one_file_corpus(tmp_path, name: str, text: str):
+    """A config for a corpus of one document ``name``.txt holding ``text`` (no cache, no images)."""
     import textmine as tm
 
-    folder = tmp_path / f"first{n}"
+    folder = tmp_path / name
     folder.mkdir()
-    text = (CORPUS / "xinhua-ai-trends-2026.txt").read_text(encoding="utf-8")
-    (folder / "first.txt").write_text("\n\n".join([b for b in text.split("\n\n") if len(b.strip()) > 60][:n]),
-                                      encoding="utf-8")
+    (folder / f"{name}.txt").write_text(text, encoding="utf-8")
     return tm.Config().replace(corpus={"path": str(folder)}, scale={"cache": False},
                                output={"wordclouds": False, "plots": False})
+
+
+def first_paragraphs(tmp_path, n: int):
+    """The first ``n`` paragraphs of a bundled report as a corpus of one document (:func:`one_file_corpus`)."""
+    text = (CORPUS / "xinhua-ai-trends-2026.txt").read_text(encoding="utf-8")
+    return one_file_corpus(tmp_path, f"first{n}",
+                           "\n\n".join([b for b in text.split("\n\n") if len(b.strip()) > 60][:n]))
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from textmine.topics.model import TopicModel
 from textmine.topics.select import parse_k, propose_k
 from textmine.topics.stability import align_topics, jaccard, topic_stability
 
-from conftest import CORPUS, first_paragraphs, shopping_reviews, textmine
+from conftest import CORPUS, first_paragraphs, one_file_corpus, shopping_reviews, textmine
 
 
 @pytest.fixture(scope="module")
@@ -361,14 +361,8 @@ def test_the_iterations_of_a_fit_follow_the_corpus_size_rule():
 
 def _one_paragraph_corpus(tmp_path):
     """One document of one paragraph: too little text for six topics."""
-    import textmine as tm
-
-    folder = tmp_path / "one"
-    folder.mkdir()
     text = (CORPUS / "xinhua-ai-trends-2026.txt").read_text(encoding="utf-8")
-    (folder / "one.txt").write_text("".join(text.split()), encoding="utf-8")
-    return tm.Config().replace(corpus={"path": str(folder)}, scale={"cache": False},
-                               output={"wordclouds": False, "plots": False})
+    return one_file_corpus(tmp_path, "one", "".join(text.split()))
 
 
 def test_a_run_leaves_out_topics_its_text_is_too_little_for_and_keeps_the_rest(tmp_path, caplog):

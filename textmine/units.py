@@ -200,6 +200,10 @@ def _line_paragraphs(blocks: Sequence[MappedText]) -> tuple[list[MappedText], li
     for block in blocks:
         lines = block.text.split("\n")
         breaks = line_paragraph_breaks(lines) if len(lines) > 1 else []
+        if not breaks:   # most blocks: one paragraph
+            out.append(block)
+            at_break.append(False)
+            continue
         line_ends = list(accumulate(len(line) + 1 for line in lines))   # each line's end, past its line break
         start = 0
         for i in breaks:
@@ -207,7 +211,7 @@ def _line_paragraphs(blocks: Sequence[MappedText]) -> tuple[list[MappedText], li
             out.append(MappedText(block.text[start:end - 1], block.offsets[start:end - 1]))
             at_break.append(True)
             start = end
-        out.append(MappedText(block.text[start:], block.offsets[start:]) if start else block)
+        out.append(MappedText(block.text[start:], block.offsets[start:]))
         at_break.append(False)
     return out, at_break
 

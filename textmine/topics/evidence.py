@@ -273,6 +273,7 @@ def fit_table(model, rows, runs: Sequence, stability: np.ndarray, unstable: Sequ
               prevalences: np.ndarray, cfg, *, k_chosen: bool) -> pd.DataFrame:
     """``item,value,note`` — what was fitted and why, in sentences a report can quote."""
     from .documents import DOCS_PER_TOPIC
+    from .model import floor_counts, has_term_floor
 
     k = model.k
     if rows.why:
@@ -303,13 +304,14 @@ def fit_table(model, rows, runs: Sequence, stability: np.ndarray, unstable: Sequ
             spread_note += (f"; the first fit saw {len(sample):,} of the {len(rows.docs):,} rows, drawn at random "
                             f"with seed {seeds[0]} up to {FIRST_FIT_TOKENS:,} tokens")
     n_unstable = sum(bool(u) for u in unstable)
-    floor = cfg.min_term_count if cfg.engine != "gensim" else 0
-    rare = len(set().union(*map(set, rows.docs)) - set(model.vocab) - set(spread)) if floor > 1 else 0
-    seen = f"in fewer than {floor} of the fitted rows" if cfg.engine == "nmf" else \
-        f"seen fewer than {floor} times across the fitted rows"
-    rare_note = (f"terms {seen} ([topics] min_term_count): too rare to define a topic, left out of the model"
-                 if floor > 1 else
-                 "no term-count floor: every term is fitted")
+    floor = cfg.min_term_count
+    if has_term_floor(cfg.engine, floor):
+        rare = sum(1 for count in floor_counts(rows.docs, cfg.engine).values() if count < floor)
+        seen = (f"in fewer than {floor} of the fitted rows" if cfg.engine == "nmf" else
+                f"seen fewer than {floor} times across the fitted rows")
+        rare_note = f"terms {seen} ([topics] min_term_count): too rare to define a topic, left out of the model"
+    else:
+        rare, rare_note = 0, "no term-count floor: every term is fitted"
     rows_out = [
         ("fit_on", rows.fit_on, why),
         ("rows_fitted", f"{len(rows.docs)}", unit_note),

@@ -144,15 +144,25 @@ def check_enough_rows(rows: int, k: int) -> None:
                             f"or min_unit_tokens")
 
 
-def check_enough_terms(docs: Sequence[Sequence[str]], k: int, *, engine: str, min_count: int) -> None:
-    """Raise :class:`~textmine.errors.TooLittleText` when ``[topics] min_term_count`` leaves fewer than ``k`` terms
-    to fit (tomotopy: terms seen that often; nmf: terms in that many rows; gensim has no floor)."""
-    if min_count <= 1 or engine == "gensim":
-        return
+def floor_counts(docs: Sequence[Sequence[str]], engine: str) -> dict[str, int]:
+    """What ``[topics] min_term_count`` compares with, per term: its occurrences across ``docs`` (tomotopy's
+    ``min_cf``), or for nmf the rows holding it (scikit-learn's ``min_df``)."""
     from collections import Counter
 
-    counts = Counter(t for terms in docs for t in (set(terms) if engine == "nmf" else terms))
-    kept = sum(1 for count in counts.values() if count >= min_count)
+    return Counter(t for terms in docs for t in (set(terms) if engine == "nmf" else terms))
+
+
+def has_term_floor(engine: str, min_count: int) -> bool:
+    """Whether ``[topics] min_term_count`` leaves any term out for ``engine`` (gensim has no floor)."""
+    return min_count > 1 and engine != "gensim"
+
+
+def check_enough_terms(docs: Sequence[Sequence[str]], k: int, *, engine: str, min_count: int) -> None:
+    """Raise :class:`~textmine.errors.TooLittleText` when ``[topics] min_term_count`` leaves fewer than ``k`` terms
+    to fit (:func:`floor_counts`)."""
+    if not has_term_floor(engine, min_count):
+        return
+    kept = sum(1 for count in floor_counts(docs, engine).values() if count >= min_count)
     if kept < k:
         seen = (f"in at least {min_count} of the fitted units" if engine == "nmf" else
                 f"seen at least {min_count} times across the fitted units")
