@@ -166,7 +166,7 @@ def prepare(config: Config, corpus: Corpus | None = None, *, cache=FROM_CONFIG, 
             helper_chunks = helper.chunks_done if helper is not None else None
         if not units:
             raise StageError("no text is left after cleaning; check the corpus and [clean] settings")
-        with timings.stage("segment"):
+        with timings.stage("segment"), cyclic_gc_paused():
             tokens, info = segment_corpus(units, segmenter, config, cache=cache, client=client, progress=progress)
     info["units_sha256"] = units_digest
     parts = -(-len(corpus) // config.scale.partition_docs)

@@ -550,6 +550,10 @@ class RunWriter:
 
     def _write_text_tables(self, prepared) -> None:
         """``documents.csv`` always (the denominators of every rate), ``units.csv`` and ``tokens.csv`` when asked."""
+        with cyclic_gc_paused():   # a row per unit: many small objects, no cycles
+            self._write_text_tables_now(prepared)
+
+    def _write_text_tables_now(self, prepared) -> None:
         if "documents.csv" not in self.writer.hashes:
             rows = _document_rows(prepared)
             self._documents = partial(_documents_frame, rows)
