@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 import numpy as np
-import scipy.sparse as sp
+
 
 _ISO_DATE = re.compile(r"([0-9]{4})(?:([-/.])([0-9]{1,2})(?:\2([0-9]{1,2}))?)?")  # 2021, 2021-03, 2021/3/4, 2021.03
 _CHINESE_DATE = re.compile(r"([0-9]{4}|[〇○◯零一二三四五六七八九]{4})\s*年(?:\s*([0-9]{1,2}|[一二三四五六七八九十]{1,2})\s*月"
@@ -306,6 +306,8 @@ class Dtm:
         """Sum rows that share a group label (e.g. units → documents, documents → years)."""
         if len(groups) != len(self.row_ids):
             raise ValueError("one group label per row is needed")
+        import scipy.sparse as sp
+
         labels = list(dict.fromkeys(groups))
         index = {g: i for i, g in enumerate(labels)}
         rows = np.array([index[g] for g in groups])
