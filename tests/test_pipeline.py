@@ -175,6 +175,27 @@ def test_word_clouds_drawn_with_kept_fonts_are_the_plain_ones_and_keep_few_fonts
     assert wordcloud_module.ImageFont.truetype is original      # the module is restored
 
 
+def test_word_clouds_drawn_by_worker_processes_are_the_ones_drawn_here(prepared):
+    """Two or more clouds go to drawing processes (while the run goes on); each is the PNG drawn in this process."""
+    from collections import Counter
+
+    from textmine.drawing import PROCESS_MIN_CLOUDS, CloudDrawer, CloudJob, draw_clouds
+
+    by_doc: dict[str, Counter] = {}
+    for unit, terms in zip(prepared.tokens, prepared.content_terms):
+        by_doc.setdefault(unit.doc_id, Counter()).update(terms)
+    jobs = [CloudJob(doc_id, tuple((t, float(n)) for t, n in counts.most_common(80)), 42)
+            for doc_id, counts in by_doc.items()]
+    assert len(jobs) == 4 >= PROCESS_MIN_CLOUDS
+    drawn: dict[str, bytes] = {}
+    drawer = CloudDrawer(lambda job, png: drawn.__setitem__(job.name, png), workers=2)
+    drawer.submit(jobs)
+    assert all(future is not None for _, future in drawer._pending)   # sent to worker processes
+    drawer.results()
+    assert drawn == dict(zip((job.name for job in jobs), draw_clouds(jobs)))
+    assert all(png.startswith(b"\x89PNG") for png in drawn.values())
+
+
 def test_every_column_of_every_table_is_in_the_glossary(two_runs):
     from textmine.glossary import describe
 
