@@ -950,7 +950,7 @@ def _topics(out, runner: Runner, config: Config, states, answers: list[Answer], 
         term_marginal,
         topic_labels,
     )
-    from .topics.model import TopicModel, check_enough_rows, check_enough_terms, topic_terms_table
+    from .topics.model import TopicModel, check_enough_text, topic_terms_table
     from .topics.processes import decode_docs
     from .topics.select import parse_k
     from .topics.topicmap import topic_map_html
@@ -968,8 +968,7 @@ def _topics(out, runner: Runner, config: Config, states, answers: list[Answer], 
     ks = parse_k(cfg.k_range, "[topics] k_range") if cfg.k_range else None
     k_table = None
     k = cfg.k
-    check_enough_rows(len(docs), max(ks) if ks else k)
-    check_enough_terms(docs, max(ks) if ks else k, engine=cfg.engine, min_count=cfg.min_term_count)
+    check_enough_text(docs, max(ks) if ks else k, engine=cfg.engine, min_count=cfg.min_term_count)
     if ks and len(ks) > 1:
         k_table = select_k(docs, ids, ks, cfg, seed, progress=progress, cache=cache)
         k = int(k_table.loc[k_table["proposed"], "k"].iloc[0])

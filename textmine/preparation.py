@@ -152,21 +152,23 @@ def prepare(config: Config, corpus: Corpus | None = None, *, cache=FROM_CONFIG, 
     timings = timings or Timings()
     theme_set = load_themes(config)
     segmenter = make_segmenter(config)
-    with session(config) as client:
+    # One pause for reading, cleaning and segmenting (see cyclic_gc_paused): resumed between them, the
+    # collector would walk every object the stages before had made, once per stage.
+    with session(config) as client, cyclic_gc_paused():
         with ExitStack() as stack:
             # started before reading, so it is ready (imports done) when cleaning starts
             helper = _start_helper(stack) if client is None and _wants_helper(config, corpus) else None
-            with timings.stage("read"), cyclic_gc_paused():
+            with timings.stage("read"):
                 if corpus is None:
                     corpus = client.submit(load_corpus, config, pure=False).result() if client else load_corpus(config)
-            with timings.stage("clean"), cyclic_gc_paused():
+            with timings.stage("clean"):
                 units, dropped, samples, units_digest, clean_hits = clean_corpus(
                     corpus, config.clean, config.scale.partition_docs, cache=cache, client=client,
                     progress=progress, helper=helper)
             helper_chunks = helper.chunks_done if helper is not None else None
         if not units:
             raise StageError("no text is left after cleaning; check the corpus and [clean] settings")
-        with timings.stage("segment"), cyclic_gc_paused():
+        with timings.stage("segment"):
             tokens, info = segment_corpus(units, segmenter, config, cache=cache, client=client, progress=progress)
     info["units_sha256"] = units_digest
     parts = -(-len(corpus) // config.scale.partition_docs)

@@ -21,7 +21,7 @@ from .documents import choose_fit_on, document_terms, paragraph_mixtures
 from .evaluate import coherence, heldout_log_likelihood, split_heldout, topic_diversity
 from .evidence import (examples_table, fit_table, prevalence, prevalence_by_date, relevance_table, summary_table,
                        term_marginal, topic_labels)
-from .model import TopicModel, check_enough_rows, check_enough_terms, doc_topics_table, fit_topics, topic_terms_table
+from .model import TopicModel, check_enough_text, doc_topics_table, fit_topics, topic_terms_table
 from .select import K_COLUMNS, k_table_row, propose_k
 from .stability import topic_stability
 
@@ -257,8 +257,8 @@ def analyse_topic_model(prepared, *, ks: Sequence[int] | None = None, progress: 
     k_table = None
     k = cfg.k
     rows = fit_rows(prepared, cfg, max(ks) if ks else k)
-    check_enough_rows(len(rows.docs), max(ks) if ks else k)   # before any worker starts
-    check_enough_terms(rows.docs, max(ks) if ks else k, engine=cfg.engine, min_count=cfg.min_term_count)
+    # before any worker starts
+    check_enough_text(rows.docs, max(ks) if ks else k, engine=cfg.engine, min_count=cfg.min_term_count)
     if ks and len(ks) > 1:
         k_table = select_k(rows.docs, rows.ids, ks, cfg, seed, progress=progress, cache=cache,
                            background=background)

@@ -169,6 +169,12 @@ def check_enough_terms(docs: Sequence[Sequence[str]], k: int, *, engine: str, mi
         raise TooLittleText(f"topics: {kept} term(s) {seen}, fewer than k = {k}; lower [topics] min_term_count or k")
 
 
+def check_enough_text(docs: Sequence[Sequence[str]], k: int, *, engine: str, min_count: int) -> None:
+    """:func:`check_enough_rows` and :func:`check_enough_terms`: whether ``docs`` can be fitted with ``k`` topics."""
+    check_enough_rows(len(docs), k)
+    check_enough_terms(docs, k, engine=engine, min_count=min_count)
+
+
 def fit_topics(docs: Sequence[Sequence[str]], row_ids: Sequence[str], *, k: int, engine: str = "tomotopy",
                seed: int = 42, iterations: int = 500, workers: int = 1, progress: bool = False,
                **options) -> TopicModel:
@@ -187,8 +193,7 @@ def fit_topics(docs: Sequence[Sequence[str]], row_ids: Sequence[str], *, k: int,
         raise ValueError("one row id per document is needed")
     if any(isinstance(d, str) for d in docs):
         raise TypeError("each document must be a list of terms, not a string")
-    check_enough_rows(len(docs), k)
-    check_enough_terms(docs, k, engine=engine, min_count=options.get("min_term_count", 0))
+    check_enough_text(docs, k, engine=engine, min_count=options.get("min_term_count", 0))
     dropped = options.pop("drop_terms", None)
     specificity = options.pop("specificity", 0.0)
     first_iterations = options.pop("specificity_iterations", 50)
