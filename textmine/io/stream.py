@@ -74,7 +74,7 @@ class TableChunks:
             with open(self.path, encoding=codec, newline=None) as handle:   # \r\n and \r read as \n
                 if suffix == ".csv":
                     row = 0
-                    with pd.read_csv(handle, dtype=str, keep_default_na=False, chunksize=self.chunk_docs) as reader:
+                    with pd.read_csv(handle, dtype=object, keep_default_na=False, chunksize=self.chunk_docs) as reader:
                         for frame in reader:
                             yield self.rows.frame_documents(frame, list(range(row + 1, row + len(frame) + 1)))
                             row += len(frame)
