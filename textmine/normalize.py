@@ -24,7 +24,8 @@ _CJK = r"\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’《》�
 @dataclass(frozen=True)
 class MappedText:
     """A string plus, for each character, its offset in the original text (a ``range`` while the characters
-    are still contiguous in the original, as most stay)."""
+    are still contiguous in the original, as most stay). The offsets strictly increase: every edit keeps the
+    characters in their order and puts at most one character in the place of what it removes."""
 
     text: str
     offsets: Sequence[int]
@@ -42,8 +43,11 @@ class MappedText:
     def sub(self, pattern: re.Pattern[str], repl: str = "") -> MappedText:
         """Replace every match of ``pattern`` by the literal ``repl``.
 
-        Replacement characters map to the offset of the first matched character.
+        ``repl`` is at most one character (so the offsets still increase); it maps to the offset of the first
+        matched character.
         """
+        if len(repl) > 1:
+            raise ValueError("a replacement of more than one character would repeat an offset")
         if pattern.search(self.text) is None:  # most calls: nothing to replace
             return self
         pieces: list[str] = []
@@ -77,7 +81,8 @@ class MappedText:
         if not self.offsets:
             return ()
         first = self.offsets[0]
-        if isinstance(self.offsets, range) or self.offsets == tuple(range(first, first + len(self.offsets))):
+        # increasing offsets are one run exactly when the last is as far from the first as the text is long
+        if isinstance(self.offsets, range) or self.offsets[-1] - first == len(self.offsets) - 1:
             return ((0, first),)  # most units: one run
         runs: list[tuple[int, int]] = []
         previous = None

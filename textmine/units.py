@@ -448,7 +448,8 @@ def document_pieces(doc: Document, config: CleanConfig, dropped: Counter[str] | 
     """The kind and cleaned text of each unit of a document, before folding (see :func:`split_document`)."""
     drops = _Drops(dropped, samples)
     blocks = [block for block in _blocks(doc.text) if block.text.strip()]
-    if config.drop_headers_footers:
+    # (a running line comes back at least three times: a document of fewer lines has none, as most reviews)
+    if config.drop_headers_footers and doc.text.count("\n") + 1 >= _HEADER_MIN_REPEATS:
         blocks = _without_running_lines(blocks, drops)
     at_break = [False] * len(blocks)
     if config.line_paragraphs:
