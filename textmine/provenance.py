@@ -31,13 +31,20 @@ def package_versions(names: Iterable[str] = PACKAGES, *, python: bool = True) ->
     """
     versions = {"python": platform.python_version()} if python else {}
     for name in names:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
+        versions[name] = installed_version(name)
         if name == "textmine":
             versions[name] += f"+{source_digest()}"
     return versions
+
+
+@lru_cache(maxsize=None)
+def installed_version(name: str) -> str:
+    """The installed version of a package, or "not installed"; read once per process (a run asks about 130
+    times, each a parse of the package's metadata file), which is also the version the process has imported."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
 
 
 @lru_cache(maxsize=1)
