@@ -249,10 +249,12 @@ class Unit:
 
     @property
     def start(self) -> int:
-        return self.original_offset(0)
+        return self.runs[0][1]   # the first run starts at the text's first character
 
     @property
     def end(self) -> int:
+        if len(self.runs) == 1:   # most units
+            return self.runs[0][1] + len(self.text)
         return self.original_offset(len(self.text) - 1) + 1
 
 

@@ -103,15 +103,10 @@ def units_csv(units, documents, *, header: bool = True) -> bytes:
                 doc = documents.get(doc_id)
                 pages = doc is not None and bool(doc.page_starts)
             # a unit id starts with its document's id, so it needs a guard exactly when the id does
-            unit_id = f"{doc_id}:{u.index:04d}" if guarded is doc_id else f"'{doc_id}:{u.index:04d}"
-            runs = u.runs
-            if len(runs) == 1:   # most units: one run of the original (Unit.start and Unit.end, sooner)
-                start = runs[0][1] - runs[0][0]
-                end = start + len(u.text)
-            else:
-                start, end = u.start, u.end
+            unit_id = u.id if guarded is doc_id else "'" + u.id
+            start = u.start
             page = doc.page_at(start) if pages else ""
-            yield unit_id, guarded, u.kind, start, end, g(u.text), page
+            yield unit_id, guarded, u.kind, start, u.end, g(u.text), page
 
     return rows_csv(rows(), header=UNIT_COLUMNS if header else None)
 
