@@ -78,7 +78,7 @@ def test_chunked_reads_of_the_congress_reports_and_a_slice_of_the_reviews_equal_
     shopping_reviews(dtype=str, keep_default_na=False).iloc[30000:37000].to_csv(reviews, index=False)
     whole = _same_reads(reviews, 999, text_col="review")
     assert len(whole) == 6999 and [r.name for r in whole.skipped] == ["reviews.csv row 6426 (id 6425)"]
-    # a reader makes each document with Document.of_row: what the constructor makes, and it pickles back
+    # each document read is what the constructor makes of the row, and it pickles back
     made = [Document(d.id, d.text, dict(d.meta), d.date, d.source) for d in whole]
     assert made == list(whole) and pickle.loads(pickle.dumps(list(whole))) == made
     assert whole["6424"].meta == {"cat": "热水器", "label": "1"} and whole["6424"].text == "第二次买了挺好"

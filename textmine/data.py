@@ -100,32 +100,27 @@ class PartialDate:
         return (self.year, self.month or 0, self.day or 0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Document:
     """One document: its id, original text, and metadata (title, publisher, date, ...)."""
 
     id: str
     text: str
-    meta: Mapping[str, str] = field(default_factory=dict)
-    date: PartialDate | None = None
-    source: str = ""
+    meta: Mapping[str, str]
+    date: PartialDate | None
+    source: str
     #: offset in ``text`` where each page begins (PDF); empty when the source has no pages
-    page_starts: tuple[int, ...] = ()
+    page_starts: tuple[int, ...]
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
-        object.__setattr__(self, "page_starts", tuple(self.page_starts))
+    def __init__(self, id: str, text: str, meta: Mapping[str, str] | None = None, date: PartialDate | None = None,
+                 source: str = "", page_starts: Sequence[int] = ()) -> None:
+        # ``meta`` is copied behind a read-only view. One update of the instance dict instead of the frozen
+        # dataclass's setattr per field: a table reader makes a document a row (half the time on the reviews).
+        self.__dict__.update(id=id, text=text, meta=MappingProxyType(dict(meta) if meta is not None else {}),
+                             date=date, source=source, page_starts=tuple(page_starts))
 
     def __reduce__(self):   # the read-only view of ``meta`` cannot be pickled; its dict can
         return Document, (self.id, self.text, dict(self.meta), self.date, self.source, self.page_starts)
-
-    @classmethod
-    def of_row(cls, id: str, text: str, meta: dict[str, str], date: PartialDate | None, source: str) -> Document:
-        """``Document(id, text, meta, date, source)`` for a row of a table, ``meta`` a dict made for this
-        document alone (kept, not copied): the same document in a fifth of the time (a reader makes one a row)."""
-        doc = object.__new__(cls)
-        doc.__dict__.update(id=id, text=text, meta=MappingProxyType(meta), date=date, source=source, page_starts=())
-        return doc
 
     @property
     def label(self) -> str:
@@ -249,12 +244,10 @@ class Unit:
 
     @property
     def start(self) -> int:
-        return self.runs[0][1]   # the first run starts at the text's first character
+        return self.original_offset(0)
 
     @property
     def end(self) -> int:
-        if len(self.runs) == 1:   # most units
-            return self.runs[0][1] + len(self.text)
         return self.original_offset(len(self.text) - 1) + 1
 
 

@@ -551,27 +551,24 @@ class RunWriter:
     def _write_text_tables(self, prepared) -> None:
         """``documents.csv`` always (the denominators of every rate), ``units.csv`` and ``tokens.csv`` when asked."""
         with cyclic_gc_paused():   # a row per unit: many small objects, no cycles
-            self._write_text_tables_now(prepared)
-
-    def _write_text_tables_now(self, prepared) -> None:
-        if "documents.csv" not in self.writer.hashes:
-            rows = _document_rows(prepared)
-            self._documents = partial(_documents_frame, rows)
-            self.writer.write_bytes("documents.csv", documents_csv(rows))
-        if not self._segments_pending:
-            return
-        self._segments_pending = False
-        self._wrote_segments = True
-        info = prepared.segment_info or {}
-        # with the cache on, the digests of the units and their tokens decide these two tables
-        units = partial(units_csv, prepared.units, {d.id: d for d in prepared.corpus})
-        for name, make, digest in (("units.csv", units, info.get("units_sha256")),
-                                   ("tokens.csv", partial(tokens_csv, prepared.tokens), info.get("tokens_sha256"))):
-            if digest is None or self.writer.cache is None:
-                self.writer.write_bytes(name, make())
-            else:   # units.csv: its columns are part of the key, so a CSV cached with other columns is not reused
-                key = f"{digest}:{','.join(UNIT_COLUMNS)}" if name == "units.csv" else digest
-                self.writer.write_bytes_by_key(name, make, key)
+            if "documents.csv" not in self.writer.hashes:
+                rows = _document_rows(prepared)
+                self._documents = partial(_documents_frame, rows)
+                self.writer.write_bytes("documents.csv", documents_csv(rows))
+            if not self._segments_pending:
+                return
+            self._segments_pending = False
+            self._wrote_segments = True
+            info = prepared.segment_info or {}
+            # with the cache on, the digests of the units and their tokens decide these two tables
+            units = partial(units_csv, prepared.units, {d.id: d for d in prepared.corpus})
+            for name, make, digest in (("units.csv", units, info.get("units_sha256")),
+                                       ("tokens.csv", partial(tokens_csv, prepared.tokens), info.get("tokens_sha256"))):
+                if digest is None or self.writer.cache is None:
+                    self.writer.write_bytes(name, make())
+                else:   # units.csv: its columns are part of the key, so a CSV cached with other columns is not reused
+                    key = f"{digest}:{','.join(UNIT_COLUMNS)}" if name == "units.csv" else digest
+                    self.writer.write_bytes_by_key(name, make, key)
 
     def _write_word_clouds(self, prepared, tables: dict[str, pd.DataFrame]) -> None:
         """The corpus word cloud from ``vocab`` (counts), one per document from ``keywords`` (their scores).
