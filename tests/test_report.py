@@ -354,7 +354,7 @@ def test_injected_markup_runs_nothing_in_a_real_browser(evil_run):
         # the search shows the markup of the text as text too
         page.fill("#q", "pwned")
         page.press("#q", "Enter")
-        page.wait_for_function("document.getElementById('search-status').textContent.indexOf('«pwned»') === 0")
+        page.wait_for_function("() => document.getElementById('search-status').textContent.indexOf('«pwned»') === 0")
         assert EVIL_SCRIPT in page.locator("#search-lines tbody tr").first.text_content()
         assert page.evaluate("document.querySelectorAll('[onerror]').length") == 0
     assert dialogs == []
@@ -609,7 +609,7 @@ def test_search_evidence_and_row_links_in_a_real_browser(bundled_run):
         page.goto(url, wait_until="load")
         page.fill("#q", "机器人")
         page.press("#q", "Enter")
-        page.wait_for_function("document.getElementById('search-status').textContent.indexOf('«') === 0")
+        page.wait_for_function("() => document.getElementById('search-status').textContent.indexOf('«') === 0")
         status = page.inner_text("#search-status")
         assert status == f"«机器人»: {total} occurrences in {sum(c > 0 for c in expected.values())} of 4 documents"
         assert page.locator("#search-lines tbody tr").count() == total
@@ -623,20 +623,20 @@ def test_search_evidence_and_row_links_in_a_real_browser(bundled_run):
                        and t.endswith(f"= {rate:.1f} per 10k") for t in titles), doc.doc_id
         # click a document's dot: its lines only
         page.locator("#search-chart circle.dot[data-doc='cnnic-genai-report-2025']").click()
-        page.wait_for_function("document.querySelectorAll('#search-filter button.chip').length === 2")
+        page.wait_for_function("() => document.querySelectorAll('#search-filter button.chip').length === 2")
         assert page.locator("#search-lines tbody tr").count() == expected["cnnic-genai-report-2025"]
         page.screenshot(path=str(ARTIFACTS / "report-search.png"))
         # a theme's name gives its counted mentions, rule hits marked
         page.fill("#q", "算电协同")
         page.press("#q", "Enter")
-        page.wait_for_function("document.getElementById('search-status').textContent.indexOf('«算电协同»') === 0")
+        page.wait_for_function("() => document.getElementById('search-status').textContent.indexOf('«算电协同»') === 0")
         assert "3 counted mentions of the theme in 1 of 4 documents" in page.inner_text("#search-status")
         assert page.locator("#search-lines mark.by-rule").count() == 2
         # a finding's evidence: the search of its term in its documents
         link = page.locator("#findings table a.evidence").first
         term, docs = link.get_attribute("data-q"), link.get_attribute("data-docs")
         link.click()
-        page.wait_for_function(f"document.getElementById('search-status').textContent.indexOf('«{term}»') === 0")
+        page.wait_for_function(f"() => document.getElementById('search-status').textContent.indexOf('«{term}»') === 0")
         assert page.locator("#search-filter button.chip").count() == len(__import__("json").loads(docs)) + 1
         assert page.evaluate("location.hash").startswith("#q=")
         # a row link unfolds a folded table and shows the row
