@@ -156,6 +156,8 @@ def main() -> None:
         ("textmine run (defaults), cache cold", ["run", *corpus_args, "--out", str(work / "run1")]),
         ("textmine run (defaults), cache warm", ["run", *corpus_args, "--out", str(work / "run2")]),
         ("textmine segment, cache warm", ["segment", *corpus_args, "--out", str(work / "seg1")]),
+        ("textmine run again into the cold run's folder, nothing changed",
+         ["run", *corpus_args, "--out", str(work / "run1")]),
     ]:
         seconds, peak, code, err, loads = cli(args, REPO, timeout=900)
         runs.append((label, seconds, peak, code, err, loads, os.getloadavg()[0]))

@@ -47,7 +47,10 @@ def watch(proc, start: float, timeout: float, *, interval: float) -> tuple[float
             proc.kill()
             proc.wait()
             break
-        time.sleep(interval)
+        try:   # back as soon as it ends, so a short process is not timed to the next sample
+            proc.wait(timeout=interval)
+        except psutil.TimeoutExpired:
+            pass
     return peak, peak_pss
 
 

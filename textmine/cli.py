@@ -206,7 +206,8 @@ def _parser() -> argparse.ArgumentParser:
                                 "or a scheduler address tcp://host:port ([scale] scheduler)")
         scale.add_argument("--workers", type=int, metavar="N", help="workers of the local Dask cluster")
         scale.add_argument("--no-cache", action="store_true", help="compute everything; do not read or write the "
-                                                                   "cache of units, tokens and tables ([scale] cache)")
+                                                                   "cache of units, tokens and tables ([scale] cache), "
+                                                                   "and for run, run even when its folder is up to date")
         command.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
         if name == "segment":
             command.add_argument("--text", help="segment this text and print the tokens, one line")
@@ -347,15 +348,28 @@ def _command_line(argv: list[str]) -> str:
 def _run_stages(args: argparse.Namespace, config: Config, stages: tuple[str, ...], argv: list[str],
                 segments: bool = True, after=None) -> int:
     from .io.atomic import check_output_folder
+
+    started = time.perf_counter()
+    out_dir = config.resolve_path(config.output.dir)
+    check_output_folder(out_dir)  # says what is wrong with the folder as the user named it
+    key = None
+    if args.command == "run" and config.scale.cache:   # before the imports the work needs
+        from .io.rerun import unchanged_run
+        from .keys import run_key
+
+        key = run_key(config, stages)
+        made = unchanged_run(out_dir, key)
+        if made is not None:
+            _say(args, f"{out_dir} is up to date: every file is as '{made.get('command')}' wrote it at "
+                       f"{made.get('created')}, from the same corpus files, settings and software; nothing to do "
+                       f"(--no-cache runs every stage again)")
+            return 0
     from .io.cache import open_cache
     from .io.read import skipped_summary
     from .io.write import RunWriter, print_path
     from .parallel import cyclic_gc_paused
     from .pipeline import run
 
-    started = time.perf_counter()
-    out_dir = config.resolve_path(config.output.dir)
-    check_output_folder(out_dir)  # says what is wrong with the folder as the user named it
     had = {name for name in ("report.html", "tables.xlsx") if (out_dir / name).is_file()}
     cache = open_cache(config)
     # each stage's tables and charts are written as it ends, while the topic models may still be fitting
@@ -394,8 +408,14 @@ def _run_stages(args: argparse.Namespace, config: Config, stages: tuple[str, ...
         summary = skipped_summary(prepared.corpus)
         if summary:
             _say(args, summary)
+        published = dict(writer.writer.hashes)
         del result, prepared, writer   # the workbook and report are rendered from the folder; let the run's memory go
     _refresh_derived(args, config, out_dir, had)
+    if key is not None:
+        from .io.rerun import record_run
+        from .io.write import DERIVED_FILES
+
+        record_run(out_dir, key, published, DERIVED_FILES)
     return 0
 
 

@@ -81,6 +81,27 @@ def analysis_key(config, *, tokens: str, units: str, stopwords: str, themes: str
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
+def run_key(config, stages: Sequence[str]) -> str | None:
+    """What decides every file ``textmine run`` writes into its folder: the stages, the whole config, the bytes
+    of each corpus file and of every other file the config names, and the versions (textmine's with a digest of
+    its source). Made from the files alone, before anything is read: the same key, and a rerun would write the
+    same files (:mod:`textmine.io.rerun`). None when the corpus cannot be listed (the run says why)."""
+    import copy
+
+    from .io.read import corpus_files, sha256_file
+
+    values = config.to_dict()
+    try:
+        corpus = {p.name: sha256_file(p) for p in corpus_files(config.resolve_path(config.corpus.path))}
+    except OSError:
+        return None
+    named = copy.deepcopy(values)
+    named["corpus"].pop("path", None)
+    payload = {"stages": sorted(stages), "config": values, "corpus": corpus, "files": config_files(config, named),
+               "packages": package_versions()}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
 def stage_key(base: str, stage: str) -> str:
     return hashlib.sha256(f"{base}\t{stage}".encode("utf-8")).hexdigest()[:24]
 

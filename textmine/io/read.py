@@ -145,6 +145,14 @@ def _parse_date(value: object, where: str) -> PartialDate | None:
         raise CorpusError(f"{where}: {exc}") from None
 
 
+def corpus_files(path: Path) -> list[Path]:
+    """The files a corpus at ``path`` is read from: the file itself, or every file directly in the folder
+    whose name does not start with a dot (used or skipped, each is listed in ``Corpus.inputs``)."""
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
 def read_folder(folder: Path, encoding: str = AUTO, limits: Limits = Limits()) -> Corpus:
     """A folder of documents: .txt/.md, .pdf, .docx and .html/.htm files, mixed, with an optional
     ``metadata.csv`` (id, file, date, any other columns).
@@ -156,7 +164,7 @@ def read_folder(folder: Path, encoding: str = AUTO, limits: Limits = Limits()) -
     are skipped with a warning and recorded in ``Corpus.inputs``.
     """
     inputs: list[InputRecord] = []
-    entries = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    entries = corpus_files(folder)
     files = [p for p in entries if p.suffix.lower() in FOLDER_SUFFIXES]
     for p in entries:
         if p.suffix.lower() not in FOLDER_SUFFIXES and p.name not in METADATA_FILES:
