@@ -15,7 +15,7 @@ For each it times, in fresh processes:
   run's tables, charts and workbook must be byte-identical to the cold run's;
 - ``textmine report`` on the cold run's folder (the report alone);
 - ``textmine run`` again into the cold run's folder, nothing changed (it checks the folder and writes nothing:
-  :mod:`textmine.io.rerun`); every file of the folder must be as it was, its time of change too.
+  :mod:`textmine.io.manifest`); every file of the folder must be as it was, its time of change too.
 
 Each row gives the 1-minute load average when it started and ended: the machine is shared, and a figure
 taken on a loaded machine says so.

@@ -161,7 +161,7 @@ def main() -> None:
     ]:
         seconds, peak, code, err, loads = cli(args, REPO, timeout=900)
         runs.append((label, seconds, peak, code, err, loads, os.getloadavg()[0]))
-        print(f"{label:55s} {seconds:7.1f} s peak {peak[0]:7.0f} MB (PSS {peak[1]:.0f}) exit {code} {err}",
+        print(f"{label:55s} {seconds:7.2f} s peak {peak[0]:7.0f} MB (PSS {peak[1]:.0f}) exit {code} {err}",
               flush=True)
     warm_same = sorted(p.name for p in (work / "run1").glob("*.csv")) == sorted(
         p.name for p in (work / "run2").glob("*.csv")) and all(
@@ -218,7 +218,7 @@ def main() -> None:
         "## Whole runs (fresh processes; peak = memory of the process and its children)", "",
         "| run | seconds | peak MB (RSS) | peak MB (PSS) | exit | load at start → end |",
         "|---|---:|---:|---:|---:|---|",
-        *[f"| {label} | {s:.1f} | {p[0]:.0f} | {p[1]:.0f} | {c}{' — ' + e if c else ''} | {a:.1f} → {b:.1f} |"
+        *[f"| {label} | {s:.2f} | {p[0]:.0f} | {p[1]:.0f} | {c}{' — ' + e if c else ''} | {a:.1f} → {b:.1f} |"
           for label, s, p, c, e, a, b in runs], "",
         f"Warm run **{speedup:.1f}×** faster than the cold one; its tables byte-identical to the cold run's: "
         f"**{warm_same}**.", "",

@@ -354,7 +354,7 @@ def _run_stages(args: argparse.Namespace, config: Config, stages: tuple[str, ...
     check_output_folder(out_dir)  # says what is wrong with the folder as the user named it
     key = None
     if args.command == "run" and config.scale.cache:   # before the imports the work needs
-        from .io.rerun import unchanged_run
+        from .io.manifest import unchanged_run
         from .keys import run_key
 
         key = run_key(config, stages)
@@ -412,7 +412,7 @@ def _run_stages(args: argparse.Namespace, config: Config, stages: tuple[str, ...
         del result, prepared, writer   # the workbook and report are rendered from the folder; let the run's memory go
     _refresh_derived(args, config, out_dir, had)
     if key is not None:
-        from .io.rerun import record_run
+        from .io.manifest import record_run
         from .io.write import DERIVED_FILES
 
         record_run(out_dir, key, published, DERIVED_FILES)

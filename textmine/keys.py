@@ -85,7 +85,7 @@ def run_key(config, stages: Sequence[str]) -> str | None:
     """What decides every file ``textmine run`` writes into its folder: the stages, the whole config, the bytes
     of each corpus file and of every other file the config names, and the versions (textmine's with a digest of
     its source). Made from the files alone, before anything is read: the same key, and a rerun would write the
-    same files (:mod:`textmine.io.rerun`). None when the corpus cannot be listed (the run says why)."""
+    same files (:mod:`textmine.io.manifest`). None when the corpus cannot be listed (the run says why)."""
     import copy
 
     from .io.read import corpus_files, sha256_file

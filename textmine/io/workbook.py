@@ -226,7 +226,7 @@ def write_folder_workbook(run_dir, *, max_rows: int, cache=None) -> Path:
     from ..errors import ConfigError
     from .atomic import write_atomic
     from .csvsafe import read_output_csv
-    from .write import read_manifest
+    from .manifest import read_manifest
 
     run_dir = Path(run_dir)
     manifest = read_manifest(run_dir)

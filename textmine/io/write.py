@@ -31,6 +31,7 @@ import pandas as pd
 
 from ..errors import ConfigError, TextmineError
 from ..parallel import cyclic_gc_paused
+from .manifest import read_manifest
 
 FLOAT_FORMAT = "%.6g"
 #: CSVs start with a UTF-8 byte-order mark: Excel (on a Chinese Windows machine too) then reads them as
@@ -194,15 +195,6 @@ def stage_of_file(name: str) -> str:
     if name.startswith("wordclouds/"):
         return "keywords"
     return fixed.get(name) or tables.get(name) or figures.get(name) or "other"
-
-
-def read_manifest(folder: Path) -> dict | None:
-    """The ``manifest.json`` of a folder, or None when it has none (or an unreadable one)."""
-    try:
-        value = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return value if isinstance(value, dict) else None
 
 
 def merge_manifest(old: dict | None, new: dict, written: Mapping[str, str], out_dir: Path) -> tuple[dict, set[str]]:

@@ -1,4 +1,4 @@
-"""An unchanged ``textmine run`` is instant: the folder already holds what it would write.
+"""``manifest.json`` read back, and the check that makes an unchanged ``textmine run`` instant.
 
 After a whole run, ``manifest.json`` records the run's key (:func:`textmine.keys.run_key`: stages, config,
 the bytes of the corpus files and of every file the config names, versions) under ``run_key``, and the
@@ -9,7 +9,7 @@ Anything else — a corpus file edited, added or removed, a setting or a named f
 software, an output deleted or edited, another command's files added — and the run runs, from the cache.
 ``--no-cache`` always runs every stage.
 
-This module reads only JSON and file bytes, so the check costs no more than hashing the folder.
+This module reads only JSON and file bytes (no pandas), so the check costs no more than hashing the folder.
 """
 
 from __future__ import annotations
@@ -22,16 +22,20 @@ from pathlib import Path
 RUN_KEY, RENDERED = "run_key", "rendered"
 
 
+def read_manifest(folder: Path) -> dict | None:
+    """The ``manifest.json`` of a folder, or None when it has none (or an unreadable one)."""
+    try:
+        value = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
 def unchanged_run(out_dir: Path, key: str | None) -> dict | None:
     """The manifest of ``out_dir`` when it holds the whole output of a run with ``key``, every file as that
     run left it; None otherwise (no such run, a file missing or changed, another command's files added)."""
-    if key is None:
-        return None
-    try:
-        manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(manifest, dict) or manifest.get(RUN_KEY) != key or len(manifest.get("commands") or ()) != 1:
+    manifest = read_manifest(out_dir) if key is not None else None
+    if manifest is None or manifest.get(RUN_KEY) != key or len(manifest.get("commands") or ()) != 1:
         return None
     outputs, rendered = manifest.get("outputs"), manifest.get(RENDERED)
     if not isinstance(outputs, dict) or not isinstance(rendered, dict):
@@ -50,11 +54,8 @@ def record_run(out_dir: Path, key: str | None, published: Mapping[str, str], ren
     if key is None:
         return False
     with output_lock(out_dir):
-        try:
-            manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return False
-        if not isinstance(manifest, dict) or manifest.get("outputs") != dict(published):
+        manifest = read_manifest(out_dir)
+        if manifest is None or manifest.get("outputs") != dict(published):
             return False
         manifest[RUN_KEY] = key
         manifest[RENDERED] = {name: sha256_file(out_dir / name) for name in rendered_names
