@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .provenance import package_versions
+from .provenance import dependency_versions, package_versions
 
 
 def digest(*parts: Any) -> str:
@@ -83,8 +83,8 @@ def analysis_key(config, *, tokens: str, units: str, stopwords: str, themes: str
 
 def run_key(config, stages: Sequence[str]) -> str | None:
     """What decides every file ``textmine run`` writes into its folder: the stages, the whole config, the bytes
-    of each corpus file and of every other file the config names, the versions (textmine's with a digest of
-    its source) and the platform. Made from the files alone, before anything is read: the same key, and a rerun
+    of each corpus file and of every other file the config names, the versions of textmine (with a digest of
+    its source) and of every package it depends on, down the tree, and the platform. Made from the files alone, before anything is read: the same key, and a rerun
     would write the same files (:mod:`textmine.io.manifest`). None when the corpus cannot be listed (the run
     says why)."""
     import copy
@@ -100,7 +100,8 @@ def run_key(config, stages: Sequence[str]) -> str | None:
     named = copy.deepcopy(values)
     named["corpus"].pop("path", None)
     payload = {"stages": sorted(stages), "config": values, "corpus": corpus, "files": config_files(config, named),
-               "packages": package_versions(), "platform": [platform.system(), platform.machine()]}
+               "packages": package_versions(), "dependencies": dependency_versions(),
+               "platform": [platform.system(), platform.machine()]}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 

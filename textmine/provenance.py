@@ -47,6 +47,28 @@ def installed_version(name: str) -> str:
         return "not installed"
 
 
+def dependency_versions() -> dict[str, str]:
+    """``{name: version}`` of every package textmine requires, and every package those require, all the way
+    down (requirements of optional extras aside; one a marker leaves out is "not installed"): Pillow, which
+    encodes the PNGs, comes through matplotlib and wordcloud, not from textmine's own list."""
+    import re
+
+    versions: dict[str, str] = {}
+    todo = ["textmine", *PACKAGES]
+    while todo:
+        name = re.split(r"[\s;<>=!~\[(]", todo.pop(), maxsplit=1)[0].lower().replace("_", "-").replace(".", "-")
+        if name in versions:
+            continue
+        try:
+            distribution = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+            continue
+        versions[name] = distribution.version
+        todo += [r for r in distribution.requires or () if "extra ==" not in r]
+    return dict(sorted(versions.items()))
+
+
 @lru_cache(maxsize=1)
 def source_digest() -> str:
     """A digest of the files of the textmine package (code, templates, bundled lists), read once per process."""
