@@ -116,3 +116,19 @@ def test_any_change_runs_again(job, change):
         assert len(same) > 20 and all(now.get(name) == original[name] for name in same), change
     if change != "no cache":   # a run with the cache records its key again: the next rerun is instant
         assert "is up to date" in rerun(*args), change
+
+
+def test_the_key_follows_every_package_down_the_tree():
+    """The versions in the rerun key: textmine's requirements and theirs (Pillow writes every PNG but is
+    required by matplotlib and wordcloud, not by textmine), with the versions installed."""
+    import re
+    from importlib import metadata
+
+    from textmine.provenance import dependency_versions
+
+    versions = dependency_versions()
+    direct = {re.split(r"[\s;<>=!~\[(]", r, maxsplit=1)[0].lower().replace("_", "-")
+              for r in metadata.requires("textmine") if "extra ==" not in r}
+    assert direct <= set(versions) and len(versions) > len(direct) + 20
+    assert versions["pillow"] == metadata.version("Pillow") and versions["matplotlib"] == metadata.version("matplotlib")
+    assert "pytest" not in versions   # a test extra, not a dependency of a run
