@@ -39,7 +39,11 @@ writes: keywords.csv keyness.csv keyness_compare.csv keyness.png vocab.csv units
         cooccurrence.csv cooccurrence_nodes.csv cooccurrence.png .gexf .graphml
         wordcloud_corpus.png wordclouds/*.png
         manifest.json (config, input hashes, package versions, seed, timings)
-        report.html report.md (unless [report] enabled = false)""",
+        report.html report.md (unless [report] enabled = false)
+
+run again with nothing changed (corpus files, settings, named files, packages, every output as written),
+it finds the folder up to date and writes nothing; any change runs it again, from the cache (--no-cache:
+every stage again).""",
     "segment": """examples:
   textmine segment --text "具身智能与智能体推动大模型落地"   # print the tokens of one text
   textmine segment                                # segment the corpus → units.csv, tokens.csv""",
