@@ -84,9 +84,9 @@ def analysis_key(config, *, tokens: str, units: str, stopwords: str, themes: str
 def run_key(config, stages: Sequence[str]) -> str | None:
     """What decides every file ``textmine run`` writes into its folder: the stages, the whole config, the bytes
     of each corpus file and of every other file the config names, the versions of textmine (with a digest of
-    its source) and of every package it depends on, down the tree, and the platform. Made from the files alone, before anything is read: the same key, and a rerun
-    would write the same files (:mod:`textmine.io.manifest`). None when the corpus cannot be listed (the run
-    says why)."""
+    its source) and of every package it depends on, down the tree, and the platform. Made from the files
+    alone, before anything is read: the same key, and a rerun would write the same files
+    (:mod:`textmine.io.manifest`). None when the corpus cannot be listed (the run says why)."""
     import copy
     import platform
 
