@@ -209,9 +209,9 @@ def _parser() -> argparse.ArgumentParser:
                            help="work partition by partition as Dask tasks: 'dask' (a local cluster) "
                                 "or a scheduler address tcp://host:port ([scale] scheduler)")
         scale.add_argument("--workers", type=int, metavar="N", help="workers of the local Dask cluster")
-        scale.add_argument("--no-cache", action="store_true", help="compute everything; do not read or write the "
-                                                                   "cache of units, tokens and tables ([scale] cache), "
-                                                                   "and for run, run even when its folder is up to date")
+        scale.add_argument("--no-cache", action="store_true",
+                           help="compute everything; do not read or write the cache of units, tokens and tables "
+                                "([scale] cache), and for run, run even when its folder is up to date")
         command.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
         if name == "segment":
             command.add_argument("--text", help="segment this text and print the tokens, one line")
