@@ -776,3 +776,24 @@ def test_search_data_comes_from_the_cache_only_while_its_files_are_unchanged(bun
     assert made == [changed]
     before = _search_payload(pages["plain"].decode("utf-8"))["mentions"]
     assert _search_payload(html)["mentions"] == before[:-1]
+
+
+def test_each_image_in_the_page_is_its_file_compacted(bundled_run):
+    """Images are compacted in threads while the page renders and swapped in at the end: every <img> holds the
+    compacted PNG of the file its caption names, the uncompacted page holds the files as they are, and the two
+    pages are the same around the images (the font is subset from the same text)."""
+    from textmine.report import build_context, load_run, render_html
+    from textmine.report.render import compact_png
+
+    run = load_run(bundled_run)
+    context = build_context(run)
+    figure = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="[^"]*"><figcaption>.*?'
+                        r'<span class="src">· ([^<]+)</span>')
+    pages = {compress: render_html(context, run.images, compress_images=compress) for compress in (True, False)}
+    for compress, html in pages.items():
+        shown = figure.findall(html)
+        assert len(shown) == len(run.images) >= 10, compress
+        for data, name in shown:
+            expected = compact_png(run.images[name]) if compress else run.images[name]
+            assert base64.b64decode(data) == expected, name
+    assert figure.sub("", pages[True]) == figure.sub("", pages[False])

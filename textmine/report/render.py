@@ -112,27 +112,41 @@ def render_html(context: Mapping[str, Any], images: Mapping[str, bytes], *, fold
 
     ``run_link`` is the run folder relative to where the page is written (``""`` beside it): the topic
     map is linked there."""
+    import secrets
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ..parallel import available_cores
+
     env = _environment()
     script = _resource("report.js")
     script_hash = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-    encoded: dict[str, str] = {}
-
-    def image(name: str) -> str:
-        if name not in encoded:
-            data = _compacted(images[name], cache) if compress_images else images[name]
-            encoded[name] = _data_uri(data, "image/png")
-        return encoded[name]
-
+    # Images are compacted in threads (Pillow lets go of the GIL while it quantizes and compresses) while this
+    # thread renders the page and subsets the font; each stands in the page as a placeholder until then, a
+    # data URI of a token no text can hold (it is drawn anew for each page), swapped for the image at the end.
+    token = secrets.token_hex(8)
+    placeholder: dict[str, str] = {}
+    compacted: list[Any] = []
     marker = "/*textmine-font-face*/"
     search = context.get("search")
-    text = env.get_template("report.html.j2").render(
-        **context, image=image, fold_rows=fold_rows, style=_resource("report.css"), font_css=marker,
-        script=script, script_hash=script_hash, font_family=FONT_FAMILY, run_link=run_link,
-        search_packed=search["packed"] if search else "")
-    # the font is subset to the characters of the page as rendered (images' and data's base64 left out) and
-    # of every paragraph the search can show
-    visible = _PACKED.sub("", _DATA_URI.sub("", text))
-    font_css = font_face_css(visible + (search["chars"] if search else ""), cache) if embed_font else ""
+    with ThreadPoolExecutor(max(1, min(2, available_cores())), thread_name_prefix="textmine-png") as pool:
+        def image(name: str) -> str:
+            if not compress_images:
+                return _data_uri(images[name], "image/png")
+            if name not in placeholder:
+                placeholder[name] = f"data:image/png;base64,{token}{len(compacted):05d}"
+                compacted.append(pool.submit(_compacted, images[name], cache))
+            return placeholder[name]
+
+        text = env.get_template("report.html.j2").render(
+            **context, image=image, fold_rows=fold_rows, style=_resource("report.css"), font_css=marker,
+            script=script, script_hash=script_hash, font_family=FONT_FAMILY, run_link=run_link,
+            search_packed=search["packed"] if search else "")
+        # the font is subset to the characters of the page as rendered (images' and data's base64 left out) and
+        # of every paragraph the search can show
+        visible = _PACKED.sub("", _DATA_URI.sub("", text))
+        font_css = font_face_css(visible + (search["chars"] if search else ""), cache) if embed_font else ""
+        text = re.sub(f"data:image/png;base64,{token}(\\d{{5}})",
+                      lambda m: _data_uri(compacted[int(m.group(1))].result(), "image/png"), text)
     return text.replace(marker, font_css, 1)
 
 
