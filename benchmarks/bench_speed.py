@@ -142,7 +142,8 @@ def main() -> None:
         plain_run = cli_code(PLAIN_LOOP, str(path))
         segment = cli(["segment", "--corpus", str(path), *corpus_args, "--out", str(work / f"seg_{path.stem}"),
                        "--no-cache"], REPO, timeout=900)
-        stages = _stage_seconds(work / f"seg_{path.stem}")
+        timings = _timings(work / f"seg_{path.stem}")
+        stages = {stage: timings[stage] for stage in ("read", "clean", "segment")}
         versus.append((label, path, plain_run, segment, stages))
         print(f"{label}: plain loop {plain_run[0]:.1f} s, textmine segment {segment[0]:.1f} s "
               f"({plain_run[0] / segment[0]:.1f}x)", flush=True)
@@ -168,12 +169,7 @@ def main() -> None:
         p.name for p in (work / "run2").glob("*.csv")) and all(
         p.read_bytes() == (work / "run2" / p.name).read_bytes() for p in (work / "run1").glob("*.csv"))
     speedup = runs[0][1] / runs[1][1]
-    import json
-
-    stage_rows = []
-    for run_dir, label in (("run1", "cold"), ("run2", "warm")):
-        manifest = json.loads((work / run_dir / "manifest.json").read_text(encoding="utf-8"))
-        stage_rows.append((label, manifest["timings"]))
+    stage_rows = [(label, _timings(work / run_dir)) for run_dir, label in (("run1", "cold"), ("run2", "warm"))]
     stages = list(dict.fromkeys([*stage_rows[0][1], *stage_rows[1][1]]))
     print(f"warm run {speedup:.1f}x faster, outputs identical: {warm_same}", flush=True)
 
@@ -220,8 +216,8 @@ def main() -> None:
         "rest is starting Python and importing, writing the three tables and the manifest, and freeing the "
         "memory):", "",
         "| corpus | read | clean | segment | the rest | whole process |", "|---|---:|---:|---:|---:|---:|",
-        *[f"| {label} | {st.get('read', 0):.2f} | {st.get('clean', 0):.2f} | {st.get('segment', 0):.2f} | "
-          f"{t[0] - sum(st.values()):.2f} | {t[0]:.2f} |" for label, _, _, t, st in versus], "",
+        *[f"| {label} | " + " | ".join(f"{seconds:.2f}" for seconds in st.values())
+          + f" | {t[0] - sum(st.values()):.2f} | {t[0]:.2f} |" for label, _, _, t, st in versus], "",
         "## Whole runs (fresh processes; peak = memory of the process and its children)", "",
         "| run | seconds | peak MB (RSS) | peak MB (PSS) | exit | load at start → end |",
         "|---|---:|---:|---:|---:|---|",
@@ -247,12 +243,11 @@ def main() -> None:
     print(f"wrote {RESULTS.relative_to(REPO)}")
 
 
-def _stage_seconds(out_dir: Path) -> dict[str, float]:
-    """``read``, ``clean`` and ``segment`` seconds from the manifest a ``textmine segment`` wrote."""
+def _timings(out_dir: Path) -> dict[str, float]:
+    """Seconds per stage (``timings``) from the manifest a ``textmine`` command wrote into ``out_dir``."""
     import json
 
-    timings = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8")).get("timings", {})
-    return {stage: timings.get(stage, 0.0) for stage in ("read", "clean", "segment")}
+    return json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))["timings"]
 
 
 def cli_code(code: str, *args: str) -> tuple[float, tuple[float, float], int, str, float]:
