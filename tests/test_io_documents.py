@@ -155,6 +155,45 @@ def test_a_title_line_that_is_also_the_running_header_stays_on_the_first_page(ma
     assert text.count("国产大模型成为“全球顶流”") == seeds["people-large-models-2025"].text.count("国产大模型成为“全球顶流”")
 
 
+def _pages_of(seed, style, pages: int, folder) -> list[tuple[str, str]]:
+    """The seed's first blocks that fill ``pages`` pages in ``style`` (the next one would start a page more)."""
+    starts = F.write_pdf(folder / "whole.pdf", seed.blocks, style)
+    return seed.blocks[:max(i for i, page in enumerate(starts) if page == pages)]
+
+
+SHORT_STYLES = {
+    "browser print, one page": F.PdfStyle(page_numbers="", browser=("2026/1/28 10:15", "人工智能新闻",
+                                                                    "https://www.news.cn/tech/c.html")),
+    "header from page 2, two pages": F.PdfStyle(header="人工智能新闻汇编", page_numbers=""),
+}
+
+
+@pytest.mark.parametrize("style", list(SHORT_STYLES))
+@pytest.mark.parametrize("seed_id", list(F.PDF_STYLES))
+def test_print_margins_of_a_short_pdf_are_left_out(style, seed_id, seeds, tmp_path):
+    """One or two pages cannot show a header recurring: the small lines above all body text (a browser's date
+    and page title, a header from page 2 on) and a URL with N/M below it are left out all the same."""
+    pages = 1 if style.startswith("browser") else 2
+    blocks = _pages_of(seeds[seed_id], SHORT_STYLES[style], pages, tmp_path)
+    assert F.write_pdf(tmp_path / "short.pdf", blocks, SHORT_STYLES[style])[-1] == pages
+    text = read_document(tmp_path / "short.pdf").text
+    assert "人工智能新闻" not in text and "news.cn" not in text and "2026/1/28" not in text
+    assert not re.search(r"\d+/\d+\s*$", text)
+    source = "\n".join(t for _, t in blocks)
+    assert _norm(text) == _norm(source)   # every character of the text, and nothing else
+    assert F.term_counts(text, ("人工智能", "智能", "模型")) == F.term_counts(source, ("人工智能", "智能", "模型"))
+
+
+def test_a_small_line_below_the_text_that_is_not_a_url_or_page_count_is_kept(seeds, tmp_path):
+    """A one-page note set small under the text (a footnote, a source line) is text, not a print margin."""
+    note = "注：数据来源于中国互联网络信息中心公开资料"
+    style = F.PdfStyle(page_numbers=note)
+    blocks = _pages_of(seeds["cnnic-genai-report-2025"], style, 1, tmp_path)
+    F.write_pdf(tmp_path / "note.pdf", blocks, style)
+    text = read_document(tmp_path / "note.pdf").text
+    assert text.count(note) == 1 and text.endswith(note)
+
+
 def test_word_file_leaves_out_header_footer_data_table_and_deletions(made):
     folder, _ = made
     extracted = read_document(_path(folder, "cnnic-genai-report-2025", "docx"))
@@ -248,6 +287,31 @@ def test_browser_print_with_date_url_and_page_numbers_reads_clean(seed_id, seeds
     assert "article.html" not in extracted.text and not re.search(r"\d+/\d+\s*$", extracted.text)
     paragraphs = [_norm(p) for p in extracted.text.split("\n\n") if _norm(p)]
     assert paragraphs == [_norm(t) for _, t in seed.blocks if _norm(t)]
+
+
+@pytest.mark.slow
+def test_browser_print_of_one_page_reads_clean(seeds, tmp_path):
+    """The same print of an article that fits one page: its header and footer cannot recur, and are left out."""
+    import pypdfium2 as pdfium
+
+    seed = seeds["xinhua-ai-trends-2026"]
+    blocks, total = [], 0
+    for block in seed.blocks:
+        blocks.append(block)
+        total += len(block[1])
+        if total > 500:
+            break
+    short = F.Seed(seed.id, seed.file, seed.title, seed.publisher, seed.date, "\n\n".join(t for _, t in blocks))
+    page = F.article_html_for_print(tmp_path / "article.html", short)
+    try:
+        F.browser_print_pdf(page, tmp_path / "printed.pdf")
+    except RuntimeError as exc:
+        pytest.skip(f"{exc}: install Debian's 'chromium' package")
+    assert len(pdfium.PdfDocument(tmp_path / "printed.pdf")) == 1
+    extracted = read_document(tmp_path / "printed.pdf")
+    assert "article.html" not in extracted.text and not re.search(r"\d+/\d+/\d+|\d+/\d+\s*$", extracted.text)
+    assert extracted.text.count(seed.title) == short.text.count(seed.title)   # the page title printed on top
+    assert [_norm(p) for p in extracted.text.split("\n\n") if _norm(p)] == [_norm(t) for _, t in blocks if _norm(t)]
 
 
 # -- pieces ---------------------------------------------------------------------------------------------

@@ -7,6 +7,12 @@ PDFium gives each line of a page with its position. From the positions:
   the even pages (a report's title line,
   ``第 3 页 共 12 页``, a browser's print header and footer with date, title, URL and ``3/12``);
   a line there that is only a page number goes on any page.
+- **Print margins**, which a document of one or two pages cannot show recurring: a line set smaller
+  than the body text and standing above every line of body text in the document, at least a line's
+  height clear of it (a browser's print header with date and page title; a report's header on its
+  second page only), and a line set smaller below them all that is only a URL or a page count
+  ``N/M`` (a browser's print footer). A smaller line below the text that says anything else (a
+  footnote) is kept.
 - **Paragraphs**: a line starts a new paragraph when it is indented, set in another font size, or
   further below the previous line than the usual line spacing, or when the previous line stopped
   short although the first word of this one would have fitted there. Other lines are joined to
@@ -23,6 +29,7 @@ import logging
 import math
 import re
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .decode import InputRejected
@@ -46,6 +53,9 @@ _FIRST_TOKEN = re.compile(r"[‘“（《「『【(\[]*(?:[^\s\u3000-\u303f\u4e0
                           r"(?:[，。、；：？！）》」』”’%…,.;:!?)]+[A-Za-z0-9]*)*")
 #: Points a running header or footer may move from page to page.
 EDGE_TOLERANCE = 3.0
+#: A print-margin line is set at most this share of the body text's size.
+MARGIN_SIZE_SHARE = 0.8
+_PRINT_FOOTER = re.compile(r"(?:(?:https?|file)://\S*|www\.\S+)(?:\s+\d+\s*/\s*\d+)?|\d+\s*/\s*\d+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -112,12 +122,13 @@ def running_lines(pages: list[list[Line]]) -> list[set[int]]:
     needed = max(2, math.ceil(RUNNING_SHARE * len(pages)))
     # bound reports alternate headers: the report's name on even pages, the chapter's on odd ones
     needed_by_parity = [max(2, math.ceil(RUNNING_SHARE * len(pages[parity::2]))) for parity in (0, 1)]
+    margins = _print_margins(pages)
     removed = []
     for number, (lines, tagged) in enumerate(zip(pages, edges)):
         drop = set()
         for i, where in tagged:
             text = lines[i].text.strip()
-            if _PAGE_NUMBER.match(text):
+            if _PAGE_NUMBER.match(text) or margins(lines[i], where):
                 drop.add(i)
                 continue
             # the same text at the same height: a title line on page 1 that is also the running header of
@@ -127,6 +138,38 @@ def running_lines(pages: list[list[Line]]) -> list[set[int]]:
                 drop.add(i)
         removed.append(drop)
     return removed
+
+
+def _print_margins(pages: list[list[Line]]) -> Callable[[Line, str], bool]:
+    """Whether a top or bottom line of a page lies in the print margin (see the module docs)."""
+    layout = _layout(pages)
+    size = _text_size(pages)
+    body = [ln for page in pages for ln in page if ln.size > MARGIN_SIZE_SHARE * size]
+    if not body:
+        return lambda line, where: False
+    clear = layout.spacing * size   # one line of body text
+    highest, lowest = max(ln.top for ln in body), min(ln.top for ln in body)
+
+    def in_margin(line: Line, where: str) -> bool:
+        if not 0 < line.size <= MARGIN_SIZE_SHARE * size:
+            return False
+        if where == "top":
+            return line.top - highest >= clear
+        return lowest - line.top >= clear and bool(_PRINT_FOOTER.fullmatch(line.text.strip()))
+
+    return in_margin
+
+
+def _text_size(pages: list[list[Line]]) -> float:
+    """The font size of half the characters or more: the body text's (by lines, a page of three lines and
+    its header and footers would give the header's)."""
+    sized = sorted((ln.size, len(ln.text.strip())) for page in pages for ln in page if ln.size > 0)
+    half, seen = sum(n for _, n in sized) / 2, 0
+    for size, n in sized:
+        seen += n
+        if seen >= half:
+            return size
+    return 10.0
 
 
 @dataclass(frozen=True)
