@@ -184,6 +184,27 @@ def test_print_margins_of_a_short_pdf_are_left_out(style, seed_id, seeds, tmp_pa
     assert F.term_counts(text, ("人工智能", "智能", "模型")) == F.term_counts(source, ("人工智能", "智能", "模型"))
 
 
+def test_a_last_page_of_one_line_loses_its_footer_too(seeds, tmp_path):
+    """A last page holding one line of text besides the print header and footer: three lines, each of them among
+    both the top three and the bottom three; the footer is still found recurring at the bottom."""
+    import pypdfium2 as pdfium
+
+    style = SHORT_STYLES["browser print, one page"]
+    seed = seeds["people-large-models-2025"]
+    starts = F.write_pdf(tmp_path / "whole.pdf", seed.blocks, style)
+    last = "这是最后一页上唯一的一行字。"
+    for end in range(starts.index(2), 0, -1):   # blocks that end on page 1, then one line on page 2
+        blocks = seed.blocks[:end] + [("paragraph", last)]
+        if F.write_pdf(tmp_path / "short.pdf", blocks, style)[-2:] == [1, 2]:
+            page = pdfium.PdfDocument(tmp_path / "short.pdf")[1].get_textpage().get_text_range()
+            if last in page and len([line for line in page.splitlines() if line.strip()]) == 3:
+                break
+    else:
+        pytest.fail("no layout put the last line alone on page 2")
+    text = read_document(tmp_path / "short.pdf").text
+    assert text.endswith(last) and "news.cn" not in text and "2/2" not in text
+
+
 def test_a_small_line_below_the_text_that_is_not_a_url_or_page_count_is_kept(seeds, tmp_path):
     """A one-page note set small under the text (a footnote, a source line) is text, not a print margin."""
     note = "注：数据来源于中国互联网络信息中心公开资料"

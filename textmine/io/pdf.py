@@ -114,8 +114,8 @@ def running_lines(pages: list[list[Line]]) -> list[set[int]]:
     seen: dict[tuple[str, str], list[tuple[int, float]]] = {}  # (top/bottom, text) → (page, height on page)
     for number, lines in enumerate(pages):
         order = sorted(range(len(lines)), key=lambda i: -lines[i].top)
-        top, bottom = order[:EDGE_LINES], order[-EDGE_LINES:]
-        tagged = [(i, "top") for i in top] + [(i, "bottom") for i in bottom if i not in top]
+        # on a page of few lines (the last page of a report) a line can be among both: it is checked as both
+        tagged = [(i, "top") for i in order[:EDGE_LINES]] + [(i, "bottom") for i in order[-EDGE_LINES:]]
         edges.append(tagged)
         for i, where in tagged:
             seen.setdefault((where, _edge_key(lines[i].text)), []).append((number, lines[i].top))
