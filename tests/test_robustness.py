@@ -193,8 +193,9 @@ SKIPS = [
      "skipped broken.docx: damaged (not a readable Word document: its ZIP container is cut off or corrupt; "
      "open and save it again in Word or WPS)"),
     ("html-without-article", lambda c: docfixtures.write_html_without_article(c / "channel.html"), [],
-     "skipped channel.html: no-article (no article found: the page holds only navigation, link lists or "
-     "scripts; save the article's own page)"),
+     "skipped channel.html: no-article (no article found: nothing is left beyond navigation, link lists and "
+     "footers but lines too short for prose (a sentence of 15 characters, or 80 characters); save the article's "
+     "own page, or a short text as .txt)"),
 ]
 
 

@@ -115,8 +115,9 @@ def read_html(data: bytes, encoding: str = AUTO) -> Extracted:
     lines = [line for line in (clean_line(x).strip() for x in body.split("\n")) if line]
     lines, dropped = filter_lines(lines, _link_texts(html))
     if not _has_prose(lines):
-        raise InputRejected("no-article", "no article found: the page holds only navigation, link lists or "
-                                          "scripts; save the article's own page")
+        raise InputRejected("no-article", "no article found: nothing is left beyond navigation, link lists and "
+                                          "footers but lines too short for prose (a sentence of 15 characters, or "
+                                          "80 characters); save the article's own page, or a short text as .txt")
     title = clean_line((result.title or "") if result is not None else "").strip()
     if title and _key(title) not in {_key(line) for line in lines[:3]} and not _FOOTER.search(title):
         lines.insert(0, title)
