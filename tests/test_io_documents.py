@@ -23,6 +23,7 @@ from textmine.cli import main
 from textmine.data import Document
 from textmine.io.documents import fix_radicals, join_lines, line_separator
 from textmine.io.read import read_corpus, read_document
+from textmine.units import split_units
 
 import docfixtures as F
 
@@ -236,6 +237,21 @@ def test_web_page_gives_the_article_only(made, layout):
     assert extracted.text.startswith("2026 年中国 AI 发展趋势前瞻\n\n")
     if layout == "table":  # a GB2312 page, read through its declaration (as GB18030, its superset)
         assert (extracted.encoding, extracted.method) == ("gb18030", "declared")
+
+
+@pytest.mark.parametrize("layout", ["html5", "divs", "table"])
+def test_a_short_article_page_keeps_its_text_without_share_bar_or_credit(layout, seeds, tmp_path):
+    """A page whose article is two sentences: extraction falls back to the page's text, and what the site
+    adds around them (分享到：微信 微博, 【纠错】, 【责任编辑：…】) does not reach the units."""
+    seed = seeds["xinhua-ai-trends-2026"]
+    short = next(t for k, t in seed.blocks if k == "paragraph" and 60 <= len(t) <= 160 and t.endswith("。"))
+    page = F.write_html(tmp_path / "short.html", [("paragraph", short)], title=seed.title, publisher=seed.publisher,
+                        date=seed.date, layout=layout)
+    text = read_document(page).text
+    assert _norm(short) in _norm(text) and "分享到" not in text and "纠错" not in text
+    units = [u.text for u in split_units([Document("page", text)]).units]
+    assert not [u for u in units if re.search("责任编辑|分享到|纠错|微信", u)]
+    assert _norm(short) in _norm("".join(units))
 
 
 def test_pdf_saved_as_txt_is_read_as_pdf(made, tmp_path, seeds):

@@ -66,6 +66,9 @@ _EDITORIAL_ROLE = re.compile(
     r"^(?:编\s*委\s*会\s*(?:副\s*)?(?:主\s*任|委\s*员|成\s*员)?|编\s*委|编\s*写\s*组(?:\s*成\s*员)?|编\s*写\s*人\s*员"
     r"|(?:执\s*行\s*|副\s*)?主\s*编|课\s*题\s*组\s*(?:副\s*)?(?:组\s*长|成\s*员)?|执\s*笔\s*人?|撰\s*稿\s*人?"
     r"|(?:责\s*任|美\s*术|特\s*约)\s*编\s*辑|审\s*校|统\s*稿|学\s*术\s*顾\s*问|顾\s*问\s*委\s*员\s*会)\s*(?:[:：]\s*|\s+)")
+# a news page's credit line: 【责任编辑：王晓】, (编辑：张三), 责编：王五, 编辑：赵六 校对：孙七
+_CREDIT_LINE = re.compile(r"^[（(【\[]?\s*(?:(?:责任编辑|责编|编辑|校对|审核|审校|监制|实习编辑)\s*[:：]\s*"
+                          r"[\u4e00-\u9fff·]{1,4}(?:[\s、，,]+[\u4e00-\u9fff·]{1,4})*\s*)+[）)】\]]?$")
 _NAMES = re.compile(r"^[\u4e00-\u9fff·]{1,4}(?:[（(][^）)]{1,20}[）)])?"
                     r"(?:[\s、，,]+[\u4e00-\u9fff·]{1,4}(?:[（(][^）)]{1,20}[）)])?)*$")
 _BOARD_TITLE = re.compile(r"^[\u4e00-\u9fff\s]{0,20}(?:编委会|编辑委员会|编辑部)$")
@@ -101,6 +104,9 @@ _INLINE_JUNK = [(re.compile(pattern, flags), re.compile(f"[{re.escape(marks)}]")
      re.IGNORECASE, "."),
     (rf"[{_SUPERSCRIPTS}]+", 0, _SUPERSCRIPTS),                                                  # footnote markers
     (r"[（(]\s*(?:上|下)(?:接|转)第?\s*[\d一二三四五六七八九十]+\s*版\s*[）)]", 0, "版"),      # (上接第1版)
+    (r"[（(]微博[）)]", 0, "博"),                                   # 古天乐(微博): a news site's link to the person's account
+    # …。(责任编辑：李华), …。(来源：中国日报网 编辑：婧远): a news item's closing credit
+    (r"\s*[（(【\[]\s*(?:(?:来源|稿源|责任编辑|责编|编辑)\s*[:：][^（）()【】\[\]:：。！？]{1,20}?\s*)+[）)】\]]\s*$", 0, "源编"),
     (r"\*\*|__|~~|`", 0, "*_~`"),                                                                 # markdown emphasis
     (r"^\s*(?:[-*+>]|\d+\.)\s+(?=\S)", 0, "-*+>."),                                             # list / quote marks
 ]]
@@ -263,11 +269,12 @@ def _is_toc(text: str) -> bool:
 
 
 def _is_editorial(text: str) -> bool:
-    """An editorial-board list: a role (编委会主任, 编委, 编写组, 主编, …) and names, or the board's name."""
+    """An editorial-board list: a role (编委会主任, 编委, 编写组, 主编, …) and names, or the board's name; or a
+    news page's credit line (【责任编辑：王晓】)."""
     if len(text) > _EDITORIAL_MAX_CHARS:
         return False
     flat = " ".join(text.split())
-    if _BOARD_TITLE.match(flat):
+    if _BOARD_TITLE.match(flat) or _CREDIT_LINE.match(flat):
         return True
     role = _EDITORIAL_ROLE.match(flat)
     return bool(role) and bool(_NAMES.match(flat[role.end():]))

@@ -7,6 +7,8 @@ corpus needs, since a line of navigation that slips through would be counted as 
 - a line made only of link texts (a menu, a "related reading" list, 返回顶部, 网站地图) is dropped,
   and so is a short heading that stands right above such a list (相关阅读, 热点排行);
 - a short line with a site footer's marks (版权所有, ICP备, 公网安备, Copyright ©) is dropped;
+- a share bar and its buttons (分享到：微信 微博 【纠错】) are taken off the line they end, and a line
+  left empty is dropped;
 - the page title is put first when the extracted text does not start with it;
 - a page with no sentence of prose left (a channel index, a script-only shell) is rejected as
   ``no-article``.
@@ -30,6 +32,9 @@ _FOOTER = re.compile(r"版权所有|ICP备|ICP证|公网安备|返回顶部|网�
                      r"Copyright|All Rights Reserved|©", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s|｜/·•>»›\-–—,，、:：()（）\[\]【】]+")
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
+# a page's share bar and buttons, alone on a line or at the end of one: 分享到：微信 微博 【纠错】
+_WIDGETS = re.compile(r"\s*(?:(?:分享到|分享至|分享给)\s*[:：]?\s*(?:(?:微信|微博|新浪微博|腾讯微博|QQ空间|QQ好友|QQ|朋友圈|豆瓣|"
+                      r"人人网|复制链接|更多)[\s|｜、,，]*)+)?(?:【(?:我要)?(?:纠错|打印|关闭|收藏|返回顶部|关闭窗口|打印本页)】\s*)*$")
 #: Lines with a footer mark are dropped up to this length; a longer line is prose that mentions one.
 FOOTER_LINE_CHARS = 60
 #: A heading right above a dropped list of links is dropped when it is at most this long.
@@ -82,9 +87,10 @@ def filter_lines(lines: list[str], links: set[str]) -> tuple[list[str], int]:
     """The article's lines without link lists, their headings and footer lines; and how many were dropped."""
     kept: list[str] = []
     dropped = 0
+    lines = [_WIDGETS.sub("", line, count=1) for line in lines]
     link_line = [_is_link_line(line, links) for line in lines]
     for i, line in enumerate(lines):
-        if link_line[i]:
+        if link_line[i] or not line:
             dropped += 1
             continue
         if len(line) <= FOOTER_LINE_CHARS and _FOOTER.search(line) and not _SENTENCE_END.search(line):
