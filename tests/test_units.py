@@ -55,10 +55,11 @@ def test_captions_bylines_and_source_lines_are_dropped_not_lost(prepared):
     assert "本报记者" not in texts                      # byline
     assert "HICOOL 2025 全球创业者峰会近日在北京开幕。图为" not in texts  # a two-sentence photo caption
     # Read block by block: 91 footnote source lines; 24 captions (14 figure/table labels, 6 photo captions with
-    # ▲ ▼ ► or 图为, 4 credits); 3 bylines; the CNNIC report's table of contents (目 录, 6 chapter lines, 7 blocks
+    # ▲ ▼ ► or 图为, 4 credits); 4 bylines (the Xinhua report's closing （新华社北京 1 月 28 日电） one); the CNNIC report's table of contents (目 录, 6 chapter lines, 7 blocks
     # of section lines), its editorial board (8 blocks) and back matter (disclaimer, copyright, reprint
     # note, 2 contact lines); 5 diagram labels around a caption in the Xinhua report.
-    assert prepared.dropped == {"byline": 3, "caption": 24, "copyright": 5, "editorial": 8, "figure_text": 5,
+    assert "新华社北京" not in texts                    # dateline
+    assert prepared.dropped == {"byline": 4, "caption": 24, "copyright": 5, "editorial": 8, "figure_text": 5,
                                 "footnote": 91, "toc": 14}
 
 
