@@ -55,7 +55,8 @@ LATER_DEFAULTS = ("default before the speed-up (250 iterations per fit; news 340
                   "three fits of 250 iterations, agreement without scikit-learn (03:22 UTC)",
                   "three fits of 200 iterations (the default at 03:43 UTC)", "default, an earlier run (06:42 UTC)",
                   "default, an earlier run (06:35–06:46 UTC)", "default, an earlier run (10:19–10:25 UTC)",
-                  "default, an earlier run (12:45–12:49 UTC)", "no term-count floor (the default until 2026-12-02 15:00 UTC; runs 12:44–13:02 UTC)")
+                  "default, an earlier run (12:45–12:49 UTC)", "no term-count floor (the default until 2026-12-02 15:00 UTC; runs 12:44–13:02 UTC)",
+                  "default, before news datelines and marks were cleaned (2026-12-02 14:34–14:41 UTC)")
 #: The plain script's settings per corpus, as the issue that asked for this benchmark ran it.
 PLAIN = {"reviews": {"iterations": 500, "threads": 2}, "news": {"iterations": 1000, "threads": 1}}
 
