@@ -36,6 +36,39 @@ def test_congress_reports_jsonl_gets_content_id_and_year(tmp_path):
     assert len(read) == 16 and str(read.documents[0].date) == "1921"
 
 
+def _nested_congress_reports(tmp_path):
+    """The congress reports as a scraper or an API saves them: the text inside an object, as a list of
+    paragraphs, the metadata in an object of their own."""
+    rows = [json.loads(line) for line in shared_file("cpc_congress_reports.jsonl").read_text(encoding="utf-8").splitlines()]
+    path = tmp_path / "nested.jsonl"
+    path.write_text("".join(json.dumps({"id": r["id"], "meta": {"year": r["year"], "congress": r["congress"],
+                                                                 "source": {"url": r["url"]}},
+                                        "article": {"title": r["title"], "body": r["content"].split("\n\n")}},
+                                       ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path, rows
+
+
+def test_nested_jsonl_fields_are_columns_and_a_list_of_paragraphs_is_the_text(tmp_path):
+    path, rows = _nested_congress_reports(tmp_path)
+    corpus, _ = _written(tmp_path, path)
+    assert (corpus["text_col"], corpus["id_col"], corpus["date_col"]) == ("article.body", "id", "meta.year")
+    read = read_corpus(path, text_col="article.body", id_col="id", date_col="meta.year")
+    assert [d.text for d in read] == [r["content"] for r in rows]     # the paragraphs, a blank line between
+    first = read.documents[0]
+    assert str(first.date) == "1921" and first.meta["article.title"] == rows[0]["title"]
+    assert first.meta["meta.source.url"] == rows[0]["url"] and "{" not in "".join(first.meta.values())
+
+
+def test_a_missing_jsonl_column_is_one_error_naming_the_nested_fields(tmp_path, capsys):
+    from textmine.cli import main
+
+    path, _ = _nested_congress_reports(tmp_path)
+    assert main(["segment", "--corpus", str(path), "--text-col", "body", "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "has no text column 'body'" in err and "article.body" in err and "meta.source.url" in err
+    assert "skipped" not in err   # no line reported empty before the error
+
+
 def test_news_csv_gets_text_and_id_and_no_date(tmp_path):
     corpus, text = _written(tmp_path, shared_file("news_10_cats_dev.csv"))
     assert (corpus["text_col"], corpus["id_col"], corpus["date_col"]) == ("text", "id", "")

@@ -94,7 +94,7 @@ def _table_sample(path: Path):
     import pandas as pd
 
     from .io.decode import InputRejected
-    from .io.read import read_input, read_xlsx_frame
+    from .io.read import flat_record, read_input, read_xlsx_frame
 
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
@@ -120,7 +120,7 @@ def _table_sample(path: Path):
             except json.JSONDecodeError:
                 continue
             if isinstance(record, dict):
-                records.append(record)
+                records.append(flat_record(record))
             if len(records) >= SAMPLE_ROWS:
                 break
     return pd.DataFrame.from_records(records), ""

@@ -232,8 +232,22 @@ def _check_unique_ids(ids: list[tuple[str, str]], path: Path, column: str) -> No
         first[doc_id] = where
 
 
+def flat_record(record: dict, prefix: str = "") -> dict:
+    """A JSON object with the keys of nested objects joined by dots: ``{"meta": {"cat": "体育"}}`` gives
+    ``{"meta.cat": "体育"}``, so a field inside an object is a column like any other (``--text-col article.body``)."""
+    flat: dict = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            flat.update(flat_record(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
 def jsonl_records(lines, path: Path, inputs: list[InputRecord], first_line: int = 1):
-    """``(records, line numbers)`` of the JSON objects on ``lines``; other lines are skipped (recorded in ``inputs``)."""
+    """``(records, line numbers)`` of the JSON objects on ``lines``, flattened (:func:`flat_record`); other lines
+    are skipped (recorded in ``inputs``)."""
     records, numbers = [], []
     for number, line in enumerate(lines, start=first_line):
         if not line.strip():
@@ -246,7 +260,7 @@ def jsonl_records(lines, path: Path, inputs: list[InputRecord], first_line: int 
         if not isinstance(record, dict):
             _skip(inputs, f"{path.name} line {number}", "invalid", "not a JSON object")
             continue
-        records.append(record)
+        records.append(flat_record(record))
         numbers.append(number)
     return records, numbers
 
@@ -347,7 +361,7 @@ class TableRows:
         for row in records:
             self.keys.update(dict.fromkeys(row))
         metas = [{str(k): _cell(v) for k, v in row.items() if k not in (text_col, id_col)} for row in records]
-        return self._documents([row.get(text_col) for row in records], [row.get(id_col) for row in records],
+        return self._documents([_paragraphs(row.get(text_col)) for row in records], [row.get(id_col) for row in records],
                                [row.get(date_col) for row in records], metas, numbers)
 
     def _documents(self, texts: list, ids: list, dates: list, metas: list[dict], numbers: list[int]) -> list[Document]:
@@ -383,8 +397,18 @@ class TableRows:
 
 
 def _cell(value: object) -> str:
-    """A cell as text: missing (None, NaN) is empty."""
+    """A cell as text: missing (None, NaN) is empty; a JSON list or object is its JSON text."""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
     return "" if value is None or value != value else str(value)
+
+
+def _paragraphs(value: object) -> object:
+    """A JSONL text field that is a list (of paragraphs, as scrapers save them) as one text, a blank line between
+    its items; any other value as it is."""
+    if isinstance(value, list):
+        return "\n\n".join(_cell(item) for item in value if item is not None)
+    return value
 
 
 def read_table(path: Path, *, text_col: str = "text", id_col: str = "", date_col: str = "", sheet: str = "",
@@ -422,8 +446,8 @@ def read_table(path: Path, *, text_col: str = "text", id_col: str = "", date_col
     if frame is not None:
         documents = rows.frame_documents(frame, numbers)
     else:
+        rows.check_columns(dict.fromkeys(key for record in records for key in record))
         documents = rows.documents_of(records, numbers)
-        rows.check_columns(rows.keys)
     if not documents and not inputs[1:]:
         raise CorpusError(f"{str(path)!r} has no rows")
     return _make_corpus(documents, path.stem, inputs, str(path))
