@@ -86,6 +86,40 @@ def test_chunked_reads_of_the_congress_reports_and_a_slice_of_the_reviews_equal_
     assert len({id(d.meta) for d in whole}) == len(whole)   # each its own metadata
 
 
+def test_html_in_a_table_cell_is_read_as_its_paragraphs(tmp_path):
+    """A CSV of article bodies as a content system exports them (<p> paragraphs, <br/>, &nbsp;, an image, a
+    script): each document is its paragraphs, no markup reaches a unit, and a chunked read agrees."""
+    import html
+    import json as json_
+
+    import pandas as pd
+
+    from conftest import shared_file
+
+    rows = [json_.loads(line) for line in shared_file("cpc_congress_reports.jsonl").read_text(encoding="utf-8").splitlines()]
+    paragraphs = [[p for p in r["content"].split("\n\n") if p.strip()] for r in rows]
+
+    def body(paras):
+        first, *rest = paras
+        head = html.escape(first).replace(" ", "&nbsp;", 1)
+        return (f'<p style="text-indent:2em">{head}</p>' + "".join(f"<p>{html.escape(p)}</p>" for p in rest)
+                + '<div class="img"><img src="figure.jpg"/></div><script>var views = 1;</script>')
+
+    table = tmp_path / "bodies.csv"
+    pd.DataFrame({"id": [r["id"] for r in rows], "body": [body(p) for p in paragraphs],
+                  "note": ["价格<100元" for _ in rows]}).to_csv(table, index=False)
+    whole = _same_reads(table, 5, text_col="body", id_col="id")
+    for doc, r, paras in zip(whole, rows, paragraphs):   # every character, and a paragraph break at every <p>
+        assert "".join(doc.text.split()) == "".join(r["content"].split())
+        assert len(doc.text.split("\n\n")) >= len(paras)
+    first = paragraphs[0][0]
+    assert whole.documents[0].text.split("\n\n")[0] == " ".join(first.split())   # &nbsp; read as a space
+    assert whole.inputs[0].detail == "HTML read as text in 16 rows" and whole.documents[0].meta["note"] == "价格<100元"
+    units = tm.split_units(whole).units
+    assert not [u for u in units if "<" in u.text or "figure" in u.text or "views" in u.text]
+    assert sum(u.text.count("社会主义") for u in units) == sum(r["content"].count("社会主义") for r in rows)
+
+
 def test_a_duplicate_id_in_a_later_chunk_is_the_error_of_a_whole_read(tmp_path):
     import pytest
 

@@ -16,6 +16,7 @@ from ..data import Corpus, Document, InputRecord, PartialDate
 from ..errors import ConfigError, CorpusError
 from .decode import AUTO, Decoded, InputRejected, check_size, check_text, decode_bytes
 from .documents import DOCUMENT_SUFFIXES, Extracted, sniff_format
+from .webpage import holds_markup, markup_text
 
 log = logging.getLogger(__name__)
 
@@ -332,6 +333,7 @@ class TableRows:
         self.documents = 0      # documents made so far
         self._first: dict[str, str] = {}
         self.keys: dict[str, None] = {}   # every column seen, in order (JSONL lines may differ)
+        self.markup_rows = 0    # rows whose text was HTML, read as text (textmine.io.webpage.markup_text)
 
     def check_columns(self, columns) -> None:
         for role, column in (("text", self.text_col), ("id", self.id_col), ("date", self.date_col)):
@@ -381,6 +383,9 @@ class TableRows:
         for row_number, (text, doc_id, date, meta, number) in enumerate(zip(texts, ids, dates, metas, numbers),
                                                                         start=self.rows):
             text = _cell(text)
+            if "<" in text and holds_markup(text):
+                text = markup_text(text)
+                self.markup_rows += 1
             if not id_col:
                 doc_id = str(row_number)
             date = _parse_date(date, f"{path} {kind} {number}, column {date_col!r}") if date_col else None
@@ -394,6 +399,13 @@ class TableRows:
         self.rows += len(texts)
         self.documents += len(documents)
         return documents
+
+    def noted(self, record: InputRecord) -> InputRecord:
+        """The table's own record, saying in how many rows HTML was read as text."""
+        if not self.markup_rows:
+            return record
+        note = f"HTML read as text in {self.markup_rows} row{'s' if self.markup_rows > 1 else ''}"
+        return dataclasses.replace(record, detail="; ".join(filter(None, (record.detail, note))))
 
 
 def _cell(value: object) -> str:
@@ -448,6 +460,7 @@ def read_table(path: Path, *, text_col: str = "text", id_col: str = "", date_col
     else:
         rows.check_columns(dict.fromkeys(key for record in records for key in record))
         documents = rows.documents_of(records, numbers)
+    inputs[0] = rows.noted(inputs[0])
     if not documents and not inputs[1:]:
         raise CorpusError(f"{str(path)!r} has no rows")
     return _make_corpus(documents, path.stem, inputs, str(path))

@@ -46,6 +46,7 @@ class TableChunks:
             yield from self._text_table(suffix)
         else:
             raise CorpusError(f"{str(self.path)!r}: a table is a .csv, .jsonl or .xlsx file")
+        self.inputs[0] = self.rows.noted(self.inputs[0])
         if not self.rows.documents and not self.inputs[1:]:
             raise CorpusError(f"{str(self.path)!r} has no rows")
         if not self.rows.documents:

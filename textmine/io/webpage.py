@@ -132,4 +132,44 @@ def read_html(data: bytes, encoding: str = AUTO) -> Extracted:
                      chaos=decoded.chaos, note=note)
 
 
-__all__ = ["read_html", "decode_html", "filter_lines"]
+_MARKUP = re.compile(r"</?(?:p|br|div|span|a|img|strong|b|i|em|u|font|h[1-6]|ul|ol|li|table|tbody|tr|td|th|section|"
+                     r"article|blockquote|center|hr)\b[^<>]*>", re.IGNORECASE)
+#: Elements that end a paragraph when a table cell's markup is read as text.
+_BLOCKS = ("p", "div", "section", "article", "blockquote", "center", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr",
+           "table", "ul", "ol", "hr")
+
+
+def holds_markup(text: str) -> bool:
+    """Whether a table cell holds HTML (``<p>…</p>``, ``<br/>``, ``<div class=…>``): a content management
+    system's or a scraper's export of the article body."""
+    return "<" in text and _MARKUP.search(text) is not None
+
+
+def markup_text(text: str) -> str:
+    """The text of a cell's HTML: each paragraph (``<p>``, ``<div>``, a heading, a list item, a line ended by
+    ``<br>``) a paragraph, entities read (``&nbsp;`` ``&amp;``), tags, scripts and styles left out."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fragment_fromstring(text, create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        return text
+    for element in root.xpath("//script|//style"):
+        element.drop_tree()
+    for element in root.iter("br"):
+        element.tail = "\n" + (element.tail or "")
+    for element in root.iter(*_BLOCKS):
+        element.text = "\n\n" + (element.text or "")
+        element.tail = "\n\n" + (element.tail or "")
+    lines = [clean_line(line).strip() for line in root.text_content().split("\n")]
+    paragraphs, current = [], []
+    for line in lines + [""]:
+        if line:
+            current.append(line)
+        elif current:
+            paragraphs.append("\n".join(current))
+            current = []
+    return paragraphs_to_text(paragraphs)
+
+
+__all__ = ["read_html", "decode_html", "filter_lines", "holds_markup", "markup_text"]
