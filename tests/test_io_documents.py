@@ -265,6 +265,20 @@ def test_pdf_saved_as_txt_is_read_as_pdf(made, tmp_path, seeds):
     assert F.term_counts(corpus.documents[0].text) == F.term_counts(seeds["ccid-ai-outlook-2026"].text)
 
 
+@pytest.mark.parametrize("layout", ["html5", "table"])
+def test_web_page_saved_as_txt_is_read_as_a_web_page(made, tmp_path, seeds, layout):
+    """A page saved from the browser as text keeps its markup: read as the page it is, not as tags and scripts."""
+    folder, _ = made
+    page = _path(folder, "people-large-models-2025", layout)
+    renamed = tmp_path / "page.txt"
+    shutil.copy(page, renamed)
+    corpus = read_corpus(renamed)
+    record = corpus.inputs[0]
+    assert record.format == "html" and record.detail.startswith("a web page named .txt, read as HTML; web page")
+    assert corpus.documents[0].text == read_document(page).text
+    assert "<" not in corpus.documents[0].text and "_hmt" not in corpus.documents[0].text
+
+
 def test_owner_password_only_pdf_is_read(tmp_path, seeds):
     """Many published reports are encrypted against copying but open without a password."""
     seed = seeds["xinhua-ai-trends-2026"]

@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,12 +93,18 @@ def read_document(path: Path, encoding: str = AUTO, limits: Limits = Limits()) -
         decoded = decode_bytes(data, encoding)
         extracted = Extracted(decoded.text, "", encoding=decoded.encoding, method=decoded.method,
                               chaos=decoded.chaos, note=decoded.note)
-    else:
+        if _WEB_PAGE_START.match(decoded.text):   # a web page saved under a text suffix
+            kind = "html"
+            renamed = f"a web page named {path.suffix}, read as HTML"
+    if kind is not None:
         extracted = _extract(kind, data, encoding)
         if renamed:
             extracted = dataclasses.replace(extracted, note="; ".join(filter(None, (renamed, extracted.note))))
     check_text(extracted.text, limits.max_line_chars)
     return extracted
+
+
+_WEB_PAGE_START = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)[\s>]", re.IGNORECASE | re.DOTALL)
 
 
 def _extract(kind: str, data: bytes, encoding: str) -> Extracted:
