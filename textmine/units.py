@@ -97,9 +97,11 @@ _PAGE_NUMBER = re.compile(r"^(?:[-—–_·\s]*\d{1,4}[-—–_·\s]*|第\s*\d{1
 # them cannot match, and most blocks skip most patterns after one scan for the characters. Addresses are
 # ASCII (brackets and parentheses aside), so Chinese text right after an address is kept.
 _URL_CHARS = r"[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]"
+_AGENCY_DATELINE = (r"(?:新华社|新华网|人民网|中新网|中新社|央视网)"
+                    r"(?:[\u4e00-\u9fff]{0,8}?\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*电|\s*电(?![\u4e00-\u9fff]))")
+# (each alternative starts with a character, not an optional part: the engine skips ahead to where one can match)
 _DATELINE = (r"新浪(?:网|体育|娱乐|科技|财经|教育|游戏|时尚|家居|房产|汽车|军事|新闻)?讯|本报讯"
-             r"|[（(]?(?:新华社|新华网|人民网|中新网|中新社|央视网)"
-             r"(?:[\u4e00-\u9fff]{0,8}?\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*电|\s*电(?![\u4e00-\u9fff]))[）)]?")
+             rf"|[（(]{_AGENCY_DATELINE}[）)]|{_AGENCY_DATELINE}")
 _DATELINE_BLOCK = re.compile(rf"^(?:{_DATELINE})$")
 _INLINE_JUNK = [(re.compile(pattern, flags), re.compile(f"[{re.escape(marks)}]")) for pattern, flags, marks in [
     (rf"<?(?:https?://|www\.){_URL_CHARS}*>?", re.IGNORECASE, "/."),                        # URLs, <…> autolinks
@@ -108,11 +110,11 @@ _INLINE_JUNK = [(re.compile(pattern, flags), re.compile(f"[{re.escape(marks)}]")
      re.IGNORECASE, "."),
     (rf"[{_SUPERSCRIPTS}]+", 0, _SUPERSCRIPTS),                                                  # footnote markers
     (r"[（(]\s*(?:上|下)(?:接|转)第?\s*[\d一二三四五六七八九十]+\s*版\s*[）)]", 0, "版"),      # (上接第1版)
-    (r"[（(]微博[）)]", 0, "博"),                                   # 古天乐(微博): a news site's link to the person's account
-    # a news item's dateline and markers: 新浪体育讯, 本报讯, (新华社北京 1 月 28 日电), (组图), 导语：
-    (rf"{_DATELINE}|[（(](?:组图|多图|图|视频|图文)[）)]|^组图\s*[:：]|导语\s*[:：]", 0, "讯电图导"),
-    # …。(责任编辑：李华), …。(来源：中国日报网 编辑：婧远): a news item's closing credit
-    (r"\s*[（(【\[]\s*(?:(?:来源|稿源|责任编辑|责编|编辑)\s*[:：][^（）()【】\[\]:：。！？]{1,20}?\s*)+[）)】\]]\s*$", 0, "源编"),
+    # a news item's marks: 古天乐(微博) (a site's link to the person's account), datelines (新浪体育讯, 本报讯,
+    # (新华社北京 1 月 28 日电)), headline marks ((组图), 导语：) and a closing credit (…。(来源：中国日报网 编辑：婧远))
+    (rf"[（(](?:微博|组图|多图|图|视频|图文)[）)]|{_DATELINE}|^组图\s*[:：]|导语\s*[:：]"
+     r"|[（(【\[]\s*(?:(?:来源|稿源|责任编辑|责编|编辑)\s*[:：][^（）()【】\[\]:：。！？]{1,20}?\s*)+[）)】\]]\s*$", 0,
+     "博讯电组导图视源稿编"),
     (r"\*\*|__|~~|`", 0, "*_~`"),                                                                 # markdown emphasis
     (r"^\s*(?:[-*+>]|\d+\.)\s+(?=\S)", 0, "-*+>."),                                             # list / quote marks
 ]]
