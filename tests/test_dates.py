@@ -36,6 +36,15 @@ from conftest import shared_file
     (np.int64(1921), "1921"),
     ("2025.0", "2025"),                             # a year read from a float column
     (datetime.date(2026, 1, 28), "2026-01-28"),
+    # a time of day after the day, as exports and Excel give a publication time, is left out
+    ("2025-10-03 08:00", "2025-10-03"),
+    ("2025-10-03 08:30:00", "2025-10-03"),
+    ("2025-10-03T23:30:00Z", "2025-10-03"),               # the day as written: no time-zone conversion
+    ("2025-10-03T08:00:00.123+08:00", "2025-10-03"),
+    ("2025/10/3 8:00", "2025-10-03"),
+    ("2025年10月3日 08:00", "2025-10-03"),
+    ("2025年10月3日08:00", "2025-10-03"),
+    (datetime.datetime(2025, 10, 3, 8, 30), "2025-10-03"),
 ])
 def test_accepted_forms(value, expected):
     assert str(PartialDate.parse(value)) == expected
@@ -53,6 +62,25 @@ def test_unreadable_dates_name_the_accepted_forms(value):
         PartialDate.parse(value)
     assert str(error.value) == f"{value!r} is not a date; write it as {DATE_FORMS}"
     assert "2017年5月4日" in DATE_FORMS and "2017/5/4" in DATE_FORMS and "二〇一七年五月四日" in DATE_FORMS
+
+
+@pytest.mark.parametrize("value", ["2025-10 08:00", "2025 08:00"])
+def test_a_time_of_day_needs_the_day(value):
+    with pytest.raises(ValueError, match="a time of day needs the day before it"):
+        PartialDate.parse(value)
+
+
+def test_excel_publication_times_read_as_their_days(tmp_path):
+    """Excel date-times with a time (a news export's 发布时间) are read as text with the time, then as the day."""
+    import pandas as pd
+
+    rows = [json.loads(line) for line in shared_file("cpc_congress_reports.jsonl").open(encoding="utf-8")][-4:]
+    times = [datetime.datetime(int(r["year"]), 10, 16, 10, 0) for r in rows]
+    path = tmp_path / "timed.xlsx"
+    pd.DataFrame({"id": [r["id"] for r in rows], "content": [r["content"][:3000] for r in rows],
+                  "published": times}).to_excel(path, index=False)
+    corpus = read_corpus(path, text_col="content", id_col="id", date_col="published")
+    assert [str(d.date) for d in corpus] == [f"{r['year']}-10-16" for r in rows]
 
 
 @pytest.mark.parametrize("value", ["2021-13", "2021-02-29", "2021年2月30日", "二〇二一年十三月", "2021/4/31"])

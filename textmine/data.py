@@ -24,6 +24,9 @@ _CHINESE_DATE = re.compile(r"([0-9]{4}|[〇○◯零一二三四五六七八九]
                            r"(?:\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*[日号]?)?)?")  # 2021年3月4日, 二〇二一年三月
 _NUMERAL_DIGITS = {c: i for i, chars in enumerate(["〇○◯零", "一", "二", "三", "四", "五", "六", "七", "八", "九"])
                    for c in chars}
+# a time of day after a full date (2021-03-04 08:00, 2021-03-04T08:00:00+08:00, 2021年3月4日 8:00): left out
+_TIME_OF_DAY = re.compile(r"(?<=[0-9日号])(?:T|\s+|(?<=[日号]))[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?"
+                          r"\s*(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?$")
 DATE_FORMS = "2017, 2017-05 or 2017-05-04 (also 2017/5/4, 2017.05, 2017年, 2017年5月, 2017年5月4日, 二〇一七年五月四日)"
 
 
@@ -54,7 +57,9 @@ class PartialDate:
 
         Accepted: ``2025``, ``2025-10``, ``2025-10-03``, the same with ``/`` or ``.`` (one separator
         throughout), ``2025年``, ``2025年10月``, ``2025年10月3日`` (spaces allowed), full-width digits, and
-        Chinese numerals with 年 (``二〇二五年十月三日``; ○ and 零 for the zero). A year given as a whole
+        Chinese numerals with 年 (``二〇二五年十月三日``; ○ and 零 for the zero); a time of day after
+        a full date (``2025-10-03 08:00``, ``2025-10-03T08:00:00+08:00``, as exports and Excel give them) is left
+        out: the date is the day as written, in the time zone it was written in. A year given as a whole
         number (``2025``, ``2025.0``) is a year; a fractional number is refused, since ``2025.10`` and
         ``2025.1`` are the same number.
         """
@@ -70,6 +75,9 @@ class PartialDate:
             return None
         if isinstance(value, (int, float, np.integer, np.floating)) or re.fullmatch(r"\d{4}\.0", text):
             text = text.split(".")[0]
+        timed = _TIME_OF_DAY.search(text)
+        if timed:
+            text = text[:timed.start()].rstrip()
         match = _ISO_DATE.fullmatch(text)
         if match:
             year, month, day = (int(g) if g else None for g in match.group(1, 3, 4))
@@ -80,6 +88,8 @@ class PartialDate:
             year, month, day = (_chinese_number(g) if g else None for g in match.groups())
             if year is None or match.group(2) and month is None or match.group(3) and day is None:
                 raise ValueError(f"{value!r} is not a date; write it as {DATE_FORMS}")
+        if timed and day is None:
+            raise ValueError(f"{value!r} is not a date: a time of day needs the day before it; write it as {DATE_FORMS}")
         if month is not None and not 1 <= month <= 12 or \
                 day is not None and not 1 <= day <= calendar.monthrange(year, month)[1]:
             raise ValueError(f"{value!r} is not a valid date (a month is 1 to 12, a day within its month)")
