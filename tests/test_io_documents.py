@@ -312,6 +312,32 @@ def test_folder_mixing_every_kind_runs_end_to_end(made, tmp_path, monkeypatch, s
     assert set(pd.read_csv(out / "keywords.csv")["doc_id"]) == {"ccid", "people", "xinhua", "cnnic"}
 
 
+def test_reports_filed_in_subfolders_are_all_read(tmp_path, seeds, capsys):
+    """Reports filed by year: every file in the subfolders is read (a file there had been left out without a
+    word), named by its path; hidden folders are not read; --by folder groups them."""
+    corpus = tmp_path / "reports"
+    for folder, seed_id in (("2025", "ccid-ai-outlook-2026"), ("2025", "cnnic-genai-report-2025"),
+                            ("2026/01", "xinhua-ai-trends-2026"), ("", "people-large-models-2025")):
+        (corpus / folder).mkdir(parents=True, exist_ok=True)
+        shutil.copy(F.CORPUS / f"{seed_id}.txt", corpus / folder / f"{seed_id}.txt")
+    (corpus / ".git").mkdir()
+    (corpus / ".git" / "notes.txt").write_text("内部笔记不是报告。", encoding="utf-8")
+    (corpus / "2025" / "slides.pptx").write_bytes(b"PK")
+    read = read_corpus(corpus)
+    assert read.ids == ("2025/ccid-ai-outlook-2026", "2025/cnnic-genai-report-2025", "2026/01/xinhua-ai-trends-2026",
+                        "people-large-models-2025")
+    assert [d.meta.get("folder") for d in read] == ["2025", "2025", "2026/01", ""]
+    assert [r.name for r in read.skipped] == ["2025/slides.pptx"]
+    assert [F.term_counts(d.text) for d in read] == [F.term_counts(seeds[d.id.rpartition("/")[2]].text) for d in read]
+    # a metadata.csv names them by their paths
+    (corpus / "metadata.csv").write_text("id,file,date\nxinhua,2026/01/xinhua-ai-trends-2026.txt,2026-01-28\n"
+                                         "ccid,2025/ccid-ai-outlook-2026.txt,2025\n", encoding="utf-8")
+    listed = read_corpus(corpus)
+    assert listed.ids == ("xinhua", "ccid") and str(listed["xinhua"].date) == "2026-01-28"
+    assert sorted(r.name for r in listed.skipped if r.reason == "unlisted") == [
+        "2025/cnnic-genai-report-2025.txt", "people-large-models-2025.txt"]
+
+
 def test_two_files_with_one_name_are_an_error(tmp_path):
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "report.txt").write_text("具身智能。" * 20, encoding="utf-8")

@@ -131,26 +131,24 @@ def metadata_template(folder: str | Path) -> str:
     empty date, title and publisher to fill in)."""
     import csv
 
-    from .io.read import FOLDER_SUFFIXES
+    from .io.read import FOLDER_SUFFIXES, corpus_files, file_id, file_name
 
     folder = Path(folder)
-    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-                   and p.suffix.lower() in FOLDER_SUFFIXES)
+    names = [file_name(p, folder) for p in corpus_files(folder) if p.suffix.lower() in FOLDER_SUFFIXES]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["id", "file", "date", "title", "publisher"])
-    for path in files:
-        writer.writerow([path.stem, path.name, "", "", ""])
+    for name in names:
+        writer.writerow([file_id(name), name, "", "", ""])
     return buffer.getvalue()
 
 
 def _folder_notes(folder: Path) -> list[str]:
     from collections import Counter
 
-    from .io.read import FOLDER_SUFFIXES
+    from .io.read import FOLDER_SUFFIXES, corpus_files
 
-    kinds = Counter(p.suffix.lower() for p in folder.iterdir()
-                    if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in FOLDER_SUFFIXES)
+    kinds = Counter(p.suffix.lower() for p in corpus_files(folder) if p.suffix.lower() in FOLDER_SUFFIXES)
     found = ", ".join(f"{n} {suffix}" for suffix, n in sorted(kinds.items())) or "none yet"
     notes = [f"a folder of documents: {found}"]
     metadata = folder / "metadata.csv"

@@ -90,11 +90,12 @@ def run_key(config, stages: Sequence[str]) -> str | None:
     import copy
     import platform
 
-    from .io.read import corpus_files, sha256_file
+    from .io.read import corpus_files, file_name, sha256_file
 
     values = config.to_dict()
     try:
-        corpus = {p.name: sha256_file(p) for p in corpus_files(config.resolve_path(config.corpus.path))}
+        root = config.resolve_path(config.corpus.path)
+        corpus = {file_name(p, root if root.is_dir() else root.parent): sha256_file(p) for p in corpus_files(root)}
     except OSError:
         return None
     named = copy.deepcopy(values)

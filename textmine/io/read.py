@@ -154,11 +154,18 @@ def _parse_date(value: object, where: str) -> PartialDate | None:
 
 
 def corpus_files(path: Path) -> list[Path]:
-    """The files a corpus at ``path`` is read from: the file itself, or every file directly in the folder
-    whose name does not start with a dot (used or skipped, each is listed in ``Corpus.inputs``)."""
+    """The files a corpus at ``path`` is read from: the file itself, or every file in the folder and its
+    subfolders (reports filed by year or source), in order of their paths, but none whose name or folder starts
+    with a dot (used or skipped, each is listed in ``Corpus.inputs``)."""
     if path.is_file():
         return [path]
-    return sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+    found = [(p.relative_to(path).parts, p) for p in path.rglob("*") if p.is_file()]
+    return [p for parts, p in sorted(found) if not any(part.startswith(".") for part in parts)]
+
+
+def file_name(path: Path, folder: Path) -> str:
+    """A corpus file's name as listed and in ``metadata.csv``: its path from the corpus folder (``2024/report.pdf``)."""
+    return path.relative_to(folder).as_posix()
 
 
 def read_folder(folder: Path, encoding: str = AUTO, limits: Limits = Limits()) -> Corpus:
@@ -174,52 +181,62 @@ def read_folder(folder: Path, encoding: str = AUTO, limits: Limits = Limits()) -
     inputs: list[InputRecord] = []
     entries = corpus_files(folder)
     files = [p for p in entries if p.suffix.lower() in FOLDER_SUFFIXES]
+    names = {p: file_name(p, folder) for p in entries}
     for p in entries:
-        if p.suffix.lower() not in FOLDER_SUFFIXES and p.name not in METADATA_FILES:
+        if p.suffix.lower() not in FOLDER_SUFFIXES and names[p] not in METADATA_FILES:
             suffix = p.suffix.lower()
             what = _OTHER_KINDS.get(suffix, f"not a {_FOLDER_KINDS} file")
-            _skip(inputs, p.name, "unsupported", f"{p.suffix or 'no suffix'} is {what}")
+            _skip(inputs, names[p], "unsupported", f"{p.suffix or 'no suffix'} is {what}")
     metadata_path = folder / "metadata.csv"
     if metadata_path.exists():
         rows = _metadata_rows(metadata_path, encoding)
         if rows and "file" not in rows[0]:
             raise CorpusError(f"{metadata_path}: needs a 'file' column naming each document file")
-        by_name = {p.name: p for p in files}
+        by_name = {names[p]: p for p in files}
         listed = [((row.get("file") or "").strip(), line, row) for line, row in enumerate(rows, start=2)]
         for name, line, _ in listed:
             if name not in by_name:
                 raise CorpusError(f"{metadata_path} line {line}: file {name!r} is not in {str(folder)!r}")
-        _check_unique_ids([((row.get("id") or "").strip() or by_name[name].stem, f"line {line}")
+        _check_unique_ids([((row.get("id") or "").strip() or file_id(name), f"line {line}")
                            for name, line, row in listed], metadata_path, "id")
         selected = []
         for name, line, row in listed:
             path = by_name[name]
-            doc_id = (row.get("id") or "").strip() or path.stem
+            doc_id = (row.get("id") or "").strip() or file_id(name)
             meta = {k: (v or "").strip() for k, v in row.items() if k not in ("id", "date") and k}
             date = _parse_date(row.get("date"), f"{metadata_path} line {line}, column 'date'")
             selected.append((path, doc_id, meta, date))
         for name in sorted(set(by_name) - {name for name, _, _ in listed}):
             _skip(inputs, name, "unlisted", "not listed in metadata.csv; add a row for it to include it")
     else:
-        by_stem: dict[str, str] = {}
+        by_id: dict[str, str] = {}
         for p in files:
-            if p.stem in by_stem:
-                raise CorpusError(f"{str(folder)!r}: {by_stem[p.stem]} and {p.name} would both get the document id "
-                                  f"{p.stem!r}; rename one, or give each an id in a metadata.csv")
-            by_stem[p.stem] = p.name
-        selected = [(p, p.stem, {"file": p.name}, None) for p in files]
+            doc_id = file_id(names[p])
+            if doc_id in by_id:
+                raise CorpusError(f"{str(folder)!r}: {by_id[doc_id]} and {names[p]} would both get the document id "
+                                  f"{doc_id!r}; rename one, or give each an id in a metadata.csv")
+            by_id[doc_id] = names[p]
+        nested = any("/" in names[p] for p in files)
+        selected = [(p, file_id(names[p]), {"file": names[p], **({"folder": names[p].rpartition("/")[0]} if nested
+                                                                  else {})}, None) for p in files]
     documents = []
     for path, doc_id, meta, date in selected:
         try:
             extracted = read_document(path, encoding, limits)
         except InputRejected as exc:
-            _skip(inputs, path.name, exc.reason, exc.detail)
+            _skip(inputs, names[path], exc.reason, exc.detail)
             continue
-        inputs.append(_used(path.name, extracted))
+        inputs.append(_used(names[path], extracted))
         documents.append(Document(doc_id, extracted.text, meta, date, str(path), extracted.page_starts))
     if not documents and not inputs:
         raise CorpusError(f"{str(folder)!r} holds no {_FOLDER_KINDS} files")
     return _make_corpus(documents, folder.name, inputs, str(folder))
+
+
+def file_id(name: str) -> str:
+    """A document's id from its file's name (:func:`file_name`) without the suffix: ``report``, ``2024/report``."""
+    folder, _, base = name.rpartition("/")
+    return f"{folder}/{Path(base).stem}" if folder else Path(base).stem
 
 
 def _metadata_rows(path: Path, encoding: str) -> list[dict]:
