@@ -338,6 +338,30 @@ def test_reports_filed_in_subfolders_are_all_read(tmp_path, seeds, capsys):
         "2025/cnnic-genai-report-2025.txt", "people-large-models-2025.txt"]
 
 
+def test_markdown_front_matter_gives_title_and_date_and_is_not_text(tmp_path):
+    """Notes exported from Hugo, Jekyll or Obsidian open with a front matter block: its title and date become the
+    document's, and none of its words are counted; offsets still point into the file."""
+    from conftest import shared_file
+
+    rows = [json.loads(line) for line in shared_file("cpc_congress_reports.jsonl").read_text(encoding="utf-8").splitlines()]
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for r in rows[-3:]:
+        (folder / f"{r['id']}.md").write_text(f"---\ntitle: \"{r['title']}\"\ndate: {r['year']}-10-16\n"
+                                              f"tags: [党代会, 报告]\ndraft: false\n---\n\n{r['content']}", encoding="utf-8")
+    read = read_corpus(folder)
+    assert [str(d.date) for d in read] == [f"{r['year']}-10-16" for r in rows[-3:]]
+    assert [d.meta["title"] for d in read] == [r["title"] for r in rows[-3:]]
+    assert read.inputs[0].detail == "front matter (title, date, tags, draft)"
+    units = split_units(read).units
+    assert not [u for u in units if re.search("title|tags|draft", u.text)]
+    files = {d.id: (folder / f"{d.id}.md").read_text(encoding="utf-8") for d in read}
+    assert all("".join(files[u.doc_id][u.start:u.end].split()).startswith("".join(u.text.split())[:8]) for u in units)
+    # metadata.csv, where there is one, says the last word
+    (folder / "metadata.csv").write_text(f"file,date\n{rows[-1]['id']}.md,2022\n", encoding="utf-8")
+    assert [str(d.date) for d in read_corpus(folder)] == ["2022"]
+
+
 def test_two_files_with_one_name_are_an_error(tmp_path):
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "report.txt").write_text("具身智能。" * 20, encoding="utf-8")

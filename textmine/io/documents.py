@@ -31,6 +31,31 @@ class Extracted:
     method: str = ""
     chaos: float | None = None
     note: str = ""
+    fields: tuple[tuple[str, str], ...] = ()   # a Markdown file's front matter (title, date, …), as text
+
+
+# a Markdown file's front matter: --- on the first line, key: value lines, --- (Hugo, Jekyll, Obsidian, Pandoc)
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_FIELD = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
+
+
+def front_matter(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """``text`` with a Markdown front matter block blanked (each character but the line ends a space, so every
+    offset still points into the file and no word of it is counted), and its ``key: value`` fields (quotes
+    taken off; a list or an indented value is kept as written)."""
+    match = _FRONT_MATTER.match(text)
+    if not match or not any(_FIELD.match(line) for line in match.group(1).split("\n")):
+        return text, ()
+    fields = []
+    for line in match.group(1).split("\n"):
+        found = _FIELD.match(line)
+        if found and found.group(2):
+            value = found.group(2)
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                value = value[1:-1]
+            fields.append((found.group(1).lower(), value))
+    blank = re.sub(r"[^\n]", " ", match.group(0))
+    return blank + text[match.end():], tuple(fields)
 
 
 _RADICALS = (  # radical code points → the ideograph drawn with the same glyph (Noto Sans CJK SC cmap)

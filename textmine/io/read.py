@@ -16,7 +16,7 @@ from pathlib import Path
 from ..data import Corpus, Document, InputRecord, PartialDate
 from ..errors import ConfigError, CorpusError
 from .decode import AUTO, Decoded, InputRejected, check_size, check_text, decode_bytes
-from .documents import DOCUMENT_SUFFIXES, Extracted, sniff_format
+from .documents import DOCUMENT_SUFFIXES, Extracted, front_matter, sniff_format
 from .webpage import holds_markup, markup_text
 
 log = logging.getLogger(__name__)
@@ -91,8 +91,10 @@ def read_document(path: Path, encoding: str = AUTO, limits: Limits = Limits()) -
         renamed = f"a {kind.upper()} file named {path.suffix}, read as {kind.upper()}" if kind else ""
     if kind is None:
         decoded = decode_bytes(data, encoding)
-        extracted = Extracted(decoded.text, "", encoding=decoded.encoding, method=decoded.method,
-                              chaos=decoded.chaos, note=decoded.note)
+        text, fields = front_matter(decoded.text) if path.suffix.lower() == ".md" else (decoded.text, ())
+        note = "; ".join(filter(None, (decoded.note, fields and f"front matter ({', '.join(k for k, _ in fields)})")))
+        extracted = Extracted(text, "", encoding=decoded.encoding, method=decoded.method, chaos=decoded.chaos,
+                              note=note, fields=fields)
         if _WEB_PAGE_START.match(decoded.text):   # a web page saved under a text suffix
             kind = "html"
             renamed = f"a web page named {path.suffix}, read as HTML"
@@ -226,6 +228,11 @@ def read_folder(folder: Path, encoding: str = AUTO, limits: Limits = Limits()) -
         except InputRejected as exc:
             _skip(inputs, names[path], exc.reason, exc.detail)
             continue
+        if extracted.fields:   # a Markdown front matter's fields, under what metadata.csv gives
+            fields = dict(extracted.fields)
+            if date is None and fields.get("date"):
+                date = _parse_date(fields["date"], f"{names[path]} front matter, field 'date'")
+            meta = {**{k: v for k, v in fields.items() if k not in ("id", "date")}, **meta}
         inputs.append(_used(names[path], extracted))
         documents.append(Document(doc_id, extracted.text, meta, date, str(path), extracted.page_starts))
     if not documents and not inputs:
