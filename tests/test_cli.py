@@ -99,7 +99,7 @@ def test_without_a_config_the_error_says_which_config_was_looked_for(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "textmine: error: corpus 'corpus' does not exist; give a folder of .txt, .md, .pdf, .docx or .html files "
-        f"or a .csv/.jsonl/.xlsx table with --corpus (no ./textmine.toml in {str(tmp_path)!r}, so the built-in "
+        f"or a .csv/.tsv/.jsonl/.xlsx table with --corpus (no ./textmine.toml in {str(tmp_path)!r}, so the built-in "
         "defaults were used; 'textmine init --corpus PATH' writes one)"]
 
 

@@ -294,7 +294,7 @@ ERRORS = [
      "gb18030, big5, utf-16"),
     ("missing-corpus", lambda r, c: None, ["--corpus", "nowhere"],
      "corpus 'nowhere' does not exist; give a folder of .txt, .md, .pdf, .docx or .html files or a "
-     ".csv/.jsonl/.xlsx table with --corpus"),
+     ".csv/.tsv/.jsonl/.xlsx table with --corpus"),
     ("metadata-names-missing-file", lambda r, c: (c / "metadata.csv").write_text("id,file\nz,z.txt\n"), [],
      "{c}/metadata.csv line 2: file 'z.txt' is not in '{c}'"),
     ("duplicate-id-in-metadata",

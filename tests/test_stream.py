@@ -120,6 +120,28 @@ def test_html_in_a_table_cell_is_read_as_its_paragraphs(tmp_path):
     assert sum(u.text.count("社会主义") for u in units) == sum(r["content"].count("社会主义") for r in rows)
 
 
+def test_tab_and_semicolon_separated_tables_read_as_the_comma_separated_one(tmp_path):
+    """A database's .tsv export, and a spreadsheet's CSV that separates cells with tabs or semicolons, give the
+    documents of the comma-separated table, whole or in chunks (the reports hold commas, semicolons and tabs)."""
+    import json as json_
+
+    import pandas as pd
+
+    from conftest import shared_file
+
+    rows = [json_.loads(line) for line in shared_file("cpc_congress_reports.jsonl").read_text(encoding="utf-8").splitlines()]
+    frame = pd.DataFrame({"id": [r["id"] for r in rows], "year": [r["year"] for r in rows],
+                          "content": [r["content"] for r in rows]})
+    assert any("；" in r["content"] or ";" in r["content"] for r in rows)
+    frame.to_csv(tmp_path / "comma.csv", index=False)
+    reference = tm.read_corpus(tmp_path / "comma.csv", text_col="content", id_col="id", date_col="year")
+    for name, sep in (("reports.tsv", "\t"), ("tabs.csv", "\t"), ("semicolons.csv", ";"), ("bars.csv", "|")):
+        frame.to_csv(tmp_path / name, sep=sep, index=False)
+        whole = _same_reads(tmp_path / name, 5, text_col="content", id_col="id", date_col="year")
+        assert [(d.id, d.text, dict(d.meta), d.date) for d in whole] == [
+            (d.id, d.text, dict(d.meta), d.date) for d in reference], name
+
+
 def test_a_duplicate_id_in_a_later_chunk_is_the_error_of_a_whole_read(tmp_path):
     import pytest
 

@@ -180,7 +180,7 @@ def _parser() -> argparse.ArgumentParser:
             continue
         if name == "init":
             command.add_argument("--corpus", metavar="PATH", default="corpus",
-                                 help="a folder of documents or a .csv/.jsonl/.xlsx table (default: corpus)")
+                                 help="a folder of documents or a .csv/.tsv/.jsonl/.xlsx table (default: corpus)")
             command.add_argument("--out", metavar="FILE", default=DEFAULT_CONFIG,
                                  help=f"the config file to write (default: ./{DEFAULT_CONFIG}; never overwritten)")
             continue
@@ -192,7 +192,7 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("--debug", action="store_true", help="show tracebacks and debug logging")
             continue
         group = command.add_argument_group("corpus")
-        group.add_argument("--corpus", metavar="PATH", help="folder of .txt/.md files, or a .csv/.jsonl table")
+        group.add_argument("--corpus", metavar="PATH", help="folder of .txt/.md files, or a .csv/.tsv/.jsonl table")
         group.add_argument("--text-col", metavar="NAME", help="table corpora: column with the text")
         group.add_argument("--id-col", metavar="NAME", help="table corpora: column with document ids")
         group.add_argument("--date-col", metavar="NAME", help="table corpora: column with dates (2017, 2017-05, …)")

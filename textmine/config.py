@@ -27,7 +27,7 @@ def _opt(default: Any, help: str, *, min: float | None = None, choices: tuple = 
 
 @dataclass(frozen=True)
 class CorpusConfig:
-    path: str = _opt("corpus", "folder of .txt/.md/.pdf/.docx/.html files (mixed), or a .csv/.jsonl/.xlsx table")
+    path: str = _opt("corpus", "folder of .txt/.md/.pdf/.docx/.html files (mixed), or a .csv/.tsv/.jsonl/.xlsx table")
     text_col: str = _opt("text", "table corpora: column holding the text")
     id_col: str = _opt("", "table corpora: column with document ids (empty: row number)")
     date_col: str = _opt("", "table corpora: column with dates (2017, 2017-05 or 2017-05-04)")

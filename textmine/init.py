@@ -1,6 +1,6 @@
 """A first ``textmine.toml`` for a corpus, so its options need not be typed on every command.
 
-For a table (.csv, .jsonl, .xlsx) the columns are chosen by their content: the text column is
+For a table (.csv, .tsv, .jsonl, .xlsx) the columns are chosen by their content: the text column is
 the one with the most Chinese characters per row, the id column a column whose values are all
 present, distinct and short (one named like an id first), the date column one whose values are
 dates textmine reads (2017, 2017-05, 2017-05-04; one named like a date first). For a folder the
@@ -94,7 +94,7 @@ def _table_sample(path: Path):
     import pandas as pd
 
     from .io.decode import InputRejected
-    from .io.read import flat_record, read_input, read_xlsx_frame
+    from .io.read import DELIMITED_SUFFIXES, flat_record, read_input, read_xlsx_frame, separator
 
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
@@ -110,8 +110,9 @@ def _table_sample(path: Path):
         text = read_input(path).text
     except InputRejected as exc:
         raise CorpusError(f"table {str(path)!r} cannot be used: {exc}") from None
-    if suffix == ".csv":
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, nrows=SAMPLE_ROWS), ""
+    if suffix in DELIMITED_SUFFIXES:
+        return pd.read_csv(io.StringIO(text), sep=separator(path, text), dtype=str, keep_default_na=False,
+                           nrows=SAMPLE_ROWS), ""
     records = []
     for line in text.split("\n"):
         if line.strip():
@@ -169,12 +170,12 @@ def init_config_text(corpus_path: str | Path, config: Config | None = None) -> s
     path = Path(corpus_path)
     if not path.exists():
         raise CorpusError(f"corpus {str(path)!r} does not exist; give a folder of documents or a "
-                          f".csv/.jsonl/.xlsx table")
+                          f".csv/.tsv/.jsonl/.xlsx table")
     config = config or Config()
     corpus = {"path": path.as_posix()}
     if path.is_dir():
         notes = _folder_notes(path)
-    elif path.suffix.lower() in (".csv", ".jsonl", ".xlsx"):
+    elif path.suffix.lower() in (".csv", ".tsv", ".jsonl", ".xlsx"):
         frame, sheet = _table_sample(path)
         chosen = detect_columns(frame)
         corpus.update(text_col=chosen.text, id_col=chosen.id, date_col=chosen.date, sheet=sheet)

@@ -24,7 +24,11 @@ log = logging.getLogger(__name__)
 TEXT_SUFFIXES = (".txt", ".md")
 #: What a corpus folder may hold: text files and documents of every kind, mixed.
 FOLDER_SUFFIXES = TEXT_SUFFIXES + tuple(DOCUMENT_SUFFIXES)
-TABLE_SUFFIXES = (".csv", ".jsonl", ".xlsx")
+TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".xlsx")
+#: The table kinds, as messages name them.
+TABLE_KINDS = ".csv/.tsv/.jsonl/.xlsx"
+#: Tables of delimited text (the rest are JSONL and Excel).
+DELIMITED_SUFFIXES = (".csv", ".tsv")
 METADATA_FILES = ("metadata.csv",)
 #: Files a folder may not hold, with what to do instead.
 _OTHER_KINDS = {
@@ -33,6 +37,7 @@ _OTHER_KINDS = {
     ".xls": "the old Excel format; save it as .xlsx and give it as a table with --corpus",
     ".xlsx": "a table; give it with --corpus FILE.xlsx (one document per row)",
     ".csv": "a table; give it with --corpus FILE.csv (one document per row)",
+    ".tsv": "a table; give it with --corpus FILE.tsv (one document per row)",
     ".jsonl": "a table; give it with --corpus FILE.jsonl (one document per row)",
     ".mhtml": "a saved web archive; save the page as HTML (.html) instead",
 }
@@ -476,9 +481,10 @@ def read_table(path: Path, *, text_col: str = "text", id_col: str = "", date_col
             raise CorpusError(f"table {str(path)!r} cannot be used: {exc}") from None
         inputs.append(_used(path.name, decoded))
         try:
-            if path.suffix.lower() == ".csv":
+            if path.suffix.lower() in DELIMITED_SUFFIXES:
                 # object: the cells as Python strings (a string column goes to Arrow and back, 2-4x slower)
-                frame = pd.read_csv(_csv_source(decoded.text), dtype=object, keep_default_na=False)
+                frame = pd.read_csv(_csv_source(decoded.text), sep=separator(path, decoded.text),
+                                    dtype=object, keep_default_na=False)
                 numbers = list(range(1, len(frame) + 1))
             else:
                 frame = None
@@ -495,6 +501,20 @@ def read_table(path: Path, *, text_col: str = "text", id_col: str = "", date_col
     if not documents and not inputs[1:]:
         raise CorpusError(f"{str(path)!r} has no rows")
     return _make_corpus(documents, path.stem, inputs, str(path))
+
+
+def separator(path: Path, text: str) -> str:
+    """The cell separator of a delimited table: a tab for ``.tsv``; for ``.csv`` the comma, unless its header
+    line holds none and tabs, semicolons (a spreadsheet's export where the comma is the decimal mark) or
+    vertical bars instead: the one it holds most of."""
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    header = text[:text.find("\n")] if "\n" in text else text
+    if "," in header:
+        return ","
+    counts = {mark: header.count(mark) for mark in ("\t", ";", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
 
 
 def _csv_source(text: str):
@@ -522,7 +542,7 @@ def _make_corpus(documents: list[Document], name: str, inputs: list[InputRecord]
 def read_corpus(path: str | Path, *, text_col: str = "text", id_col: str = "", date_col: str = "", sheet: str = "",
                 encoding: str = AUTO, max_file_mb: int = 50, max_line_chars: int = 1_000_000,
                 strict: bool = False) -> Corpus:
-    """Read a corpus from a folder (of .txt/.md/.pdf/.docx/.html files), one such file, or a .csv/.jsonl/.xlsx
+    """Read a corpus from a folder (of .txt/.md/.pdf/.docx/.html files), one such file, or a .csv/.tsv/.jsonl/.xlsx
     table (``sheet``: the Excel sheet, the first when empty).
 
     Inputs that cannot be used are skipped with a warning and listed in
@@ -533,7 +553,7 @@ def read_corpus(path: str | Path, *, text_col: str = "text", id_col: str = "", d
     limits = Limits(max_file_mb, max_line_chars)
     if not path.exists():
         raise CorpusError(f"corpus {str(path)!r} does not exist; give a folder of {_FOLDER_KINDS} files "
-                          f"or a .csv/.jsonl/.xlsx table with --corpus")
+                          f"or a {TABLE_KINDS} table with --corpus")
     if path.is_dir():
         corpus = read_folder(path, encoding, limits)
     elif path.suffix.lower() in TABLE_SUFFIXES:
@@ -548,7 +568,7 @@ def read_corpus(path: str | Path, *, text_col: str = "text", id_col: str = "", d
         corpus = _make_corpus([document], path.stem, [_used(path.name, extracted)])
     else:
         raise CorpusError(f"corpus {str(path)!r} is neither a folder nor a {_FOLDER_KINDS} document nor a "
-                          f".csv/.jsonl/.xlsx table")
+                          f"{TABLE_KINDS} table")
     if strict and corpus.skipped:
         listed = "; ".join(f"{r.name}: {r.reason}" for r in corpus.skipped[:5])
         more = f" and {len(corpus.skipped) - 5} more" if len(corpus.skipped) > 5 else ""

@@ -42,10 +42,10 @@ class TableChunks:
         suffix = self.path.suffix.lower()
         if suffix == ".xlsx":
             yield from self._xlsx()
-        elif suffix in (".csv", ".jsonl"):
+        elif suffix in (".csv", ".tsv", ".jsonl"):
             yield from self._text_table(suffix)
         else:
-            raise CorpusError(f"{str(self.path)!r}: a table is a .csv, .jsonl or .xlsx file")
+            raise CorpusError(f"{str(self.path)!r}: a table is a .csv, .tsv, .jsonl or .xlsx file")
         self.inputs[0] = self.rows.noted(self.inputs[0])
         if not self.rows.documents and not self.inputs[1:]:
             raise CorpusError(f"{str(self.path)!r} has no rows")
@@ -67,15 +67,18 @@ class TableChunks:
     def _text_table(self, suffix: str) -> Iterator[list[Document]]:
         import pandas as pd
 
-        from .read import _used, jsonl_records
+        from .read import DELIMITED_SUFFIXES, _used, jsonl_records, separator
 
         codec, decoded = self._codec()
         self.inputs.append(_used(self.path.name, decoded))
         try:
             with open(self.path, encoding=codec, newline=None) as handle:   # \r\n and \r read as \n
-                if suffix == ".csv":
+                if suffix in DELIMITED_SUFFIXES:
                     row = 0
-                    with pd.read_csv(handle, dtype=object, keep_default_na=False, chunksize=self.chunk_docs) as reader:
+                    sep = separator(self.path, handle.readline())
+                    handle.seek(0)
+                    with pd.read_csv(handle, sep=sep, dtype=object, keep_default_na=False,
+                                     chunksize=self.chunk_docs) as reader:
                         for frame in reader:
                             yield self.rows.frame_documents(frame, list(range(row + 1, row + len(frame) + 1)))
                             row += len(frame)
