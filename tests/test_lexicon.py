@@ -32,6 +32,21 @@ def test_lexicon_loop_add_then_the_next_run_uses_the_terms(tmp_path, monkeypatch
     assert not {"开源社区", "智能手表"} & set(pd.read_csv(tmp_path / "out" / "candidates.csv").term)
 
 
+def test_lexicon_and_stopword_files_saved_in_gbk_are_read(tmp_path, monkeypatch):
+    """Lists saved by Notepad in GBK work as the UTF-8 ones do; adding a term writes the list back in UTF-8."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mine.txt").write_bytes("# 我的词表\n算电协同\n智算集群 5\n".encode("gb18030"))
+    (tmp_path / "stop.txt").write_bytes("推动\n".encode("gb18030"))
+    config = tm.Config().replace(corpus={"path": str(CORPUS)}, segment={"lexicons": ("mine.txt",)},
+                                 filter={"extra_stopwords": ("stop.txt",)}, scale={"cache": False})
+    assert tm.make_segmenter(config).lcut("算电协同推动智算集群") == ["算电协同", "推动", "智算集群"]
+    prepared = tm.prepare(config)
+    assert not prepared.term_filter("推动") and prepared.term_filter("算电协同")
+    assert main(["lexicon", "add", "新质生产力", "--file", "mine.txt"]) == 0
+    text = (tmp_path / "mine.txt").read_text(encoding="utf-8")
+    assert text.startswith("# 我的词表\n算电协同\n智算集群 5\n") and "新质生产力" in text
+
+
 def test_discover_and_lexicon_refuse_bad_arguments(tmp_path, capsys):
     assert main(["discover", "--corpus", str(CORPUS), "--lexicon", str(tmp_path / "nope.txt")]) == 2
     assert "--lexicon" in capsys.readouterr().err

@@ -283,10 +283,12 @@ def load_stopwords(kind: str = "default", extra_files: Iterable[str | Path] = ()
         words |= stopwordsiso.stopwords("zh")
         domain = resources.files("textmine.resources").joinpath("domain_stopwords.txt").read_text(encoding="utf-8")
         words |= {w.strip() for w in domain.splitlines() if w.strip() and not w.startswith("#")}
+    from .io.decode import InputRejected, read_list_file
+
     for path in extra_files:
         try:
-            text = Path(path).read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+            text, _ = read_list_file(path)
+        except (OSError, InputRejected) as exc:
             raise ConfigError(f"stopword file {str(path)!r} cannot be read: {exc}") from None
         words |= {w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")}
     frozen = frozenset(words)

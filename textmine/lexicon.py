@@ -80,13 +80,17 @@ def _read_bundled_table(name: str) -> tuple[list[dict[str, str]], str]:
 
 def read_lexicon_file(path: str | Path) -> tuple[list[tuple[str, int | None]], str]:
     """A user lexicon: one term per line, optionally followed by a frequency; # starts a comment."""
+    from .io.decode import InputRejected, read_list_file
+
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text, _ = read_list_file(path)
     except FileNotFoundError:
         raise ConfigError(f"lexicon file {str(path)!r} does not exist ([segment] lexicons)") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"lexicon file {str(path)!r} cannot be read as UTF-8: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"lexicon file {str(path)!r} cannot be read: {exc}") from None
+    except InputRejected as exc:
+        raise ConfigError(f"lexicon file {str(path)!r} cannot be read: {exc}; save it as UTF-8 text") from None
     entries = []
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
@@ -149,9 +153,11 @@ def add_terms(path: str | Path, terms: Iterable[str], *, note: str = "") -> tupl
     existing: set[str] = set()
     text = ""
     if path.exists():
+        from .io.decode import read_list_file
+
         entries, _ = read_lexicon_file(path)
         existing = {fold_width(t) for t, _ in entries}
-        text = path.read_text(encoding="utf-8-sig")
+        text, _ = read_list_file(path)   # written back as UTF-8
     added, present = [], []
     for term in terms:
         term = fold_width(term.strip())
