@@ -19,9 +19,9 @@ def test_second_prepare_reads_every_unit_from_the_cache(tmp_path, corpus_copy):
     first = tm.prepare(config)
     second = tm.prepare(config)
     assert first.segment_info["stats"] == {"cache_hits": 0, "cache_misses": 390, "segmented_texts": 388,
-                                           "clean_partitions": 1, "clean_cache_hits": 0}
+                                           "clean_partitions": 1, "clean_cache_hits": 0, "repeated_documents": 0}
     assert second.segment_info["stats"] == {"cache_hits": 390, "cache_misses": 0, "segmented_texts": 0,
-                                            "clean_partitions": 1, "clean_cache_hits": 1}
+                                            "clean_partitions": 1, "clean_cache_hits": 1, "repeated_documents": 0}
     assert second.tokens == first.tokens
     assert second.units == first.units and second.dropped == first.dropped  # cleaned units come from the cache too
     assert {p.relative_to(tmp_path / "cache").parts[0] for p in (tmp_path / "cache").rglob("*.parquet")} == {"segments", "units"}
@@ -74,7 +74,7 @@ def test_editing_one_document_resegments_only_its_changed_units(tmp_path, corpus
     target.write_text(target.read_text(encoding="utf-8") + "\n\n具身智能走进千家万户。\n", encoding="utf-8")
     again = tm.prepare(config)
     assert again.segment_info["stats"] == {"cache_hits": 390, "cache_misses": 1, "segmented_texts": 1,
-                                           "clean_partitions": 1, "clean_cache_hits": 0}
+                                           "clean_partitions": 1, "clean_cache_hits": 0, "repeated_documents": 0}
     assert again.tokens[-1].terms == ("具身智能", "走进", "千家万户")
 
 
@@ -179,3 +179,30 @@ def test_cleaning_a_partition_with_repeated_texts_gives_what_split_units_gives()
         assert dropped == expected.dropped and samples == expected.samples
     copies = [u for u in clean_part(docs + again, tm.Config().clean)[0] if u.doc_id.endswith("-copy1")]
     assert copies and [u.text for u in copies] == [u.text for u in split_units(docs[:1]).units]
+
+
+def test_a_report_filed_twice_is_named_and_counted(tmp_path, caplog):
+    """Every copy counts as a document (a researcher may mean it), but the run says so once, naming the first pair."""
+    import logging
+    import shutil
+
+    from textmine.preparation import _warn_repeated
+
+    from conftest import shopping_reviews
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for path in CORPUS.glob("*.txt"):
+        shutil.copy(path, folder / path.name)
+    shutil.copy(folder / "xinhua-ai-trends-2026.txt", folder / "xinhua-download-2.txt")
+    with caplog.at_level(logging.WARNING, logger="textmine"):
+        prepared = tm.prepare(tm.Config().replace(corpus={"path": str(folder)}, scale={"cache": False}))
+    assert prepared.segment_info["stats"]["repeated_documents"] == 1 and len(prepared.corpus) == 5
+    assert [r.getMessage().split(";")[0] for r in caplog.records if "same text" in r.getMessage()] == [
+        "document xinhua-download-2 has the same text as xinhua-ai-trends-2026"]
+    reviews = shopping_reviews(dtype=str, keep_default_na=False)
+    table = tmp_path / "reviews.csv"
+    reviews.to_csv(table, index=False)
+    corpus = tm.read_corpus(table, text_col="review")
+    texts = [d.text for d in corpus]
+    assert _warn_repeated(corpus) == len(texts) - len(set(texts)) == 49

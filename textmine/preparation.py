@@ -179,6 +179,7 @@ def prepare(config: Config, corpus: Corpus | None = None, *, cache=FROM_CONFIG, 
     if cache is not None and info["stats"]["cache_misses"] == 0:
         timings.cached.add("segment")
     _warn_empty(corpus, units)
+    info["stats"]["repeated_documents"] = _warn_repeated(corpus)
     term_filter, stopwords_sha256, stopword_count = config_term_filter(config, segmenter.lexicon)
     totals = {doc.id: 0 for doc in corpus}
     for unit in tokens:
@@ -248,6 +249,23 @@ def _warn_empty(corpus: Corpus, units: Sequence[Unit]) -> None:
     if len(empty) > 20:
         log.warning("… and %d more documents with no text left after cleaning (documents.csv lists them)",
                     len(empty) - 20)
+
+
+def _warn_repeated(corpus: Corpus) -> int:
+    """How many documents repeat the whole text of an earlier one (a report filed twice, a copied review): each is
+    counted as a document of its own, so the first pair is named."""
+    first: dict[str, str] = {}
+    repeated = []
+    for doc in corpus:
+        seen = first.setdefault(doc.text, doc.id)
+        if seen != doc.id:
+            repeated.append((doc.id, seen))
+    if repeated:
+        doc_id, seen = repeated[0]
+        more = f" and {len(repeated) - 1} more" if len(repeated) > 1 else ""
+        log.warning("document %s has the same text as %s%s; every copy is counted as a document of its own "
+                    "(remove copies filed twice; manifest.json: run_stats.repeated_documents)", doc_id, seen, more)
+    return len(repeated)
 
 
 # -- cleaning ---------------------------------------------------------------------------------------------------
