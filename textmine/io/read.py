@@ -419,7 +419,7 @@ class TableRows:
         for row_number, (text, doc_id, date, meta, number) in enumerate(zip(texts, ids, dates, metas, numbers),
                                                                         start=self.rows):
             text = _cell(text)
-            if "<" in text and holds_markup(text):
+            if holds_markup(text):
                 text = markup_text(text)
                 self.markup_rows += 1
             if not id_col:

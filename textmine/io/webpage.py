@@ -146,8 +146,8 @@ def holds_markup(text: str) -> bool:
 
 
 def markup_text(text: str) -> str:
-    """The text of a cell's HTML: each paragraph (``<p>``, ``<div>``, a heading, a list item, a line ended by
-    ``<br>``) a paragraph, entities read (``&nbsp;`` ``&amp;``), tags, scripts and styles left out."""
+    """The text of a cell's HTML: each block (``<p>``, ``<div>``, a heading, a list item) a paragraph, a line
+    ended by ``<br>`` a line of its own, entities read (``&nbsp;`` ``&amp;``), tags, scripts and styles left out."""
     import lxml.html
 
     try:
