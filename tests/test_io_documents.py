@@ -314,7 +314,7 @@ def test_folder_mixing_every_kind_runs_end_to_end(made, tmp_path, monkeypatch, s
 
 def test_reports_filed_in_subfolders_are_all_read(tmp_path, seeds, capsys):
     """Reports filed by year: every file in the subfolders is read (a file there had been left out without a
-    word), named by its path; hidden folders are not read; --by folder groups them."""
+    word), named by its path; hidden folders and a run's output folder are not read."""
     corpus = tmp_path / "reports"
     for folder, seed_id in (("2025", "ccid-ai-outlook-2026"), ("2025", "cnnic-genai-report-2025"),
                             ("2026/01", "xinhua-ai-trends-2026"), ("", "people-large-models-2025")):
@@ -323,6 +323,11 @@ def test_reports_filed_in_subfolders_are_all_read(tmp_path, seeds, capsys):
     (corpus / ".git").mkdir()
     (corpus / ".git" / "notes.txt").write_text("内部笔记不是报告。", encoding="utf-8")
     (corpus / "2025" / "slides.pptx").write_bytes(b"PK")
+    outputs = corpus / "outputs"   # a run's output folder inside the corpus folder (--out reports/outputs)
+    outputs.mkdir()
+    for name, text in (("manifest.json", "{}"), ("report.md", "# 文本分析报告"), ("report.html", "<html>报告</html>"),
+                       ("vocab.csv", "term,count\n智能体,35\n")):
+        (outputs / name).write_text(text, encoding="utf-8")
     read = read_corpus(corpus)
     assert read.ids == ("2025/ccid-ai-outlook-2026", "2025/cnnic-genai-report-2025", "2026/01/xinhua-ai-trends-2026",
                         "people-large-models-2025")

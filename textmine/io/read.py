@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 import logging
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,12 +163,18 @@ def _parse_date(value: object, where: str) -> PartialDate | None:
 
 def corpus_files(path: Path) -> list[Path]:
     """The files a corpus at ``path`` is read from: the file itself, or every file in the folder and its
-    subfolders (reports filed by year or source), in order of their paths, but none whose name or folder starts
-    with a dot (used or skipped, each is listed in ``Corpus.inputs``)."""
+    subfolders (reports filed by year or source), in order of their paths (used or skipped, each is listed in
+    ``Corpus.inputs``). Not read: names starting with a dot, and a subfolder holding a ``manifest.json`` — a
+    run's output folder (``--out reports/outputs``), whose report would otherwise be read as a document."""
     if path.is_file():
         return [path]
-    found = [(p.relative_to(path).parts, p) for p in path.rglob("*") if p.is_file()]
-    return [p for parts, p in sorted(found) if not any(part.startswith(".") for part in parts)]
+    found = []
+    for folder, subfolders, files in os.walk(path):
+        here = Path(folder)
+        subfolders[:] = [name for name in subfolders
+                         if not name.startswith(".") and not (here / name / "manifest.json").is_file()]
+        found += [((here / name).relative_to(path).parts, here / name) for name in files if not name.startswith(".")]
+    return [p for _, p in sorted(found)]
 
 
 def file_name(path: Path, folder: Path) -> str:
