@@ -287,7 +287,7 @@ def load_stopwords(kind: str = "default", extra_files: Iterable[str | Path] = ()
 
     for path in extra_files:
         try:
-            text, _ = read_list_file(path)
+            text = read_list_file(path)
         except (OSError, InputRejected) as exc:
             raise ConfigError(f"stopword file {str(path)!r} cannot be read: {exc}") from None
         words |= {w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")}

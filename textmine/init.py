@@ -167,15 +167,17 @@ def _folder_notes(folder: Path) -> list[str]:
 
 def init_config_text(corpus_path: str | Path, config: Config | None = None) -> str:
     """The text of a ``textmine.toml`` for the corpus at ``corpus_path`` (see the module docs)."""
+    from .io.read import TABLE_KINDS, TABLE_SUFFIXES
+
     path = Path(corpus_path)
     if not path.exists():
         raise CorpusError(f"corpus {str(path)!r} does not exist; give a folder of documents or a "
-                          f".csv/.tsv/.jsonl/.xlsx table")
+                          f"{TABLE_KINDS} table")
     config = config or Config()
     corpus = {"path": path.as_posix()}
     if path.is_dir():
         notes = _folder_notes(path)
-    elif path.suffix.lower() in (".csv", ".tsv", ".jsonl", ".xlsx"):
+    elif path.suffix.lower() in TABLE_SUFFIXES:
         frame, sheet = _table_sample(path)
         chosen = detect_columns(frame)
         corpus.update(text_col=chosen.text, id_col=chosen.id, date_col=chosen.date, sheet=sheet)

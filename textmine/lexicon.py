@@ -80,17 +80,25 @@ def _read_bundled_table(name: str) -> tuple[list[dict[str, str]], str]:
 
 def read_lexicon_file(path: str | Path) -> tuple[list[tuple[str, int | None]], str]:
     """A user lexicon: one term per line, optionally followed by a frequency; # starts a comment."""
+    text = _lexicon_text(Path(path))
+    return lexicon_entries(text), _sha256(text)
+
+
+def _lexicon_text(path: Path) -> str:
     from .io.decode import InputRejected, read_list_file
 
-    path = Path(path)
     try:
-        text, _ = read_list_file(path)
+        return read_list_file(path)
     except FileNotFoundError:
         raise ConfigError(f"lexicon file {str(path)!r} does not exist ([segment] lexicons)") from None
     except OSError as exc:
         raise ConfigError(f"lexicon file {str(path)!r} cannot be read: {exc}") from None
     except InputRejected as exc:
         raise ConfigError(f"lexicon file {str(path)!r} cannot be read: {exc}; save it as UTF-8 text") from None
+
+
+def lexicon_entries(text: str) -> list[tuple[str, int | None]]:
+    """``(term, frequency or None)`` of each line of a lexicon file's text."""
     entries = []
     for number, line in enumerate(text.splitlines(), start=1):
         line = line.split("#", 1)[0].strip() if not line.lstrip().startswith("#") else ""
@@ -102,7 +110,7 @@ def read_lexicon_file(path: str | Path) -> tuple[list[tuple[str, int | None]], s
             freq = int(parts[-1])
             parts = parts[:-1]
         entries.append((" ".join(parts), freq))
-    return entries, _sha256(text)
+    return entries
 
 
 def build_lexicon(*, domain: bool = True, files: Iterable[str | Path] = (), fold_traditional: bool = True,
@@ -153,11 +161,8 @@ def add_terms(path: str | Path, terms: Iterable[str], *, note: str = "") -> tupl
     existing: set[str] = set()
     text = ""
     if path.exists():
-        from .io.decode import read_list_file
-
-        entries, _ = read_lexicon_file(path)
-        existing = {fold_width(t) for t, _ in entries}
-        text, _ = read_list_file(path)   # written back as UTF-8
+        text = _lexicon_text(path)   # written back as UTF-8
+        existing = {fold_width(t) for t, _ in lexicon_entries(text)}
     added, present = [], []
     for term in terms:
         term = fold_width(term.strip())

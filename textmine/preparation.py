@@ -254,10 +254,10 @@ def _warn_empty(corpus: Corpus, units: Sequence[Unit]) -> None:
 def _warn_repeated(corpus: Corpus) -> int:
     """How many documents repeat the whole text of an earlier one (a report filed twice, a copied review): each is
     counted as a document of its own, so the first pair is named."""
-    first: dict[str, str] = {}
+    first: dict[tuple, str] = {}
     repeated = []
     for doc in corpus:
-        seen = first.setdefault(doc.text, doc.id)
+        seen = first.setdefault(document_key(doc), doc.id)
         if seen != doc.id:
             repeated.append((doc.id, seen))
     if repeated:

@@ -121,18 +121,17 @@ def _detect(data: bytes) -> Decoded | None:
     return best[1]
 
 
-def read_list_file(path) -> tuple[str, str]:
-    """``(text, encoding)`` of a small file of the user's (a lexicon, a stopword list): UTF-8 (with or without a
+def read_list_file(path) -> str:
+    """The text of a small file of the user's (a lexicon, a stopword list): UTF-8 (with or without a
     byte-order mark), else the encoding found as for a corpus file (a list saved by Notepad in GBK). Raises
     :class:`InputRejected` for a file that is neither, :class:`OSError` for one that cannot be read."""
     from pathlib import Path
 
     data = Path(path).read_bytes()
     try:
-        return data.decode("utf-8-sig").replace("\r\n", "\n"), "utf-8"
+        return data.decode("utf-8-sig").replace("\r\n", "\n")
     except UnicodeDecodeError:
-        decoded = decode_bytes(data)
-        return decoded.text, decoded.encoding
+        return decode_bytes(data).text
 
 
 def decode_bytes(data: bytes, encoding: str = AUTO) -> Decoded:

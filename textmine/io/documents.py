@@ -44,18 +44,15 @@ def front_matter(text: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     offset still points into the file and no word of it is counted), and its ``key: value`` fields (quotes
     taken off; a list or an indented value is kept as written)."""
     match = _FRONT_MATTER.match(text)
-    if not match or not any(_FIELD.match(line) for line in match.group(1).split("\n")):
+    found = [m for m in map(_FIELD.match, match.group(1).split("\n")) if m] if match else []
+    if not found:
         return text, ()
-    fields = []
-    for line in match.group(1).split("\n"):
-        found = _FIELD.match(line)
-        if found and found.group(2):
-            value = found.group(2)
-            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-                value = value[1:-1]
-            fields.append((found.group(1).lower(), value))
-    blank = re.sub(r"[^\n]", " ", match.group(0))
-    return blank + text[match.end():], tuple(fields)
+    fields = tuple((m.group(1).lower(), _unquoted(m.group(2))) for m in found if m.group(2))
+    return re.sub(r"[^\n]", " ", match.group(0)) + text[match.end():], fields
+
+
+def _unquoted(value: str) -> str:
+    return value[1:-1] if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'" else value
 
 
 _RADICALS = (  # radical code points → the ideograph drawn with the same glyph (Noto Sans CJK SC cmap)

@@ -97,13 +97,13 @@ def read_document(path: Path, encoding: str = AUTO, limits: Limits = Limits()) -
         renamed = f"a {kind.upper()} file named {path.suffix}, read as {kind.upper()}" if kind else ""
     if kind is None:
         decoded = decode_bytes(data, encoding)
-        text, fields = front_matter(decoded.text) if path.suffix.lower() == ".md" else (decoded.text, ())
-        note = "; ".join(filter(None, (decoded.note, fields and f"front matter ({', '.join(k for k, _ in fields)})")))
-        extracted = Extracted(text, "", encoding=decoded.encoding, method=decoded.method, chaos=decoded.chaos,
-                              note=note, fields=fields)
         if _WEB_PAGE_START.match(decoded.text):   # a web page saved under a text suffix
-            kind = "html"
-            renamed = f"a web page named {path.suffix}, read as HTML"
+            kind, renamed = "html", f"a web page named {path.suffix}, read as HTML"
+        else:
+            text, fields = front_matter(decoded.text) if path.suffix.lower() == ".md" else (decoded.text, ())
+            note = "; ".join(filter(None, (decoded.note, fields and f"front matter ({', '.join(k for k, _ in fields)})")))
+            extracted = Extracted(text, "", encoding=decoded.encoding, method=decoded.method, chaos=decoded.chaos,
+                                  note=note, fields=fields)
     if kind is not None:
         extracted = _extract(kind, data, encoding)
         if renamed:
@@ -230,9 +230,11 @@ def read_folder(folder: Path, encoding: str = AUTO, limits: Limits = Limits()) -
                 raise CorpusError(f"{str(folder)!r}: {by_id[doc_id]} and {names[p]} would both get the document id "
                                   f"{doc_id!r}; rename one, or give each an id in a metadata.csv")
             by_id[doc_id] = names[p]
-        nested = any("/" in names[p] for p in files)
-        selected = [(p, file_id(names[p]), {"file": names[p], **({"folder": names[p].rpartition("/")[0]} if nested
-                                                                  else {})}, None) for p in files]
+        nested = any("/" in names[p] for p in files)   # then every document says its subfolder ("" at the top)
+        selected = []
+        for p in files:
+            meta = {"file": names[p], "folder": names[p].rpartition("/")[0]} if nested else {"file": names[p]}
+            selected.append((p, file_id(names[p]), meta, None))
     documents = []
     for path, doc_id, meta, date in selected:
         try:

@@ -39,10 +39,12 @@ class TableChunks:
                               inputs=self.inputs)
 
     def __iter__(self) -> Iterator[list[Document]]:
+        from .read import DELIMITED_SUFFIXES
+
         suffix = self.path.suffix.lower()
         if suffix == ".xlsx":
             yield from self._xlsx()
-        elif suffix in (".csv", ".tsv", ".jsonl"):
+        elif suffix in DELIMITED_SUFFIXES or suffix == ".jsonl":
             yield from self._text_table(suffix)
         else:
             raise CorpusError(f"{str(self.path)!r}: a table is a .csv, .tsv, .jsonl or .xlsx file")
