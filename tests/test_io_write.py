@@ -163,6 +163,64 @@ def test_unit_token_and_document_tables_written_row_by_row_are_the_bytes_pandas_
     assert b"'=HYPERLINK" in units_csv(other.units, {}) and b"'=id" in documents_csv(_document_rows(other))
 
 
+def test_a_table_made_in_parts_is_the_table_made_whole(prepared):
+    """units.csv and tokens.csv are made and written 50,000 rows at a time; the parts, joined, must be the bytes of
+    the whole table, wherever the part boundaries fall (and with no rows, the header alone)."""
+    from textmine.io.write import UNIT_COLUMNS, csv_parts, rows_csv
+
+    rows = [(u.id, u.doc_id, u.kind, u.start, u.end, u.text, "") for u in prepared.units]
+    assert len(rows) == 390
+    for size in (1, 7, 389, 390, 391):
+        for header in (UNIT_COLUMNS, None):
+            parts = list(csv_parts(rows, header=header, rows_per_part=size))
+            assert b"".join(parts) == rows_csv(rows, header=header)
+            assert len(parts) == -(-390 // size)
+    assert list(csv_parts([], header=UNIT_COLUMNS)) == [rows_csv([], header=UNIT_COLUMNS)]
+    assert b"".join(csv_parts([])) == b""
+
+
+def test_files_written_in_the_writing_thread_are_published_with_their_digests(tmp_path, prepared):
+    import hashlib
+
+    from textmine.io.write import OutputWriter, tokens_csv, tokens_csv_parts
+
+    whole = tokens_csv(prepared.tokens)
+    writer = OutputWriter(tmp_path / "out")
+    writer.write_bytes("tokens.csv", whole)
+    writer.write_parts("parts/tokens.csv", tokens_csv_parts(prepared.tokens))
+    file = writer.open_parts("two.csv")
+    file.add(b"a,b\n")
+    file.add(b"1,2\n")
+    file.close()
+    assert writer.wrote("two.csv") and not writer.wrote("three.csv")
+    assert writer.path("tokens.csv").read_bytes() == whole   # a file asked for is there in full
+    writer.commit({"command": "test"})
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert set(manifest["outputs"]) == {"tokens.csv", "parts/tokens.csv", "two.csv"}
+    for name, digest in manifest["outputs"].items():
+        assert hashlib.sha256((tmp_path / "out" / name).read_bytes()).hexdigest() == digest
+    assert (tmp_path / "out" / "parts" / "tokens.csv").read_bytes() == whole
+    assert (tmp_path / "out" / "two.csv").read_bytes() == b"a,b\n1,2\n"
+
+
+def test_a_file_the_writing_thread_cannot_write_fails_the_command_and_keeps_the_earlier_outputs(tmp_path):
+    from textmine.io.write import OutputWriter
+
+    out = tmp_path / "out"
+    first = OutputWriter(out)
+    first.write_bytes("a.csv", b"x,y\n")
+    first.commit({"command": "first"})
+    second = OutputWriter(out)
+    second.write_bytes("a.csv", b"x,y\n1,2\n")
+    (second.staging / "b.csv").mkdir()   # where b.csv goes there is a folder: the write fails in the thread
+    second.write_bytes("b.csv", b"z\n")
+    with pytest.raises(IsADirectoryError):
+        second.commit({"command": "second"})
+    second.discard()
+    assert (out / "a.csv").read_bytes() == b"x,y\n" and not (out / "b.csv").exists()
+    assert not second.staging.exists()
+
+
 def _written_by_pandas(frame, monkeypatch, *, header=True) -> str:
     """What ``table_to_csv`` writes when pandas writes the table (the path for tables of any other dtypes)."""
     from textmine.io import write

@@ -594,8 +594,8 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
         summary.units_csv = summary.tokens_csv = b""
         summaries.append(summary)
 
-    units_file = _Parts(out, "units.csv", csv_header(UNIT_COLUMNS))
-    tokens_file = _Parts(out, "tokens.csv", csv_header(TOKEN_COLUMNS))
+    units_file = _parts_file(out, "units.csv", csv_header(UNIT_COLUMNS))
+    tokens_file = _parts_file(out, "tokens.csv", csv_header(TOKEN_COLUMNS))
     chunks = DocumentChunks(config)
     with timings.stage("segment"):
         for documents in _bar(chunks, progress, "partitions"):
@@ -725,7 +725,7 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
     answers_handles = [runner.submit(answer_part, state, request, local)
                        for state, request in zip(states, requests)] if asked else []
     answers: list[Answer] = []
-    keyword_parts = _Parts(out, "keywords.csv", csv_header(["doc_id", "term", "score", "rank"])) \
+    keyword_parts = _parts_file(out, "keywords.csv", csv_header(["doc_id", "term", "score", "rank"])) \
         if "keywords" in stages else None
     keyness_parts = None
     for handle in answers_handles:
@@ -735,7 +735,7 @@ def run_partitioned(config: Config, stages: Sequence[str], writer, *, client=Non
             keyword_parts.add(answer.keywords_csv)
         if keyness_on and any_reference:
             if keyness_parts is None:
-                keyness_parts = _Parts(out, "keyness.csv", csv_header(KEYNESS_COLUMNS))
+                keyness_parts = _parts_file(out, "keyness.csv", csv_header(KEYNESS_COLUMNS))
             keyness_parts.add(answer.keyness_csv)
         answer.keywords_csv = answer.keyness_csv = b""
         answers.append(answer)
@@ -851,25 +851,11 @@ def _bar(items, progress: bool, unit: str):
     return bar(items, "partitions", unit, progress)
 
 
-class _Parts:
-    """A file of the staging folder written part by part (``header``, then each part added, in order)."""
-
-    def __init__(self, out, name: str, header: bytes) -> None:
-        import hashlib
-
-        self.out, self.name = out, name
-        self._digest = hashlib.sha256()
-        self._handle = open(out.path(name), "wb")
-        self.add(header)
-
-    def add(self, data: bytes) -> None:
-        if data:
-            self._handle.write(data)
-            self._digest.update(data)
-
-    def close(self) -> None:
-        self._handle.close()
-        self.out.hashes[self.name] = self._digest.hexdigest()
+def _parts_file(out, name: str, header: bytes):
+    """The staging folder's file ``name`` (:meth:`textmine.io.write.OutputWriter.open_parts`), ``header`` first."""
+    file = out.open_parts(name)
+    file.add(header)
+    return file
 
 
 def _document_rows(summary: PartSummary, stubs) -> list[tuple]:

@@ -381,8 +381,11 @@ def segment_corpus(units: Sequence[Unit], segmenter, config: Config, *, cache=No
 
     fingerprint = segmentation_fingerprint(segmenter, config.clean.fold_traditional)
     store = cache.segments(fingerprint) if cache is not None else None
-    key_of: dict[str, str] = {}   # a text that comes again is hashed once
-    keys = [key_of.get(u.norm) or key_of.setdefault(u.norm, unit_key(u.norm)) for u in units]
+    if store is not None:   # the cache's key of each text; a text that comes again is hashed once
+        key_of: dict[str, str] = {}
+        keys = [key_of.get(u.norm) or key_of.setdefault(u.norm, unit_key(u.norm)) for u in units]
+    else:   # without a cache, the text is its own key
+        keys = [u.norm for u in units]
     known = store.get(set(keys)) if store is not None else {}
     todo: dict[str, str] = {}
     for key, unit in zip(keys, units):

@@ -22,6 +22,7 @@ import hashlib
 import json
 import shutil
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -74,6 +75,23 @@ def rows_csv(rows, *, header=None) -> bytes:
     return _written_rows(rows, header).encode(CSV_ENCODING if header is not None else "utf-8")
 
 
+#: Rows per part of a large table made and written part by part (:func:`csv_parts`).
+ROWS_PER_PART = 50_000
+
+
+def csv_parts(rows, *, header=None, rows_per_part: int = ROWS_PER_PART):
+    """:func:`rows_csv` of ``rows`` in parts of ``rows_per_part`` rows: joined, the same bytes."""
+    from itertools import islice
+
+    rows = iter(rows)
+    part = list(islice(rows, rows_per_part))
+    yield rows_csv(part, header=header)
+    while part:
+        part = list(islice(rows, rows_per_part))
+        if part:
+            yield rows_csv(part)
+
+
 def _written_rows(rows, header=None) -> str:
     """``rows`` (and a ``header`` line first, when given) as the csv module writes them, with LF line ends."""
     import csv
@@ -94,6 +112,11 @@ TOKEN_COLUMNS = ["unit_id", "doc_id", "n_tokens", "tokens"]
 def units_csv(units, documents, *, header: bool = True) -> bytes:
     """``units.csv`` (:func:`units_table` written by :func:`table_to_csv`), row by row; ``documents`` maps each
     document id to its document (for the page)."""
+    return b"".join(units_csv_parts(units, documents, header=header))
+
+
+def units_csv_parts(units, documents, *, header: bool = True):
+    """:func:`units_csv` in parts (:func:`csv_parts`)."""
     from .csvsafe import guard_str as g
 
     def rows():
@@ -109,11 +132,16 @@ def units_csv(units, documents, *, header: bool = True) -> bytes:
             page = doc.page_at(start) if pages else ""
             yield unit_id, guarded, u.kind, start, u.end, g(u.text), page
 
-    return rows_csv(rows(), header=UNIT_COLUMNS if header else None)
+    return csv_parts(rows(), header=UNIT_COLUMNS if header else None)
 
 
 def tokens_csv(tokens, *, header: bool = True) -> bytes:
     """``tokens.csv`` (:func:`tokens_table` written by :func:`table_to_csv`), row by row."""
+    return b"".join(tokens_csv_parts(tokens, header=header))
+
+
+def tokens_csv_parts(tokens, *, header: bool = True):
+    """:func:`tokens_csv` in parts (:func:`csv_parts`)."""
     from .csvsafe import guard_str as g
 
     def rows():
@@ -123,7 +151,7 @@ def tokens_csv(tokens, *, header: bool = True) -> bytes:
                 doc_id, guarded = t.doc_id, g(t.doc_id)
             yield (t.unit_id if guarded is doc_id else "'" + t.unit_id), guarded, len(t.terms), g(" ".join(t.terms))
 
-    return rows_csv(rows(), header=TOKEN_COLUMNS if header else None)
+    return csv_parts(rows(), header=TOKEN_COLUMNS if header else None)
 
 
 def _csv_text(frame: pd.DataFrame, *, header: bool) -> str:
@@ -256,7 +284,11 @@ class OutputWriter:
         except OSError as exc:
             raise TextmineError(f"cannot write to output folder {str(self.out_dir)!r} (a run is staged next to it, "
                                 f"in {str(self.out_dir.parent)!r}): {exc.strerror or exc}") from None
-        self.hashes: dict[str, str] = {}
+        self._hashes: dict[str, str] = {}
+        # Files are written and hashed in a thread while this one goes on: writing a file of tens of MB costs
+        # as much as making it (the kernel takes fresh pages), and neither the write nor the hash holds the GIL.
+        self._writing: ThreadPoolExecutor | None = None
+        self._pending: dict[str, Future] = {}
         self.cache = cache
         #: files of each kind of the cache (csv, images) copied from it, and made and kept in it
         self.from_cache: dict[str, int] = {}
@@ -268,21 +300,47 @@ class OutputWriter:
             raise ConfigError(f"output name {name!r} would leave the output folder; "
                               f"use a relative name without '..'")
         target.parent.mkdir(parents=True, exist_ok=True)
+        pending = self._pending.pop(name, None)
+        if pending is not None:   # written in the writing thread: ready once it is done
+            self._hashes[name] = pending.result()
         return target
 
+    @property
+    def hashes(self) -> dict[str, str]:
+        """Each file written (name) → the SHA-256 of its bytes; once every pending write has finished (an error
+        in one is raised here)."""
+        while self._pending:
+            name, future = next(iter(self._pending.items()))
+            self._hashes[name] = future.result()
+            del self._pending[name]
+        return self._hashes
+
+    def wrote(self, name: str) -> bool:
+        """Whether ``name`` was written (or is being written)."""
+        return name in self._pending or name in self._hashes
+
     def write_bytes(self, name: str, data: bytes) -> None:
-        self.path(name).write_bytes(data)
-        self.hashes[name] = sha256_bytes(data)
+        path = self.path(name)   # a bad name is refused here, not in the thread
+        self._pending[name] = self._writing_thread().submit(_write_file, path, data)
+
+    def _writing_thread(self) -> ThreadPoolExecutor:
+        if self._writing is None:
+            self._writing = ThreadPoolExecutor(1, thread_name_prefix="textmine-write")
+        return self._writing
 
     def write_parts(self, name: str, parts) -> None:
         """Write the file ``name`` from ``parts`` (bytes, in order) without holding them all (a table written part by
-        part: :func:`csv_header`, then :func:`csv_rows` of each part)."""
-        digest = hashlib.sha256()
-        with open(self.path(name), "wb") as handle:
+        part: :func:`csv_header`, then :func:`csv_rows` of each part); each part is written while the next is made."""
+        file = self.open_parts(name)
+        try:
             for data in parts:
-                handle.write(data)
-                digest.update(data)
-        self.hashes[name] = digest.hexdigest()
+                file.add(data)
+        finally:
+            file.close()
+
+    def open_parts(self, name: str) -> PartsFile:
+        """The file ``name``, to be written part by part (:meth:`PartsFile.add`, then :meth:`PartsFile.close`)."""
+        return PartsFile(self, name)
 
     def write_table(self, name: str, frame: pd.DataFrame) -> None:
         if self.cache is None or len(frame) < CACHED_CSV_ROWS:
@@ -362,8 +420,11 @@ class OutputWriter:
         """Publish the staged files with ``manifest`` merged into the folder's (see the module docs)."""
         from .atomic import publish
 
+        hashes = self.hashes   # every file written
+        self._stop_writing()
+
         def finish(out_dir: Path) -> set[str]:
-            merged, drop = merge_manifest(read_manifest(out_dir), manifest, self.hashes, out_dir)
+            merged, drop = merge_manifest(read_manifest(out_dir), manifest, hashes, out_dir)
             merged.pop("all_stages", None)
             (self.staging / "manifest.json").write_text(readable_json(merged) + "\n", encoding="utf-8")
             return drop
@@ -372,7 +433,51 @@ class OutputWriter:
         self.discard()
 
     def discard(self) -> None:
+        self._stop_writing()
         shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _stop_writing(self) -> None:
+        if self._writing is not None:
+            self._writing.shutdown(wait=True, cancel_futures=True)
+            self._writing = None
+
+
+def _write_file(path: Path, data: bytes) -> str:
+    path.write_bytes(data)
+    return sha256_bytes(data)
+
+
+class PartsFile:
+    """A file of an :class:`OutputWriter`'s staging folder written part by part, in order, in its writing thread;
+    an error stops the writing and is raised when the writer's files are settled (:attr:`OutputWriter.hashes`)."""
+
+    def __init__(self, writer: OutputWriter, name: str) -> None:
+        self._writer, self._name = writer, name
+        self._handle = open(writer.path(name), "wb")
+        self._thread = writer._writing_thread()
+        self._digest = hashlib.sha256()
+        self._error: BaseException | None = None
+
+    def add(self, data: bytes) -> None:
+        if data:
+            self._thread.submit(self._write, data)
+
+    def close(self) -> None:
+        self._writer._pending[self._name] = self._thread.submit(self._finish)
+
+    def _write(self, data: bytes) -> None:
+        if self._error is None:
+            try:
+                self._handle.write(data)
+                self._digest.update(data)
+            except BaseException as exc:
+                self._error = exc
+
+    def _finish(self) -> str:
+        self._handle.close()
+        if self._error is not None:
+            raise self._error
+        return self._digest.hexdigest()
 
 
 def readable_json(value, level: int = 0) -> str:
@@ -543,7 +648,7 @@ class RunWriter:
     def _write_text_tables(self, prepared) -> None:
         """``documents.csv`` always (the denominators of every rate), ``units.csv`` and ``tokens.csv`` when asked."""
         with cyclic_gc_paused():   # a row per unit: many small objects, no cycles
-            if "documents.csv" not in self.writer.hashes:
+            if not self.writer.wrote("documents.csv"):
                 rows = _document_rows(prepared)
                 self._documents = partial(_documents_frame, rows)
                 self.writer.write_bytes("documents.csv", documents_csv(rows))
@@ -553,14 +658,15 @@ class RunWriter:
             self._wrote_segments = True
             info = prepared.segment_info or {}
             # with the cache on, the digests of the units and their tokens decide these two tables
-            units = partial(units_csv, prepared.units, {d.id: d for d in prepared.corpus})
-            for name, make, digest in (("units.csv", units, info.get("units_sha256")),
-                                       ("tokens.csv", partial(tokens_csv, prepared.tokens), info.get("tokens_sha256"))):
+            units = partial(units_csv_parts, prepared.units, {d.id: d for d in prepared.corpus})
+            for name, parts, digest in (("units.csv", units, info.get("units_sha256")),
+                                        ("tokens.csv", partial(tokens_csv_parts, prepared.tokens),
+                                         info.get("tokens_sha256"))):
                 if digest is None or self.writer.cache is None:
-                    self.writer.write_bytes(name, make())
+                    self.writer.write_parts(name, parts())
                 else:   # units.csv: its columns are part of the key, so a CSV cached with other columns is not reused
                     key = f"{digest}:{','.join(UNIT_COLUMNS)}" if name == "units.csv" else digest
-                    self.writer.write_bytes_by_key(name, make, key)
+                    self.writer.write_bytes_by_key(name, lambda parts=parts: b"".join(parts()), key)
 
     def _write_word_clouds(self, prepared, tables: dict[str, pd.DataFrame]) -> None:
         """The corpus word cloud from ``vocab`` (counts), one per document from ``keywords`` (their scores).
