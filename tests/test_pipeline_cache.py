@@ -131,3 +131,32 @@ def test_analysis_key_follows_the_content_of_files_named_in_the_config(tmp_path,
     rules.write_text('"ai" = "大模型 | 智能体"\n', encoding="utf-8")
     assert config_files(config, {"trends": {"theme_file": str(rules)}}) != before
     assert tm.prepare(config).analysis_key != first
+
+
+def test_cache_entries_written_in_the_background_are_found_by_this_cache_and_after_settling_by_another(
+        tmp_path, prepared):
+    """Units, segmentations and files are kept in the cache's writing thread: the cache that put them finds them
+    at once, another one once the first has settled (prepare, run and write_run settle a cache they open)."""
+    import pickle
+
+    from textmine.io.cache import Cache
+
+    units = list(prepared.units)
+    tokens = {u.norm: (t.terms, t.starts) for u, t in zip(units, prepared.tokens)}
+    tokens["一个没有词的单元"] = ((), ())   # a unit with no word tokens: an empty list in the table
+    fingerprint = {"test": 1}
+    cache = Cache(tmp_path)
+    cache.units.put("part", units, {"caption": 2}, {"caption": ["图 1"]})
+    cache.segments(fingerprint).put(tokens)
+    cache.files("csv").put("key", b"a,b\n")
+    assert cache.units.get("part") == (units, {"caption": 2}, {"caption": ["图 1"]})
+    assert cache.segments(fingerprint).get(tokens) == tokens
+    assert cache.files("csv").get("key") == b"a,b\n"
+    cache.settle()
+    other = Cache(tmp_path)
+    assert other.units.get("part")[0] == units and other.segments(fingerprint).get(tokens) == tokens
+    copied = pickle.loads(pickle.dumps(other))   # as a cache handed to a worker process: no thread with it
+    assert copied.files("csv").get("key") == b"a,b\n"
+    copied.files("csv").put("second", b"c\n")
+    copied.settle()
+    assert Cache(tmp_path).files("csv").get("second") == b"c\n"

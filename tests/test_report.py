@@ -408,7 +408,9 @@ def test_font_subset_cache_gives_the_same_bytes_and_skips_subsetting(tmp_path, m
     fresh = cjk_font_subset(chars, flavor="woff", layout_features=(), hinting=False)
     from textmine.io.cache import Cache
 
-    first = cjk_font_subset(chars, flavor="woff", layout_features=(), hinting=False, cache=Cache(tmp_path))
+    cache = Cache(tmp_path)
+    first = cjk_font_subset(chars, flavor="woff", layout_features=(), hinting=False, cache=cache)
+    cache.settle()   # kept in the cache's writing thread
     assert first == fresh and len(list((tmp_path / "files" / "fonts").iterdir())) == 1
 
     def no_subsetting(*args, **kwargs):

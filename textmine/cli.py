@@ -403,6 +403,9 @@ def _run_stages(args: argparse.Namespace, config: Config, stages: tuple[str, ...
         except BaseException:
             writer.discard()
             raise
+        finally:
+            if cache is not None:
+                cache.settle()
         prepared = result.prepared
         _say(args, f"  {config.corpus.path}: {len(prepared.corpus)} documents, {len(prepared.units)} units, "
                    f"{sum(prepared.token_totals.values()):,} tokens")

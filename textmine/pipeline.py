@@ -20,7 +20,7 @@ import pandas as pd
 from .config import Config
 from .data import Corpus
 from .errors import ConfigError, StageError, TooLittleText
-from .preparation import FROM_CONFIG, Prepared, prepare, resolve_cache
+from .preparation import FROM_CONFIG, Prepared, cache_for, prepare
 from .provenance import Timings
 
 log = logging.getLogger(__name__)
@@ -193,8 +193,13 @@ def run(config: Config, stages: Sequence[str] = STAGES, *, corpus: Corpus | None
     unknown = [s for s in stages if s not in STAGES]
     if unknown:
         raise StageError(f"unknown stage {unknown[0]!r}; stages are {', '.join(STAGES)}")
+    with cache_for(cache, config) as cache:
+        return _run(config, stages, corpus, cache, progress, on_stage, on_tables)
+
+
+def _run(config: Config, stages: Sequence[str], corpus: Corpus | None, cache, progress: bool, on_stage,
+         on_tables) -> RunResult:
     timings = Timings()
-    cache = resolve_cache(cache, config)
     prepared = prepare(config, corpus, cache=cache, timings=timings, progress=progress)
     if on_stage:
         on_stage("segment", sum(timings.seconds.values()))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any
@@ -53,6 +53,18 @@ def resolve_cache(cache, config: Config):
 
         return open_cache(config)
     return cache
+
+
+@contextmanager
+def cache_for(cache, config: Config):
+    """:func:`resolve_cache`; a cache opened here has every entry written (:meth:`~textmine.io.cache.Cache.settle`)
+    when the block ends, so a later call that opens it again finds them."""
+    resolved = resolve_cache(cache, config)
+    try:
+        yield resolved
+    finally:
+        if resolved is not None and resolved is not cache:
+            resolved.settle()
 
 
 @dataclass(frozen=True)
@@ -146,10 +158,13 @@ def prepare(config: Config, corpus: Corpus | None = None, *, cache=FROM_CONFIG, 
     ``cache`` is a :class:`textmine.io.cache.Cache`, None for none, or by default the one ``[scale]``
     names (:func:`textmine.io.cache.open_cache`).
     """
+    with cache_for(cache, config) as cache:
+        return _prepare(config, corpus, cache, timings or Timings(), progress)
+
+
+def _prepare(config: Config, corpus: Corpus | None, cache, timings: Timings, progress: bool) -> Prepared:
     from .segment import make_segmenter
 
-    cache = resolve_cache(cache, config)
-    timings = timings or Timings()
     theme_set = load_themes(config)
     segmenter = make_segmenter(config)
     # One pause for reading, cleaning and segmenting (see cyclic_gc_paused): resumed between them, the

@@ -23,6 +23,7 @@ import logging
 import os
 import uuid
 from collections.abc import Iterable, Mapping
+from typing import Any
 from pathlib import Path
 
 from .atomic import write_atomic
@@ -32,12 +33,47 @@ log = logging.getLogger(__name__)
 MAX_PARTS = 16
 
 
+class Keeper:
+    """Writes cache entries in a thread of their own, in the order given, while the run goes on: encoding
+    Parquet and writing files hold no Python lock, and a run's first cache entries are tens of MB.
+
+    A part of the cache that reads waits first for its own entries still being written (``kind``), so what was
+    put is found; the API functions that open a cache :meth:`settle` it before they return, so a later run in
+    the same process finds every entry (at exit Python waits for the thread)."""
+
+    def __init__(self) -> None:
+        self._pool = None
+        self._pending: list[tuple[str, Any]] = []
+
+    def write(self, kind: str, function, *args) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="textmine-cache")
+        self._pending = [(k, f) for k, f in self._pending if not f.done()]
+        self._pending.append((kind, self._pool.submit(function, *args)))
+
+    def settle(self, kind: str | None = None) -> None:
+        """Wait for the entries given so far (of ``kind``, or all)."""
+        waiting = [f for k, f in self._pending if kind is None or k == kind]
+        for future in waiting:
+            future.result()
+
+    def __getstate__(self) -> dict:   # a cache handed to another process takes no thread with it
+        self.settle()
+        return {}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__()
+
+
 class SegmentCache:
     """Read and add cached segmentations for one fingerprint."""
 
-    def __init__(self, root: str | Path, fingerprint: Mapping) -> None:
+    def __init__(self, root: str | Path, fingerprint: Mapping, keeper: Keeper | None = None) -> None:
         from ..keys import fingerprint_digest
 
+        self.keeper = keeper or Keeper()
         self.root = Path(root)
         self.fingerprint = dict(fingerprint)
         self.digest = fingerprint_digest(fingerprint)
@@ -48,6 +84,7 @@ class SegmentCache:
 
     def get(self, keys: Iterable[str]) -> dict[str, tuple[tuple[str, ...], tuple[int, ...]]]:
         """Cached ``(terms, starts)`` for those of ``keys`` that are in the cache."""
+        self.keeper.settle(str(self.folder))
         import pyarrow as pa
         import pyarrow.compute as pc
         import pyarrow.parquet as pq
@@ -69,14 +106,23 @@ class SegmentCache:
         """Add entries as one new part (and merge the parts when there are many)."""
         if not entries:
             return
+        import numpy as np
         import pyarrow as pa
 
         keys = list(entries)
+        values = [entries[k] for k in keys]
+        # the lists as flat arrays and offsets: about half the time of converting a list of lists
+        offsets = pa.array(np.concatenate(([0], np.cumsum([len(terms) for terms, _ in values]))).astype(np.int32))
         table = pa.table({
             "key": pa.array(keys, type=pa.string()),
-            "terms": pa.array([list(entries[k][0]) for k in keys], type=pa.list_(pa.string())),
-            "starts": pa.array([list(entries[k][1]) for k in keys], type=pa.list_(pa.int32())),
+            "terms": pa.ListArray.from_arrays(offsets, pa.array([t for terms, _ in values for t in terms],
+                                                                type=pa.string())),
+            "starts": pa.ListArray.from_arrays(offsets, pa.array([s for _, starts in values for s in starts],
+                                                                 type=pa.int32())),
         })
+        self.keeper.write(str(self.folder), self._add_part, table)
+
+    def _add_part(self, table) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             meta = self.folder / "fingerprint.json"
@@ -197,8 +243,9 @@ class UnitCache:
     settings and the versions that decide cleaning, so a hit is always current.
     """
 
-    def __init__(self, root: str | Path) -> None:
+    def __init__(self, root: str | Path, keeper: Keeper | None = None) -> None:
         self.root = Path(root) / "units"
+        self.keeper = keeper or Keeper()
 
     def get(self, key: str):
         import pyarrow as pa
@@ -206,6 +253,7 @@ class UnitCache:
 
         from ..data import Unit
 
+        self.keeper.settle("units")
         path = self.root / f"{key}.parquet"
         if not path.is_file():
             return None
@@ -235,7 +283,10 @@ class UnitCache:
             "run_original": pa.array([[r[1] for r in u.runs] for u in units], type=pa.list_(pa.int64())),
         }).replace_schema_metadata({"dropped": json.dumps(dict(dropped)),
                                     "samples": json.dumps(dict(samples or {}), ensure_ascii=False)})
-        target = self.root / f"{key}.parquet"
+        self.keeper.write("units", self._write, self.root / f"{key}.parquet", table)
+
+    @staticmethod
+    def _write(target: Path, table) -> None:
         try:
             write_atomic(target, parquet_bytes(table))
         except OSError as exc:
@@ -288,18 +339,24 @@ class BytesCache:
     (formatting a million floats, drawing a word cloud, subsetting a font) is what this skips.
     """
 
-    def __init__(self, root: str | Path, kind: str) -> None:
+    def __init__(self, root: str | Path, kind: str, keeper: Keeper | None = None) -> None:
         self.folder = Path(root) / "files" / kind
+        self.keeper = keeper or Keeper()
 
     def get(self, key: str) -> bytes | None:
+        self.keeper.settle(str(self.folder))
         try:
             return (self.folder / key).read_bytes()
         except OSError:
             return None
 
     def put(self, key: str, data: bytes) -> None:
+        self.keeper.write(str(self.folder), self._write, self.folder / key, data)
+
+    @staticmethod
+    def _write(target: Path, data: bytes) -> None:
         try:   # a file that cannot be kept only costs time next run
-            write_atomic(self.folder / key, data)
+            write_atomic(target, data)
         except OSError:
             pass
 
@@ -317,15 +374,20 @@ class Cache:
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
-        self.units = UnitCache(self.root)
+        self.keeper = Keeper()
+        self.units = UnitCache(self.root, self.keeper)
         self.results = ResultCache(self.root)
         self.models = ModelCache(self.root)
 
     def segments(self, fingerprint: Mapping) -> SegmentCache:
-        return SegmentCache(self.root, fingerprint)
+        return SegmentCache(self.root, fingerprint, self.keeper)
 
     def files(self, kind: str) -> BytesCache:
-        return BytesCache(self.root, kind)
+        return BytesCache(self.root, kind, self.keeper)
+
+    def settle(self) -> None:
+        """Wait until every entry given so far is written (:class:`Keeper`)."""
+        self.keeper.settle()
 
 
 def open_cache(config) -> Cache | None:

@@ -715,16 +715,16 @@ def write_run(result, out_dir: str | Path, *, cache="from config", command: str 
               segments: bool = True) -> Path:
     """Write every table of ``result`` (and images, unit, token and document tables) plus ``manifest.json``;
     ``cache`` keeps large CSV text and images (by default the cache ``[scale]`` names; None for none)."""
-    from ..preparation import resolve_cache
+    from ..preparation import cache_for
 
-    cache = resolve_cache(cache, result.prepared.config)
-    writer = RunWriter(result.prepared.config, out_dir, cache=cache, images=images, segments=segments)
-    try:
-        writer.write(result.prepared, result.tables, result.files)
-        writer.commit(result, command)
-    except BaseException:
-        writer.discard()
-        raise
+    with cache_for(cache, result.prepared.config) as cache:
+        writer = RunWriter(result.prepared.config, out_dir, cache=cache, images=images, segments=segments)
+        try:
+            writer.write(result.prepared, result.tables, result.files)
+            writer.commit(result, command)
+        except BaseException:
+            writer.discard()
+            raise
     return Path(out_dir)
 
 
