@@ -21,6 +21,26 @@ def test_plain_tfidf_equals_a_dense_scikit_learn_tfidf(prepared):
         assert got.term.iloc[0] == dtm.vocab[best[0]]
 
 
+def test_tfidf_weights_are_scikit_learns_to_the_last_bit(prepared):
+    """The weights are made in numpy (importing scikit-learn took a second of every run), adding each row's squares in
+    scikit-learn's order: the same numbers as TfidfTransformer, plain and sublinear, and a row of zeros stays zeros."""
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from textmine.keywords import TermStats, smooth_idf, tfidf_weights
+
+    dtm = prepared.doc_dtm
+    counts = sp.vstack([dtm.matrix.tocsr(), sp.csr_matrix((1, dtm.matrix.shape[1]), dtype=dtm.matrix.dtype)]).tocsr()
+    counts.sort_indices()
+    stats = TermStats.of(dtm)
+    for sublinear in (False, True):
+        ours = tfidf_weights(counts, smooth_idf(stats.doc_freq, stats.n_docs), sublinear_tf=sublinear)
+        theirs = TfidfTransformer(sublinear_tf=sublinear).fit(dtm.matrix).transform(counts)
+        assert np.array_equal(ours.indptr, theirs.indptr) and np.array_equal(ours.indices, theirs.indices)
+        assert np.array_equal(ours.data, theirs.data)   # exact, not close
+        assert ours[4].nnz == 0
+
+
 def test_distinctive_keywords_leave_out_what_every_report_says(cpc):
     """Every congress report from 1982 on says 发展, 建设, 社会主义, 人民, 坚持 most, and plain TF-IDF ranks
     some of them among its first five; the distinctive keywords name what sets a report apart."""

@@ -17,7 +17,7 @@ import numpy as np
 from .data import Dtm
 from .dtm import entry_rows, term_ranks, top_per_row
 
-if TYPE_CHECKING:   # pandas and scipy.stats load when a table is made (a light `import textmine`)
+if TYPE_CHECKING:   # pandas loads when a table is made (a light `import textmine`)
     import pandas as pd
 
 
@@ -45,11 +45,18 @@ def g2_and_log_ratio(target: np.ndarray, reference: np.ndarray, n_target: float 
     return g2, np.log2(smoothed_t / smoothed_r)
 
 
+def p_values(g2: np.ndarray) -> np.ndarray:
+    """The p-value of each G² on one degree of freedom: ``scipy.stats.chi2.sf(g2, df=1)``, the same numbers (tested),
+    from ``scipy.special``, which imports in a third of the time ``scipy.stats`` takes (0.6 s)."""
+    from scipy.special import chdtrc
+
+    return chdtrc(1, np.maximum(g2, 0.0))   # chi2.sf is 1 below its support; chdtrc would give nan
+
+
 def keyness_table(dtm: Dtm, target_rows: list[int], reference_rows: list[int] | None = None, *,
                   min_count: int = 3) -> pd.DataFrame:
     """Terms over-represented in the target rows against the reference rows (default: all others)."""
     import pandas as pd
-    from scipy.stats import chi2
 
     if reference_rows is None:
         reference_rows = [i for i in range(len(dtm.row_ids)) if i not in set(target_rows)]
@@ -67,7 +74,7 @@ def keyness_table(dtm: Dtm, target_rows: list[int], reference_rows: list[int] | 
         "per_10k_target": target[index] / n_target * 1e4,
         "per_10k_reference": reference[index] / n_reference * 1e4,
         "g2": g2[index],
-        "p_value": chi2.sf(g2[index], df=1),
+        "p_value": p_values(g2[index]),
         "log_ratio": log_ratio[index],
     })
     frame = frame.sort_values(["g2", "term"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
@@ -84,7 +91,6 @@ def keyness_each_vs_rest(dtm: Dtm, *, top_n: int = 30, min_count: int = 3, stats
     (:class:`textmine.keywords.TermStats`): the corpus's totals, when ``dtm`` holds some of its documents.
     """
     import pandas as pd
-    from scipy.stats import chi2
 
     matrix = dtm.matrix.tocsr()
     matrix.sort_indices()
@@ -113,7 +119,7 @@ def keyness_each_vs_rest(dtm: Dtm, *, top_n: int = 30, min_count: int = 3, stats
         "count_target": target[order], "count_reference": reference[order],
         "per_10k_target": target[order] / n_target[order] * 1e4,
         "per_10k_reference": reference[order] / n_reference[order] * 1e4,
-        "g2": g2[order], "p_value": chi2.sf(g2[order], df=1), "log_ratio": log_ratio[order], "rank": ranks})
+        "g2": g2[order], "p_value": p_values(g2[order]), "log_ratio": log_ratio[order], "rank": ranks})
 
 
 def chi_square(target: np.ndarray, reference: np.ndarray, n_target: float, n_reference: float) -> np.ndarray:
@@ -156,7 +162,6 @@ def compare_counts(vocab, target: np.ndarray, reference: np.ndarray, target_toke
     """:func:`compare_groups` from each term's count in the two groups (aligned with ``vocab``) and their sizes
     in word tokens (the sums can be made part by part: :mod:`textmine.partitions`)."""
     import pandas as pd
-    from scipy.stats import chi2
 
     n_t, n_r = max(int(target_tokens), 1), max(int(reference_tokens), 1)
     g2, log_ratio = g2_and_log_ratio(target, reference, n_t, n_r)
@@ -170,7 +175,7 @@ def compare_counts(vocab, target: np.ndarray, reference: np.ndarray, target_toke
             "side": side, "term": np.array(vocab, dtype=object)[index],
             "count_target": target[index], "count_reference": reference[index],
             "per_10k_target": target[index] / n_t * 1e4, "per_10k_reference": reference[index] / n_r * 1e4,
-            "g2": g2[index], "chi2": chi[index], "p_value": chi2.sf(g2[index], df=1), "log_ratio": log_ratio[index],
+            "g2": g2[index], "chi2": chi[index], "p_value": p_values(g2[index]), "log_ratio": log_ratio[index],
         })
         frame = frame.sort_values(["g2", "term"], ascending=[False, True], kind="mergesort")
         if top_n is not None:
