@@ -226,7 +226,8 @@ def zero_count_upper(tokens: int, confidence: float = 0.95) -> float:
     """
     from scipy.special import chdtri   # scipy.stats.chi2.ppf(q, 2) is chdtri(2, 1 - q); scipy.stats imports slowly
 
-    return float(chdtri(2, 1.0 - (1 - (1 - confidence) / 2)) / 2 / tokens * 1e4)
+    q = 1 - (1 - confidence) / 2
+    return float(chdtri(2, 1.0 - q) / 2 / tokens * 1e4)
 
 
 def period_trends(mentions: pd.DataFrame, sizes: pd.DataFrame, themes: ThemeSet, corpus: Corpus, *,

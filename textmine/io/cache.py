@@ -23,8 +23,8 @@ import logging
 import os
 import uuid
 from collections.abc import Iterable, Mapping
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from .atomic import write_atomic
 
@@ -37,9 +37,9 @@ class Keeper:
     """Writes cache entries in a thread of their own, in the order given, while the run goes on: encoding
     Parquet and writing files hold no Python lock, and a run's first cache entries are tens of MB.
 
-    A part of the cache that reads waits first for its own entries still being written (``kind``), so what was
-    put is found; the API functions that open a cache :meth:`settle` it before they return, so a later run in
-    the same process finds every entry (at exit Python waits for the thread)."""
+    A part of the cache that reads waits first for its own entries still being written (``kind``: its folder), so
+    what was put is found; the API functions that open a cache :meth:`settle` it before they return, so a later
+    run in the same process finds every entry (at exit Python waits for the thread)."""
 
     def __init__(self) -> None:
         self._pool = None
@@ -253,7 +253,7 @@ class UnitCache:
 
         from ..data import Unit
 
-        self.keeper.settle("units")
+        self.keeper.settle(str(self.root))
         path = self.root / f"{key}.parquet"
         if not path.is_file():
             return None
@@ -283,7 +283,7 @@ class UnitCache:
             "run_original": pa.array([[r[1] for r in u.runs] for u in units], type=pa.list_(pa.int64())),
         }).replace_schema_metadata({"dropped": json.dumps(dict(dropped)),
                                     "samples": json.dumps(dict(samples or {}), ensure_ascii=False)})
-        self.keeper.write("units", self._write, self.root / f"{key}.parquet", table)
+        self.keeper.write(str(self.root), self._write, self.root / f"{key}.parquet", table)
 
     @staticmethod
     def _write(target: Path, table) -> None:

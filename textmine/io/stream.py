@@ -39,7 +39,7 @@ class TableChunks:
                               inputs=self.inputs)
 
     def __iter__(self) -> Iterator[list[Document]]:
-        from .read import DELIMITED_SUFFIXES
+        from .read import DELIMITED_SUFFIXES, TABLE_KINDS
 
         suffix = self.path.suffix.lower()
         if suffix == ".xlsx":
@@ -47,7 +47,7 @@ class TableChunks:
         elif suffix in DELIMITED_SUFFIXES or suffix == ".jsonl":
             yield from self._text_table(suffix)
         else:
-            raise CorpusError(f"{str(self.path)!r}: a table is a .csv, .tsv, .jsonl or .xlsx file")
+            raise CorpusError(f"{str(self.path)!r}: a table is a {TABLE_KINDS} file")
         self.inputs[0] = self.rows.noted(self.inputs[0])
         if not self.rows.documents and not self.inputs[1:]:
             raise CorpusError(f"{str(self.path)!r} has no rows")

@@ -300,20 +300,21 @@ class OutputWriter:
             raise ConfigError(f"output name {name!r} would leave the output folder; "
                               f"use a relative name without '..'")
         target.parent.mkdir(parents=True, exist_ok=True)
-        pending = self._pending.pop(name, None)
-        if pending is not None:   # written in the writing thread: ready once it is done
-            self._hashes[name] = pending.result()
+        self._settle(name)   # a file being written in the writing thread is there once it is done
         return target
 
     @property
     def hashes(self) -> dict[str, str]:
         """Each file written (name) → the SHA-256 of its bytes; once every pending write has finished (an error
         in one is raised here)."""
-        while self._pending:
-            name, future = next(iter(self._pending.items()))
-            self._hashes[name] = future.result()
-            del self._pending[name]
+        for name in list(self._pending):
+            self._settle(name)
         return self._hashes
+
+    def _settle(self, name: str) -> None:
+        pending = self._pending.pop(name, None)
+        if pending is not None:
+            self._hashes[name] = pending.result()
 
     def wrote(self, name: str) -> bool:
         """Whether ``name`` was written (or is being written)."""
@@ -340,7 +341,7 @@ class OutputWriter:
 
     def open_parts(self, name: str) -> PartsFile:
         """The file ``name``, to be written part by part (:meth:`PartsFile.add`, then :meth:`PartsFile.close`)."""
-        return PartsFile(self, name)
+        return PartsFile(self.path(name), self._writing_thread(), partial(self._pending.__setitem__, name))
 
     def write_table(self, name: str, frame: pd.DataFrame) -> None:
         if self.cache is None or len(frame) < CACHED_CSV_ROWS:
@@ -451,10 +452,9 @@ class PartsFile:
     """A file of an :class:`OutputWriter`'s staging folder written part by part, in order, in its writing thread;
     an error stops the writing and is raised when the writer's files are settled (:attr:`OutputWriter.hashes`)."""
 
-    def __init__(self, writer: OutputWriter, name: str) -> None:
-        self._writer, self._name = writer, name
-        self._handle = open(writer.path(name), "wb")
-        self._thread = writer._writing_thread()
+    def __init__(self, path: Path, thread: ThreadPoolExecutor, on_close: Callable[[Future], None]) -> None:
+        self._handle = open(path, "wb")
+        self._thread, self._on_close = thread, on_close
         self._digest = hashlib.sha256()
         self._error: BaseException | None = None
 
@@ -463,7 +463,8 @@ class PartsFile:
             self._thread.submit(self._write, data)
 
     def close(self) -> None:
-        self._writer._pending[self._name] = self._thread.submit(self._finish)
+        """The last part was added: the file's digest (or its error) is the writer's once written."""
+        self._on_close(self._thread.submit(self._finish))
 
     def _write(self, data: bytes) -> None:
         if self._error is None:
