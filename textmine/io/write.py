@@ -32,6 +32,7 @@ import pandas as pd
 
 from ..errors import ConfigError, TextmineError
 from ..parallel import cyclic_gc_paused
+from .atomic import write_in_slices
 from .manifest import read_manifest
 
 FLOAT_FORMAT = "%.6g"
@@ -444,7 +445,8 @@ class OutputWriter:
 
 
 def _write_file(path: Path, data: bytes) -> str:
-    path.write_bytes(data)
+    with open(path, "wb") as handle:
+        write_in_slices(handle, data)
     return sha256_bytes(data)
 
 
@@ -469,7 +471,7 @@ class PartsFile:
     def _write(self, data: bytes) -> None:
         if self._error is None:
             try:
-                self._handle.write(data)
+                write_in_slices(self._handle, data)
                 self._digest.update(data)
             except BaseException as exc:
                 self._error = exc
