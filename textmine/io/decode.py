@@ -80,7 +80,8 @@ def _sniff_binary(data: bytes) -> str | None:
 
 
 def _normalize_newlines(text: str) -> str:
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.removeprefix("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 @lru_cache(maxsize=1 << 16)
@@ -201,8 +202,10 @@ def check_size(size: int, max_bytes: int) -> None:
 
 def check_text(text: str, max_line_chars: int) -> None:
     """Reject text that is empty or has a line longer than ``max_line_chars`` characters."""
-    if not text.strip():
+    if not text or text.isspace():
         raise InputRejected("empty", "only white space")
+    if len(text) <= max_line_chars:   # no line can be longer
+        return
     longest = max(map(len, text.split("\n")))
     if longest > max_line_chars:
         raise InputRejected("oversized", f"a single line of {longest:,} characters is longer than the limit of "
