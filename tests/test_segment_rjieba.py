@@ -198,3 +198,17 @@ def test_blocks_are_bounded_in_units_and_characters():
     assert [len(b) for b in blocks] == [BLOCK_UNITS, BLOCK_UNITS, 200, 2, 1, 3]
     assert all(len(b) == 1 or sum(map(len, b)) <= BLOCK_CHARS for b in blocks)
     assert list(_blocks([])) == []
+
+
+def test_shared_terms_are_one_string_object_each(pair, prepared):
+    """With a ``shared`` dict, both backends give the same tokens as without, and every term, across calls and
+    down the rare one-text-at-a-time path (a text holding the mask character), is the dict's own string object."""
+    texts = [u.norm for u in prepared.units] + AWKWARD
+    for segmenter in pair:
+        shared: dict[str, str] = {}
+        halves = (texts[: len(texts) // 2], texts[len(texts) // 2:])
+        got = [r for half in halves for r in segment_texts(half, segmenter, shared)]
+        assert got == segment_texts(texts, segmenter)
+        terms = [t for ts, _ in got for t in ts]
+        assert len(terms) > 10_000 and len(shared) < len(terms) / 3
+        assert all(shared[t] is t for t in terms)

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from ..data import TokenizedUnit, Unit
 from ..errors import ConfigError
-from .spans import is_word
+from .spans import is_word, share_terms
 
 log = logging.getLogger(__name__)
 
@@ -87,13 +87,16 @@ def segment_units(units: Iterable[Unit], segmenter: Segmenter) -> Iterator[Token
         yield segment_unit(unit, segmenter)
 
 
-def segment_texts(texts: Sequence[str], segmenter: Segmenter) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
+def segment_texts(texts: Sequence[str], segmenter: Segmenter, shared: dict[str, str] | None = None
+                  ) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
     """Word tokens and their starts for each text: what :func:`segment_unit` keeps, many texts at once
-    (the rjieba backend cuts blocks of texts in one engine call)."""
+    (the rjieba backend cuts blocks of texts in one engine call). With ``shared`` (a dict kept across calls),
+    each distinct term is one string object (:func:`~textmine.segment.spans.share_terms`)."""
     many = getattr(segmenter, "segment_many", None)
     if many is not None:
-        return many(texts)
+        return many(texts, shared)
     words: dict[str, bool] = {}  # is_word per distinct token: far fewer checks than tokens
+    get = shared.setdefault if shared is not None else None
     out = []
     for text in texts:
         terms: list[str] = []
@@ -103,11 +106,11 @@ def segment_texts(texts: Sequence[str], segmenter: Segmenter) -> list[tuple[tupl
             if word is None:
                 word = words[token] = is_word(token)
             if word:
-                terms.append(token)
+                terms.append(get(token, token) if get is not None else token)
                 starts.append(start)
         out.append((tuple(terms), tuple(starts)))
     return out
 
 
 __all__ = ["BACKENDS", "Segmenter", "is_word", "make_backend", "make_segmenter", "resolve_backend",
-           "rjieba_available", "segment_texts", "segment_unit", "segment_units"]
+           "rjieba_available", "segment_texts", "share_terms", "segment_unit", "segment_units"]

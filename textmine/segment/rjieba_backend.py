@@ -21,7 +21,7 @@ import numpy as np
 
 from ..parallel import cyclic_gc_paused
 from .jieba_backend import JiebaSegmenter
-from .spans import guarded_pattern, is_word, latin_edged, trie_pattern
+from .spans import guarded_pattern, is_word, latin_edged, share_terms, trie_pattern
 
 _NEEDS_FULL_PATTERN = re.compile("[A-Za-z0-9@]").search
 _MASK = "\x00"
@@ -160,14 +160,16 @@ class RjiebaSegmenter(JiebaSegmenter):
         keep = list(map(self._word_flags.__getitem__, words))
         return tuple(compress(words, keep)), tuple(compress(starts, keep))
 
-    def segment_many(self, texts: Sequence[str]) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
+    def segment_many(self, texts: Sequence[str], shared: dict[str, str] | None = None
+                     ) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
         """:meth:`words` of each text, the same tokens and starts, with one engine call per block of texts.
 
         The texts of a block are joined by a line break, with their protected spans masked. A line break
         ends every run of text the engine cuts, so each text's tokens are those of cutting it alone
         (tested on the corpus and the reviews). Sorting the tokens back into texts is done over the whole
         block at once. The engine releases the GIL while it cuts, so the next block is cut in a second
-        thread while this one is sorted out.
+        thread while this one is sorted out. With ``shared`` (see :func:`~textmine.segment.segment_texts`), each
+        term is the string object ``shared`` holds for it.
         """
         self.initialize()
         out: list[tuple[tuple[str, ...], tuple[int, ...]]] = []
@@ -180,12 +182,12 @@ class RjiebaSegmenter(JiebaSegmenter):
                     joined, spans = masked
                     submitted = (block, pool.submit(self._tokenizer.cut, joined, self.hmm), spans)
                 if pending is not None:
-                    out += self._unjoin(*pending)
+                    out += self._unjoin(*pending, shared)
                 if masked is None:  # a text holds the mask character itself: one text at a time
-                    out += map(self.words, block)
+                    out += share_terms(map(self.words, block), shared)
                 pending = submitted
             if pending is not None:
-                out += self._unjoin(*pending)
+                out += self._unjoin(*pending, shared)
         return out
 
     def _mask_block(self, texts: Sequence[str]) -> tuple[str, list[str]] | None:
@@ -200,7 +202,7 @@ class RjiebaSegmenter(JiebaSegmenter):
             spans += found
         return _SEPARATOR.join(masked), spans
 
-    def _unjoin(self, texts: Sequence[str], cut: Future, spans: list[str]
+    def _unjoin(self, texts: Sequence[str], cut: Future, spans: list[str], shared: dict[str, str] | None = None
                 ) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
         """Word tokens and starts of each text, from the engine's tokens of the joined block.
 
@@ -210,9 +212,10 @@ class RjiebaSegmenter(JiebaSegmenter):
         which only tokens holding ``.``, ``@`` or ``:`` can be; those, and the protected spans, are
         checked with :func:`is_word` itself.
         """
-        return self._unjoin_tokens(texts, cut.result(), spans)
+        return self._unjoin_tokens(texts, cut.result(), spans, shared)
 
-    def _unjoin_tokens(self, texts: Sequence[str], tokens: list[str], spans: list[str], *, as_jieba: bool = True
+    def _unjoin_tokens(self, texts: Sequence[str], tokens: list[str], spans: list[str],
+                       shared: dict[str, str] | None = None, *, as_jieba: bool = True
                        ) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
         """:meth:`_unjoin` of the engine's tokens (``as_jieba``: first cut runs like ``2005-2008`` as jieba does;
         tokens holding a letter or digit and ``-``, ``.`` or ``_`` are the only ones that can change)."""
@@ -221,7 +224,8 @@ class RjiebaSegmenter(JiebaSegmenter):
         codes = np.frombuffer(_TOKEN_SEPARATOR.join(tokens).encode("utf-32-le"), np.uint32)
         ends = np.flatnonzero(codes == _TOKEN_SEPARATOR_CODE)
         if len(ends) != len(tokens) - 1:  # a token holds the separator itself
-            return self._unjoin_slowly(texts, self._as_jieba(tokens) if as_jieba and self.hmm else tokens, spans)
+            return self._unjoin_slowly(texts, self._as_jieba(tokens) if as_jieba and self.hmm else tokens, spans,
+                                       shared)
         firsts = np.concatenate(([0], ends + 1))
         lengths = np.diff(np.concatenate((firsts, [len(codes) + 1]))) - 1
         classes = np.bitwise_or.reduceat(self._classes_of(codes), firsts)
@@ -230,11 +234,11 @@ class RjiebaSegmenter(JiebaSegmenter):
             cuts = [(p, pieces) for p in joined if len(pieces := jieba_pieces(tokens[p])) > 1
                     and tokens[p] not in self._joined_terms]
             if cuts:
-                return self._unjoin_tokens(texts, _splice(tokens, cuts), spans, as_jieba=False)
+                return self._unjoin_tokens(texts, _splice(tokens, cuts), spans, shared, as_jieba=False)
         word = (classes & _ALNUM).astype(bool)
         masks = np.flatnonzero(codes[firsts] == _MASK_CODE).tolist()
         if len(masks) != len(spans):
-            return self._unjoin_slowly(texts, tokens, spans)
+            return self._unjoin_slowly(texts, tokens, spans, shared)
         flags = self._word_flags
         for position in np.flatnonzero(classes & _URL_MARK).tolist():
             word[position] = flags[tokens[position]]
@@ -242,10 +246,10 @@ class RjiebaSegmenter(JiebaSegmenter):
             tokens[position] = span
             word[position] = flags[span]
             lengths[position] = len(span)
-        return _per_text(texts, list(compress(tokens, word.tolist())), (np.cumsum(lengths) - lengths)[word])
+        return _per_text(texts, list(compress(tokens, word.tolist())), (np.cumsum(lengths) - lengths)[word], shared)
 
-    def _unjoin_slowly(self, texts: Sequence[str], tokens: list[str], spans: list[str]
-                       ) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
+    def _unjoin_slowly(self, texts: Sequence[str], tokens: list[str], spans: list[str],
+                       shared: dict[str, str] | None = None) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
         """:meth:`_unjoin` token by token (for text that holds ``_TOKEN_SEPARATOR`` itself)."""
         index, position = tokens.index, -1
         for span in spans:
@@ -254,7 +258,7 @@ class RjiebaSegmenter(JiebaSegmenter):
         keep = list(map(self._word_flags.__getitem__, tokens))
         words = list(compress(tokens, keep))
         starts = np.fromiter(compress(accumulate(map(len, tokens), initial=0), keep), np.int64, len(words))
-        return _per_text(texts, words, starts)
+        return _per_text(texts, words, starts, shared)
 
     def _classes_of(self, codes: np.ndarray) -> np.ndarray:
         """The character classes of ``codes``; the table grows to the highest code point met (built over the
@@ -308,9 +312,12 @@ def _blocks(texts: Sequence[str]) -> Iterator[Sequence[str]]:
         yield texts[first:]
 
 
-def _per_text(texts: Sequence[str], words: list[str], starts: np.ndarray
+def _per_text(texts: Sequence[str], words: list[str], starts: np.ndarray, shared: dict[str, str] | None = None
               ) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
-    """Split a block's word tokens and their starts (offsets into the joined block) into each text's."""
+    """Split a block's word tokens and their starts (offsets into the joined block) into each text's (each word
+    the string ``shared`` holds for it, when given)."""
+    if shared is not None:   # the block's words at once: cheaper than each text's tuple made again
+        words = list(map(shared.setdefault, words, words))
     spaced = np.fromiter(map(len, texts), np.int64, len(texts)) + len(_SEPARATOR)
     text_starts = np.cumsum(spaced) - spaced
     bounds = np.searchsorted(starts, text_starts).tolist() + [len(words)]
