@@ -124,12 +124,10 @@ class Document:
 
     def __init__(self, id: str, text: str, meta: Mapping[str, str] | None = None, date: PartialDate | None = None,
                  source: str = "", page_starts: Sequence[int] = ()) -> None:
-        # ``meta`` is copied behind a read-only view. The instance dict is set directly instead of through the
-        # frozen dataclass's setattr per field: a table reader makes a document a row (half the time on the reviews).
-        fields = self.__dict__
-        fields["id"], fields["text"], fields["date"], fields["source"] = id, text, date, source
-        fields["meta"] = MappingProxyType(dict(meta) if meta is not None else {})
-        fields["page_starts"] = page_starts if type(page_starts) is tuple else tuple(page_starts)
+        # ``meta`` is copied behind a read-only view. One update of the instance dict instead of the frozen
+        # dataclass's setattr per field: a table reader makes a document a row (half the time on the reviews).
+        self.__dict__.update(id=id, text=text, meta=MappingProxyType(dict(meta) if meta is not None else {}),
+                             date=date, source=source, page_starts=tuple(page_starts))
 
     def __reduce__(self):   # the read-only view of ``meta`` cannot be pickled; its dict can
         return Document, (self.id, self.text, dict(self.meta), self.date, self.source, self.page_starts)
@@ -218,7 +216,7 @@ class Corpus:
         return Corpus(tuple(self.documents[i] for i in order), self.name, self.inputs)
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class Unit:
     """A cleaned paragraph (or heading) of a document.
 
@@ -235,20 +233,6 @@ class Unit:
     text: str
     norm: str
     runs: tuple[tuple[int, int], ...]
-
-    def __init__(self, doc_id: str, index: int, kind: str, text: str, norm: str,
-                 runs: tuple[tuple[int, int], ...]) -> None:
-        # the instance dict set directly, not through the frozen dataclass's setattr per field: half the time, and
-        # a corpus makes a unit per paragraph (a review, a line of a report)
-        fields = self.__dict__
-        fields["doc_id"], fields["index"], fields["kind"] = doc_id, index, kind
-        fields["text"], fields["norm"], fields["runs"] = text, norm, runs
-
-    def of_document(self, doc_id: str) -> Unit:
-        """The same unit in document ``doc_id`` (a document whose text was cleaned under another id)."""
-        copy = object.__new__(Unit)
-        copy.__dict__.update(self.__dict__, doc_id=doc_id)
-        return copy
 
     @property
     def id(self) -> str:   # not a cached_property: before Python 3.12 its first read takes a lock, costlier than this
@@ -277,7 +261,7 @@ class Unit:
         return self.original_offset(len(self.text) - 1) + 1
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class TokenizedUnit:
     """The word tokens of one unit: normalised terms with their start offsets in ``Unit.text``."""
 
@@ -285,10 +269,6 @@ class TokenizedUnit:
     doc_id: str
     terms: tuple[str, ...]
     starts: tuple[int, ...]
-
-    def __init__(self, unit_id: str, doc_id: str, terms: tuple[str, ...], starts: tuple[int, ...]) -> None:
-        fields = self.__dict__   # as Unit: one per unit
-        fields["unit_id"], fields["doc_id"], fields["terms"], fields["starts"] = unit_id, doc_id, terms, starts
 
     def __len__(self) -> int:
         return len(self.terms)
