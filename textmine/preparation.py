@@ -407,7 +407,7 @@ def segment_corpus(units: Sequence[Unit], segmenter, config: Config, *, cache=No
         if key not in known and key not in todo:
             todo[key] = unit.norm
     hits = sum(1 for k in keys if k in known)
-    new = _shared_strings(_segment(list(todo.items()), segmenter, config, client, progress))
+    new = _segment(list(todo.items()), segmenter, config, client, progress)
     if store is not None and new:
         store.put(new)
     known.update(new)
@@ -421,29 +421,27 @@ def segment_corpus(units: Sequence[Unit], segmenter, config: Config, *, cache=No
 
 
 def _segment(items: list[tuple[str, str]], segmenter, config: Config, client, progress: bool) -> dict:
-    from .segment import segment_texts
+    """Key → ``(terms, starts)`` of each ``(key, text)``; each distinct term is one string object
+    (:func:`~textmine.segment.share_terms`: about 70 bytes a token saved)."""
+    from .segment import segment_texts, share_terms
 
     if not items:
         return {}
     texts = [t for _, t in items]
+    shared: dict[str, str] = {}
     if client is None:
         # No helper process here (unlike cleaning): the engine already cuts in a second thread while this
         # one sorts the tokens into units, and a helper competing for two cores was slower on the reviews.
         segmenter.initialize()
-        block = SEGMENT_BLOCK
-    else:
-        block = config.scale.partition_units
-    results = map_in_order(client, segment_texts, chunks(texts, block), desc="segment",
-                           unit="block" if client is None else "part",
-                           progress=progress and len(texts) > block, broadcast={"segmenter": segmenter})
-    return {k: r for (k, _), r in zip(items, (r for part in results for r in part))}
-
-
-def _shared_strings(segmented: dict) -> dict:
-    """The same segmentations with one string object per distinct term (saves ~70 bytes a token)."""
-    canonical: dict[str, str] = {}
-    get = canonical.setdefault
-    return {key: (tuple(map(get, terms, terms)), starts) for key, (terms, starts) in segmented.items()}
+        results = map_in_order(None, segment_texts, chunks(texts, SEGMENT_BLOCK), desc="segment", unit="block",
+                               progress=progress and len(texts) > SEGMENT_BLOCK, segmenter=segmenter, shared=shared)
+        segmented = (r for part in results for r in part)
+    else:   # each task's terms come back as strings of their own
+        results = map_in_order(client, segment_texts, chunks(texts, config.scale.partition_units), desc="segment",
+                               unit="part", progress=progress and len(texts) > config.scale.partition_units,
+                               broadcast={"segmenter": segmenter})
+        segmented = share_terms((r for part in results for r in part), shared)
+    return {k: r for (k, _), r in zip(items, segmented)}
 
 
 __all__ = ["Prepared", "prepare", "load_corpus", "load_themes", "fold_query", "find_stubs", "clean_corpus",
