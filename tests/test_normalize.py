@@ -73,3 +73,18 @@ def test_folding_many_traditional_paragraphs_at_once_is_folding_each():
     assert folded == [fold_for_counting(t, FOLDER) for t in traditional]
     assert [len(f) for f in folded] == [len(t) for t in traditional]
     assert sum(f == fold_for_counting(p, None) for f, p in zip(folded, paragraphs)) > 250
+
+
+def test_long_texts_fold_through_the_table_as_short_ones_do():
+    """A long text is width-folded through a numpy table of the BMP: the same as ``str.translate`` with the
+    per-character rule, for every BMP character, characters beyond it (emoji, rare ideographs, mathematical
+    letters) and a text holding a lone surrogate (folded the short way)."""
+    from textmine.normalize import _TABLE_MIN_CHARS, _WIDTH_FOLDS, fold_width
+
+    every = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000)
+    text = every + "𝐀𝐁😀𠀀𝟘🄰" + every[::-1]
+    assert len(text) >= _TABLE_MIN_CHARS
+    folded = fold_width(text)
+    assert folded == text.translate(_WIDTH_FOLDS) and len(folded) == len(text)
+    assert "ＡＢＣ１２３" not in folded and "ABC123" in fold_width("ＡＢＣ１２３" * _TABLE_MIN_CHARS)
+    assert fold_width("𝐀" + "\ud800" + "，" * _TABLE_MIN_CHARS) == "A\ud800" + "," * _TABLE_MIN_CHARS

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 _SPACE_CHARS = r"\s\u3000\u00a0\u200b\ufeff"
 # Runs that change when collapsed to one space: a single ASCII space is left alone (same text, same offsets).
@@ -111,20 +112,53 @@ class _WidthFolds(dict):
     def __missing__(self, code: int) -> str:
         if len(self) >= 65536:
             self.clear()
-        char = chr(code)
-        folded = unicodedata.normalize("NFKC", char)
-        value = self[code] = folded if len(folded) == 1 else char
+        value = self[code] = _width_fold(code)
         return value
 
 
+def _width_fold(code: int) -> str:
+    """The character ``chr(code)`` is folded to: its NFKC form when that is one character, else itself."""
+    char = chr(code)
+    folded = unicodedata.normalize("NFKC", char)
+    return folded if len(folded) == 1 else char
+
+
 _WIDTH_FOLDS = _WidthFolds()
+#: Texts from this many characters are folded through a table of the Basic Multilingual Plane in numpy (a lookup
+#: per character in C, 5x faster than ``str.translate``, which looks up a dict per character).
+_TABLE_MIN_CHARS = 10_000
+_BMP = 0x10000
+
+
+@lru_cache(maxsize=1)
+def _bmp_width_table():
+    """``table[code]``: the code point :func:`_width_fold` folds ``code`` to, for every code point of the BMP."""
+    import numpy as np
+
+    table = np.arange(_BMP, dtype=np.uint32)
+    for code in range(0x80, _BMP):
+        if not 0xD800 <= code < 0xE000:   # surrogates are not characters
+            table[code] = ord(_width_fold(code))
+    return table
 
 
 def fold_width(text: str) -> str:
     """Full-width letters, digits and punctuation to their ordinary forms (NFKC, one char for one)."""
     if text.isascii():
         return text
-    return text.translate(_WIDTH_FOLDS)
+    if len(text) < _TABLE_MIN_CHARS:
+        return text.translate(_WIDTH_FOLDS)
+    import numpy as np
+
+    try:
+        codes = np.frombuffer(text.encode("utf-32-le"), np.uint32)
+    except UnicodeEncodeError:   # a lone surrogate
+        return text.translate(_WIDTH_FOLDS)
+    folded = _bmp_width_table()[np.minimum(codes, _BMP - 1)]
+    beyond = np.flatnonzero(codes >= _BMP)   # emoji, rare ideographs: folded one by one
+    if len(beyond):
+        folded[beyond] = [ord(_WIDTH_FOLDS[int(code)]) for code in codes[beyond]]
+    return folded.tobytes().decode("utf-32-le")
 
 
 class SimplifiedFolder:
