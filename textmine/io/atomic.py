@@ -215,6 +215,12 @@ def write_in_slices(handle, data: bytes) -> None:
         handle.write(view[start:start + WRITE_SLICE])
 
 
+def write_file(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to the file ``path`` (created or replaced), :func:`write_in_slices`."""
+    with open(path, "wb") as handle:
+        write_in_slices(handle, data)
+
+
 def write_atomic(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` (its folder created if needed) under a temporary name in the same folder,
     then rename it into place: a reader sees the old file or the whole new one, never part of it."""
@@ -222,8 +228,7 @@ def write_atomic(path: str | Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
     try:
-        with open(temporary, "wb") as handle:
-            write_in_slices(handle, data)
+        write_file(temporary, data)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)

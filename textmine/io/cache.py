@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .atomic import write_atomic
+from .atomic import write_atomic, write_file
 
 log = logging.getLogger(__name__)
 
@@ -226,7 +226,7 @@ class ResultCache:
             if files:
                 (tmp / "files").mkdir()
                 for name, data in files.items():
-                    (tmp / "files" / name).write_bytes(data)
+                    write_file(tmp / "files" / name, data)
             (tmp / "tables.json").write_text(json.dumps({"tables": list(tables), "files": list(files)}),
                                              encoding="utf-8")
             os.replace(tmp, folder)

@@ -32,7 +32,7 @@ import pandas as pd
 
 from ..errors import ConfigError, TextmineError
 from ..parallel import cyclic_gc_paused
-from .atomic import write_in_slices
+from .atomic import write_file, write_in_slices
 from .manifest import read_manifest
 
 FLOAT_FORMAT = "%.6g"
@@ -445,8 +445,7 @@ class OutputWriter:
 
 
 def _write_file(path: Path, data: bytes) -> str:
-    with open(path, "wb") as handle:
-        write_in_slices(handle, data)
+    write_file(path, data)
     return sha256_bytes(data)
 
 

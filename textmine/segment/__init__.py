@@ -19,7 +19,7 @@ from typing import Protocol
 
 from ..data import TokenizedUnit, Unit
 from ..errors import ConfigError
-from .spans import is_word, share_terms
+from .spans import is_word
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def segment_texts(texts: Sequence[str], segmenter: Segmenter, shared: dict[str, 
                   ) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
     """Word tokens and their starts for each text: what :func:`segment_unit` keeps, many texts at once
     (the rjieba backend cuts blocks of texts in one engine call). With ``shared`` (a dict kept across calls),
-    each distinct term is one string object (:func:`~textmine.segment.spans.share_terms`)."""
+    each distinct term is one string object (:func:`share_terms`)."""
     many = getattr(segmenter, "segment_many", None)
     if many is not None:
         return many(texts, shared)
@@ -110,6 +110,16 @@ def segment_texts(texts: Sequence[str], segmenter: Segmenter, shared: dict[str, 
                 starts.append(start)
         out.append((tuple(terms), tuple(starts)))
     return out
+
+
+def share_terms(segmented, shared: dict[str, str] | None) -> list:
+    """``(terms, starts)`` of each text with every term the one string object ``shared`` holds for it (added when
+    new); ``segmented`` as it is (a list) when ``shared`` is None. A corpus repeats its vocabulary millions of
+    times, and a string object per token costs about 70 bytes."""
+    if shared is None:
+        return list(segmented)
+    get = shared.setdefault
+    return [(tuple(map(get, terms, terms)), starts) for terms, starts in segmented]
 
 
 __all__ = ["BACKENDS", "Segmenter", "is_word", "make_backend", "make_segmenter", "resolve_backend",

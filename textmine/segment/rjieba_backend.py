@@ -21,7 +21,8 @@ import numpy as np
 
 from ..parallel import cyclic_gc_paused
 from .jieba_backend import JiebaSegmenter
-from .spans import guarded_pattern, is_word, latin_edged, share_terms, trie_pattern
+from . import share_terms
+from .spans import guarded_pattern, is_word, latin_edged, trie_pattern
 
 _NEEDS_FULL_PATTERN = re.compile("[A-Za-z0-9@]").search
 _MASK = "\x00"

@@ -104,13 +104,3 @@ def guarded_pattern(terms: tuple[str, ...], protect_latin: bool) -> re.Pattern[s
         parts.append(f"(?=[A-Za-z])(?:{LATIN_PHRASE})")
         parts.append(f"(?=[{latin}])(?:{LATIN_NAME})")
     return re.compile(f"((?=[{latin}._%+\\-{re.escape(first)}])(?:{'|'.join(parts)}))")
-
-
-def share_terms(segmented, shared: dict[str, str] | None) -> list:
-    """``(terms, starts)`` of each text with every term the one string object ``shared`` holds for it (added when
-    new); ``segmented`` as it is (a list) when ``shared`` is None. A corpus repeats its vocabulary millions of
-    times, and a string object per token costs about 70 bytes."""
-    if shared is None:
-        return list(segmented)
-    get = shared.setdefault
-    return [(tuple(map(get, terms, terms)), starts) for terms, starts in segmented]
