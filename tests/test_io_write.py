@@ -166,17 +166,20 @@ def test_unit_token_and_document_tables_written_row_by_row_are_the_bytes_pandas_
 def test_a_table_made_in_parts_is_the_table_made_whole(prepared):
     """units.csv and tokens.csv are made and written 50,000 rows at a time; the parts, joined, must be the bytes of
     the whole table, wherever the part boundaries fall (and with no rows, the header alone)."""
-    from textmine.io.write import UNIT_COLUMNS, csv_parts, rows_csv
+    from textmine.io.write import (TOKEN_COLUMNS, UNIT_COLUMNS, csv_header, table_to_csv, tokens_csv_parts,
+                                   tokens_table, units_csv_parts, units_table)
 
-    rows = [(u.id, u.doc_id, u.kind, u.start, u.end, u.text, "") for u in prepared.units]
-    assert len(rows) == 390
+    documents = {d.id: d for d in prepared.corpus}
+    units, tokens = table_to_csv(units_table(prepared)), table_to_csv(tokens_table(prepared))
+    assert len(prepared.units) == len(prepared.tokens) == 390
     for size in (1, 7, 389, 390, 391):
-        for header in (UNIT_COLUMNS, None):
-            parts = list(csv_parts(rows, header=header, rows_per_part=size))
-            assert b"".join(parts) == rows_csv(rows, header=header)
-            assert len(parts) == -(-390 // size)
-    assert list(csv_parts([], header=UNIT_COLUMNS)) == [rows_csv([], header=UNIT_COLUMNS)]
-    assert b"".join(csv_parts([])) == b""
+        parts = list(units_csv_parts(prepared.units, documents, rows_per_part=size))
+        assert b"".join(parts) == units and len(parts) == 1 + -(-390 // size)
+        parts = list(tokens_csv_parts(prepared.tokens, rows_per_part=size))
+        assert b"".join(parts) == tokens and len(parts) == 1 + -(-390 // size)
+    assert list(units_csv_parts([], {})) == [csv_header(UNIT_COLUMNS)]
+    assert list(tokens_csv_parts([])) == [csv_header(TOKEN_COLUMNS)]
+    assert b"".join(tokens_csv_parts([], header=False)) == b""
 
 
 def test_files_written_in_the_writing_thread_are_published_with_their_digests(tmp_path, prepared):

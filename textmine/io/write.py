@@ -33,6 +33,7 @@ import pandas as pd
 from ..errors import ConfigError, TextmineError
 from ..parallel import cyclic_gc_paused
 from .atomic import write_file, write_in_slices
+from .csvlines import csv_lines
 from .manifest import read_manifest
 
 FLOAT_FORMAT = "%.6g"
@@ -76,23 +77,6 @@ def rows_csv(rows, *, header=None) -> bytes:
     return _written_rows(rows, header).encode(CSV_ENCODING if header is not None else "utf-8")
 
 
-#: Rows per part of a large table made and written part by part (:func:`csv_parts`).
-ROWS_PER_PART = 50_000
-
-
-def csv_parts(rows, *, header=None, rows_per_part: int = ROWS_PER_PART):
-    """:func:`rows_csv` of ``rows`` in parts of ``rows_per_part`` rows: joined, the same bytes."""
-    from itertools import islice
-
-    rows = iter(rows)
-    part = list(islice(rows, rows_per_part))
-    yield rows_csv(part, header=header)
-    while part:
-        part = list(islice(rows, rows_per_part))
-        if part:
-            yield rows_csv(part)
-
-
 def _written_rows(rows, header=None) -> str:
     """``rows`` (and a ``header`` line first, when given) as the csv module writes them, with LF line ends."""
     import csv
@@ -107,52 +91,58 @@ def _written_rows(rows, header=None) -> str:
     return buffer.getvalue()
 
 
+#: Rows per part of a large table made and written part by part.
+ROWS_PER_PART = 50_000
+
 TOKEN_COLUMNS = ["unit_id", "doc_id", "n_tokens", "tokens"]
 
 
 def units_csv(units, documents, *, header: bool = True) -> bytes:
-    """``units.csv`` (:func:`units_table` written by :func:`table_to_csv`), row by row; ``documents`` maps each
-    document id to its document (for the page)."""
+    """``units.csv`` (:func:`units_table` written by :func:`table_to_csv`), column by column; ``documents`` maps
+    each document id to its document (for the page)."""
     return b"".join(units_csv_parts(units, documents, header=header))
 
 
-def units_csv_parts(units, documents, *, header: bool = True):
-    """:func:`units_csv` in parts (:func:`csv_parts`)."""
+def units_csv_parts(units, documents, *, header: bool = True, rows_per_part: int = ROWS_PER_PART):
+    """:func:`units_csv` in parts of ``rows_per_part`` rows (the header first)."""
     from .csvsafe import guard_str as g
 
-    def rows():
-        doc_id = None
-        for u in units:
-            if u.doc_id != doc_id:   # a document's units come together: its id and pages are looked up once
-                doc_id, guarded = u.doc_id, g(u.doc_id)
-                doc = documents.get(doc_id)
-                pages = doc is not None and bool(doc.page_starts)
-            # a unit id starts with its document's id, so it needs a guard exactly when the id does
-            unit_id = u.id if guarded is doc_id else "'" + u.id
-            start = u.start
-            page = doc.page_at(start) if pages else ""
-            yield unit_id, guarded, u.kind, start, u.end, g(u.text), page
-
-    return csv_parts(rows(), header=UNIT_COLUMNS if header else None)
+    if header:
+        yield csv_header(UNIT_COLUMNS)
+    paged = {doc_id for doc_id, doc in documents.items() if doc.page_starts}
+    for part in _parts(units, rows_per_part):
+        pages = [documents[u.doc_id].page_at(u.start) if u.doc_id in paged else "" for u in part] if paged else \
+            [""] * len(part)
+        yield csv_lines([list(map(g, [u.id for u in part])), list(map(g, [u.doc_id for u in part])),
+                         [u.kind for u in part], [u.start for u in part], [u.end for u in part],
+                         list(map(g, [u.text for u in part])), pages])
 
 
 def tokens_csv(tokens, *, header: bool = True) -> bytes:
-    """``tokens.csv`` (:func:`tokens_table` written by :func:`table_to_csv`), row by row."""
+    """``tokens.csv`` (:func:`tokens_table` written by :func:`table_to_csv`), column by column."""
     return b"".join(tokens_csv_parts(tokens, header=header))
 
 
-def tokens_csv_parts(tokens, *, header: bool = True):
-    """:func:`tokens_csv` in parts (:func:`csv_parts`)."""
+def tokens_csv_parts(tokens, *, header: bool = True, rows_per_part: int = ROWS_PER_PART):
+    """:func:`tokens_csv` in parts of ``rows_per_part`` rows (the header first)."""
     from .csvsafe import guard_str as g
 
-    def rows():
-        doc_id = None
-        for t in tokens:
-            if t.doc_id != doc_id:
-                doc_id, guarded = t.doc_id, g(t.doc_id)
-            yield (t.unit_id if guarded is doc_id else "'" + t.unit_id), guarded, len(t.terms), g(" ".join(t.terms))
+    if header:
+        yield csv_header(TOKEN_COLUMNS)
+    join = " ".join
+    for part in _parts(tokens, rows_per_part):
+        terms = [t.terms for t in part]
+        yield csv_lines([list(map(g, [t.unit_id for t in part])), list(map(g, [t.doc_id for t in part])),
+                         list(map(len, terms)), list(map(g, map(join, terms)))])
 
-    return csv_parts(rows(), header=TOKEN_COLUMNS if header else None)
+
+def _parts(rows, size: int):
+    """``rows`` in lists of ``size``."""
+    from itertools import islice
+
+    rows = iter(rows)
+    while part := list(islice(rows, size)):
+        yield part
 
 
 def _csv_text(frame: pd.DataFrame, *, header: bool) -> str:

@@ -1,0 +1,69 @@
+"""CSV rows made column by column, byte for byte as the ``csv`` module writes them row by row.
+
+Every table textmine writes is CSV in the ``csv`` module's default dialect with ``\\n`` line ends (pandas
+writes with that same writer). Row by row, a table of a million cells costs a Python tuple per row and a
+pass of the writer over every cell. Column by column, each column's cells are made in one pass
+(``str`` of a number or boolean, an empty cell for ``None``, a cell that holds a delimiter, quote
+mark or line end quoted as the writer quotes it) and the rows are one ``str.join`` of the cells
+interleaved with their commas and line ends: on the text tables of the shopping reviews, a third
+to a half of the time (tested against the ``csv`` module).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+
+def csv_lines(columns: Sequence[Sequence]) -> bytes:
+    """The rows whose columns are ``columns`` (sequences of one length: text, numbers, booleans, ``None`` for an
+    empty cell), as UTF-8 CSV lines, each ending in ``\\n``."""
+    if not columns or len(columns[0]) == 0:
+        return b""
+    if len(columns) == 1:   # a row of one empty field is written as "" by the csv module: it writes those
+        return csv_module_lines(columns).encode("utf-8")
+    rows, width = len(columns[0]), 2 * len(columns)
+    pieces = [","] * (rows * width)
+    pieces[width - 1::width] = ["\n"] * rows
+    for i, column in enumerate(columns):
+        pieces[2 * i::width] = _cells(column)
+    return "".join(pieces).encode("utf-8")
+
+
+def csv_module_lines(rows_of_columns: Sequence[Sequence]) -> str:
+    """The same lines made by the ``csv`` module, row by row (as text)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(zip(*rows_of_columns))
+    return buffer.getvalue()
+
+
+def _cells(column: Sequence) -> list[str]:
+    """A column's cells as the csv module writes them: ``str`` of each value (``None`` empty), quoted where needed."""
+    types = set(map(type, column))
+    if types <= {int, float, bool}:   # never quoted
+        return list(map(str, column))
+    if types != {str}:
+        column = ["" if value is None else value if type(value) is str else str(value) for value in column]
+    marks, needs_quotes = _quoting()
+    joined = "\0".join(column)   # one search for each mark in the whole column: most columns need no quotes
+    if not any(mark in joined for mark in marks):
+        return column
+    return [_quote(cell) if needs_quotes(cell) else cell for cell in column]
+
+
+def _quote(cell: str) -> str:
+    return '"' + cell.replace('"', '""') + '"'
+
+
+@lru_cache(maxsize=1)
+def _quoting() -> tuple[str, object]:
+    """The characters that make the csv module quote a field, and a search for any of them. They are found by
+    asking it: whether it quotes a carriage return with ``\\n`` line ends differs between Python versions."""
+    marks = "".join(mark for mark in ',"\n\r' if csv_module_lines([[f"a{mark}b"], ["x"]]).startswith('"'))
+    return marks, re.compile("[" + re.escape(marks) + "]").search
+
+
+__all__ = ["csv_lines", "csv_module_lines"]
