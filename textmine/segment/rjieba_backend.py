@@ -15,7 +15,9 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import reduce
 from itertools import accumulate, compress
+from operator import or_
 
 import numpy as np
 
@@ -216,28 +218,27 @@ class RjiebaSegmenter(JiebaSegmenter):
         return self._unjoin_tokens(texts, cut.result(), spans, shared)
 
     def _unjoin_tokens(self, texts: Sequence[str], tokens: list[str], spans: list[str],
-                       shared: dict[str, str] | None = None, *, as_jieba: bool = True
-                       ) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
-        """:meth:`_unjoin` of the engine's tokens (``as_jieba``: first cut runs like ``2005-2008`` as jieba does;
-        tokens holding a letter or digit and ``-``, ``.`` or ``_`` are the only ones that can change)."""
+                       shared: dict[str, str] | None = None) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
+        """:meth:`_unjoin` of the engine's tokens, with runs like ``2005-2008`` cut as jieba cuts them (tokens holding
+        a letter or digit and ``-``, ``.`` or ``_`` are the only ones that can change)."""
         if not tokens:
             return [((), ())] * len(texts)
         codes = np.frombuffer(_TOKEN_SEPARATOR.join(tokens).encode("utf-32-le"), np.uint32)
         ends = np.flatnonzero(codes == _TOKEN_SEPARATOR_CODE)
         if len(ends) != len(tokens) - 1:  # a token holds the separator itself
-            return self._unjoin_slowly(texts, self._as_jieba(tokens) if as_jieba and self.hmm else tokens, spans,
-                                       shared)
+            return self._unjoin_slowly(texts, self._as_jieba(tokens) if self.hmm else tokens, spans, shared)
         firsts = np.concatenate(([0], ends + 1))
         lengths = np.diff(np.concatenate((firsts, [len(codes) + 1]))) - 1
         classes = np.bitwise_or.reduceat(self._classes_of(codes), firsts)
-        if as_jieba and self.hmm:
+        heads = codes[firsts]
+        if self.hmm:
             joined = np.flatnonzero((classes & (_ALNUM | _JOINER)) == (_ALNUM | _JOINER)).tolist()
             cuts = [(p, pieces) for p in joined if len(pieces := jieba_pieces(tokens[p])) > 1
                     and tokens[p] not in self._joined_terms]
             if cuts:
-                return self._unjoin_tokens(texts, _splice(tokens, cuts), spans, shared, as_jieba=False)
+                tokens, lengths, classes, heads = self._cut_apart(tokens, cuts, lengths, classes, heads)
         word = (classes & _ALNUM).astype(bool)
-        masks = np.flatnonzero(codes[firsts] == _MASK_CODE).tolist()
+        masks = np.flatnonzero(heads == _MASK_CODE).tolist()
         if len(masks) != len(spans):
             return self._unjoin_slowly(texts, tokens, spans, shared)
         flags = self._word_flags
@@ -248,6 +249,22 @@ class RjiebaSegmenter(JiebaSegmenter):
             word[position] = flags[span]
             lengths[position] = len(span)
         return _per_text(texts, list(compress(tokens, word.tolist())), (np.cumsum(lengths) - lengths)[word], shared)
+
+    def _cut_apart(self, tokens: list[str], cuts: list[tuple[int, list[str]]], lengths: np.ndarray,
+                   classes: np.ndarray, heads: np.ndarray) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+        """The tokens with each at a position of ``cuts`` replaced by its pieces, and their lengths, classes and
+        first code points (each token's row repeated for its pieces, then the pieces' own values written in)."""
+        counts = np.ones(len(tokens), np.int64)
+        for position, pieces in cuts:
+            counts[position] = len(pieces)
+        moved = (np.cumsum(counts) - counts).tolist()   # where each token's first piece lands
+        lengths, classes, heads = np.repeat(lengths, counts), np.repeat(classes, counts), np.repeat(heads, counts)
+        table = self._char_classes   # pieces are ASCII: in the table from the start
+        for position, pieces in cuts:
+            for at, piece in enumerate(pieces, moved[position]):
+                lengths[at], heads[at] = len(piece), ord(piece[0])
+                classes[at] = reduce(or_, (table[ord(c)] for c in piece))
+        return _splice(tokens, cuts), lengths, classes, heads
 
     def _unjoin_slowly(self, texts: Sequence[str], tokens: list[str], spans: list[str],
                        shared: dict[str, str] | None = None) -> list[tuple[tuple[str, ...], tuple[int, ...]]]:
