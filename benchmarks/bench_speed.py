@@ -44,10 +44,10 @@ ROUNDS = 3
 
 
 def cli(args: list[str], cwd: Path, timeout: int = 900) -> tuple[float, tuple[float, float], int, str, float]:
-    """``textmine ARGS`` as a fresh process: seconds, the peaks ``(rss, pss)`` in MB of it and its children
-    (:func:`processes.tree_memory`), exit code, last error line, and the 1-minute load average when it started."""
-    code = "import sys; from textmine.cli import main; sys.exit(main(sys.argv[1:]))"
-    return _timed_process([sys.executable, "-c", code, *args], cwd, timeout)
+    """``textmine ARGS`` as a fresh process (``python -m textmine.cli``, what the ``textmine`` command runs): seconds,
+    the peaks ``(rss, pss)`` in MB of it and its children (:func:`processes.tree_memory`), exit code, last error
+    line, and the 1-minute load average when it started."""
+    return _timed_process([sys.executable, "-m", "textmine.cli", *args], cwd, timeout)
 
 
 def _timed_process(command: list[str], cwd: Path | None, timeout: int = 900):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import CORPUS, textmine
@@ -37,6 +39,31 @@ def test_segment_command_pauses_the_collector_only_while_its_units_live(tmp_path
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.stdout.split() == ["0", "True", "False"], result.stderr
     assert (out / "tokens.csv").stat().st_size > 100_000
+
+
+def test_the_command_ends_its_process_with_every_file_and_message_out(tmp_path):
+    """As a process of its own, ``textmine segment`` ends without freeing the corpus's objects one by one
+    (``end_process``): every file it lists is there with its digest, and what it printed reached the pipes."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "seg"
+    result = textmine("segment", "--corpus", str(CORPUS), "--out", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "wrote" in result.stderr and "see manifest.json" in result.stderr.splitlines()[-1]
+    outputs = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+    assert set(outputs) == {"documents.csv", "units.csv", "tokens.csv"}
+    for name, digest in outputs.items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
+    failed = textmine("segment", "--corpus", str(tmp_path / "none"), "--out", str(out), cwd=tmp_path)
+    assert failed.returncode == 2 and failed.stderr.startswith("textmine: error: ")
+    # standard output into a pipe is buffered (unless PYTHONUNBUFFERED is set): it is flushed before the end
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    printed = subprocess.run([sys.executable, "-m", "textmine.cli", "segment", "--text", "具身智能和智能体"],
+                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert printed.returncode == 0 and printed.stdout == "具身智能 / 和 / 智能体\n", printed.stderr
 
 
 @pytest.mark.parametrize("args, message", [
