@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -269,18 +270,18 @@ def _warn_empty(corpus: Corpus, units: Sequence[Unit]) -> None:
 def _warn_repeated(corpus: Corpus) -> int:
     """How many documents repeat the whole text of an earlier one (a report filed twice, a copied review): each is
     counted as a document of its own, so the first pair is named."""
-    first: dict[tuple, str] = {}
-    repeated = []
-    for doc in corpus:
-        seen = first.setdefault(document_key(doc), doc.id)
-        if seen != doc.id:
-            repeated.append((doc.id, seen))
+    keys = document_keys(corpus)
+    repeated = len(keys) - len(set(keys))
     if repeated:
-        doc_id, seen = repeated[0]
-        more = f" and {len(repeated) - 1} more" if len(repeated) > 1 else ""
+        first: dict[tuple, str] = {}
+        for key, doc in zip(keys, corpus):   # the first repeat, to name it
+            seen = first.setdefault(key, doc.id)
+            if seen != doc.id:
+                break
+        more = f" and {repeated - 1} more" if repeated > 1 else ""
         log.warning("document %s has the same text as %s%s; every copy is counted as a document of its own "
-                    "(remove copies filed twice; manifest.json: run_stats.repeated_documents)", doc_id, seen, more)
-    return len(repeated)
+                    "(remove copies filed twice; manifest.json: run_stats.repeated_documents)", doc.id, seen, more)
+    return repeated
 
 
 # -- cleaning ---------------------------------------------------------------------------------------------------
@@ -293,28 +294,29 @@ def clean_part(documents: Sequence[Document], config: CleanConfig) -> tuple[list
     return assemble_part(documents, dict(zip(fresh, split_each(list(fresh.values()), config))))
 
 
-def document_key(doc: Document) -> tuple:
-    """What cleaning a document depends on: its text and page starts (not its id)."""
-    return doc.text, doc.page_starts
+def document_keys(documents: Sequence[Document]) -> list[tuple]:
+    """What cleaning each document depends on: its text and page starts (not its id), made without a Python call
+    per document."""
+    return list(zip(map(attrgetter("text"), documents), map(attrgetter("page_starts"), documents)))
 
 
 def distinct_documents(parts: Iterable[Sequence[Document]]) -> dict[tuple, Document]:
-    """The first document of each text in ``parts``, by :func:`document_key`."""
+    """The first document of each text in ``parts``, by :func:`document_keys`."""
     fresh: dict[tuple, Document] = {}
     for part in parts:
-        for doc in part:
-            fresh.setdefault(document_key(doc), doc)
+        for key, doc in zip(document_keys(part), part):
+            fresh.setdefault(key, doc)
     return fresh
 
 
 def assemble_part(documents: Sequence[Document], cleaned: Mapping[tuple, tuple]) -> tuple[list[Unit], dict, dict]:
     """A partition's units, drops and samples from each of its texts cleaned (``cleaned`` by
-    :func:`document_key`); a document whose text was cleaned under another id gets the units with its own."""
+    :func:`document_keys`); a document whose text was cleaned under another id gets the units with its own."""
     dropped: Counter[str] = Counter()
     sample_parts: list[dict[str, list[str]]] = []
     units: list[Unit] = []
-    for doc in documents:
-        doc_units, own, own_samples = cleaned[document_key(doc)]
+    for key, doc in zip(document_keys(documents), documents):
+        doc_units, own, own_samples = cleaned[key]
         if doc_units and doc_units[0].doc_id != doc.id:
             doc_units = [Unit(doc.id, u.index, u.kind, u.text, u.norm, u.runs) for u in doc_units]
         if own:
