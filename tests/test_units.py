@@ -27,6 +27,15 @@ from textmine.units import (
 from conftest import CONFIGS, CORPUS, EXAMPLES, FOLDER, TEXT, maps_back, shared_file, shopping_reviews
 
 
+def test_unit_ids_are_the_document_id_and_a_four_digit_index(prepared):
+    from textmine.data import Unit
+
+    assert [u.id for u in prepared.units[:2]] == [f"{prepared.units[0].doc_id}:0001",
+                                                   f"{prepared.units[0].doc_id}:0002"]
+    assert [Unit("=d", i, "paragraph", "t", "t", ((0, 0),)).id for i in (0, 7, 9999, 10_000, 123_456)] == [
+        "=d:0000", "=d:0007", "=d:9999", "=d:10000", "=d:123456"]
+
+
 def test_page_break_inside_a_word_is_joined(prepared):
     # ccid-ai-outlook-2026 has "…伦理治理机\n\n制持续探索。" — a page break inside 机制.
     units = [u for u in prepared.units if u.doc_id == "ccid-ai-outlook-2026"]

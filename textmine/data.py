@@ -219,6 +219,10 @@ class Corpus:
         return Corpus(tuple(self.documents[i] for i in order), self.name, self.inputs)
 
 
+#: "0000" … "9999", a unit id's index part: looked up, five times sooner than formatted (a corpus makes millions)
+_FOUR_DIGITS = tuple(f"{i:04d}" for i in range(10_000))
+
+
 @dataclass(slots=True)
 class Unit:
     """A cleaned paragraph (or heading) of a document.
@@ -239,7 +243,8 @@ class Unit:
 
     @property
     def id(self) -> str:   # not a cached_property: before Python 3.12 its first read takes a lock, costlier than this
-        return f"{self.doc_id}:{self.index:04d}"
+        index = self.index
+        return f"{self.doc_id}:{_FOUR_DIGITS[index]}" if index < 10_000 else f"{self.doc_id}:{index}"
 
     def original_offset(self, pos: int) -> int:
         """Offset in the original document of ``text[pos]``."""
