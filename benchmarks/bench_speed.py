@@ -213,8 +213,8 @@ def main() -> None:
           f"{t[0]:.1f} ({t[1][0]:.0f}) | **{p[0] / t[0]:.1f}×** | {p[4]:.1f} · {t[4]:.1f} |"
           for label, path, p, t, _ in versus], "",
         "Where the seconds of `textmine segment` go (read, clean and segment from the `timings` of its manifest; the "
-        "rest is starting Python and importing, writing the three tables and the manifest, and freeing the "
-        "memory):", "",
+        "rest is starting Python and importing, and writing the three tables and the manifest; the command ends "
+        "its process without freeing the corpus's objects one by one):", "",
         "| corpus | read | clean | segment | the rest | whole process |", "|---|---:|---:|---:|---:|---:|",
         *[f"| {label} | " + " | ".join(f"{seconds:.2f}" for seconds in st.values())
           + f" | {t[0] - sum(st.values()):.2f} | {t[0]:.2f} |" for label, _, _, t, st in versus], "",
