@@ -77,8 +77,11 @@ def test_an_unchanged_rerun_writes_nothing(job):
     assert _files(out) == before   # not one file written again, the manifest included
 
 
-@pytest.mark.parametrize("change", ["corpus edited", "corpus file added", "output deleted", "report edited",
-                                    "setting changed", "named file changed", "other command", "no cache"])
+# three of the changes, each a whole run of 4-5 s, run with `pytest -m slow` (the suite stays under 3 minutes)
+@pytest.mark.parametrize("change", ["corpus edited", pytest.param("corpus file added", marks=pytest.mark.slow),
+                                    "output deleted", "report edited", "setting changed", "named file changed",
+                                    pytest.param("other command", marks=pytest.mark.slow),
+                                    pytest.param("no cache", marks=pytest.mark.slow)])
 def test_any_change_runs_again(job, change):
     folder, rerun = job
     out = folder / "outputs"
