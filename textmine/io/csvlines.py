@@ -19,6 +19,8 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from ..parallel import cyclic_gc_paused
+
 
 def csv_lines(columns: Sequence[Sequence]) -> bytes:
     """The rows whose columns are ``columns`` (sequences of one length: text, numbers, booleans, ``None`` for an
@@ -26,7 +28,7 @@ def csv_lines(columns: Sequence[Sequence]) -> bytes:
     if not columns or len(columns[0]) == 0:
         return b""
     if len(columns) == 1:   # a row of one empty field is written as "" by the csv module: it writes those
-        return csv_module_lines(columns).encode("utf-8")
+        return written_rows(zip(*columns)).encode("utf-8")
     rows, width = len(columns[0]), 2 * len(columns)
     pieces = [","] * (rows * width)
     pieces[width - 1::width] = ["\n"] * rows
@@ -35,10 +37,15 @@ def csv_lines(columns: Sequence[Sequence]) -> bytes:
     return "".join(pieces).encode("utf-8")
 
 
-def csv_module_lines(rows_of_columns: Sequence[Sequence]) -> str:
-    """The same lines made by the ``csv`` module, row by row (as text)."""
+def written_rows(rows, header=None) -> str:
+    """``rows`` (and a ``header`` line first, when given) as the ``csv`` module writes them, with ``\\n`` line ends:
+    the one place textmine writes CSV row by row."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(zip(*rows_of_columns))
+    writer = csv.writer(buffer, lineterminator="\n")
+    if header is not None:
+        writer.writerow(header)
+    with cyclic_gc_paused():   # rows may be made as they are written: many small tuples, no cycles
+        writer.writerows(rows)
     return buffer.getvalue()
 
 
@@ -64,8 +71,8 @@ def _quote(cell: str) -> str:
 def _quoting() -> tuple[str, object]:
     """The characters that make the csv module quote a field, and a search for any of them. They are found by
     asking it: whether it quotes a carriage return with ``\\n`` line ends differs between Python versions."""
-    marks = "".join(mark for mark in ',"\n\r' if csv_module_lines([[f"a{mark}b"], ["x"]]).startswith('"'))
+    marks = "".join(mark for mark in ',"\n\r' if written_rows([(f"a{mark}b", "x")]).startswith('"'))
     return marks, re.compile("[" + re.escape(marks) + "]").search
 
 
-__all__ = ["csv_lines", "csv_module_lines"]
+__all__ = ["csv_lines", "written_rows"]

@@ -33,7 +33,7 @@ import pandas as pd
 from ..errors import ConfigError, TextmineError
 from ..parallel import cyclic_gc_paused
 from .atomic import write_file, write_in_slices
-from .csvlines import csv_lines
+from .csvlines import csv_lines, written_rows
 from .manifest import read_manifest
 
 FLOAT_FORMAT = "%.6g"
@@ -74,21 +74,7 @@ def rows_csv(rows, *, header=None) -> bytes:
     with this same ``csv`` writer and dialect, so the bytes are the same (tested), made without a DataFrame.
     With ``header`` the bytes start like a file (byte-order mark, header line); without, they are rows to
     add to one."""
-    return _written_rows(rows, header).encode(CSV_ENCODING if header is not None else "utf-8")
-
-
-def _written_rows(rows, header=None) -> str:
-    """``rows`` (and a ``header`` line first, when given) as the csv module writes them, with LF line ends."""
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    if header is not None:
-        writer.writerow(header)
-    with cyclic_gc_paused():   # rows may be made as they are written: many small tuples, no cycles
-        writer.writerows(rows)
-    return buffer.getvalue()
+    return written_rows(rows, header).encode(CSV_ENCODING if header is not None else "utf-8")
 
 
 #: Rows per part of a large table made and written part by part.
@@ -150,7 +136,7 @@ def _csv_text(frame: pd.DataFrame, *, header: bool) -> str:
 
     cells = _plain_columns(frame)
     if cells is not None:   # pandas writes with this same csv writer and dialect (tested): the same text, sooner
-        return _written_rows(zip(*cells), list(map(str, frame.columns)) if header else None)
+        return written_rows(zip(*cells), list(map(str, frame.columns)) if header else None)
     frame = guard_frame(frame)
     floats = [i for i, dtype in enumerate(frame.dtypes) if isinstance(dtype, np.dtype) and dtype.kind == "f"]
     if floats:   # what float_format="%.6g" writes, made here: pandas formats one value at a time, 5x slower
