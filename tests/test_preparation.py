@@ -206,3 +206,25 @@ def test_a_report_filed_twice_is_named_and_counted(tmp_path, caplog):
     corpus = tm.read_corpus(table, text_col="review")
     texts = [d.text for d in corpus]
     assert _warn_repeated(corpus) == len(texts) - len(set(texts)) == 49
+
+
+def test_a_corpus_names_the_first_id_that_comes_again():
+    import pytest
+
+    documents = [tm.Document(i, text) for i, text in (("甲", "一"), ("乙", "二"), ("乙", "三"), ("甲", "四"))]
+    with pytest.raises(ValueError, match="^duplicate document id '乙'$"):
+        tm.Corpus(tuple(documents))
+    assert tm.Corpus(tuple(documents[:2])).ids == ("甲", "乙")
+
+
+def test_token_totals_give_every_document_its_tokens_and_none_to_one_without_text():
+    from textmine.preparation import token_totals
+
+    corpus = tm.read_corpus(CORPUS)
+    tokens = tm.prepare(tm.Config().replace(corpus={"path": str(CORPUS)}, scale={"cache": False})).tokens
+    first = corpus.documents[0].id
+    kept = [t for t in tokens if t.doc_id != first]   # as if the first report had lost every unit to cleaning
+    totals = token_totals(corpus, kept)
+    assert list(totals) == list(corpus.ids) and totals[first] == 0
+    for doc_id in corpus.ids[1:]:
+        assert totals[doc_id] == sum(len(t.terms) for t in tokens if t.doc_id == doc_id) > 1000

@@ -199,7 +199,7 @@ def prepare_part(documents: list[Document], shared: Shared, first: int) -> PartO
     from .io.write import tokens_csv, units_csv
     from .kwic import kwic_rows
     from .network import windows
-    from .preparation import Prepared, clean_part, segment_corpus
+    from .preparation import Prepared, clean_part, segment_corpus, token_totals
     from .topics.documents import document_terms
     from .topics.processes import encode_docs
     from .trends import mention_table
@@ -208,11 +208,8 @@ def prepare_part(documents: list[Document], shared: Shared, first: int) -> PartO
     units, dropped, samples = clean_part(documents, config.clean)
     units = tuple(units)
     tokens, info = segment_corpus(units, shared.segmenter, config, cache=None)
-    totals = {doc.id: 0 for doc in documents}
-    unit_counts: Counter[str] = Counter()
-    for unit in tokens:
-        totals[unit.doc_id] += len(unit.terms)
-        unit_counts[unit.doc_id] += 1
+    totals = token_totals(documents, tokens)
+    unit_counts = Counter(unit.doc_id for unit in tokens)
     part = Prepared(config, Corpus(tuple(documents)), units, tokens, totals, frozenset(), shared.segmenter.lexicon,
                     shared.term_filter, shared.stopwords_sha256, shared.stopword_count, shared.theme_set)
     content, dtm = part.content_terms, part.doc_dtm

@@ -197,9 +197,7 @@ def _prepare(config: Config, corpus: Corpus | None, cache, timings: Timings, pro
     _warn_empty(corpus, units)
     info["stats"]["repeated_documents"] = _warn_repeated(corpus)
     term_filter, stopwords_sha256, stopword_count = config_term_filter(config, segmenter.lexicon)
-    totals = {doc.id: 0 for doc in corpus}
-    for unit in tokens:
-        totals[unit.doc_id] += len(unit.terms)
+    totals = token_totals(corpus, tokens)
     key = None
     if info.get("tokens_sha256") and units_digest:
         from .keys import analysis_key
@@ -240,6 +238,14 @@ def _wants_helper(config: Config, corpus: Corpus | None) -> bool:
     except OSError:
         return False
     return size >= 3 * HELPER_MIN_CHARS
+
+
+def token_totals(corpus: Iterable[Document], tokens: Iterable[TokenizedUnit]) -> dict[str, int]:
+    """Each document's word tokens (0 for a document without any), in the corpus's order."""
+    totals = {doc.id: 0 for doc in corpus}
+    for unit in tokens:
+        totals[unit.doc_id] += len(unit.terms)
+    return totals
 
 
 def find_stubs(token_totals: Mapping[str, int], share: float) -> frozenset[str]:
