@@ -25,7 +25,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from processes import run_process, same_files
+from processes import compile_textmine, run_process, same_files
 from results_file import write_results
 
 REPO = Path(__file__).resolve().parents[1]
@@ -53,6 +53,7 @@ def main() -> None:
         sys.exit(f"missing {DATA.name} in ../shared/data/")
     import pandas as pd
 
+    compile_textmine()
     work = Path(tempfile.mkdtemp(prefix="bench-dask-"))
     frame = reviews()
     once = work / "reviews.csv"

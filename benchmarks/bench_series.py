@@ -31,7 +31,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from processes import run_process, same_files
+from processes import compile_textmine, run_process, same_files
 from report_series import make_series
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,6 +47,7 @@ def folder_state(folder: Path) -> dict[str, tuple[bytes, int]]:
 
 
 def main() -> None:
+    compile_textmine()
     work = Path(tempfile.mkdtemp(prefix="bench-series-"))
     only = set(sys.argv[1:])
     rows, notes = [], []

@@ -22,6 +22,7 @@ import zipfile
 from functools import partial
 from pathlib import Path
 
+from processes import compile_textmine
 from results_file import write_results
 
 REPO = Path(__file__).resolve().parents[1]
@@ -81,6 +82,7 @@ def main() -> None:
     from textmine.segment import make_segmenter, segment_texts
     from textmine.units import split_units
 
+    compile_textmine()
     load_at_start = os.getloadavg()[0]
     work = Path(tempfile.mkdtemp(prefix="bench-speed-"))
     with zipfile.ZipFile(DATA) as archive, archive.open(archive.namelist()[0]) as handle:
