@@ -64,6 +64,15 @@ def test_the_command_ends_its_process_with_every_file_and_message_out(tmp_path):
     printed = subprocess.run([sys.executable, "-m", "textmine.cli", "segment", "--text", "具身智能和智能体"],
                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
     assert printed.returncode == 0 and printed.stdout == "具身智能 / 和 / 智能体\n", printed.stderr
+    # what a library (or a notebook's plugin) registered with atexit runs, as at a normal exit
+    mark = tmp_path / "exit-handler-ran"
+    code = ("import atexit, sys; from pathlib import Path; from textmine.cli import console; "
+            "mark = Path(sys.argv.pop()); atexit.register(lambda: mark.write_text('ran')); "
+            "sys.argv[1:] = ['segment', '--text', '算电协同']; console()")
+    handled = subprocess.run([sys.executable, "-c", code, str(mark)], cwd=tmp_path, capture_output=True, text=True,
+                             timeout=120)
+    assert handled.returncode == 0 and handled.stdout == "算电协同\n", handled.stderr
+    assert mark.read_text() == "ran"
 
 
 @pytest.mark.parametrize("args, message", [
