@@ -391,3 +391,20 @@ def test_hard_wrapped_lines_are_joined_and_cut_only_at_sentence_ends(width):
         odd = [text for end, text in zip(accumulate(map(len, cut)), cut)
                if end not in joined_ends and text[-1] not in "。！？!?；;…”’」』）)】》\"'"]
         assert len(joined) < len(cut) and len(odd) <= max(1, len(cut) // 100), (path.name, odd)
+
+
+def test_units_and_what_was_dropped_come_back_whole_from_another_process(prepared):
+    """Cleaning results cross to the helper process and back pickled: every unit of the bundled reports (those
+    made of several runs of the original too) and the per-document drops come back equal."""
+    import pickle
+
+    from textmine.units import split_each
+
+    units = prepared.units
+    assert any(len(u.runs) > 1 for u in units)
+    back = pickle.loads(pickle.dumps(units, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == units and [u.id for u in back] == [u.id for u in units]
+    assert [(u.start, u.end) for u in back] == [(u.start, u.end) for u in units]
+    each = split_each(list(prepared.corpus), prepared.config.clean)
+    assert any(dropped for _, dropped, _ in each)
+    assert pickle.loads(pickle.dumps(each, protocol=pickle.HIGHEST_PROTOCOL)) == each

@@ -499,9 +499,11 @@ def document_pieces(doc: Document, config: CleanConfig, dropped: Counter[str] | 
     return pieces
 
 
-def split_each(documents: Sequence[Document], config: CleanConfig) -> list[tuple[list[Unit], Counter, dict]]:
-    """For each document, what :func:`split_document` gives: its units, the blocks dropped by kind, and
-    samples of them. The kept texts of all the documents are folded for counting in one pass."""
+def split_each(documents: Sequence[Document], config: CleanConfig) -> list[tuple[list[Unit], dict[str, int], dict]]:
+    """For each document, what :func:`split_document` gives: its units, the blocks dropped by kind (a plain dict:
+    results cross to the cleaning helper process and back, and a ``Counter`` is rebuilt by a Python call per
+    document there), and samples of them. The kept texts of all the documents are folded for counting in one
+    pass."""
     folder = SimplifiedFolder() if config.fold_traditional else None
     results = []
     for doc in documents:
@@ -509,7 +511,7 @@ def split_each(documents: Sequence[Document], config: CleanConfig) -> list[tuple
         samples: dict[str, list[str]] = {}
         results.append((document_pieces(doc, config, dropped, samples), dropped, samples))
     norms = iter(fold_many_for_counting([text.text for pieces, *_ in results for _, text in pieces], folder))
-    return [(units_of(doc.id, pieces, [next(norms) for _ in pieces]), dropped, samples)
+    return [(units_of(doc.id, pieces, [next(norms) for _ in pieces]), dict(dropped), samples)
             for doc, (pieces, dropped, samples) in zip(documents, results)]
 
 
