@@ -108,8 +108,23 @@ def test_a_command_on_another_text_refuses_and_leaves_the_folder_as_it_was(tmp_p
     capsys.readouterr()
     assert main(["kwic", "算力", "--corpus", str(corpus_copy), "--out", str(out), "--quiet", "--no-cache"]) == 2
     error = capsys.readouterr().err
-    assert error.count("\n") == 1 and "holds results of 'textmine trends" in error and "for another text" in error
+    assert error.count("\n") == 1 and "holds results of 'textmine trends" in error
+    assert "for another text (corpus files changed: xinhua-ai-trends-2026.txt); write these with --out" in error
     assert {name: (out / name).read_bytes() for name in _files(out)} == before
+
+
+def test_the_refusal_names_what_made_the_text_differ():
+    from textmine.io.write import text_difference
+
+    old = {"textmine": "0.1.0+aaa", "corpus": {"files": {"a.txt": "1", "b.txt": "2"}},
+           "config": {"corpus": {"path": "x", "text_col": "text"}, "clean": {"min_unit_chars": 4}, "filter": {}}}
+    same_text = {**old, "config": {**old["config"], "corpus": {"path": "y", "text_col": "text"}}}
+    assert text_difference(old, same_text) == "corpus files or settings changed"   # a moved folder is the same text
+    assert text_difference(old, {**old, "textmine": "0.1.0+bbb"}) == "made by textmine 0.1.0+aaa, this is 0.1.0+bbb"
+    assert text_difference(old, {**old, "corpus": {"files": {"a.txt": "1", "b.txt": "3", "c.txt": "4"}},
+                                 "config": {**old["config"], "clean": {"min_unit_chars": 8},
+                                            "segment": {"lexicon": "none"}}}) == (
+        "corpus files changed: b.txt, c.txt; [clean] min_unit_chars changed; [segment] lexicon changed")
 
 
 @pytest.mark.slow

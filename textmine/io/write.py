@@ -202,6 +202,28 @@ def stage_of_file(name: str) -> str:
     return fixed.get(name) or tables.get(name) or figures.get(name) or "other"
 
 
+def text_difference(old: Mapping, new: Mapping) -> str:
+    """What differs between two manifests in what their ``text_key`` covers (:func:`textmine.provenance.text_key`):
+    the corpus files, the settings that make units, tokens and content terms, the textmine that made them."""
+    reasons = []
+    old_files, new_files = ((m.get("corpus") or {}).get("files") for m in (old, new))
+    if old_files != new_files:
+        changed = sorted(set(old_files or {}) ^ set(new_files or {}) |
+                         {f for f in set(old_files or {}) & set(new_files or {}) if old_files[f] != new_files[f]})
+        reasons.append(f"corpus files changed: {', '.join(changed[:3])}{' …' if len(changed) > 3 else ''}" if changed
+                       else "corpus files changed")
+    old_config, new_config = old.get("config") or {}, new.get("config") or {}
+    for section in ("corpus", "clean", "segment", "filter"):
+        before, now = old_config.get(section) or {}, new_config.get(section) or {}
+        keys = sorted(k for k in set(before) | set(now) if before.get(k) != now.get(k) and
+                      not (section == "corpus" and k in ("path", "strict")))
+        if keys:
+            reasons.append(f"[{section}] {', '.join(keys)} changed")
+    if old.get("textmine") != new.get("textmine"):
+        reasons.append(f"made by textmine {old.get('textmine', '(unknown)')}, this is {new.get('textmine')}")
+    return "; ".join(reasons) or "corpus files or settings changed"
+
+
 def merge_manifest(old: dict | None, new: dict, written: Mapping[str, str], out_dir: Path) -> tuple[dict, set[str]]:
     """The manifest of the folder after this command, and the earlier files to leave out (see module docs).
 
@@ -219,9 +241,9 @@ def merge_manifest(old: dict | None, new: dict, written: Mapping[str, str], out_
     else:
         if old.get("text_key") != new.get("text_key"):
             made = f"'{old.get('command', 'an earlier command')}' ({old.get('created', 'unknown date')})"
-            raise ConfigError(f"output folder {str(out_dir)!r} holds results of {made} for another text (corpus files, "
-                              f"cleaning, segmentation or filter settings differ); write these with --out to "
-                              f"another folder, or rerun 'textmine run' there")
+            raise ConfigError(f"output folder {str(out_dir)!r} holds results of {made} for another text "
+                              f"({text_difference(old, new)}); write these with --out to another folder, or rerun "
+                              f"'textmine run' there")
         drop = {name for name in earlier if stage_of_file(name) in stages and name not in written}
         drop |= set(DERIVED_FILES)
         kept = {name: digest for name, digest in earlier.items() if name not in drop and name not in written}
