@@ -160,3 +160,18 @@ def test_cache_entries_written_in_the_background_are_found_by_this_cache_and_aft
     copied.files("csv").put("second", b"c\n")
     copied.settle()
     assert Cache(tmp_path).files("csv").get("second") == b"c\n"
+
+
+def test_a_prepared_corpus_given_other_settings_has_their_analysis_key(tmp_path, corpus_copy):
+    """The key is made from the prepared corpus as it is: given other analysis settings (``dataclasses.replace``),
+    its tables are not taken from the cache entries of the settings it was prepared with."""
+    import dataclasses
+
+    config = _config(tmp_path, corpus_copy)
+    prepared = tm.prepare(config)
+    first = prepared.analysis_key
+    assert first is not None and prepared.analysis_key == first == tm.prepare(config).analysis_key
+    other = config.replace(keywords={"top_n": 7})
+    moved = dataclasses.replace(prepared, config=other)
+    assert moved.analysis_key not in (None, first) and moved.analysis_key == tm.prepare(other).analysis_key
+    assert tm.prepare(config.replace(scale={"cache": False})).analysis_key is None
