@@ -132,18 +132,43 @@ class Timings:
             self.peak_mb[name] = round(max(self.peak_mb.get(name, 0.0), memory.peak_mb), 1)
 
 
+def text_settings(settings: dict) -> dict:
+    """The sections of a config (as :meth:`~textmine.config.Config.to_dict` gives it) that turn corpus files into
+    units, tokens and content terms; where the corpus is and whether bad inputs stop the run are not among them."""
+    chosen = {section: dict(settings.get(section) or {}) for section in ("corpus", "clean", "segment", "filter")}
+    chosen["corpus"] = {k: v for k, v in chosen["corpus"].items() if k not in ("path", "strict")}
+    return chosen
+
+
 def text_key(config, file_hashes: dict[str, str]) -> str:
     """What decides the text every table of a run counts in: the corpus files and the settings that turn
-    them into units, tokens and content terms. Two commands may share an output folder only when their
-    text keys are equal (:mod:`textmine.io.write`)."""
+    them into units, tokens and content terms (:func:`text_settings`), and the textmine that does it. Two
+    commands may share an output folder only when their text keys are equal (:mod:`textmine.io.write`)."""
     import hashlib
     import json
 
-    settings = config.to_dict()
-    payload = {"files": file_hashes, **{s: settings[s] for s in ("corpus", "clean", "segment", "filter")},
+    payload = {"files": file_hashes, **text_settings(config.to_dict()),
                "textmine": package_versions(["textmine"], python=False)["textmine"]}
-    payload["corpus"] = {k: v for k, v in payload["corpus"].items() if k not in ("path", "strict")}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()[:24]
+
+
+def text_difference(old: dict, new: dict) -> str:
+    """What differs, of what :func:`text_key` covers, between the manifests of two commands: the corpus files that
+    changed, the settings of :func:`text_settings`, or the textmine that made them."""
+    reasons = []
+    old_files, new_files = ((m.get("corpus") or {}).get("files") or {} for m in (old, new))
+    changed = sorted(f for f in old_files.keys() | new_files.keys() if old_files.get(f) != new_files.get(f))
+    if changed:
+        reasons.append(f"corpus files changed: {', '.join(changed[:3])}{' …' if len(changed) > 3 else ''}")
+    before, now = (text_settings(m.get("config") or {}) for m in (old, new))
+    for section in before:
+        keys = sorted(k for k in before[section].keys() | now[section].keys()
+                      if before[section].get(k) != now[section].get(k))
+        if keys:
+            reasons.append(f"[{section}] {', '.join(keys)} changed")
+    if old.get("textmine") != new.get("textmine"):
+        reasons.append(f"made by textmine {old.get('textmine', '(unknown)')}, this is {new.get('textmine')}")
+    return "; ".join(reasons) or "corpus files or settings changed"
 
 
 def command_manifest(config, corpus, command: str, stages: list[str]) -> dict[str, Any]:

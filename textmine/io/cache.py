@@ -106,13 +106,12 @@ class SegmentCache:
         """Add entries as one new part (and merge the parts when there are many)."""
         if not entries:
             return
-        import numpy as np
         import pyarrow as pa
 
         keys = list(entries)
         values = [entries[k] for k in keys]
         # the lists as flat arrays and offsets: about half the time of converting a list of lists
-        offsets = pa.array(np.concatenate(([0], np.cumsum([len(terms) for terms, _ in values]))).astype(np.int32))
+        offsets = _list_offsets([len(terms) for terms, _ in values])
         table = pa.table({
             "key": pa.array(keys, type=pa.string()),
             "terms": pa.ListArray.from_arrays(offsets, pa.array([t for terms, _ in values for t in terms],
@@ -167,6 +166,14 @@ def _rows(table) -> dict[str, tuple[tuple[str, ...], tuple[int, ...]]]:
     starts = table.column("starts").combine_chunks().flatten().to_numpy().tolist()
     keys = table.column("key").to_pylist()
     return {key: (tuple(words[a:b]), tuple(starts[a:b])) for key, a, b in zip(keys, offsets, offsets[1:])}
+
+
+def _list_offsets(lengths: list[int]):
+    """The offsets of an Arrow list array whose lists have ``lengths`` (for ``pa.ListArray.from_arrays``)."""
+    import numpy as np
+    import pyarrow as pa
+
+    return pa.array(np.concatenate(([0], np.cumsum(lengths))).astype(np.int32))
 
 
 def parquet_bytes(table) -> bytes:
@@ -278,7 +285,7 @@ class UnitCache:
 
         runs = [u.runs for u in units]
         # the runs as one flat array of (text, original) pairs and offsets: a third of the time of lists of lists
-        offsets = pa.array(np.concatenate(([0], np.cumsum(list(map(len, runs))))).astype(np.int32))
+        offsets = _list_offsets(list(map(len, runs)))
         pairs = np.fromiter(chain.from_iterable(chain.from_iterable(runs)), np.int64).reshape(-1, 2)
         table = pa.table({
             "doc_id": pa.array([u.doc_id for u in units], type=pa.string()),

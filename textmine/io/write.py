@@ -32,6 +32,7 @@ import pandas as pd
 
 from ..errors import ConfigError, TextmineError
 from ..parallel import cyclic_gc_paused
+from ..provenance import text_difference
 from .atomic import write_file, write_in_slices
 from .csvlines import csv_lines, written_rows
 from .manifest import read_manifest
@@ -200,28 +201,6 @@ def stage_of_file(name: str) -> str:
     if name.startswith("wordclouds/"):
         return "keywords"
     return fixed.get(name) or tables.get(name) or figures.get(name) or "other"
-
-
-def text_difference(old: Mapping, new: Mapping) -> str:
-    """What differs between two manifests in what their ``text_key`` covers (:func:`textmine.provenance.text_key`):
-    the corpus files, the settings that make units, tokens and content terms, the textmine that made them."""
-    reasons = []
-    old_files, new_files = ((m.get("corpus") or {}).get("files") for m in (old, new))
-    if old_files != new_files:
-        changed = sorted(set(old_files or {}) ^ set(new_files or {}) |
-                         {f for f in set(old_files or {}) & set(new_files or {}) if old_files[f] != new_files[f]})
-        reasons.append(f"corpus files changed: {', '.join(changed[:3])}{' …' if len(changed) > 3 else ''}" if changed
-                       else "corpus files changed")
-    old_config, new_config = old.get("config") or {}, new.get("config") or {}
-    for section in ("corpus", "clean", "segment", "filter"):
-        before, now = old_config.get(section) or {}, new_config.get(section) or {}
-        keys = sorted(k for k in set(before) | set(now) if before.get(k) != now.get(k) and
-                      not (section == "corpus" and k in ("path", "strict")))
-        if keys:
-            reasons.append(f"[{section}] {', '.join(keys)} changed")
-    if old.get("textmine") != new.get("textmine"):
-        reasons.append(f"made by textmine {old.get('textmine', '(unknown)')}, this is {new.get('textmine')}")
-    return "; ".join(reasons) or "corpus files or settings changed"
 
 
 def merge_manifest(old: dict | None, new: dict, written: Mapping[str, str], out_dir: Path) -> tuple[dict, set[str]]:
