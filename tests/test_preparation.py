@@ -24,20 +24,20 @@ def test_second_prepare_reads_every_unit_from_the_cache(tmp_path, corpus_copy):
                                             "clean_partitions": 1, "clean_cache_hits": 1, "repeated_documents": 0}
     assert second.tokens == first.tokens
     assert second.units == first.units and second.dropped == first.dropped  # cleaned units come from the cache too
-    assert {p.relative_to(tmp_path / "cache").parts[0] for p in (tmp_path / "cache").rglob("*.parquet")} == {"segments", "units"}
+    assert {p.relative_to(tmp_path / "cache").parts[0] for p in (tmp_path / "cache").rglob("*.arrow")} == {"segments", "units"}
     uncached = tm.prepare(config.replace(scale={"cache": False}))
     assert uncached.tokens == first.tokens and uncached.segment_info["cache"] is None
 
 
-def test_cache_is_parquet_with_a_readable_fingerprint(tmp_path, corpus_copy):
-    import pyarrow.parquet as pq
+def test_cache_is_arrow_with_a_readable_fingerprint(tmp_path, corpus_copy):
+    import pyarrow.feather as feather
 
     config = _config(tmp_path, corpus_copy)
     prepared = tm.prepare(config)
     folder = tmp_path / "cache" / "segments" / prepared.segment_info["cache"]
-    parts = sorted(folder.glob("part-*.parquet"))
+    parts = sorted(folder.glob("part-*.arrow"))
     assert len(parts) == 1 and not list(folder.glob("*.pkl"))
-    table = pq.read_table(parts[0])
+    table = feather.read_table(parts[0])   # a plain Arrow file (Feather v2): any Arrow library reads it
     assert table.column_names == ["key", "terms", "starts"] and table.num_rows == 388
     fingerprint = json.loads((folder / "fingerprint.json").read_text(encoding="utf-8"))
     assert fingerprint["backend"] == prepared.segment_info["backend"]
@@ -64,6 +64,20 @@ def test_changing_a_lexicon_file_invalidates_and_stopwords_do_not(tmp_path, corp
     # the old entries are still there for the old lexicon
     lexicon.write_text("智算中心\n", encoding="utf-8")
     assert tm.prepare(config).segment_info["stats"]["cache_hits"] == 390
+
+
+def test_a_damaged_cache_file_is_read_as_a_miss_and_named(tmp_path, corpus_copy, caplog):
+    config = _config(tmp_path, corpus_copy)
+    first = tm.prepare(config)
+    damaged = sorted((tmp_path / "cache").rglob("*.arrow"))
+    assert sorted(p.relative_to(tmp_path / "cache").parts[0] for p in damaged) == ["segments", "units"]
+    for path in damaged:   # cut off, as by a full disk
+        path.write_bytes(path.read_bytes()[:200])
+    with caplog.at_level("WARNING", logger="textmine.io.cache"):
+        again = tm.prepare(config)
+    assert again.tokens == first.tokens and again.units == first.units
+    assert again.segment_info["stats"]["cache_hits"] == 0 and again.segment_info["stats"]["clean_cache_hits"] == 0
+    assert sum(p.name in r.getMessage() for p in damaged for r in caplog.records) == 2
 
 
 def test_editing_one_document_resegments_only_its_changed_units(tmp_path, corpus_copy):
