@@ -461,6 +461,16 @@ def test_formula_cells_are_guarded_and_quotes_and_newlines_survive(tmp_path):
     assert all(restore_text(guard_text(c)) == c for c in cells)
 
 
+def test_a_column_is_guarded_as_its_cells_are():
+    from textmine.io.csvsafe import guard_column, guard_str
+
+    cells = ["普通文本", "=1+1", "", "'plain", "''+2", "-1", "a,b"]
+    assert guard_column(cells) == list(map(guard_str, cells)) == ["普通文本", "'=1+1", "", "'plain", "'''+2", "'-1",
+                                                                   "a,b"]
+    safe = ["普通文本", "", "a,b", "x=1"]
+    assert guard_column(safe) is safe
+
+
 def test_hostile_corpus_text_reaches_units_csv_guarded(tmp_path, monkeypatch):
     corpus = _good_folder(tmp_path)
     (corpus / "evil.txt").write_text('=cmd|" /C calc"!A0\n\n@SUM(1+1)*cmd\n\n正文，"引号"和\r\n换行。', encoding="utf-8")

@@ -398,6 +398,7 @@ def test_units_and_what_was_dropped_come_back_whole_from_another_process(prepare
     made of several runs of the original too) and the per-document drops come back equal."""
     import pickle
 
+    from textmine.data import unit_spans
     from textmine.units import split_each
 
     units = prepared.units
@@ -405,6 +406,7 @@ def test_units_and_what_was_dropped_come_back_whole_from_another_process(prepare
     back = pickle.loads(pickle.dumps(units, protocol=pickle.HIGHEST_PROTOCOL))
     assert back == units and [u.id for u in back] == [u.id for u in units]
     assert [(u.start, u.end) for u in back] == [(u.start, u.end) for u in units]
+    assert unit_spans(units) == ([u.start for u in units], [u.end for u in units])
     each = split_each(list(prepared.corpus), prepared.config.clean)
     assert any(dropped for _, dropped, _ in each)
     assert pickle.loads(pickle.dumps(each, protocol=pickle.HIGHEST_PROTOCOL)) == each

@@ -274,6 +274,15 @@ class Unit:
         return self.original_offset(len(self.text) - 1) + 1
 
 
+def unit_spans(units: Sequence[Unit]) -> tuple[list[int], list[int]]:
+    """Each unit's :attr:`~Unit.start` and :attr:`~Unit.end`, in two passes without a method call for a unit that is
+    one run of its original (most are): its span is that run's start and its length (``units.csv`` of three copies of
+    the reviews: 0.05 s against 0.14 s)."""
+    starts = [u.runs[0][1] - u.runs[0][0] if len(u.runs) == 1 else u.start for u in units]
+    ends = [start + len(u.text) if len(u.runs) == 1 else u.end for start, u in zip(starts, units)]
+    return starts, ends
+
+
 @dataclass(slots=True)
 class TokenizedUnit:
     """The word tokens of one unit: normalised terms with their start offsets in ``Unit.text``."""

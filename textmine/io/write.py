@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..data import unit_spans
 from ..errors import ConfigError, TextmineError
 from ..parallel import cyclic_gc_paused
 from ..provenance import text_difference
@@ -92,17 +93,17 @@ def units_csv(units, documents, *, header: bool = True) -> bytes:
 
 def units_csv_parts(units, documents, *, header: bool = True, rows_per_part: int = ROWS_PER_PART):
     """:func:`units_csv` in parts of ``rows_per_part`` rows (the header first)."""
-    from .csvsafe import guard_str as g
+    from .csvsafe import guard_column as g
 
     if header:
         yield csv_header(UNIT_COLUMNS)
     paged = {doc_id for doc_id, doc in documents.items() if doc.page_starts}
     for part in _parts(units, rows_per_part):
-        pages = [documents[u.doc_id].page_at(u.start) if u.doc_id in paged else "" for u in part] if paged else \
-            [""] * len(part)
-        yield csv_lines([list(map(g, [u.id for u in part])), list(map(g, [u.doc_id for u in part])),
-                         [u.kind for u in part], [u.start for u in part], [u.end for u in part],
-                         list(map(g, [u.text for u in part])), pages])
+        starts, ends = unit_spans(part)
+        pages = [documents[u.doc_id].page_at(start) if u.doc_id in paged else "" for u, start in zip(part, starts)] \
+            if paged else [""] * len(part)
+        yield csv_lines([g([u.id for u in part]), g([u.doc_id for u in part]), [u.kind for u in part], starts, ends,
+                         g([u.text for u in part]), pages])
 
 
 def tokens_csv(tokens, *, header: bool = True) -> bytes:
@@ -112,15 +113,15 @@ def tokens_csv(tokens, *, header: bool = True) -> bytes:
 
 def tokens_csv_parts(tokens, *, header: bool = True, rows_per_part: int = ROWS_PER_PART):
     """:func:`tokens_csv` in parts of ``rows_per_part`` rows (the header first)."""
-    from .csvsafe import guard_str as g
+    from .csvsafe import guard_column as g
 
     if header:
         yield csv_header(TOKEN_COLUMNS)
     join = " ".join
     for part in _parts(tokens, rows_per_part):
         terms = [t.terms for t in part]
-        yield csv_lines([list(map(g, [t.unit_id for t in part])), list(map(g, [t.doc_id for t in part])),
-                         list(map(len, terms)), list(map(g, map(join, terms)))])
+        yield csv_lines([g([t.unit_id for t in part]), g([t.doc_id for t in part]), list(map(len, terms)),
+                         g(list(map(join, terms)))])
 
 
 def _parts(rows, size: int):
@@ -152,7 +153,7 @@ def _plain_columns(frame: pd.DataFrame) -> list[list] | None:
     ``FLOAT_FORMAT``) when every column is text, integers, floats or booleans of numpy or pandas' string type;
     None for any other table (pandas writes it). Text columns of Python objects qualify when they hold only
     strings and missing values."""
-    from .csvsafe import guard_str
+    from .csvsafe import guard_column
 
     def text(dtype) -> bool:
         return isinstance(dtype, pd.StringDtype) or dtype == object
@@ -171,7 +172,7 @@ def _plain_columns(frame: pd.DataFrame) -> list[list] | None:
             if not all(type(v) is str or v is None or (type(v) is float and v != v) for v in values):
                 return None   # numbers or other objects in a text column: pandas decides how they read
             values = ["" if type(v) is not str else v for v in values]
-        columns.append(list(map(guard_str, values)))
+        columns.append(guard_column(values))
     return columns
 
 
