@@ -108,18 +108,18 @@ class SegmentCache:
         """Add entries as one new part (and merge the parts when there are many)."""
         if not entries:
             return
+        from itertools import chain
+
+        import numpy as np
         import pyarrow as pa
 
-        keys = list(entries)
-        values = [entries[k] for k in keys]
+        terms, starts = zip(*entries.values())
         # the lists as flat arrays and offsets: about half the time of converting a list of lists
-        offsets = _list_offsets([len(terms) for terms, _ in values])
+        offsets = _list_offsets(list(map(len, terms)))
         table = pa.table({
-            "key": pa.array(keys, type=pa.string()),
-            "terms": pa.ListArray.from_arrays(offsets, pa.array([t for terms, _ in values for t in terms],
-                                                                type=pa.string())),
-            "starts": pa.ListArray.from_arrays(offsets, pa.array([s for _, starts in values for s in starts],
-                                                                 type=pa.int32())),
+            "key": pa.array(list(entries), type=pa.string()),
+            "terms": pa.ListArray.from_arrays(offsets, pa.array(list(chain.from_iterable(terms)), type=pa.string())),
+            "starts": pa.ListArray.from_arrays(offsets, pa.array(np.fromiter(chain.from_iterable(starts), np.int32))),
         })
         self.keeper.write(str(self.folder), self._add_part, table)
 
