@@ -160,9 +160,9 @@ def main() -> None:
             for folder in (out, work / f"cache_{path.stem}_{round_}", work / f"segc_{path.stem}_{round_}"):
                 shutil.rmtree(folder, ignore_errors=True)   # about 300 MB a round
             versus.append((label, round_, path, plain_run, segment, cached, stages))
-            print(f"{label}, round {round_}: plain loop {plain_run[0]:.1f} s, textmine segment --no-cache "
-                  f"{segment[0]:.1f} s ({plain_run[0] / segment[0]:.1f}x), with a cold cache {cached[0]:.1f} s "
-                  f"({plain_run[0] / cached[0]:.1f}x)", flush=True)
+            print(f"{label}, round {round_}: plain loop {plain_run[0]:.2f} s, textmine segment --no-cache "
+                  f"{segment[0]:.2f} s ({plain_run[0] / segment[0]:.2f}x), with a cold cache {cached[0]:.2f} s "
+                  f"({plain_run[0] / cached[0]:.2f}x)", flush=True)
 
     # Whole runs in fresh processes (read → clean → segment → analyses → write), cache cold then warm.
     cache = work / "cache"
@@ -230,8 +230,8 @@ def main() -> None:
         "(peak MB) | ratio | load plain · textmine |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---|",
         *[f"| {label} | {r} | {int(frame['review'].str.len().sum()) * (3 if '3' in path.stem else 1):,} | "
-          f"{p[0]:.1f} | {t[0]:.1f} ({t[1][0]:.0f}) | **{p[0] / t[0]:.1f}×** | {c[0]:.1f} ({c[1][0]:.0f}) | "
-          f"**{p[0] / c[0]:.1f}×** | {p[4]:.1f} · {t[4]:.1f} |"
+          f"{p[0]:.2f} | {t[0]:.2f} ({t[1][0]:.0f}) | **{p[0] / t[0]:.2f}×** | {c[0]:.2f} ({c[1][0]:.0f}) | "
+          f"**{p[0] / c[0]:.2f}×** | {p[4]:.1f} · {t[4]:.1f} |"
           for label, r, path, p, t, c, _ in versus], "",
         "Where the seconds of `textmine segment` go (read, clean and segment from the `timings` of its manifest; the "
         "rest is starting Python and importing, and writing the three tables and the manifest; the command ends "
