@@ -175,3 +175,23 @@ def test_a_prepared_corpus_given_other_settings_has_their_analysis_key(tmp_path,
     moved = dataclasses.replace(prepared, config=other)
     assert moved.analysis_key not in (None, first) and moved.analysis_key == tm.prepare(other).analysis_key
     assert tm.prepare(config.replace(scale={"cache": False})).analysis_key is None
+
+
+def test_text_tables_are_kept_from_the_written_files_and_copied_by_a_warm_command(tmp_path, corpus_copy):
+    """``textmine segment`` streams units.csv and tokens.csv to the folder and keeps a copy of each finished file
+    in the cache; the next command copies them from there, the same bytes."""
+    from textmine.cli import main
+
+    (tmp_path / "textmine.toml").write_text(f'[scale]\ncache_dir = "{(tmp_path / "cache").as_posix()}"\n',
+                                            encoding="utf-8")
+    common = ["segment", "--config", str(tmp_path / "textmine.toml"), "--corpus", str(corpus_copy), "--quiet"]
+    assert main([*common, "--out", str(tmp_path / "cold")]) == 0
+    assert main([*common, "--out", str(tmp_path / "warm")]) == 0
+    cold, warm = (json.loads((tmp_path / f / "manifest.json").read_text(encoding="utf-8"))["run_stats"]
+                  for f in ("cold", "warm"))
+    assert cold["files_made"] == {"csv": 2} and cold["files_from_cache"] == {}
+    assert warm["files_from_cache"] == {"csv": 2} and warm["files_made"] == {}
+    kept = sorted(p.read_bytes() for p in (tmp_path / "cache" / "files" / "csv").iterdir())
+    for name in ("units.csv", "tokens.csv"):
+        data = (tmp_path / "cold" / name).read_bytes()
+        assert (tmp_path / "warm" / name).read_bytes() == data and data in kept and len(data) > 10_000

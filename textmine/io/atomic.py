@@ -33,7 +33,8 @@ import re
 import secrets
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 
 from ..errors import ConfigError
@@ -225,15 +226,21 @@ def write_file(path: str | Path, data: bytes) -> None:
 def write_atomic(path: str | Path, data: bytes) -> None:
     """Write ``data`` to ``path`` (its folder created if needed) under a temporary name in the same folder,
     then rename it into place: a reader sees the old file or the whole new one, never part of it."""
+    write_atomic_by(path, partial(write_file, data=data))
+
+
+def write_atomic_by(path: str | Path, write: Callable[[Path], None]) -> None:
+    """:func:`write_atomic` of the file ``write(temporary)`` writes at the path it is given."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.parent / f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
     try:
-        write_file(temporary, data)
+        write(temporary)
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
 
 
-__all__ = ["check_output_folder", "publish", "recover_output_folder", "output_lock", "write_atomic"]
+__all__ = ["check_output_folder", "publish", "recover_output_folder", "output_lock", "write_atomic",
+           "write_atomic_by"]

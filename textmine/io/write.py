@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -333,11 +333,28 @@ class OutputWriter:
     def write_bytes_by_key(self, name: str, make: Callable[[], bytes], content_key: str) -> None:
         """Write the CSV bytes ``make()`` as ``name``, kept in the cache under ``content_key`` as
         :meth:`write_table_by_key` keeps a table's (the same key for the same file)."""
-        from ..keys import digest
-        from ..provenance import package_versions
+        self.write_bytes(name, self._through("csv", _csv_key(name, content_key), make))
 
-        key = digest(name, content_key, FLOAT_FORMAT, CSV_ENCODING, package_versions(["textmine", "pandas"]))
-        self.write_bytes(name, self._through("csv", key, make))
+    def write_parts_by_key(self, name: str, parts: Callable[[], Iterable[bytes]], content_key: str) -> None:
+        """:meth:`write_bytes_by_key` of a file written part by part (:meth:`write_parts`): made, it is copied into
+        the cache from the finished file by the writing thread, so its bytes are never held whole here."""
+        key = _csv_key(name, content_key)
+        store = self.cache.files("csv")
+        data = store.get(key)
+        if data is not None:
+            self.from_cache["csv"] = self.from_cache.get("csv", 0) + 1
+            self.write_bytes(name, data)
+            return
+        self.write_parts(name, parts())
+        self.made["csv"] = self.made.get("csv", 0) + 1
+        written, path = self._pending[name], self.staging / name
+
+        def keep() -> str:   # after the file's last part: this thread runs its tasks in order
+            digest = written.result()
+            store.keep_file(key, path)
+            return digest
+
+        self._pending[name] = self._writing_thread().submit(keep)
 
     def write_table_by_key(self, name: str, make_frame: Callable[[], pd.DataFrame], content_key: str) -> None:
         """Write the table ``make_frame()`` as ``name``; with a cache, its CSV is kept under ``content_key``
@@ -420,6 +437,14 @@ class OutputWriter:
         if self._writing is not None:
             self._writing.shutdown(wait=True, cancel_futures=True)
             self._writing = None
+
+
+def _csv_key(name: str, content_key: str) -> str:
+    """The cache key of the CSV file ``name`` whose content ``content_key`` decides."""
+    from ..keys import digest
+    from ..provenance import package_versions
+
+    return digest(name, content_key, FLOAT_FORMAT, CSV_ENCODING, package_versions(["textmine", "pandas"]))
 
 
 def _write_file(path: Path, data: bytes) -> str:
@@ -646,7 +671,7 @@ class RunWriter:
                     self.writer.write_parts(name, parts())
                 else:   # units.csv: its columns are part of the key, so a CSV cached with other columns is not reused
                     key = f"{digest}:{','.join(UNIT_COLUMNS)}" if name == "units.csv" else digest
-                    self.writer.write_bytes_by_key(name, lambda parts=parts: b"".join(parts()), key)
+                    self.writer.write_parts_by_key(name, parts, key)
 
     def _write_word_clouds(self, prepared, tables: dict[str, pd.DataFrame]) -> None:
         """The corpus word cloud from ``vocab`` (counts), one per document from ``keywords`` (their scores).
