@@ -30,7 +30,7 @@ def test_second_prepare_reads_every_unit_from_the_cache(tmp_path, corpus_copy):
 
 
 def test_cache_is_arrow_with_a_readable_fingerprint(tmp_path, corpus_copy):
-    import pyarrow.feather as feather
+    from pyarrow import feather
 
     config = _config(tmp_path, corpus_copy)
     prepared = tm.prepare(config)

@@ -185,7 +185,7 @@ def write_arrow(target: Path, table) -> None:
     cores. Against Parquet with zstd, a cold ``textmine segment`` of three copies of the reviews took 8.31 s
     against 8.68 s (three runs each), for 72 MB of units against 33 MB."""
     import pyarrow as pa
-    import pyarrow.ipc as ipc
+    from pyarrow import ipc
 
     def write(path: Path) -> None:
         with pa.OSFile(str(path), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
@@ -197,7 +197,7 @@ def write_arrow(target: Path, table) -> None:
 def read_arrow(path: Path):
     """The table of a file :func:`write_arrow` wrote, read whole (no file is left open or mapped)."""
     import pyarrow as pa
-    import pyarrow.ipc as ipc
+    from pyarrow import ipc
 
     return ipc.open_file(pa.py_buffer(path.read_bytes())).read_all()
 
