@@ -36,15 +36,15 @@ def guard_str(value: str) -> str:
     return "'" + value if value[:1] in RISKY_FIRST and _NEEDS_GUARD.match(value) else value
 
 
+_FIRST = itemgetter(slice(0, 1))
+
+
 def guard_column(values: list[str]) -> list[str]:
     """:func:`guard_str` of each of ``values``; ``values`` itself when none starts with a risky character (one pass
     over the first characters, as most columns are: a call per cell cost 0.1 s on three copies of the reviews)."""
     if RISKY_FIRST.isdisjoint(set(map(_FIRST, values))):
         return values
     return list(map(guard_str, values))
-
-
-_FIRST = itemgetter(slice(0, 1))
 
 
 def guard_text(value: object) -> object:

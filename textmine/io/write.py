@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
@@ -270,8 +271,8 @@ class OutputWriter:
         self._pending: dict[str, Future] = {}
         self.cache = cache
         #: files of each kind of the cache (csv, images) copied from it, and made and kept in it
-        self.from_cache: dict[str, int] = {}
-        self.made: dict[str, int] = {}
+        self.from_cache: Counter[str] = Counter()
+        self.made: Counter[str] = Counter()
 
     def path(self, name: str) -> Path:
         target = (self.staging / name).resolve()
@@ -308,19 +309,20 @@ class OutputWriter:
             self._writing = ThreadPoolExecutor(1, thread_name_prefix="textmine-write")
         return self._writing
 
-    def write_parts(self, name: str, parts) -> None:
+    def write_parts(self, name: str, parts, then: Callable[[Path], None] | None = None) -> None:
         """Write the file ``name`` from ``parts`` (bytes, in order) without holding them all (a table written part by
-        part: :func:`csv_header`, then :func:`csv_rows` of each part); each part is written while the next is made."""
-        file = self.open_parts(name)
+        part: :func:`csv_header`, then :func:`csv_rows` of each part); each part is written while the next is made.
+        ``then(path)`` runs in the writing thread once the file is complete."""
+        file = self.open_parts(name, then)
         try:
             for data in parts:
                 file.add(data)
         finally:
             file.close()
 
-    def open_parts(self, name: str) -> PartsFile:
+    def open_parts(self, name: str, then: Callable[[Path], None] | None = None) -> PartsFile:
         """The file ``name``, to be written part by part (:meth:`PartsFile.add`, then :meth:`PartsFile.close`)."""
-        return PartsFile(self.path(name), self._writing_thread(), partial(self._pending.__setitem__, name))
+        return PartsFile(self.path(name), self._writing_thread(), partial(self._pending.__setitem__, name), then)
 
     def write_table(self, name: str, frame: pd.DataFrame) -> None:
         if self.cache is None or len(frame) < CACHED_CSV_ROWS:
@@ -342,19 +344,11 @@ class OutputWriter:
         store = self.cache.files("csv")
         data = store.get(key)
         if data is not None:
-            self.from_cache["csv"] = self.from_cache.get("csv", 0) + 1
+            self.from_cache["csv"] += 1
             self.write_bytes(name, data)
             return
-        self.write_parts(name, parts())
-        self.made["csv"] = self.made.get("csv", 0) + 1
-        written, path = self._pending[name], self.staging / name
-
-        def keep() -> str:   # after the file's last part: this thread runs its tasks in order
-            digest = written.result()
-            store.keep_file(key, path)
-            return digest
-
-        self._pending[name] = self._writing_thread().submit(keep)
+        self.write_parts(name, parts(), then=partial(store.keep_file, key))
+        self.made["csv"] += 1
 
     def write_table_by_key(self, name: str, make_frame: Callable[[], pd.DataFrame], content_key: str) -> None:
         """Write the table ``make_frame()`` as ``name``; with a cache, its CSV is kept under ``content_key``
@@ -372,9 +366,9 @@ class OutputWriter:
         if data is None:
             data = make()
             store.put(key, data)
-            self.made[kind] = self.made.get(kind, 0) + 1
+            self.made[kind] += 1
         else:
-            self.from_cache[kind] = self.from_cache.get(kind, 0) + 1
+            self.from_cache[kind] += 1
         return data
 
     def write_derived(self, name: str, make: Callable[[], bytes], made_from: list, packages: list[str]) -> None:
@@ -398,13 +392,13 @@ class OutputWriter:
         """The bytes kept under ``key`` (:meth:`derived_key`), or None."""
         data = self.cache.files("images").get(key) if self.cache is not None else None
         if data is not None:
-            self.from_cache["images"] = self.from_cache.get("images", 0) + 1
+            self.from_cache["images"] += 1
         return data
 
     def keep_derived(self, key: str, data: bytes) -> None:
         if self.cache is not None:
             self.cache.files("images").put(key, data)
-            self.made["images"] = self.made.get("images", 0) + 1
+            self.made["images"] += 1
 
     def write_figure(self, name: str, draw: Callable[[], Any], *made_from) -> None:
         """Save the PNG of the matplotlib figure ``draw()`` as ``name`` (see :meth:`write_derived`)."""
@@ -456,9 +450,10 @@ class PartsFile:
     """A file of an :class:`OutputWriter`'s staging folder written part by part, in order, in its writing thread;
     an error stops the writing and is raised when the writer's files are settled (:attr:`OutputWriter.hashes`)."""
 
-    def __init__(self, path: Path, thread: ThreadPoolExecutor, on_close: Callable[[Future], None]) -> None:
-        self._handle = open(path, "wb")
-        self._thread, self._on_close = thread, on_close
+    def __init__(self, path: Path, thread: ThreadPoolExecutor, on_close: Callable[[Future], None],
+                 then: Callable[[Path], None] | None = None) -> None:
+        self._path, self._handle = path, open(path, "wb")
+        self._thread, self._on_close, self._then = thread, on_close, then
         self._digest = hashlib.sha256()
         self._error: BaseException | None = None
 
@@ -482,6 +477,8 @@ class PartsFile:
         self._handle.close()
         if self._error is not None:
             raise self._error
+        if self._then is not None:
+            self._then(self._path)
         return self._digest.hexdigest()
 
 
