@@ -146,15 +146,20 @@ def test_cache_entries_written_in_the_background_are_found_by_this_cache_and_aft
     tokens["一个没有词的单元"] = ((), ())   # a unit with no word tokens: an empty list in the table
     fingerprint = {"test": 1}
     cache = Cache(tmp_path)
-    cache.units.put("part", units, {"caption": 2}, {"caption": ["图 1"]})
+    documents = list(prepared.corpus)
+    cleaned = [([u for u in units if u.doc_id == doc.id], {"caption": 2} if i == 0 else {},
+                {"caption": ["图 1"]} if i == 0 else {}) for i, doc in enumerate(documents)]
+    assert all(own_units for own_units, *_ in cleaned)
+    cache.units.put("part", cleaned)
     cache.segments(fingerprint).put(tokens)
     cache.files("csv").put("key", b"a,b\n")
-    assert cache.units.get("part") == (units, {"caption": 2}, {"caption": ["图 1"]})
+    assert cache.units.get("part", documents) == cleaned
+    assert cache.units.get("part", documents[:-1]) is None   # a slice of other documents is not this one
     assert cache.segments(fingerprint).get(tokens) == tokens
     assert cache.files("csv").get("key") == b"a,b\n"
     cache.settle()
     other = Cache(tmp_path)
-    assert other.units.get("part")[0] == units and other.segments(fingerprint).get(tokens) == tokens
+    assert other.units.get("part", documents) == cleaned and other.segments(fingerprint).get(tokens) == tokens
     copied = pickle.loads(pickle.dumps(other))   # as a cache handed to a worker process: no thread with it
     assert copied.files("csv").get("key") == b"a,b\n"
     copied.files("csv").put("second", b"c\n")

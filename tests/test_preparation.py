@@ -19,14 +19,45 @@ def test_second_prepare_reads_every_unit_from_the_cache(tmp_path, corpus_copy):
     first = tm.prepare(config)
     second = tm.prepare(config)
     assert first.segment_info["stats"] == {"cache_hits": 0, "cache_misses": 390, "segmented_texts": 388,
-                                           "clean_partitions": 1, "clean_cache_hits": 0, "repeated_documents": 0}
+                                           "clean_slices": 1, "clean_cache_hits": 0, "repeated_documents": 0}
     assert second.segment_info["stats"] == {"cache_hits": 390, "cache_misses": 0, "segmented_texts": 0,
-                                            "clean_partitions": 1, "clean_cache_hits": 1, "repeated_documents": 0}
+                                            "clean_slices": 1, "clean_cache_hits": 1, "repeated_documents": 0}
     assert second.tokens == first.tokens
     assert second.units == first.units and second.dropped == first.dropped  # cleaned units come from the cache too
     assert {p.relative_to(tmp_path / "cache").parts[0] for p in (tmp_path / "cache").rglob("*.arrow")} == {"segments", "units"}
     uncached = tm.prepare(config.replace(scale={"cache": False}))
     assert uncached.tokens == first.tokens and uncached.segment_info["cache"] is None
+
+
+def test_a_text_filed_twice_is_cleaned_and_cached_once_and_each_copy_keeps_its_own_id(tmp_path, corpus_copy):
+    """The unit cache holds slices of distinct texts: the bundled reports filed a second time under other names
+    add no slice and no cached unit, and every copy's units carry its own document id, cold, warm and uncached."""
+    from pyarrow import feather
+
+    import pandas as pd
+
+    metadata = pd.read_csv(corpus_copy / "metadata.csv", dtype=str, keep_default_na=False)
+    copies = metadata.assign(id="copy-" + metadata["id"], file="copy-" + metadata["file"])
+    for name in metadata["file"]:
+        (corpus_copy / f"copy-{name}").write_bytes((corpus_copy / name).read_bytes())
+    pd.concat([metadata, copies]).to_csv(corpus_copy / "metadata.csv", index=False)
+    config = _config(tmp_path, corpus_copy).replace(scale={"partition_docs": 1})
+    cold, warm = tm.prepare(config), tm.prepare(config)
+    uncached = tm.prepare(config.replace(scale={"cache": False}))
+    assert len(cold.corpus) == 8
+    assert cold.segment_info["stats"]["clean_slices"] == 4 and cold.segment_info["stats"]["clean_cache_hits"] == 0
+    assert warm.segment_info["stats"]["clean_slices"] == 4 and warm.segment_info["stats"]["clean_cache_hits"] == 4
+    assert warm.units == cold.units == uncached.units and warm.dropped == cold.dropped == uncached.dropped
+    cached = sorted((tmp_path / "cache" / "units").glob("*.arrow"))
+    assert len(cached) == 4 and sum(feather.read_table(p).num_rows for p in cached) == len(cold.units) // 2
+    by_doc = {doc_id: [u.text for u in cold.units if u.doc_id == doc_id] for doc_id in cold.corpus.ids}
+    assert all(by_doc[doc_id] and by_doc[doc_id] == by_doc[f"copy-{doc_id}"]
+               for doc_id in cold.corpus.ids if not doc_id.startswith("copy-"))
+    assert cold.segment_info["units_sha256"] == warm.segment_info["units_sha256"]
+    # a copy's id is in the units' digest
+    pd.concat([metadata, copies.replace({"id": {"copy-xinhua-ai-trends-2026": "copy2"}})]).to_csv(
+        corpus_copy / "metadata.csv", index=False)
+    assert tm.prepare(config).segment_info["units_sha256"] != cold.segment_info["units_sha256"]
 
 
 def test_cache_is_arrow_with_a_readable_fingerprint(tmp_path, corpus_copy):
@@ -88,7 +119,7 @@ def test_editing_one_document_resegments_only_its_changed_units(tmp_path, corpus
     target.write_text(target.read_text(encoding="utf-8") + "\n\n具身智能走进千家万户。\n", encoding="utf-8")
     again = tm.prepare(config)
     assert again.segment_info["stats"] == {"cache_hits": 390, "cache_misses": 1, "segmented_texts": 1,
-                                           "clean_partitions": 1, "clean_cache_hits": 0, "repeated_documents": 0}
+                                           "clean_slices": 1, "clean_cache_hits": 0, "repeated_documents": 0}
     assert again.tokens[-1].terms == ("具身智能", "走进", "千家万户")
 
 

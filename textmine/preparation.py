@@ -190,7 +190,7 @@ def _prepare(config: Config, corpus: Corpus | None, cache, timings: Timings, pro
                 if corpus is None:
                     corpus = client.submit(load_corpus, config, pure=False).result() if client else load_corpus(config)
             with timings.stage("clean"):
-                units, dropped, samples, units_digest, clean_hits = clean_corpus(
+                units, dropped, samples, units_digest, clean_slices, clean_hits = clean_corpus(
                     corpus, config.clean, config.scale.partition_docs, cache=cache, client=client,
                     progress=progress, helper=helper)
             helper_chunks = helper.chunks_done if helper is not None else None
@@ -199,10 +199,9 @@ def _prepare(config: Config, corpus: Corpus | None, cache, timings: Timings, pro
         with timings.stage("segment"):
             tokens, info = segment_corpus(units, segmenter, config, cache=cache, client=client, progress=progress)
     info["units_sha256"] = units_digest
-    parts = -(-len(corpus) // config.scale.partition_docs)
-    info["stats"] = {**info["stats"], "clean_partitions": parts, "clean_cache_hits": clean_hits,
+    info["stats"] = {**info["stats"], "clean_slices": clean_slices, "clean_cache_hits": clean_hits,
                      **({"clean_helper_slices": helper_chunks} if helper_chunks is not None else {})}
-    if cache is not None and clean_hits == parts:
+    if cache is not None and clean_hits == clean_slices:
         timings.cached.add("clean")
     if cache is not None and info["stats"]["cache_misses"] == 0:
         timings.cached.add("segment")
@@ -350,45 +349,50 @@ def _clean_distinct(documents: list[Document], config: CleanConfig, progress: bo
     return [r for part in parts for r in part]
 
 
-def clean_corpus(corpus: Corpus, config: CleanConfig, partition_docs: int, *, cache=None, client=None,
+def clean_corpus(corpus: Corpus, config: CleanConfig, slice_docs: int, *, cache=None, client=None,
                  progress: bool = False, helper=None):
-    """``(units, dropped, samples, units_digest, cache_hits)``: the corpus cleaned partition by partition.
+    """``(units, dropped, samples, units_digest, slices, cache_hits)``: the corpus cleaned, each distinct text once.
 
-    With a cache, a partition cleaned before (same documents, settings, versions) is read (``cache_hits``
-    counts them); the digest of the partition keys then stands for the units (None without a cache).
-    In this process (no ``client``), each distinct text is cleaned once across partitions, with ``helper``
-    (:class:`textmine.helper.Helper`) taking part of the work when given.
+    The distinct texts are cleaned and cached in slices of ``slice_docs`` documents: with a cache, a slice cleaned
+    before (same documents, settings, versions) is read (``cache_hits`` counts them), and the digest of the slice
+    keys and of which document has which text stands for the units (None without a cache). In this process (no
+    ``client``), ``helper`` (:class:`textmine.helper.Helper`) takes part of the work when given; with a client,
+    each slice is a task.
     """
     import hashlib
+    from itertools import chain
 
-    parts = chunks(corpus.documents, partition_docs)
-    settings = asdict(config)
-    keys = []
-    cleaned: list[Any] = [None] * len(parts)
+    distinct = distinct_documents([corpus.documents])
+    slices = chunks(list(distinct.values()), slice_docs)
+    keys: list[str] = []
+    cleaned: list[Any] = [None] * len(slices)
     if cache is not None:
         from .keys import partition_key
 
-        keys = [partition_key(p, settings) for p in parts]
-        cleaned = [cache.units.get(k) for k in keys]
+        settings = asdict(config)
+        keys = [partition_key(s, settings) for s in slices]
+        cleaned = [cache.units.get(k, s) for k, s in zip(keys, slices)]
     todo = [i for i, done in enumerate(cleaned) if done is None]
     if client is None:
-        distinct = distinct_documents(parts[i] for i in todo)
-        by_key = dict(zip(distinct, _clean_distinct(list(distinct.values()), config, progress, helper)))
-        fresh = [assemble_part(parts[i], by_key) for i in todo]
+        fresh = iter(_clean_distinct([d for i in todo for d in slices[i]], config, progress, helper))
+        for i in todo:
+            cleaned[i] = [next(fresh) for _ in slices[i]]
     else:
-        fresh = map_in_order(client, clean_part, [parts[i] for i in todo], desc="clean", unit="part",
-                             progress=progress, config=config)
-    for i, result in zip(todo, fresh):
-        cleaned[i] = result
-        if cache is not None:
-            cache.units.put(keys[i], *result)
-    units = tuple(u for part_units, *_ in cleaned for u in part_units)
-    dropped: Counter[str] = Counter()
-    for _, part_dropped, _ in cleaned:
-        dropped.update(part_dropped)
-    samples = merge_samples(part_samples for *_, part_samples in cleaned)
-    digest = hashlib.sha256("\n".join(keys).encode()).hexdigest() if cache is not None else None
-    return units, dict(sorted(dropped.items())), samples, digest, len(parts) - len(todo)
+        for i, result in zip(todo, map_in_order(client, split_each, [slices[i] for i in todo], desc="clean",
+                                                unit="part", progress=progress, config=config)):
+            cleaned[i] = result
+    if cache is not None:
+        for i in todo:
+            cache.units.put(keys[i], cleaned[i])
+    units, dropped, samples = assemble_part(corpus.documents, dict(zip(distinct, chain.from_iterable(cleaned))))
+    digest = None
+    if cache is not None:   # the slices, and which document has which text (a copy's units carry its own id)
+        first = {key: doc.id for key, doc in distinct.items()}
+        h = hashlib.sha256("\n".join(keys).encode())
+        h.update("\x1f".join(corpus.ids).encode("utf-8") + b"\x1e")
+        h.update("\x1f".join(first[key] for key in document_keys(corpus.documents)).encode("utf-8"))
+        digest = h.hexdigest()
+    return tuple(units), dropped, samples, digest, len(slices), len(slices) - len(todo)
 
 
 # -- segmentation -----------------------------------------------------------------------------------------------
