@@ -231,7 +231,7 @@ def test_a_report_filed_twice_is_named_and_counted(tmp_path, caplog):
     import logging
     import shutil
 
-    from textmine.preparation import _warn_repeated
+    from textmine.preparation import _warn_repeated, first_copies
 
     from conftest import shopping_reviews
 
@@ -250,7 +250,7 @@ def test_a_report_filed_twice_is_named_and_counted(tmp_path, caplog):
     reviews.to_csv(table, index=False)
     corpus = tm.read_corpus(table, text_col="review")
     texts = [d.text for d in corpus]
-    assert _warn_repeated(corpus) == len(texts) - len(set(texts)) == 49
+    assert _warn_repeated(corpus, first_copies(corpus.documents)) == len(texts) - len(set(texts)) == 49
 
 
 def test_a_corpus_names_the_first_id_that_comes_again():

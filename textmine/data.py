@@ -275,11 +275,13 @@ class Unit:
 
 
 def unit_spans(units: Sequence[Unit]) -> tuple[list[int], list[int]]:
-    """Each unit's :attr:`~Unit.start` and :attr:`~Unit.end`, in two passes without a method call for a unit that is
-    one run of its original (most are): its span is that run's start and its length (``units.csv`` of three copies of
-    the reviews: 0.05 s against 0.14 s)."""
-    starts = [u.runs[0][1] - u.runs[0][0] if len(u.runs) == 1 else u.start for u in units]
-    ends = [start + len(u.text) if len(u.runs) == 1 else u.end for start, u in zip(starts, units)]
+    """Each unit's :attr:`~Unit.start` and :attr:`~Unit.end`, without a method call: the first run starts at the
+    unit's first character and the last run holds its last (runs start where the offsets jump, and every character
+    is in one), so a unit's span is its first run's original start and its last run's original start plus what
+    is left of the text (``units.csv`` of three copies of the reviews: 0.04 s against 0.23 s)."""
+    runs = [u.runs for u in units]
+    starts = [first[1] - first[0] for first, *_ in runs]
+    ends = [r[-1][1] - r[-1][0] + len(u.text) for r, u in zip(runs, units)]
     return starts, ends
 
 

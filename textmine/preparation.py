@@ -21,7 +21,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -190,23 +190,23 @@ def _prepare(config: Config, corpus: Corpus | None, cache, timings: Timings, pro
                 if corpus is None:
                     corpus = client.submit(load_corpus, config, pure=False).result() if client else load_corpus(config)
             with timings.stage("clean"):
-                units, dropped, samples, units_digest, clean_slices, clean_hits = clean_corpus(
-                    corpus, config.clean, config.scale.partition_docs, cache=cache, client=client,
-                    progress=progress, helper=helper)
+                cleaned = clean_corpus(corpus, config.clean, config.scale.partition_docs, cache=cache,
+                                       client=client, progress=progress, helper=helper)
+                units, dropped, samples = cleaned.units, cleaned.dropped, cleaned.samples
             helper_chunks = helper.chunks_done if helper is not None else None
         if not units:
             raise StageError("no text is left after cleaning; check the corpus and [clean] settings")
         with timings.stage("segment"):
             tokens, info = segment_corpus(units, segmenter, config, cache=cache, client=client, progress=progress)
-    info["units_sha256"] = units_digest
-    info["stats"] = {**info["stats"], "clean_slices": clean_slices, "clean_cache_hits": clean_hits,
+    info["units_sha256"] = cleaned.digest
+    info["stats"] = {**info["stats"], "clean_slices": cleaned.slices, "clean_cache_hits": cleaned.cache_hits,
                      **({"clean_helper_slices": helper_chunks} if helper_chunks is not None else {})}
-    if cache is not None and clean_hits == clean_slices:
+    if cache is not None and cleaned.cache_hits == cleaned.slices:
         timings.cached.add("clean")
     if cache is not None and info["stats"]["cache_misses"] == 0:
         timings.cached.add("segment")
     _warn_empty(corpus, units)
-    info["stats"]["repeated_documents"] = _warn_repeated(corpus)
+    info["stats"]["repeated_documents"] = _warn_repeated(corpus, cleaned.firsts)
     term_filter, stopwords_sha256, stopword_count = config_term_filter(config, segmenter.lexicon)
     totals = token_totals(corpus, tokens)
     return Prepared(config, corpus, units, tokens, totals, find_stubs(totals, config.trends.stub_share),
@@ -277,21 +277,17 @@ def _warn_empty(corpus: Corpus, units: Sequence[Unit]) -> None:
                     len(empty) - 20)
 
 
-def _warn_repeated(corpus: Corpus) -> int:
+def _warn_repeated(corpus: Corpus, firsts: Sequence[int]) -> int:
     """How many documents repeat the whole text of an earlier one (a report filed twice, a copied review): each is
-    counted as a document of its own, so the first pair is named."""
-    keys = document_keys(corpus)
-    repeated = len(keys) - len(set(keys))
-    if repeated:
-        first: dict[tuple, str] = {}
-        for key, doc in zip(keys, corpus):   # the first repeat, to name it
-            seen = first.setdefault(key, doc.id)
-            if seen != doc.id:
-                break
-        more = f" and {repeated - 1} more" if repeated > 1 else ""
+    counted as a document of its own, so the first pair is named (``firsts`` by :func:`first_copies`)."""
+    copies = [i for i, first in enumerate(firsts) if first != i]
+    if copies:
+        documents = corpus.documents
+        doc, seen = documents[copies[0]].id, documents[firsts[copies[0]]].id
+        more = f" and {len(copies) - 1} more" if len(copies) > 1 else ""
         log.warning("document %s has the same text as %s%s; every copy is counted as a document of its own "
-                    "(remove copies filed twice; manifest.json: run_stats.repeated_documents)", doc.id, seen, more)
-    return repeated
+                    "(remove copies filed twice; manifest.json: run_stats.repeated_documents)", doc, seen, more)
+    return len(copies)
 
 
 # -- cleaning ---------------------------------------------------------------------------------------------------
@@ -300,8 +296,9 @@ def clean_part(documents: Sequence[Document], config: CleanConfig) -> tuple[list
     """Units of a partition of documents, the blocks dropped by kind, and samples of them: what
     :func:`textmine.units.split_units` gives (tested), with a text that comes again (a review posted twice, a
     copied notice) cleaned once and its units given the other document's id."""
-    fresh = distinct_documents([documents])
-    return assemble_part(documents, dict(zip(fresh, split_each(list(fresh.values()), config))))
+    firsts = first_copies(documents)
+    distinct = [i for i, first in enumerate(firsts) if i == first]
+    return assemble(documents, firsts, dict(zip(distinct, split_each([documents[i] for i in distinct], config))))
 
 
 def document_keys(documents: Sequence[Document]) -> list[tuple]:
@@ -310,24 +307,24 @@ def document_keys(documents: Sequence[Document]) -> list[tuple]:
     return list(zip(map(attrgetter("text"), documents), map(attrgetter("page_starts"), documents)))
 
 
-def distinct_documents(parts: Iterable[Sequence[Document]]) -> dict[tuple, Document]:
-    """The first document of each text in ``parts``, by :func:`document_keys`."""
-    fresh: dict[tuple, Document] = {}
-    for part in parts:
-        for key, doc in zip(document_keys(part), part):
-            fresh.setdefault(key, doc)
-    return fresh
+def first_copies(documents: Sequence[Document]) -> list[int]:
+    """For each document, the position of the first document with the same :func:`document_keys` (its own
+    position when it is the first): one pass, which cleaning, assembling and the warning about copies share."""
+    first: dict[tuple, int] = {}
+    return list(map(first.setdefault, document_keys(documents), range(len(documents))))
 
 
-def assemble_part(documents: Sequence[Document], cleaned: Mapping[tuple, tuple]) -> tuple[list[Unit], dict, dict]:
-    """A partition's units, drops and samples from each of its texts cleaned (``cleaned`` by
-    :func:`document_keys`); a document whose text was cleaned under another id gets the units with its own."""
+def assemble(documents: Sequence[Document], firsts: Sequence[int], cleaned: Mapping[int, tuple]
+             ) -> tuple[list[Unit], dict, dict]:
+    """Units, drops and samples of ``documents`` from each text cleaned (``cleaned`` by the position of its first
+    copy, ``firsts`` by :func:`first_copies`); a document whose text was cleaned under another id gets the units
+    with its own."""
     dropped: Counter[str] = Counter()
     sample_parts: list[dict[str, list[str]]] = []
     units: list[Unit] = []
-    for key, doc in zip(document_keys(documents), documents):
-        doc_units, own, own_samples = cleaned[key]
-        if doc_units and doc_units[0].doc_id != doc.id:
+    for i, (first, doc) in enumerate(zip(firsts, documents)):
+        doc_units, own, own_samples = cleaned[first]
+        if first != i:
             doc_units = [Unit(doc.id, u.index, u.kind, u.text, u.norm, u.runs) for u in doc_units]
         if own:
             dropped.update(own)
@@ -349,50 +346,64 @@ def _clean_distinct(documents: list[Document], config: CleanConfig, progress: bo
     return [r for part in parts for r in part]
 
 
-def clean_corpus(corpus: Corpus, config: CleanConfig, slice_docs: int, *, cache=None, client=None,
-                 progress: bool = False, helper=None):
-    """``(units, dropped, samples, units_digest, slices, cache_hits)``: the corpus cleaned, each distinct text once.
+class CleanedCorpus(NamedTuple):
+    """What :func:`clean_corpus` gives."""
 
-    The distinct texts are cleaned and cached in slices of ``slice_docs`` documents: with a cache, a slice cleaned
-    before (same documents, settings, versions) is read (``cache_hits`` counts them), and the digest of the slice
-    keys and of which document has which text stands for the units (None without a cache). In this process (no
-    ``client``), ``helper`` (:class:`textmine.helper.Helper`) takes part of the work when given; with a client,
-    each slice is a task.
+    units: tuple[Unit, ...]
+    dropped: dict[str, int]
+    samples: dict[str, tuple[str, ...]]
+    #: digest of the slice keys and of which document has which text, standing for the units (None without a cache)
+    digest: str | None
+    slices: int
+    cache_hits: int
+    #: :func:`first_copies` of the corpus's documents
+    firsts: list[int]
+
+
+def clean_corpus(corpus: Corpus, config: CleanConfig, slice_docs: int, *, cache=None, client=None,
+                 progress: bool = False, helper=None) -> CleanedCorpus:
+    """The corpus cleaned, each distinct text once, in slices of ``slice_docs`` distinct documents.
+
+    With a cache, a slice cleaned before (same documents, settings, versions) is read (``cache_hits`` counts
+    them). In this process (no ``client``), ``helper`` (:class:`textmine.helper.Helper`) takes part of the work
+    when given; with a client, each slice is a task.
     """
     import hashlib
     from itertools import chain
 
-    distinct = distinct_documents([corpus.documents])
-    slices = chunks(list(distinct.values()), slice_docs)
+    documents = corpus.documents
+    firsts = first_copies(documents)
+    slices = chunks([i for i, first in enumerate(firsts) if i == first], slice_docs)
+    slice_docs_ = [[documents[i] for i in positions] for positions in slices]
     keys: list[str] = []
     cleaned: list[Any] = [None] * len(slices)
     if cache is not None:
         from .keys import partition_key
 
         settings = asdict(config)
-        keys = [partition_key(s, settings) for s in slices]
-        cleaned = [cache.units.get(k, s) for k, s in zip(keys, slices)]
+        keys = [partition_key(docs, settings) for docs in slice_docs_]
+        cleaned = [cache.units.get(k, docs) for k, docs in zip(keys, slice_docs_)]
     todo = [i for i, done in enumerate(cleaned) if done is None]
     if client is None:
-        fresh = iter(_clean_distinct([d for i in todo for d in slices[i]], config, progress, helper))
+        fresh = iter(_clean_distinct([d for i in todo for d in slice_docs_[i]], config, progress, helper))
         for i in todo:
             cleaned[i] = [next(fresh) for _ in slices[i]]
     else:
-        for i, result in zip(todo, map_in_order(client, split_each, [slices[i] for i in todo], desc="clean",
+        for i, result in zip(todo, map_in_order(client, split_each, [slice_docs_[i] for i in todo], desc="clean",
                                                 unit="part", progress=progress, config=config)):
             cleaned[i] = result
     if cache is not None:
         for i in todo:
             cache.units.put(keys[i], cleaned[i])
-    units, dropped, samples = assemble_part(corpus.documents, dict(zip(distinct, chain.from_iterable(cleaned))))
+    units, dropped, samples = assemble(documents, firsts, dict(zip(chain.from_iterable(slices),
+                                                                   chain.from_iterable(cleaned))))
     digest = None
     if cache is not None:   # the slices, and which document has which text (a copy's units carry its own id)
-        first = {key: doc.id for key, doc in distinct.items()}
         h = hashlib.sha256("\n".join(keys).encode())
         h.update("\x1f".join(corpus.ids).encode("utf-8") + b"\x1e")
-        h.update("\x1f".join(first[key] for key in document_keys(corpus.documents)).encode("utf-8"))
+        h.update("\x1f".join([documents[first].id for first in firsts]).encode("utf-8"))
         digest = h.hexdigest()
-    return tuple(units), dropped, samples, digest, len(slices), len(slices) - len(todo)
+    return CleanedCorpus(tuple(units), dropped, samples, digest, len(slices), len(slices) - len(todo), firsts)
 
 
 # -- segmentation -----------------------------------------------------------------------------------------------
