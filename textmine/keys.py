@@ -57,11 +57,11 @@ def fingerprint_digest(fingerprint: Mapping) -> str:
     return hashlib.sha256(json.dumps(fingerprint, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:20]
 
 
-def tokens_digest(fingerprint: str, units: Sequence, keys: Sequence[str]) -> str:
-    """Digest of a segmented corpus: the fingerprint and each unit's id, document and text key."""
+def tokens_digest(fingerprint: str, unit_ids: Sequence[str], doc_ids: Sequence[str], keys: Sequence[str]) -> str:
+    """Digest of a segmented corpus: the fingerprint and each unit's id, document and text key (a line each)."""
     h = hashlib.sha256(fingerprint.encode())
-    for key, unit in zip(keys, units):
-        h.update(f"{unit.id}\t{unit.doc_id}\t{key}\n".encode("utf-8"))
+    if keys:
+        h.update(("\n".join(map("\t".join, zip(unit_ids, doc_ids, keys))) + "\n").encode("utf-8"))
     return h.hexdigest()
 
 

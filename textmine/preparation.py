@@ -424,26 +424,27 @@ def segment_corpus(units: Sequence[Unit], segmenter, config: Config, *, cache=No
 
     fingerprint = segmentation_fingerprint(segmenter, config.clean.fold_traditional)
     store = cache.segments(fingerprint) if cache is not None else None
-    if store is not None:   # the cache's key of each text; a text that comes again is hashed once
-        key_of: dict[str, str] = {}
-        keys = [key_of.get(u.norm) or key_of.setdefault(u.norm, unit_key(u.norm)) for u in units]
+    norms = [u.norm for u in units]
+    if store is not None:   # the cache's key of each distinct text, hashed once
+        key_of = {norm: unit_key(norm) for norm in dict.fromkeys(norms)}
+        keys = list(map(key_of.__getitem__, norms))
     else:   # without a cache, the text is its own key
-        keys = [u.norm for u in units]
+        key_of = dict(zip(norms, norms))
+        keys = norms
     known = store.get(set(keys)) if store is not None else {}
-    todo: dict[str, str] = {}
-    for key, unit in zip(keys, units):
-        if key not in known and key not in todo:
-            todo[key] = unit.norm
-    hits = sum(1 for k in keys if k in known)
+    todo = {key: norm for norm, key in key_of.items() if key not in known}
+    hits = sum(map(known.__contains__, keys)) if known else 0
     new = _segment(list(todo.items()), segmenter, config, client, progress)
     if store is not None and new:
         store.put(new)
     known.update(new)
-    tokens = tuple(TokenizedUnit(u.id, u.doc_id, *known[k]) for k, u in zip(keys, units))
+    ids = [u.id for u in units]
+    tokens = tuple(TokenizedUnit(unit_id, u.doc_id, *known[k]) for unit_id, k, u in zip(ids, keys, units))
     info = {"backend": segmenter.name, "versions": fingerprint["versions"],
             "scheduler": config.scale.scheduler or "none",
             "cache": fingerprint_digest(fingerprint) if store is not None else None,
-            "tokens_sha256": tokens_digest(store.digest, units, keys) if store is not None else None,
+            "tokens_sha256": tokens_digest(store.digest, ids, [u.doc_id for u in units], keys)
+            if store is not None else None,
             "stats": {"cache_hits": hits, "cache_misses": len(keys) - hits, "segmented_texts": len(todo)}}
     return tokens, info
 
