@@ -374,22 +374,22 @@ def clean_corpus(corpus: Corpus, config: CleanConfig, slice_docs: int, *, cache=
     documents = corpus.documents
     firsts = first_copies(documents)
     slices = chunks([i for i, first in enumerate(firsts) if i == first], slice_docs)
-    slice_docs_ = [[documents[i] for i in positions] for positions in slices]
+    slice_documents = [[documents[i] for i in positions] for positions in slices]
     keys: list[str] = []
     cleaned: list[Any] = [None] * len(slices)
     if cache is not None:
         from .keys import partition_key
 
         settings = asdict(config)
-        keys = [partition_key(docs, settings) for docs in slice_docs_]
-        cleaned = [cache.units.get(k, docs) for k, docs in zip(keys, slice_docs_)]
+        keys = [partition_key(docs, settings) for docs in slice_documents]
+        cleaned = [cache.units.get(k, docs) for k, docs in zip(keys, slice_documents)]
     todo = [i for i, done in enumerate(cleaned) if done is None]
     if client is None:
-        fresh = iter(_clean_distinct([d for i in todo for d in slice_docs_[i]], config, progress, helper))
+        fresh = iter(_clean_distinct([d for i in todo for d in slice_documents[i]], config, progress, helper))
         for i in todo:
             cleaned[i] = [next(fresh) for _ in slices[i]]
     else:
-        for i, result in zip(todo, map_in_order(client, split_each, [slice_docs_[i] for i in todo], desc="clean",
+        for i, result in zip(todo, map_in_order(client, split_each, [slice_documents[i] for i in todo], desc="clean",
                                                 unit="part", progress=progress, config=config)):
             cleaned[i] = result
     if cache is not None:
