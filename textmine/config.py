@@ -192,7 +192,7 @@ class ScaleConfig:
                               "partition and never holds the whole corpus)")
     workers: int = _opt(2, "workers of the local Dask cluster (scheduler = 'dask')", min=1)
     dask_processes: bool = _opt(True, "local Dask cluster: workers are processes (false: threads in this process)")
-    partition_docs: int = _opt(2000, "documents per Dask task (a partition)", min=1)
+    partition_docs: int = _opt(2000, "documents per Dask task (a partition); distinct texts per slice cleaned and cached", min=1)
     partition_units: int = _opt(5000, "units per Dask segmentation task of prepare() from Python", min=1)
     topic_sample: int = _opt(100_000, "Dask runs: topics are fitted on at most this many paragraphs (a seeded sample "
                                       "when there are more; every paragraph's topics are then inferred)", min=1)

@@ -25,8 +25,8 @@ def unit_key(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def partition_key(documents: Sequence, clean_settings: Mapping[str, Any]) -> str:
-    """Key of a partition's cleaned units: document ids and texts, page starts, cleaning settings, versions."""
+def slice_key(documents: Sequence, clean_settings: Mapping[str, Any]) -> str:
+    """Key of a slice of documents cleaned: document ids and texts, page starts, cleaning settings, versions."""
     versions = package_versions(["textmine", "opencc"], python=False)
     h = hashlib.sha256(json.dumps({"clean": dict(clean_settings), **versions}, sort_keys=True).encode())
     for doc in documents:

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
+from itertools import chain
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -297,7 +298,7 @@ def clean_part(documents: Sequence[Document], config: CleanConfig) -> tuple[list
     :func:`textmine.units.split_units` gives (tested), with a text that comes again (a review posted twice, a
     copied notice) cleaned once and its units given the other document's id."""
     firsts = first_copies(documents)
-    distinct = [i for i, first in enumerate(firsts) if i == first]
+    distinct = first_positions(firsts)
     return assemble(documents, firsts, dict(zip(distinct, split_each([documents[i] for i in distinct], config))))
 
 
@@ -312,6 +313,11 @@ def first_copies(documents: Sequence[Document]) -> list[int]:
     position when it is the first): one pass, which cleaning, assembling and the warning about copies share."""
     first: dict[tuple, int] = {}
     return list(map(first.setdefault, document_keys(documents), range(len(documents))))
+
+
+def first_positions(firsts: Sequence[int]) -> list[int]:
+    """The positions of the documents that are the first of their text (``firsts`` by :func:`first_copies`)."""
+    return [i for i, first in enumerate(firsts) if i == first]
 
 
 def assemble(documents: Sequence[Document], firsts: Sequence[int], cleaned: Mapping[int, tuple]
@@ -369,19 +375,18 @@ def clean_corpus(corpus: Corpus, config: CleanConfig, slice_docs: int, *, cache=
     when given; with a client, each slice is a task.
     """
     import hashlib
-    from itertools import chain
 
     documents = corpus.documents
     firsts = first_copies(documents)
-    slices = chunks([i for i, first in enumerate(firsts) if i == first], slice_docs)
+    slices = chunks(first_positions(firsts), slice_docs)
     slice_documents = [[documents[i] for i in positions] for positions in slices]
     keys: list[str] = []
     cleaned: list[Any] = [None] * len(slices)
     if cache is not None:
-        from .keys import partition_key
+        from .keys import slice_key
 
         settings = asdict(config)
-        keys = [partition_key(docs, settings) for docs in slice_documents]
+        keys = [slice_key(docs, settings) for docs in slice_documents]
         cleaned = [cache.units.get(k, docs) for k, docs in zip(keys, slice_documents)]
     todo = [i for i, done in enumerate(cleaned) if done is None]
     if client is None:

@@ -25,7 +25,7 @@ import shutil
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -111,8 +111,6 @@ class SegmentCache:
         """Add entries as one new part (and merge the parts when there are many)."""
         if not entries:
             return
-        from itertools import chain
-
         import numpy as np
         import pyarrow as pa
 
@@ -329,8 +327,6 @@ class UnitCache:
 
     def put(self, key: str, cleaned: Sequence[tuple[Sequence, Mapping[str, int], Mapping]]) -> None:
         """Keep a slice's ``(units, dropped, samples)`` of each document, as :meth:`get` gives them back."""
-        from itertools import chain
-
         import numpy as np
         import pyarrow as pa
 
