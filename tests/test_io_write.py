@@ -197,6 +197,39 @@ def test_a_table_made_in_parts_is_the_table_made_whole(prepared):
     assert b"".join(tokens_csv_parts([], header=False)) == b""
 
 
+def test_repeated_texts_make_the_same_tables(tmp_path):
+    """A text filed again (reviews posted twice, a report with several paragraphs copied under another id) gives
+    ``Prepared.unit_firsts``, and units.csv and tokens.csv made with it, the end of each repeated line made once,
+    are the bytes of the tables made row by row, wherever the parts fall."""
+    from conftest import shopping_reviews
+
+    from textmine.io.write import table_to_csv, tokens_csv_parts, tokens_table, units_csv_parts, units_table
+
+    reviews = list(shopping_reviews(dtype=str, keep_default_na=False)["review"].iloc[:400])
+    report = "算电协同推动智算集群落地。\n\n具身智能与智能体进入工厂，“大模型”走向行业，成本下降。\n\n=第三段，有逗号。"
+    texts = reviews[:300] + reviews[:200] + [report] + reviews[300:400] + reviews[350:360] + [report]
+    table = tmp_path / "t.csv"
+    pd.DataFrame({"id": [f"r{i}" for i in range(len(texts))], "text": texts}).to_csv(table, index=False)
+    each = tm.prepare(tm.Config().replace(corpus={"path": str(table), "id_col": "id"}, scale={"cache": False}))
+    firsts = each.unit_firsts
+    assert firsts is not None and len(firsts) == len(each.units)
+    repeats = [(unit, each.units[first]) for unit, first in zip(each.units, firsts.tolist()) if unit is not each.units[first]]
+    filed_again = [f"r{i}" for i, text in enumerate(texts) if text in texts[:i]]
+    assert sorted({unit.doc_id for unit, _ in repeats}) == sorted(filed_again) and len(filed_again) >= 211
+    assert len(repeats) > len(filed_again)   # the report: several units
+    assert all(int(first.doc_id[1:]) < int(unit.doc_id[1:]) for unit, first in repeats)
+    assert all((u.index, u.kind, u.text, u.start, u.end) == (f.index, f.kind, f.text, f.start, f.end)
+               for u, f in repeats)
+    units, tokens = table_to_csv(units_table(each)), table_to_csv(tokens_table(each))
+    documents = {d.id: d for d in each.corpus}
+    for size in (1, 7, 50, 199, 100_000):
+        assert b"".join(units_csv_parts(each.units, documents, rows_per_part=size, unit_firsts=firsts)) == units
+        assert b"".join(tokens_csv_parts(each.tokens, rows_per_part=size, unit_firsts=firsts)) == tokens
+    once = tm.prepare(tm.Config().replace(corpus={"path": str(table), "id_col": "id"}, scale={"cache": False}),
+                      corpus=tm.Corpus(tuple(d for d in each.corpus if int(d.id[1:]) < 300)))
+    assert once.unit_firsts is None
+
+
 def test_files_written_in_the_writing_thread_are_published_with_their_digests(tmp_path, prepared):
     import hashlib
 

@@ -95,6 +95,9 @@ class Prepared:
     dropped: Mapping[str, int] = field(default_factory=dict)
     dropped_samples: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     segment_info: Mapping[str, Any] = field(default_factory=dict)
+    #: for each unit, the position of the same unit in the first document with its text (its own position, or
+    #: that of a unit it differs from in its ids alone; :func:`unit_firsts`); None when no text comes twice
+    unit_firsts: np.ndarray | None = None
 
     @property
     def themes(self) -> tuple[str, ...]:
@@ -212,7 +215,7 @@ def _prepare(config: Config, corpus: Corpus | None, cache, timings: Timings, pro
     totals = token_totals(corpus, tokens)
     return Prepared(config, corpus, units, tokens, totals, find_stubs(totals, config.trends.stub_share),
                     segmenter.lexicon, term_filter, stopwords_sha256, stopword_count, theme_set, dropped, samples,
-                    info)
+                    info, cleaned.unit_firsts)
 
 
 #: Corpora of at least this many characters (estimated from the bytes of the input files before reading,
@@ -299,7 +302,7 @@ def clean_part(documents: Sequence[Document], config: CleanConfig) -> tuple[list
     copied notice) cleaned once and its units given the other document's id."""
     firsts = first_copies(documents)
     distinct = first_positions(firsts)
-    return assemble(documents, firsts, dict(zip(distinct, split_each([documents[i] for i in distinct], config))))
+    return assemble(documents, firsts, dict(zip(distinct, split_each([documents[i] for i in distinct], config))))[:3]
 
 
 def document_keys(documents: Sequence[Document]) -> list[tuple]:
@@ -321,13 +324,14 @@ def first_positions(firsts: Sequence[int]) -> list[int]:
 
 
 def assemble(documents: Sequence[Document], firsts: Sequence[int], cleaned: Mapping[int, tuple]
-             ) -> tuple[list[Unit], dict, dict]:
+             ) -> tuple[list[Unit], dict, dict, np.ndarray | None]:
     """Units, drops and samples of ``documents`` from each text cleaned (``cleaned`` by the position of its first
     copy, ``firsts`` by :func:`first_copies`); a document whose text was cleaned under another id gets the units
-    with its own."""
+    with its own. Last, :func:`unit_firsts` of the units (None when no text comes twice)."""
     dropped: Counter[str] = Counter()
     sample_parts: list[dict[str, list[str]]] = []
     units: list[Unit] = []
+    counts: list[int] = []
     for i, (first, doc) in enumerate(zip(firsts, documents)):
         doc_units, own, own_samples = cleaned[first]
         if first != i:
@@ -336,7 +340,20 @@ def assemble(documents: Sequence[Document], firsts: Sequence[int], cleaned: Mapp
             dropped.update(own)
             sample_parts.append(own_samples)
         units.extend(doc_units)
-    return units, dict(sorted(dropped.items())), merge_samples(sample_parts)
+        counts.append(len(doc_units))
+    return units, dict(sorted(dropped.items())), merge_samples(sample_parts), unit_firsts(firsts, counts)
+
+
+def unit_firsts(firsts: Sequence[int], counts: Sequence[int]) -> np.ndarray | None:
+    """For each unit of the documents (``counts`` units each, in order), the position of the same unit in the first
+    document with its text (``firsts`` by :func:`first_copies`): its own position, or that of a unit it differs from
+    in its ids alone. None when every document is the first of its text."""
+    firsts_array = np.asarray(firsts, np.int64)
+    if np.array_equal(firsts_array, np.arange(len(firsts_array))):
+        return None
+    counts_array = np.asarray(counts, np.int64)
+    starts = np.cumsum(counts_array) - counts_array   # each document's first unit
+    return np.arange(int(counts_array.sum())) + np.repeat(starts[firsts_array] - starts, counts_array)
 
 
 #: Slices cleaned at a time, for the progress bar.
@@ -364,6 +381,8 @@ class CleanedCorpus(NamedTuple):
     cache_hits: int
     #: :func:`first_copies` of the corpus's documents
     firsts: list[int]
+    #: :func:`unit_firsts` of the units
+    unit_firsts: np.ndarray | None
 
 
 def clean_corpus(corpus: Corpus, config: CleanConfig, slice_docs: int, *, cache=None, client=None,
@@ -400,7 +419,7 @@ def clean_corpus(corpus: Corpus, config: CleanConfig, slice_docs: int, *, cache=
     if cache is not None:
         for i in todo:
             cache.units.put(keys[i], cleaned[i])
-    units, dropped, samples = assemble(documents, firsts, dict(zip(chain.from_iterable(slices),
+    units, dropped, samples, repeats = assemble(documents, firsts, dict(zip(chain.from_iterable(slices),
                                                                    chain.from_iterable(cleaned))))
     digest = None
     if cache is not None:   # the slices, and which document has which text (a copy's units carry its own id)
@@ -408,7 +427,7 @@ def clean_corpus(corpus: Corpus, config: CleanConfig, slice_docs: int, *, cache=
         h.update("\x1f".join(corpus.ids).encode("utf-8") + b"\x1e")
         h.update("\x1f".join([documents[first].id for first in firsts]).encode("utf-8"))
         digest = h.hexdigest()
-    return CleanedCorpus(tuple(units), dropped, samples, digest, len(slices), len(slices) - len(todo), firsts)
+    return CleanedCorpus(tuple(units), dropped, samples, digest, len(slices), len(slices) - len(todo), firsts, repeats)
 
 
 # -- segmentation -----------------------------------------------------------------------------------------------

@@ -37,6 +37,23 @@ def csv_lines(columns: Sequence[Sequence]) -> bytes:
     return "".join(pieces).encode("utf-8")
 
 
+def row_ends(columns: Sequence[Sequence]) -> list[str]:
+    """Each row's cells of ``columns`` (at least two) as :func:`csv_lines` writes them, with their commas and line
+    end: the end of a line that :func:`csv_lines_ending` puts other cells before."""
+    return [line + "\n" for line in map(",".join, zip(*map(_cells, columns)))]
+
+
+def csv_lines_ending(columns: Sequence[Sequence], ends: Sequence[str]) -> bytes:
+    """The lines of :func:`csv_lines` whose first cells are ``columns`` and the rest of each is ``ends`` (by
+    :func:`row_ends`): a line's end made once serves every row that repeats it."""
+    rows, width = len(ends), 2 * len(columns) + 1
+    pieces = [","] * (rows * width)
+    for i, column in enumerate(columns):
+        pieces[2 * i::width] = _cells(column)
+    pieces[width - 1::width] = ends
+    return "".join(pieces).encode("utf-8")
+
+
 def written_rows(rows, header=None) -> str:
     """``rows`` (and a ``header`` line first, when given) as the ``csv`` module writes them, with ``\\n`` line ends:
     the one place textmine writes CSV row by row."""
@@ -75,4 +92,4 @@ def _quoting() -> tuple[str, object]:
     return marks, re.compile("[" + re.escape(marks) + "]").search
 
 
-__all__ = ["csv_lines", "written_rows"]
+__all__ = ["csv_lines", "csv_lines_ending", "row_ends", "written_rows"]
