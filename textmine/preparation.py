@@ -302,7 +302,9 @@ def clean_part(documents: Sequence[Document], config: CleanConfig) -> tuple[list
     copied notice) cleaned once and its units given the other document's id."""
     firsts = first_copies(documents)
     distinct = first_positions(firsts)
-    return assemble(documents, firsts, dict(zip(distinct, split_each([documents[i] for i in distinct], config))))[:3]
+    units, dropped, samples, _ = assemble(documents, firsts,
+                                          dict(zip(distinct, split_each([documents[i] for i in distinct], config))))
+    return units, dropped, samples
 
 
 def document_keys(documents: Sequence[Document]) -> list[tuple]:

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +108,7 @@ def units_csv_parts(units, documents, *, header: bool = True, rows_per_part: int
             if paged else [""] * len(part)
         return [[u.kind for u in part], starts, ends, g([u.text for u in part]), pages]
 
-    yield from _lines_in_parts(units, _id_columns, after_ids, rows_per_part, unit_firsts)
+    yield from _lines_in_parts(units, partial(_id_columns, id_name="id"), after_ids, rows_per_part, unit_firsts)
 
 
 def tokens_csv(tokens, *, header: bool = True, unit_firsts=None) -> bytes:
@@ -128,19 +129,15 @@ def tokens_csv_parts(tokens, *, header: bool = True, rows_per_part: int = ROWS_P
         terms = [t.terms for t in part]
         return [list(map(len, terms)), g(list(map(join, terms)))]
 
-    yield from _lines_in_parts(tokens, _token_id_columns, after_ids, rows_per_part, unit_firsts)
+    yield from _lines_in_parts(tokens, partial(_id_columns, id_name="unit_id"), after_ids, rows_per_part,
+                               unit_firsts)
 
 
-def _id_columns(units) -> list[list[str]]:
+def _id_columns(rows, id_name: str) -> list[list[str]]:
+    """The cells of a unit's or its tokens' first two columns: its id (attribute ``id_name``) and its document's."""
     from .csvsafe import guard_column as g
 
-    return [g([u.id for u in units]), g([u.doc_id for u in units])]
-
-
-def _token_id_columns(tokens) -> list[list[str]]:
-    from .csvsafe import guard_column as g
-
-    return [g([t.unit_id for t in tokens]), g([t.doc_id for t in tokens])]
+    return [g(list(map(attrgetter(id_name), rows))), g([row.doc_id for row in rows])]
 
 
 def _lines_in_parts(rows: Sequence, ids: Callable[[Sequence], list], after_ids: Callable[[Sequence], list],
