@@ -9,7 +9,7 @@ import pytest
 import textmine as tm
 from textmine.helper import Helper, map_from_both_ends
 from textmine.parallel import chunks
-from textmine.units import split_each
+from textmine.units import split_each, split_texts
 
 
 def _slices(prepared, size=1):
@@ -29,10 +29,14 @@ def test_a_chunk_cleaned_in_the_helper_equals_one_cleaned_here(prepared):
 
 
 def test_both_ends_give_the_results_in_order(prepared):
+    """As cleaning uses them: each document sent as its id and text (split_texts), the results those of the
+    documents (split_each)."""
     clean = prepared.config.clean
     slices = _slices(prepared)
     with Helper() as helper:
-        both = map_from_both_ends(split_each, slices, helper, config=clean)
+        both = map_from_both_ends(split_texts, [[(d.id, d.text) for d in part] for part in slices], helper,
+                                  config=clean)
+        assert helper.chunks_done > 0
     assert both == [split_each(part, clean) for part in slices]
 
 

@@ -37,7 +37,7 @@ from .helper import Helper, map_from_both_ends
 from .parallel import available_cores, chunks, cyclic_gc_paused, map_in_order, progress_counter, session
 from .provenance import Timings
 from .themes import ThemeSet
-from .units import merge_samples, split_each
+from .units import merge_samples, split_each, split_texts
 
 log = logging.getLogger(__name__)
 
@@ -364,10 +364,10 @@ CLEAN_SLICES = 20
 
 def _clean_distinct(documents: list[Document], config: CleanConfig, progress: bool, helper=None) -> list[tuple]:
     """:func:`~textmine.units.split_each` of many documents, a slice at a time (the helper process, if any,
-    takes slices from the end)."""
-    slices = chunks(documents, max(1, -(-len(documents) // CLEAN_SLICES)))
+    takes slices from the end; it is sent each document's id and text, :func:`~textmine.units.split_texts`)."""
+    slices = chunks([(doc.id, doc.text) for doc in documents], max(1, -(-len(documents) // CLEAN_SLICES)))
     with progress_counter(len(slices), "clean", "slice", progress) as done:
-        parts = map_from_both_ends(split_each, slices, helper, on_chunk=done, config=config)
+        parts = map_from_both_ends(split_texts, slices, helper, on_chunk=done, config=config)
     return [r for part in parts for r in part]
 
 

@@ -447,7 +447,7 @@ def split_document(doc: Document, config: CleanConfig, folder: SimplifiedFolder 
     ``header_footer`` (a running header or footer line, or a page number), ``empty`` (nothing left after
     inline cleaning) and ``short`` (shorter than ``min_unit_chars``).
     """
-    pieces = document_pieces(doc, config, dropped, samples)
+    pieces = document_pieces(doc.text, config, dropped, samples)
     norms = fold_many_for_counting([text.text for _, text in pieces], folder)
     return units_of(doc.id, pieces, norms)
 
@@ -458,13 +458,13 @@ def units_of(doc_id: str, pieces: Sequence[tuple[str, MappedText]], norms: Seque
             for index, ((kind, text), norm) in enumerate(zip(pieces, norms), start=1)]
 
 
-def document_pieces(doc: Document, config: CleanConfig, dropped: Counter[str] | None = None,
+def document_pieces(text: str, config: CleanConfig, dropped: Counter[str] | None = None,
                     samples: dict[str, list[str]] | None = None) -> list[tuple[str, MappedText]]:
-    """The kind and cleaned text of each unit of a document, before folding (see :func:`split_document`)."""
+    """The kind and cleaned text of each unit of a document's ``text``, before folding (see :func:`split_document`)."""
     drops = _Drops(dropped, samples)
-    blocks = [block for block in _blocks(doc.text) if block.text.strip()]
+    blocks = [block for block in _blocks(text) if block.text.strip()]
     # (a running line comes back at least three times: a document of fewer lines has none, as most reviews)
-    if config.drop_headers_footers and doc.text.count("\n") + 1 >= _HEADER_MIN_REPEATS:
+    if config.drop_headers_footers and text.count("\n") + 1 >= _HEADER_MIN_REPEATS:
         blocks = _without_running_lines(blocks, drops)
     at_break = [False] * len(blocks)
     if config.line_paragraphs:
@@ -504,15 +504,23 @@ def split_each(documents: Sequence[Document], config: CleanConfig) -> list[tuple
     results cross to the cleaning helper process and back, and a ``Counter`` is rebuilt by a Python call per
     document there), and samples of them. The kept texts of all the documents are folded for counting in one
     pass."""
+    return split_texts([(doc.id, doc.text) for doc in documents], config)
+
+
+def split_texts(documents: Sequence[tuple[str, str]], config: CleanConfig
+                ) -> list[tuple[list[Unit], dict[str, int], dict]]:
+    """:func:`split_each` of documents given as their ``(id, text)``, all that cleaning reads of them: what the
+    cleaning helper process is sent (pickled in a fifth of the time the documents take: 0.02 s against 0.09 s
+    for half the reviews)."""
     folder = SimplifiedFolder() if config.fold_traditional else None
     results = []
-    for doc in documents:
+    for _, text in documents:
         dropped: Counter[str] = Counter()
         samples: dict[str, list[str]] = {}
-        results.append((document_pieces(doc, config, dropped, samples), dropped, samples))
+        results.append((document_pieces(text, config, dropped, samples), dropped, samples))
     norms = iter(fold_many_for_counting([text.text for pieces, *_ in results for _, text in pieces], folder))
-    return [(units_of(doc.id, pieces, [next(norms) for _ in pieces]), dict(dropped), samples)
-            for doc, (pieces, dropped, samples) in zip(documents, results)]
+    return [(units_of(doc_id, pieces, [next(norms) for _ in pieces]), dict(dropped), samples)
+            for (doc_id, _), (pieces, dropped, samples) in zip(documents, results)]
 
 
 def split_units(corpus: Corpus | Iterable[Document], config: CleanConfig | None = None) -> UnitsResult:
