@@ -87,15 +87,16 @@ ROWS_PER_PART = 50_000
 TOKEN_COLUMNS = ["unit_id", "doc_id", "n_tokens", "tokens"]
 
 
-def units_csv(units, documents, *, header: bool = True, unit_firsts=None) -> bytes:
+def units_csv(units, documents, *, header: bool = True) -> bytes:
     """``units.csv`` (:func:`units_table` written by :func:`table_to_csv`), column by column; ``documents`` maps
-    each document id to its document (for the page); ``unit_firsts`` as :attr:`~textmine.preparation.Prepared.unit_firsts`
-    (the same bytes, each repeated unit's cells after its ids made once)."""
-    return b"".join(units_csv_parts(units, documents, header=header, unit_firsts=unit_firsts))
+    each document id to its document (for the page)."""
+    return b"".join(units_csv_parts(units, documents, header=header))
 
 
 def units_csv_parts(units, documents, *, header: bool = True, rows_per_part: int = ROWS_PER_PART, unit_firsts=None):
-    """:func:`units_csv` in parts of ``rows_per_part`` rows (the header first)."""
+    """:func:`units_csv` in parts of ``rows_per_part`` rows (the header first); with ``unit_firsts``
+    (:attr:`~textmine.preparation.Prepared.unit_firsts`) the same bytes, a repeated unit's cells after its ids made
+    once."""
     from .csvsafe import guard_column as g
 
     if header:
@@ -111,14 +112,14 @@ def units_csv_parts(units, documents, *, header: bool = True, rows_per_part: int
     yield from _lines_in_parts(units, partial(_id_columns, id_name="id"), after_ids, rows_per_part, unit_firsts)
 
 
-def tokens_csv(tokens, *, header: bool = True, unit_firsts=None) -> bytes:
-    """``tokens.csv`` (:func:`tokens_table` written by :func:`table_to_csv`), column by column; ``unit_firsts`` as
-    for :func:`units_csv`."""
-    return b"".join(tokens_csv_parts(tokens, header=header, unit_firsts=unit_firsts))
+def tokens_csv(tokens, *, header: bool = True) -> bytes:
+    """``tokens.csv`` (:func:`tokens_table` written by :func:`table_to_csv`), column by column."""
+    return b"".join(tokens_csv_parts(tokens, header=header))
 
 
 def tokens_csv_parts(tokens, *, header: bool = True, rows_per_part: int = ROWS_PER_PART, unit_firsts=None):
-    """:func:`tokens_csv` in parts of ``rows_per_part`` rows (the header first)."""
+    """:func:`tokens_csv` in parts of ``rows_per_part`` rows (the header first); ``unit_firsts`` as for
+    :func:`units_csv_parts`."""
     from .csvsafe import guard_column as g
 
     if header:
@@ -171,7 +172,7 @@ def _lines_in_parts(rows: Sequence, ids: Callable[[Sequence], list], after_ids: 
             continue
         own = (np.flatnonzero(~copies[begin:stop]) + begin).tolist()
         made = dict(zip(own, row_ends(after_ids([rows[i] for i in own])))) if own else {}
-        kept.update((i, made[i]) for i in (np.flatnonzero(repeated[begin:stop] & ~copies[begin:stop]) + begin).tolist())
+        kept.update((i, made[i]) for i in (np.flatnonzero(repeated[begin:stop]) + begin).tolist())   # never copies
         yield csv_lines_ending(ids(part), [made.get(first) or kept[first] for first in firsts[begin:stop].tolist()])
 
 
